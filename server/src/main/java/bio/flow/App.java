@@ -1,0 +1,187 @@
+package bio.flow;
+
+import bio.flow.auth.AccessTokens;
+import bio.flow.auth.AuthRoutes;
+import bio.flow.auth.AuthService;
+import bio.flow.auth.Authenticator;
+import bio.flow.auth.LoginThrottle;
+import bio.flow.auth.OidcVerifier;
+import bio.flow.auth.Passwords;
+import bio.flow.auth.RefreshTokens;
+import bio.flow.auth.Sessions;
+import bio.flow.config.Config;
+import bio.flow.db.DataDirLock;
+import bio.flow.db.Database;
+import bio.flow.health.HealthRoutes;
+import bio.flow.http.ApiDocs;
+import bio.flow.http.Cors;
+import bio.flow.http.ErrorHandling;
+import bio.flow.http.Json;
+import bio.flow.http.RequestIds;
+import bio.flow.mail.Mailer;
+import bio.flow.mail.OutboxMailer;
+import bio.flow.mail.SmtpMailer;
+import bio.flow.storage.LocalStorage;
+import bio.flow.storage.Storage;
+import bio.flow.users.UserRoutes;
+import bio.flow.users.UserStore;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flow's server, wired by hand: every component is built here with plain constructors, and every route
+ * of the API is listed in {@link #routes} with the handler that serves it.
+ */
+public final class App implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    private final DataDirLock lock;
+    private final Database database;
+    private final ExecutorService mailQueue;
+    private final Javalin http;
+    private final String baseUrl;
+
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Javalin http, String baseUrl) {
+        this.lock = lock;
+        this.database = database;
+        this.mailQueue = mailQueue;
+        this.http = http;
+        this.baseUrl = baseUrl;
+    }
+
+    /** Starts Flow: locks the data directory, opens (or starts) the database, migrates it, and serves HTTP. */
+    public static App start(Config config) {
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        Database database = null;
+        ExecutorService mailQueue = Executors.newSingleThreadExecutor(r -> new Thread(r, "flow-mail"));
+        try {
+            database = Database.open(config);
+            Jdbi jdbi = database.jdbi();
+            // Port 0 asks for any free port; pick it now so that the base URL (used in mails) is known.
+            int port = config.port() == 0 ? Ports.free() : config.port();
+            String baseUrl = config.baseUrl(port);
+            Components c = new Components(config, jdbi, mailQueue, baseUrl);
+            Javalin http = Javalin.create(cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.jetty.host = config.host();
+                cfg.jetty.port = port;
+                cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+                cfg.http.maxRequestSize = config.maxBodyBytes();
+                cfg.http.prefer405over404 = true;
+                cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;
+                cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+                cfg.staticFiles.add(files -> {
+                    files.hostedPath = ApiDocs.ASSETS_PATH;
+                    files.directory = ApiDocs.assetsClasspathFolder();
+                    files.location = Location.CLASSPATH;
+                });
+                ErrorHandling.install(cfg);
+                routes(cfg, c);
+            });
+            http.start();
+            config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
+            return new App(lock, database, mailQueue, http, baseUrl);
+        } catch (RuntimeException e) {
+            mailQueue.shutdownNow();
+            if (database != null) database.close();
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static void routes(io.javalin.config.JavalinConfig cfg, Components c) {
+        var r = cfg.routes;
+        r.before(ctx -> {
+            RequestIds.assign(ctx);
+            if (c.cors.apply(ctx)) ctx.skipRemainingHandlers();
+        });
+
+        // health
+        r.get("/ping", c.health::ping);
+        r.get("/health", c.health::health);
+
+        // the contract
+        r.get("/openapi.yaml", c.docs::spec);
+        r.get("/docs", c.docs::page);
+
+        // accounts and tokens
+        r.post("/signup", c.authRoutes::signup);
+        r.post("/login", c.authRoutes::login);
+        r.post("/oidc-login", c.authRoutes::oidcLogin);
+        r.post("/logout", c.authRoutes::logout);
+        r.get("/token", c.authRoutes::token);
+        r.post("/password-reset/request", c.authRoutes::requestPasswordReset);
+        r.post("/password-reset", c.authRoutes::resetPassword);
+
+        // users
+        r.get("/me", c.userRoutes::me);
+        r.post("/settings/user", c.userRoutes::updateSettings);
+        r.post("/settings/password", c.userRoutes::changePassword);
+        r.post("/settings/key", c.userRoutes::setSshKey);
+        r.post("/admin/users/{username}", c.userRoutes::adminUpdateUser);
+    }
+
+    /** The components behind the routes, built once per server. */
+    private static final class Components {
+        final Cors cors;
+        final HealthRoutes health;
+        final ApiDocs docs;
+        final AuthService auth;
+        final AuthRoutes authRoutes;
+        final UserRoutes userRoutes;
+
+        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
+            Storage storage = new LocalStorage(config.dataDir().resolve("files"));
+            Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new)
+                    .orElseGet(() -> new OutboxMailer(config.dataDir().resolve("mail-outbox")));
+            UserStore users = new UserStore(jdbi);
+            AccessTokens accessTokens = new AccessTokens(
+                    AccessTokens.loadOrCreateSecret(config.jwtSecret().orElse(null), config.dataDir()), "flow");
+            RefreshTokens refreshTokens = new RefreshTokens(jdbi, Duration.ofDays(config.refreshTokenDays()));
+            boolean https = baseUrl.startsWith("https:");
+            Sessions sessions = new Sessions(accessTokens, refreshTokens, https);
+            LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
+                    config.loginMaxFailuresPerAddress(), Duration.ofSeconds(config.loginFailureWindowSeconds()));
+            Authenticator authenticator = new Authenticator(accessTokens, jdbi);
+
+            this.cors = new Cors(config.corsOrigins());
+            this.health = new HealthRoutes(jdbi, storage, Version.current());
+            this.docs = new ApiDocs();
+            this.auth = new AuthService(jdbi, users, new Passwords(), refreshTokens, throttle,
+                    new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
+            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
+            this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Stops serving, lets the mail queue drain, then stops the database and releases the data directory. */
+    @Override
+    public void close() {
+        http.stop();
+        mailQueue.shutdown();
+        try {
+            mailQueue.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+        lock.close();
+        log.info("Flow stopped");
+    }
+}

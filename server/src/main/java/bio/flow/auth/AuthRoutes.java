@@ -1,0 +1,87 @@
+package bio.flow.auth;
+
+import bio.flow.http.ApiException;
+import bio.flow.http.Json;
+import bio.flow.users.User;
+import bio.flow.users.UserStore;
+import io.javalin.http.Context;
+
+/**
+ * POST /signup, /login, /oidc-login, /logout, GET /token, POST /password-reset/request, /password-reset.
+ * Signing in answers an access token and sets the refresh-token cookie that GET /token later turns into
+ * a new access token.
+ */
+public final class AuthRoutes {
+    private final AuthService auth;
+    private final Sessions sessions;
+    private final RefreshTokens refreshTokens;
+    private final UserStore users;
+
+    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users) {
+        this.auth = auth;
+        this.sessions = sessions;
+        this.refreshTokens = refreshTokens;
+        this.users = users;
+    }
+
+    record SignupRequest(String username, String email, String password, String first_name, String last_name) {}
+
+    record LoginRequest(String username, String password) {}
+
+    record OidcLoginRequest(String id_token) {}
+
+    record PasswordResetRequest(String email) {}
+
+    record PasswordReset(String token, String password) {}
+
+    record SuccessResponse(boolean success, String message) {}
+
+    public void signup(Context ctx) {
+        SignupRequest r = Json.body(ctx, SignupRequest.class);
+        User user = auth.signup(r.username(), r.email(), r.password(), r.first_name(), r.last_name());
+        ctx.status(201).json(sessions.start(ctx, user));
+    }
+
+    public void login(Context ctx) {
+        LoginRequest r = Json.body(ctx, LoginRequest.class);
+        User user = auth.login(r.username(), r.password(), ctx.ip());
+        ctx.json(sessions.start(ctx, user));
+    }
+
+    public void oidcLogin(Context ctx) {
+        OidcLoginRequest r = Json.body(ctx, OidcLoginRequest.class);
+        User user = auth.oidcLogin(r.id_token());
+        ctx.json(sessions.start(ctx, user));
+    }
+
+    /** Revokes the refresh token of this browser; access tokens already issued run out within 15 minutes. */
+    public void logout(Context ctx) {
+        String secret = ctx.cookie(Sessions.REFRESH_COOKIE);
+        if (secret != null) refreshTokens.revoke(secret);
+        sessions.clearCookie(ctx);
+        ctx.json(new SuccessResponse(true, "logged out"));
+    }
+
+    public void token(Context ctx) {
+        String secret = ctx.cookie(Sessions.REFRESH_COOKIE);
+        if (secret == null) throw ApiException.unauthorized("no refresh token: log in first");
+        long userId = refreshTokens.userOf(secret).orElseThrow(() -> {
+            sessions.clearCookie(ctx);
+            return ApiException.unauthorized("refresh token is invalid, expired or revoked: log in again");
+        });
+        User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
+        ctx.json(sessions.tokenFor(user));
+    }
+
+    public void requestPasswordReset(Context ctx) {
+        PasswordResetRequest r = Json.body(ctx, PasswordResetRequest.class);
+        auth.requestPasswordReset(r.email());
+        ctx.json(new SuccessResponse(true, "if that email belongs to an account, a reset link is on its way"));
+    }
+
+    public void resetPassword(Context ctx) {
+        PasswordReset r = Json.body(ctx, PasswordReset.class);
+        auth.resetPassword(r.token(), r.password());
+        ctx.json(new SuccessResponse(true, "password changed; log in with the new password"));
+    }
+}

@@ -1,0 +1,193 @@
+package bio.flow.auth;
+
+import bio.flow.http.ApiException;
+import bio.flow.http.Check;
+import bio.flow.mail.Mailer;
+import bio.flow.users.User;
+import bio.flow.users.UserStore;
+import bio.flow.users.UserStore.NewUser;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Signing up, logging in (password or OIDC), and resetting or changing passwords. */
+public final class AuthService {
+    private static final Logger log = LoggerFactory.getLogger(AuthService.class);
+    public static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9_.-]{3,40}$");
+    static final Duration RESET_LIFETIME = Duration.ofHours(1);
+
+    private final Jdbi jdbi;
+    private final UserStore users;
+    private final Passwords passwords;
+    private final RefreshTokens refreshTokens;
+    private final LoginThrottle throttle;
+    private final OidcVerifier oidc;
+    private final Mailer mailer;
+    private final ExecutorService mailQueue;
+    private final String baseUrl;
+    private final boolean signupEnabled;
+
+    public AuthService(Jdbi jdbi, UserStore users, Passwords passwords, RefreshTokens refreshTokens, LoginThrottle throttle,
+                       OidcVerifier oidc, Mailer mailer, ExecutorService mailQueue, String baseUrl, boolean signupEnabled) {
+        this.jdbi = jdbi;
+        this.users = users;
+        this.passwords = passwords;
+        this.refreshTokens = refreshTokens;
+        this.throttle = throttle;
+        this.oidc = oidc;
+        this.mailer = mailer;
+        this.mailQueue = mailQueue;
+        this.baseUrl = baseUrl;
+        this.signupEnabled = signupEnabled;
+    }
+
+    public static String checkUsername(String field, String username) {
+        String u = Check.text(field, username, 1, 40);
+        return Check.matches(field, u, USERNAME, "must be 3 to 40 letters, digits, '_', '-' or '.'");
+    }
+
+    public User signup(String username, String email, String password, String firstName, String lastName) {
+        if (!signupEnabled) throw ApiException.forbidden("sign-up is disabled on this server; ask an administrator for an account");
+        String u = checkUsername("username", username);
+        String e = Check.email("email", email);
+        Passwords.checkStrength("password", password, u);
+        String f = Optional.ofNullable(Check.optionalText("first_name", firstName, 150)).orElse("");
+        String l = Optional.ofNullable(Check.optionalText("last_name", lastName, 150)).orElse("");
+        return users.create(new NewUser(u, e, passwords.hash(password), f, l, false));
+    }
+
+    /** Ensures the configured admin exists and is an admin; its password is set only when it is created. */
+    public void ensureAdmin(String username, String password, String email) {
+        Optional<User> existing = users.byUsername(username);
+        if (existing.isPresent()) {
+            if (!existing.get().isAdmin()) {
+                jdbi.useHandle(h -> h.createUpdate("UPDATE users SET is_admin = TRUE WHERE id = :id").bind("id", existing.get().id()).execute());
+            }
+            return;
+        }
+        checkUsername("FLOW_ADMIN_USERNAME", username);
+        Passwords.checkStrength("FLOW_ADMIN_PASSWORD", password, username);
+        users.create(new NewUser(username, email, passwords.hash(password), "", "", true));
+        log.info("created admin account {}", username);
+    }
+
+    public User login(String login, String password, String clientAddress) {
+        String l = Check.text("username", login, 1, 254);
+        Check.required("password", password);
+        throttle.check(l, clientAddress);
+        Optional<User> user = users.byLogin(l);
+        boolean ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
+        if (!ok) {
+            throttle.recordFailure(l, clientAddress);
+            throw ApiException.unauthorized("wrong username or password");
+        }
+        throttle.recordSuccess(l);
+        return user.get();
+    }
+
+    private boolean decoy(String password) {
+        passwords.spendDecoyTime(password);
+        return false;
+    }
+
+    /** A known (issuer, subject) signs in as its user; a new one gets a new account. */
+    public User oidcLogin(String idToken) {
+        OidcVerifier.Identity id = oidc.verify(Check.text("id_token", idToken, 1, 16384));
+        return jdbi.inTransaction(h -> {
+            Optional<Long> known = h.createQuery("SELECT user_id FROM oidc_identities WHERE issuer = :i AND subject = :s")
+                    .bind("i", id.issuer()).bind("s", id.subject()).mapTo(Long.class).findOne();
+            if (known.isPresent()) return users.byId(known.get()).orElseThrow();
+            User created = createOidcUser(h, id);
+            h.createUpdate("INSERT INTO oidc_identities (issuer, subject, user_id) VALUES (:i, :s, :u)")
+                    .bind("i", id.issuer()).bind("s", id.subject()).bind("u", created.id()).execute();
+            log.info("created account {} for OIDC subject {} of {}", created.username(), id.subject(), id.issuer());
+            return created;
+        });
+    }
+
+    private User createOidcUser(Handle h, OidcVerifier.Identity id) {
+        // An email already used by another account is not taken over: linking on an email claim would let
+        // whoever controls that claim at the provider into the existing account.
+        String email = id.email();
+        if (email != null && (!Check.isEmail(email) || users.byEmail(email).isPresent())) email = null;
+        String base = usernameBase(id);
+        for (int n = 1; ; n++) {
+            String suffix = n == 1 ? "" : Integer.toString(n);
+            String candidate = base.substring(0, Math.min(base.length(), 40 - suffix.length())) + suffix;
+            Boolean taken = h.createQuery("SELECT EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(:u))")
+                    .bind("u", candidate).mapTo(Boolean.class).one();
+            if (!taken) {
+                return users.create(h, new NewUser(candidate, email, null,
+                        Optional.ofNullable(id.givenName()).orElse(""), Optional.ofNullable(id.familyName()).orElse(""), false));
+            }
+        }
+    }
+
+    private static String usernameBase(OidcVerifier.Identity id) {
+        String raw = id.preferredUsername() != null ? id.preferredUsername()
+                : id.email() != null ? id.email().substring(0, Math.max(0, id.email().indexOf('@'))) : "user";
+        String cleaned = raw.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (cleaned.length() < 3) cleaned = (cleaned + "user").substring(0, Math.max(3, cleaned.length()));
+        return cleaned.length() > 40 ? cleaned.substring(0, 40) : cleaned;
+    }
+
+    /**
+     * Sends a reset link when the email belongs to an account. The caller learns nothing either way, and
+     * the mail goes out in the background so that the answer takes as long for unknown emails as for known.
+     */
+    public void requestPasswordReset(String email) {
+        String e = Check.text("email", email, 1, 254);
+        mailQueue.submit(() -> {
+            try {
+                users.byEmail(e).ifPresent(this::sendResetMail);
+            } catch (RuntimeException ex) {
+                log.error("password reset mail to {} failed", e, ex);
+            }
+        });
+    }
+
+    private void sendResetMail(User user) {
+        String secret = RefreshTokens.randomSecret();
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (:h, :u, :e)")
+                .bind("h", RefreshTokens.sha256(secret)).bind("u", user.id()).bind("e", Instant.now().plus(RESET_LIFETIME)).execute());
+        mailer.send(user.email(), "Reset your Flow password",
+                "Someone asked to reset the password of the Flow account '" + user.username() + "'.\n\n"
+                        + "To choose a new password, open\n  " + baseUrl + "/password-reset?token=" + secret + "\n"
+                        + "or send this token to POST /password-reset:\n  " + secret + "\n\n"
+                        + "The link works once, within one hour. If you did not ask for it, ignore this mail.");
+    }
+
+    /** Sets a new password with a reset token; the token is spent and every session of the user ends. */
+    public void resetPassword(String token, String newPassword) {
+        String t = Check.text("token", token, 1, 200);
+        Check.required("password", newPassword);
+        jdbi.useTransaction(h -> {
+            Long userId = h.createQuery("UPDATE password_resets SET used_at = now() WHERE token_hash = :h "
+                            + "AND used_at IS NULL AND expires_at > now() RETURNING user_id")
+                    .bind("h", RefreshTokens.sha256(t)).mapTo(Long.class).findOne()
+                    .orElseThrow(() -> ApiException.invalid("token", "is invalid, expired or already used"));
+            User user = users.byId(userId).orElseThrow();
+            Passwords.checkStrength("password", newPassword, user.username());
+            users.setPasswordHash(h, userId, passwords.hash(newPassword));
+            refreshTokens.revokeAll(h, userId);
+        });
+    }
+
+    /** Changes the password after checking the current one; every other session of the user ends. */
+    public void changePassword(long userId, String current, String next) {
+        Check.required("current_password", current);
+        User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
+        if (!passwords.matches(current, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
+        Passwords.checkStrength("new_password", next, user.username());
+        jdbi.useTransaction(h -> {
+            users.setPasswordHash(h, userId, passwords.hash(next));
+            refreshTokens.revokeAll(h, userId);
+        });
+    }
+}

@@ -1,0 +1,48 @@
+package bio.flow.auth;
+
+import bio.flow.http.ApiException;
+import bio.flow.http.Caller;
+import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Who is calling: the bearer token checked, then the user loaded fresh, so that a deleted account or a
+ * revoked admin right takes effect at once rather than when the token expires. Handlers call
+ * {@link #require} for private endpoints and {@link #optional} for ones anonymous callers may use.
+ */
+public final class Authenticator {
+    private static final String ATTRIBUTE = "flow.caller";
+
+    private final AccessTokens tokens;
+    private final Jdbi jdbi;
+
+    public Authenticator(AccessTokens tokens, Jdbi jdbi) {
+        this.tokens = tokens;
+        this.jdbi = jdbi;
+    }
+
+    public Caller require(Context ctx) {
+        return optional(ctx).orElseThrow(() -> ApiException.unauthorized(
+                ctx.header("Authorization") == null ? "authentication required" : "invalid or expired access token"));
+    }
+
+    /** Empty for anonymous callers; a present but bad token is still a 401, never silently anonymous. */
+    public Optional<Caller> optional(Context ctx) {
+        Caller cached = ctx.attribute(ATTRIBUTE);
+        if (cached != null) return Optional.of(cached);
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) return Optional.empty();
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiException.unauthorized("Authorization must be 'Bearer <access token>'");
+        OptionalLong userId = tokens.verify(header.substring(7).strip());
+        if (userId.isEmpty()) throw ApiException.unauthorized("invalid or expired access token");
+        Caller caller = jdbi.withHandle(h -> h.createQuery("SELECT id, username, is_admin, can_run_pipelines FROM users WHERE id = :id")
+                        .bind("id", userId.getAsLong())
+                        .map((rs, c) -> new Caller(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)))
+                        .findOne())
+                .orElseThrow(() -> ApiException.unauthorized("the account of this token no longer exists"));
+        ctx.attribute(ATTRIBUTE, caller);
+        return Optional.of(caller);
+    }
+}

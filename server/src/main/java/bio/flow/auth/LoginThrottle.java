@@ -1,0 +1,63 @@
+package bio.flow.auth;
+
+import bio.flow.http.ApiException;
+import java.time.Duration;
+import java.util.Locale;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Slows down password guessing: after too many failed logins for one account, or from one client address,
+ * within the window, further attempts get 429 with Retry-After until the oldest failure leaves the window.
+ * Counts live in the database so that every server behind a load balancer enforces the same limit.
+ */
+public final class LoginThrottle {
+    private final Jdbi jdbi;
+    private final int maxPerAccount;
+    private final int maxPerAddress;
+    private final Duration window;
+
+    public LoginThrottle(Jdbi jdbi, int maxPerAccount, int maxPerAddress, Duration window) {
+        this.jdbi = jdbi;
+        this.maxPerAccount = maxPerAccount;
+        this.maxPerAddress = maxPerAddress;
+        this.window = window;
+    }
+
+    /** Throws 429 when either the account or the address has used up its failures. */
+    public void check(String login, String address) {
+        check("account", normalise(login), maxPerAccount);
+        check("address", address, maxPerAddress);
+    }
+
+    private void check(String scope, String key, int max) {
+        Long retryAfter = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT ceil(extract(epoch FROM (min(failed_at) + make_interval(secs => :w)) - now()))::bigint "
+                                + "FROM (SELECT failed_at FROM login_failures WHERE scope = :s AND key = :k "
+                                + "AND failed_at > now() - make_interval(secs => :w) ORDER BY failed_at DESC LIMIT :max) recent "
+                                + "HAVING count(*) >= :max")
+                .bind("s", scope).bind("k", key).bind("w", window.toSeconds()).bind("max", max)
+                .mapTo(Long.class).findOne().orElse(null));
+        if (retryAfter != null) throw ApiException.rateLimited(Math.max(1, retryAfter));
+    }
+
+    public void recordFailure(String login, String address) {
+        jdbi.useTransaction(h -> {
+            // Old rows are of no further use; drop them as we go so the table stays small.
+            h.createUpdate("DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => :w) "
+                    + "AND ((scope = 'account' AND key = :a) OR (scope = 'address' AND key = :ip))")
+                    .bind("w", window.toSeconds()).bind("a", normalise(login)).bind("ip", address).execute();
+            h.createUpdate("INSERT INTO login_failures (scope, key) VALUES ('account', :a), ('address', :ip)")
+                    .bind("a", normalise(login)).bind("ip", address).execute();
+        });
+    }
+
+    /** A successful login clears the account's failures (not the address's: one good password proves little). */
+    public void recordSuccess(String login) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM login_failures WHERE scope = 'account' AND key = :a")
+                .bind("a", normalise(login)).execute());
+    }
+
+    private static String normalise(String login) {
+        return login.strip().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,48 @@
+package bio.flow.auth;
+
+import bio.flow.users.User;
+import io.javalin.http.Context;
+
+/**
+ * A signed-in browser: a short-lived access token in the answer, and a long-lived refresh token in an
+ * HttpOnly, SameSite=Lax cookie (Secure when Flow is served over https) that GET /token exchanges.
+ */
+public final class Sessions {
+    public static final String REFRESH_COOKIE = "flow_refresh_token";
+
+    private final AccessTokens accessTokens;
+    private final RefreshTokens refreshTokens;
+    private final boolean secureCookies;
+
+    public Sessions(AccessTokens accessTokens, RefreshTokens refreshTokens, boolean secureCookies) {
+        this.accessTokens = accessTokens;
+        this.refreshTokens = refreshTokens;
+        this.secureCookies = secureCookies;
+    }
+
+    /** The answer of every sign-in and of GET /token. */
+    public record TokenResponse(String access_token, String token_type, long expires_in, UserSummary user) {}
+
+    public record UserSummary(long id, String username, String email) {}
+
+    /** Issues an access token and sets a fresh refresh-token cookie. */
+    public TokenResponse start(Context ctx, User user) {
+        String secret = refreshTokens.create(user.id());
+        setCookie(ctx, secret, refreshTokens.lifetime().toSeconds());
+        return tokenFor(user);
+    }
+
+    public TokenResponse tokenFor(User user) {
+        return new TokenResponse(accessTokens.issue(user.id(), user.username()), "Bearer",
+                AccessTokens.LIFETIME.toSeconds(), new UserSummary(user.id(), user.username(), user.email()));
+    }
+
+    public void clearCookie(Context ctx) {
+        setCookie(ctx, "", 0);
+    }
+
+    private void setCookie(Context ctx, String value, long maxAgeSeconds) {
+        ctx.header("Set-Cookie", REFRESH_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAgeSeconds
+                + "; HttpOnly; SameSite=Lax" + (secureCookies ? "; Secure" : ""));
+    }
+}

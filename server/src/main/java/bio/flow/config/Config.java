@@ -1,0 +1,181 @@
+package bio.flow.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Every setting Flow reads, in one place. Values come from environment variables, or from the same
+ * keys in an optional properties file (FLOW_CONFIG_FILE, else {@code <data dir>/flow.properties});
+ * the environment wins. The README's configuration table lists each key.
+ */
+public final class Config {
+    private final Map<String, String> values;
+
+    private Config(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Reads the process environment and the optional config file. */
+    public static Config load() {
+        return fromMap(System.getenv());
+    }
+
+    /** Builds a config from explicit keys (plus the config file they point to); tests use this. */
+    public static Config fromMap(Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>();
+        Path file = configFile(env);
+        if (file != null) {
+            merged.putAll(readProperties(file));
+        }
+        env.forEach((k, v) -> {
+            if (k.startsWith("FLOW_") && v != null) merged.put(k, v);
+        });
+        return new Config(merged);
+    }
+
+    private static Path configFile(Map<String, String> env) {
+        String explicit = env.get("FLOW_CONFIG_FILE");
+        if (explicit != null && !explicit.isBlank()) {
+            Path p = Path.of(explicit);
+            if (!Files.isRegularFile(p)) throw new ConfigException("FLOW_CONFIG_FILE " + p + " does not exist");
+            return p;
+        }
+        Path implicit = Path.of(env.getOrDefault("FLOW_DATA_DIR", "./flow-data"), "flow.properties");
+        return Files.isRegularFile(implicit) ? implicit : null;
+    }
+
+    private static Map<String, String> readProperties(Path file) {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            props.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> out.put(k.trim(), props.getProperty(k).trim()));
+        return out;
+    }
+
+    public Optional<String> get(String key) {
+        String v = values.get(key);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v);
+    }
+
+    public String get(String key, String fallback) {
+        return get(key).orElse(fallback);
+    }
+
+    public int getInt(String key, int fallback) {
+        return get(key).map(v -> parseInt(key, v)).orElse(fallback);
+    }
+
+    public boolean getBool(String key, boolean fallback) {
+        return get(key).map(v -> switch (v.toLowerCase()) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(key + " must be true or false, not '" + v + "'");
+        }).orElse(fallback);
+    }
+
+    private static int parseInt(String key, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a whole number, not '" + v + "'");
+        }
+    }
+
+    // ---- typed views of the settings ----
+
+    public int port() { return getInt("FLOW_PORT", 8080); }
+
+    public String host() { return get("FLOW_HOST", "0.0.0.0"); }
+
+    public Path dataDir() { return Path.of(get("FLOW_DATA_DIR", "./flow-data")).toAbsolutePath().normalize(); }
+
+    /** The address clients reach Flow at; used in mails and to decide whether cookies are Secure. */
+    public String baseUrl(int actualPort) {
+        String url = get("FLOW_BASE_URL", "http://localhost:" + actualPort);
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public List<String> corsOrigins() {
+        return get("FLOW_CORS_ORIGINS").map(v -> List.of(v.split("\\s*,\\s*"))).orElse(List.of());
+    }
+
+    public Optional<String> databaseUrl() { return get("FLOW_DATABASE_URL"); }
+
+    public String databaseUser() { return get("FLOW_DATABASE_USER", "postgres"); }
+
+    public String databasePassword() { return get("FLOW_DATABASE_PASSWORD", ""); }
+
+    public int databasePoolSize() { return getInt("FLOW_DATABASE_POOL_SIZE", 16); }
+
+    /** 0 means: pick a free port at every start, so that several instances can run side by side. */
+    public int embeddedDatabasePort() { return getInt("FLOW_EMBEDDED_DB_PORT", 0); }
+
+    public Optional<String> jwtSecret() { return get("FLOW_JWT_SECRET"); }
+
+    public int refreshTokenDays() { return getInt("FLOW_REFRESH_TOKEN_DAYS", 30); }
+
+    public boolean signupEnabled() { return getBool("FLOW_SIGNUP_ENABLED", true); }
+
+    public long maxBodyBytes() { return getInt("FLOW_MAX_BODY_BYTES", 1024 * 1024); }
+
+    public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
+
+    public int loginMaxFailuresPerAddress() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 50); }
+
+    public int loginFailureWindowSeconds() { return getInt("FLOW_LOGIN_FAILURE_WINDOW_SECONDS", 900); }
+
+    public Optional<AdminAccount> adminAccount() {
+        Optional<String> username = get("FLOW_ADMIN_USERNAME");
+        if (username.isEmpty()) return Optional.empty();
+        String password = get("FLOW_ADMIN_PASSWORD")
+                .orElseThrow(() -> new ConfigException("FLOW_ADMIN_USERNAME is set but FLOW_ADMIN_PASSWORD is not"));
+        return Optional.of(new AdminAccount(username.get(), password,
+                get("FLOW_ADMIN_EMAIL", username.get() + "@localhost")));
+    }
+
+    public Optional<Smtp> smtp() {
+        return get("FLOW_SMTP_HOST").map(host -> new Smtp(host, getInt("FLOW_SMTP_PORT", 587),
+                get("FLOW_SMTP_USERNAME").orElse(null), get("FLOW_SMTP_PASSWORD").orElse(null),
+                get("FLOW_SMTP_FROM", "flow@localhost"), getBool("FLOW_SMTP_STARTTLS", true)));
+    }
+
+    /**
+     * OIDC issuers: FLOW_OIDC_ISSUER / FLOW_OIDC_CLIENT_ID / FLOW_OIDC_JWKS_URL, and more with the
+     * suffixes _2, _3, ... (FLOW_OIDC_ISSUER_2 and so on), usually in the config file.
+     */
+    public List<OidcIssuer> oidcIssuers() {
+        List<OidcIssuer> out = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            String suffix = i == 1 ? "" : "_" + i;
+            Optional<String> issuer = get("FLOW_OIDC_ISSUER" + suffix);
+            if (issuer.isEmpty()) continue;
+            String clientId = get("FLOW_OIDC_CLIENT_ID" + suffix).orElseThrow(() ->
+                    new ConfigException("FLOW_OIDC_ISSUER" + suffix + " is set but FLOW_OIDC_CLIENT_ID" + suffix + " is not"));
+            out.add(new OidcIssuer(issuer.get(), clientId, get("FLOW_OIDC_JWKS_URL" + suffix).orElse(null)));
+        }
+        return out;
+    }
+
+    public record AdminAccount(String username, String password, String email) {}
+
+    public record Smtp(String host, int port, String username, String password, String from, boolean startTls) {}
+
+    /** jwksUrl may be null: it is then read from the issuer's discovery document. */
+    public record OidcIssuer(String issuer, String clientId, String jwksUrl) {}
+
+    public static final class ConfigException extends RuntimeException {
+        public ConfigException(String message) { super(message); }
+    }
+}

@@ -1,0 +1,69 @@
+package bio.flow.health;
+
+import bio.flow.storage.Storage;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * GET /ping and GET /health. Health is unhealthy (503) when the database or storage cannot be used,
+ * degraded when storage has less than 1 GB free, healthy otherwise.
+ */
+public final class HealthRoutes {
+    static final double LOW_STORAGE_GB = 1.0;
+
+    private final Jdbi jdbi;
+    private final Storage storage;
+    private final String version;
+
+    public HealthRoutes(Jdbi jdbi, Storage storage, String version) {
+        this.jdbi = jdbi;
+        this.storage = storage;
+        this.version = version;
+    }
+
+    record HealthResponse(String status, Instant timestamp, String version, Map<String, Object> services) {}
+
+    record DatabaseHealth(String status, double latency_ms) {}
+
+    record StorageHealth(String status, double available_gb) {}
+
+    public void ping(Context ctx) {
+        ctx.contentType("text/plain").result("pong");
+    }
+
+    public void health(Context ctx) {
+        DatabaseHealth db = database();
+        StorageHealth files = storage();
+        String status = "healthy";
+        if (db.status().equals("unhealthy") || files.status().equals("unhealthy")) status = "unhealthy";
+        else if (files.status().equals("degraded")) status = "degraded";
+        Map<String, Object> services = new LinkedHashMap<>();
+        services.put("database", db);
+        services.put("storage", files);
+        ctx.status(status.equals("unhealthy") ? 503 : 200).json(new HealthResponse(status, Instant.now(), version, services));
+    }
+
+    private DatabaseHealth database() {
+        long start = System.nanoTime();
+        try {
+            jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+            return new DatabaseHealth("healthy", round((System.nanoTime() - start) / 1e6));
+        } catch (RuntimeException e) {
+            return new DatabaseHealth("unhealthy", round((System.nanoTime() - start) / 1e6));
+        }
+    }
+
+    private StorageHealth storage() {
+        Storage.Health h = storage.health();
+        double gb = round(h.availableBytes() / 1e9);
+        String status = !h.writable() ? "unhealthy" : gb < LOW_STORAGE_GB ? "degraded" : "healthy";
+        return new StorageHealth(status, gb);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,56 @@
+package bio.flow.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the API's error shape. Client mistakes keep their status; anything unexpected
+ * becomes 500 INTERNAL_ERROR carrying the request id that the server log also records, and never a stack
+ * trace or SQL text.
+ */
+public final class ErrorHandling {
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
+
+    private ErrorHandling() {}
+
+    public static void install(JavalinConfig cfg) {
+        cfg.routes.exception(ApiException.class, (e, ctx) -> {
+            e.headers().forEach(ctx::header);
+            write(ctx, e.status(), e.code(), e.getMessage(), e.details());
+        });
+        // Javalin's own failures: unknown route, wrong method, body over the size limit, ...
+        cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+            int status = e.getStatus();
+            String code = switch (status) {
+                case 400 -> "VALIDATION_ERROR";
+                case 401 -> "UNAUTHORIZED";
+                case 403 -> "FORBIDDEN";
+                case 404 -> "NOT_FOUND";
+                case 405 -> "METHOD_NOT_ALLOWED";
+                case 413 -> "PAYLOAD_TOO_LARGE";
+                default -> status >= 500 ? "INTERNAL_ERROR" : "HTTP_" + status;
+            };
+            String message = switch (status) {
+                case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
+                case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();
+                case 413 -> "request body is too large";
+                default -> e.getMessage();
+            };
+            write(ctx, status, code, message, Map.of());
+        });
+        cfg.routes.exception(Exception.class, (e, ctx) -> {
+            String requestId = RequestIds.of(ctx);
+            log.error("request {} {} {} failed", requestId, ctx.method(), ctx.path(), e);
+            write(ctx, 500, "INTERNAL_ERROR", "internal error; quote request id " + requestId + " when reporting it",
+                    Map.of("request_id", requestId));
+        });
+    }
+
+    private static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
+        ctx.status(status).json(ErrorBody.of(code, message, details));
+    }
+}
