@@ -1,0 +1,80 @@
+package bio.flow.testing;
+
+import bio.flow.App;
+import bio.flow.config.Config;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Flow server on a random port with its own embedded PostgreSQL and data directory. One is shared by
+ * all tests of a JVM ({@link #shared()}); tests that need other settings start their own with {@link #start}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
+    public static final String ADMIN_USERNAME = "admin";
+    public static final String ADMIN_PASSWORD = "admin-password-1";
+
+    private static TestServer shared;
+
+    private final App app;
+    private final Path dataDir;
+
+    private TestServer(App app, Path dataDir) {
+        this.app = app;
+        this.dataDir = dataDir;
+    }
+
+    public static synchronized TestServer shared() {
+        if (shared == null) {
+            shared = start(Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    /** Starts a server with the default test settings, overridden by {@code settings}. */
+    public static TestServer start(Map<String, String> settings) {
+        try {
+            Path dataDir = Files.createTempDirectory("flow-test-");
+            return start(dataDir, settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static TestServer start(Path dataDir, Map<String, String> settings) {
+        Map<String, String> env = new HashMap<>();
+        env.put("FLOW_DATA_DIR", dataDir.toString());
+        env.put("FLOW_PORT", "0");
+        env.put("FLOW_HOST", "127.0.0.1");
+        env.put("FLOW_JWT_SECRET", JWT_SECRET);
+        env.put("FLOW_ADMIN_USERNAME", ADMIN_USERNAME);
+        env.put("FLOW_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("FLOW_ADMIN_EMAIL", "admin@flow.test");
+        env.put("FLOW_CORS_ORIGINS", "https://app.flow.test");
+        env.putAll(settings);
+        return new TestServer(App.start(Config.fromMap(env)), dataDir);
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + app.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** A new client with its own cookie jar, like a separate browser. */
+    public Api client() {
+        return new Api(baseUrl());
+    }
+
+    @Override
+    public void close() {
+        app.close();
+    }
+}
