@@ -29,6 +29,7 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -160,6 +161,14 @@ public final class App implements AutoCloseable {
             this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
         }
+    }
+
+    /** "METHOD /path" of every route served, for the test that holds the routes and openapi.yaml in step. */
+    public List<String> routeList() {
+        return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .filter(r -> !r.startsWith("BEFORE") && !r.startsWith("AFTER"))
+                .sorted().toList();
     }
 
     public int port() {

@@ -56,12 +56,18 @@ public final class TestServer implements AutoCloseable {
         env.put("FLOW_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("FLOW_ADMIN_EMAIL", "admin@flow.test");
         env.put("FLOW_CORS_ORIGINS", "https://app.flow.test");
+        // Every test logs in from 127.0.0.1: the per-address limit is tested on a server of its own.
+        env.put("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", "100000");
         env.putAll(settings);
         return new TestServer(App.start(Config.fromMap(env)), dataDir);
     }
 
     public String baseUrl() {
         return "http://127.0.0.1:" + app.port();
+    }
+
+    public java.util.List<String> routeList() {
+        return app.routeList();
     }
 
     public Path dataDir() {
