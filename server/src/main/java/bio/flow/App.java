@@ -12,6 +12,8 @@ import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
+import bio.flow.groups.GroupRoutes;
+import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
 import bio.flow.http.ApiDocs;
 import bio.flow.http.Cors;
@@ -128,6 +130,18 @@ public final class App implements AutoCloseable {
         r.post("/settings/password", c.userRoutes::changePassword);
         r.post("/settings/key", c.userRoutes::setSshKey);
         r.post("/admin/users/{username}", c.userRoutes::adminUpdateUser);
+
+        // groups
+        r.post("/groups/new", c.groupRoutes::create);
+        r.get("/groups", c.groupRoutes::list);
+        r.get("/groups/{slug}", c.groupRoutes::get);
+        r.post("/groups/{slug}/invite", c.groupRoutes::invite);
+        r.post("/groups/{slug}/accept", c.groupRoutes::accept);
+        r.post("/groups/{slug}/decline", c.groupRoutes::decline);
+        r.post("/groups/{slug}/leave", c.groupRoutes::leave);
+        r.post("/groups/{slug}/members/{username}/role", c.groupRoutes::setRole);
+        r.post("/groups/{slug}/members/{username}/remove", c.groupRoutes::remove);
+        r.post("/groups/{slug}/delete", c.groupRoutes::delete);
     }
 
     /** The components behind the routes, built once per server. */
@@ -138,6 +152,7 @@ public final class App implements AutoCloseable {
         final AuthService auth;
         final AuthRoutes authRoutes;
         final UserRoutes userRoutes;
+        final GroupRoutes groupRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             Storage storage = new LocalStorage(config.dataDir().resolve("files"));
@@ -160,6 +175,7 @@ public final class App implements AutoCloseable {
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
             this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
+            this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
         }
     }
 
@@ -169,6 +185,11 @@ public final class App implements AutoCloseable {
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
                 .filter(r -> !r.startsWith("BEFORE") && !r.startsWith("AFTER"))
                 .sorted().toList();
+    }
+
+    /** The database, for tests that must set up states they cannot wait for (such as expiry). */
+    public Jdbi jdbi() {
+        return database.jdbi();
     }
 
     public int port() {

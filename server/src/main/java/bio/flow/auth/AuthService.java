@@ -8,6 +8,7 @@ import bio.flow.users.UserStore;
 import bio.flow.users.UserStore.NewUser;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
@@ -80,14 +81,16 @@ public final class AuthService {
     public User login(String login, String password, String clientAddress) {
         String l = Check.text("username", login, 1, 254);
         Check.required("password", password);
-        throttle.check(l, clientAddress);
         Optional<User> user = users.byLogin(l);
+        // One account, one count: whether it is named by username or by email.
+        String account = user.map(u -> "user:" + u.id()).orElse("login:" + l.toLowerCase(Locale.ROOT));
+        throttle.check(account, clientAddress);
         boolean ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
         if (!ok) {
-            throttle.recordFailure(l, clientAddress);
+            throttle.recordFailure(account, clientAddress);
             throw ApiException.unauthorized("wrong username or password");
         }
-        throttle.recordSuccess(l);
+        throttle.recordSuccess(account);
         return user.get();
     }
 

@@ -2,7 +2,6 @@ package bio.flow.auth;
 
 import bio.flow.http.ApiException;
 import java.time.Duration;
-import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -23,9 +22,9 @@ public final class LoginThrottle {
         this.window = window;
     }
 
-    /** Throws 429 when either the account or the address has used up its failures. */
-    public void check(String login, String address) {
-        check("account", normalise(login), maxPerAccount);
+    /** Throws 429 when either the account (a key naming it) or the address has used up its failures. */
+    public void check(String account, String address) {
+        check("account", account, maxPerAccount);
         check("address", address, maxPerAddress);
     }
 
@@ -40,24 +39,20 @@ public final class LoginThrottle {
         if (retryAfter != null) throw ApiException.rateLimited(Math.max(1, retryAfter));
     }
 
-    public void recordFailure(String login, String address) {
+    public void recordFailure(String account, String address) {
         jdbi.useTransaction(h -> {
             // Old rows are of no further use; drop them as we go so the table stays small.
             h.createUpdate("DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => :w) "
                     + "AND ((scope = 'account' AND key = :a) OR (scope = 'address' AND key = :ip))")
-                    .bind("w", window.toSeconds()).bind("a", normalise(login)).bind("ip", address).execute();
+                    .bind("w", window.toSeconds()).bind("a", account).bind("ip", address).execute();
             h.createUpdate("INSERT INTO login_failures (scope, key) VALUES ('account', :a), ('address', :ip)")
-                    .bind("a", normalise(login)).bind("ip", address).execute();
+                    .bind("a", account).bind("ip", address).execute();
         });
     }
 
     /** A successful login clears the account's failures (not the address's: one good password proves little). */
-    public void recordSuccess(String login) {
+    public void recordSuccess(String account) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM login_failures WHERE scope = 'account' AND key = :a")
-                .bind("a", normalise(login)).execute());
-    }
-
-    private static String normalise(String login) {
-        return login.strip().toLowerCase(Locale.ROOT);
+                .bind("a", account).execute());
     }
 }

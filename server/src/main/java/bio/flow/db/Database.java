@@ -45,6 +45,8 @@ public final class Database implements AutoCloseable {
             hc.setPassword(password);
             hc.setMaximumPoolSize(config.databasePoolSize());
             hc.setPoolName("flow-db");
+            // Fail fast when the database is gone: a request should not hang for Hikari's default 30 s.
+            hc.setConnectionTimeout(5_000);
             HikariDataSource pool = new HikariDataSource(hc);
             migrate(pool);
             return new Database(embedded, pool);

@@ -70,6 +70,11 @@ public final class TestServer implements AutoCloseable {
         return app.routeList();
     }
 
+    /** Runs SQL on the server's database: for setting up states a test cannot wait for, such as expiry. */
+    public void sql(String statement) {
+        app.jdbi().useHandle(h -> h.execute(statement));
+    }
+
     public Path dataDir() {
         return dataDir;
     }

@@ -1,0 +1,412 @@
+package bio.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bio.flow.testing.Api;
+import bio.flow.testing.TestServer;
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Holds openapi.yaml and the server in step: the routes the server registers are exactly the operations the
+ * contract describes, the contract the server serves is the file in the repository, the docs page works, and
+ * the response validation that {@link Api} applies to every exchange really rejects responses that break the
+ * contract (so that it cannot silently be a no-op).
+ */
+public class ContractTest {
+    private static final Set<String> IGNORED_METHODS = Set.of("HEAD", "OPTIONS");
+    /** Operations that anyone may call: every other operation must require a bearer token. */
+    private static final Set<String> PUBLIC = Set.of("GET /ping", "GET /health", "GET /openapi.yaml", "GET /docs",
+            "POST /signup", "POST /login", "POST /oidc-login", "POST /logout", "GET /token",
+            "POST /password-reset/request", "POST /password-reset");
+
+    private static final TestServer server = TestServer.shared();
+
+    /** The contract file, found as {@link Api} finds it. */
+    static Path contractPath() {
+        return Path.of(System.getProperty("flow.contract", "../openapi.yaml"));
+    }
+
+    static String contractText() {
+        try {
+            return Files.readString(contractPath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + contractPath().toAbsolutePath(), e);
+        }
+    }
+
+    static OpenAPI parse(String yaml) {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        SwaggerParseResult result = new OpenAPIV3Parser().readContents(yaml, null, options);
+        assertThat(result.getMessages()).as("problems the OpenAPI parser found in openapi.yaml").isEmpty();
+        assertThat(result.getOpenAPI()).as("openapi.yaml parsed").isNotNull();
+        return result.getOpenAPI();
+    }
+
+    /** "METHOD /path" of every operation in the contract. */
+    static Set<String> specRoutes(OpenAPI api) {
+        Set<String> routes = new TreeSet<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().keySet().forEach(method -> {
+            if (!IGNORED_METHODS.contains(method.name())) routes.add(method.name() + " " + path);
+        }));
+        return routes;
+    }
+
+    // (a) ------------------------------------------------------------------------------------------------------
+
+    @Test
+    void everyRouteOfTheServerIsInTheContractAndNothingElse() {
+        OpenAPI api = parse(contractText());
+        assertThat(api.getOpenapi()).as("OpenAPI version of the contract").startsWith("3.1.");
+        Set<String> inSpec = specRoutes(api);
+        Set<String> served = new TreeSet<>();
+        for (String route : server.routeList()) {
+            String method = route.substring(0, route.indexOf(' '));
+            // Javalin's <name> path parameters are {name} in OpenAPI.
+            String path = route.substring(route.indexOf(' ') + 1).replaceAll("<([^>]+)>", "{$1}");
+            if (!IGNORED_METHODS.contains(method)) served.add(method + " " + path);
+        }
+        Set<String> undocumented = new TreeSet<>(served);
+        undocumented.removeAll(inSpec);
+        Set<String> notServed = new TreeSet<>(inSpec);
+        notServed.removeAll(served);
+        assertThat(undocumented.isEmpty() && notServed.isEmpty())
+                .as("routes and openapi.yaml differ.%n  served but not in openapi.yaml: %s%n  in openapi.yaml but not served: %s",
+                        undocumented, notServed)
+                .isTrue();
+    }
+
+    /** What every operation must say: see the brief of openapi.yaml. */
+    @Test
+    void everyOperationIsFullyDocumented() {
+        OpenAPI api = parse(contractText());
+        assertThat(api.getComponents().getSecuritySchemes()).containsKeys("bearerAuth", "refreshCookie");
+        List<String> problems = new ArrayList<>();
+        Set<String> operationIds = new TreeSet<>();
+        api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+            String name = method.name() + " " + path;
+            Consumer<String> problem = p -> problems.add(name + ": " + p);
+            if (blank(op.getSummary())) problem.accept("no summary");
+            if (blank(op.getDescription())) problem.accept("no description (say who may call it)");
+            if (blank(op.getOperationId())) problem.accept("no operationId");
+            else if (!operationIds.add(op.getOperationId())) problem.accept("operationId " + op.getOperationId() + " is used twice");
+            if (op.getSecurity() == null) {
+                problem.accept("no explicit security (use `security: []` for public operations)");
+            } else {
+                boolean bearer = op.getSecurity().stream().anyMatch(r -> r.containsKey("bearerAuth"));
+                boolean anonymous = op.getSecurity().isEmpty() || op.getSecurity().stream().anyMatch(SecurityRequirement::isEmpty);
+                if (PUBLIC.contains(name) && bearer && !anonymous) problem.accept("is public but requires a bearer token");
+                if (!PUBLIC.contains(name) && !bearer) problem.accept("is private but does not declare bearerAuth");
+            }
+            Set<String> statuses = op.getResponses() == null ? Set.of() : op.getResponses().keySet();
+            if (statuses.stream().noneMatch(s -> s.startsWith("2"))) problem.accept("documents no success response");
+            if (!statuses.contains("500")) problem.accept("does not document 500");
+            if (op.getSecurity() != null && op.getSecurity().stream().anyMatch(r -> r.containsKey("bearerAuth"))
+                    && !statuses.contains("401")) problem.accept("requires a token but does not document 401");
+            if (op.getRequestBody() != null) {
+                if (!statuses.contains("400")) problem.accept("takes a body but does not document 400");
+                if (!statuses.contains("413")) problem.accept("takes a body but does not document 413");
+            }
+            if (op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "query".equals(p.getIn())
+                    && Set.of("limit", "offset").contains(p.getName())) && !statuses.contains("400")) {
+                problem.accept("takes limit/offset but does not document 400 (limit > 100)");
+            }
+        }));
+        assertThat(problems).as("operations of openapi.yaml that are not fully documented").isEmpty();
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    // (b) ------------------------------------------------------------------------------------------------------
+
+    @Test
+    void theServerServesTheContractAndItsDocsPage() throws Exception {
+        Api api = server.client();
+        Api.Res spec = api.get("/openapi.yaml");
+        assertThat(spec.status()).isEqualTo(200);
+        assertThat(spec.header("Content-Type")).startsWith("application/yaml");
+        assertThat(spec.body()).as("GET /openapi.yaml serves openapi.yaml byte for byte")
+                .isEqualTo(Files.readAllBytes(contractPath()));
+
+        Api.Res docs = api.get("/docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.header("Content-Type")).startsWith("text/html");
+        assertThat(docs.text()).contains("/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css", "/openapi.yaml");
+
+        // The assets are static files, not API operations: fetch them without the contract check.
+        HttpClient http = HttpClient.newHttpClient();
+        for (String asset : List.of("/docs/assets/swagger-ui-bundle.js", "/docs/assets/swagger-ui.css")) {
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + asset)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(r.statusCode()).as("GET " + asset).isEqualTo(200);
+            assertThat(r.body().length).as("size of " + asset).isGreaterThan(1000);
+        }
+    }
+
+    // (c) ------------------------------------------------------------------------------------------------------
+
+    /** A response that the contract must accept or reject. */
+    private record Case(String what, Request.Method method, String path, int status, String body, boolean valid) {}
+
+    private static final String ME = """
+            {"id":1,"username":"ann","email":%s,"first_name":"Ann","last_name":"Lee","groups":["lab"],
+             "can_run_pipelines":true,"is_admin":false,"ssh_key":null,"ssh_key_fingerprint":null,
+             "created":"2024-01-10T10:00:00Z"%s}""";
+
+    private static List<Case> cases() {
+        Request.Method get = Request.Method.GET;
+        Request.Method post = Request.Method.POST;
+        return List.of(
+                new Case("a correct GET /me, with its nullable fields null", get, "/me", 200, ME.formatted("null", ""), true),
+                new Case("a correct GET /me, with its nullable fields set", get, "/me", 200,
+                        ME.formatted("\"ann@example.org\"", "").replace("\"ssh_key\":null,\"ssh_key_fingerprint\":null",
+                                "\"ssh_key\":\"ssh-ed25519 AAAA\",\"ssh_key_fingerprint\":\"SHA256:x\""), true),
+                new Case("a correct error", get, "/me", 401,
+                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"details\":{}}}", true),
+                new Case("a status the operation does not document", get, "/me", 418, "{}", false),
+                new Case("a path the contract does not have", get, "/no-such-path", 200, "{}", false),
+                new Case("a required field missing", get, "/me", 200, ME.formatted("null", "").replace(",\"is_admin\":false", ""), false),
+                new Case("a date-time that is not one", get, "/me", 200,
+                        ME.formatted("null", "").replace("2024-01-10T10:00:00Z", "yesterday"), false),
+                new Case("a value outside its enum", post, "/login", 200,
+                        "{\"access_token\":\"x\",\"token_type\":\"Basic\",\"expires_in\":900,\"user\":{\"id\":1,\"username\":\"a\",\"email\":null}}", false),
+                new Case("a string where a number belongs", get, "/me", 200, ME.formatted("null", "").replace("\"id\":1", "\"id\":\"1\""), false),
+                new Case("a number where a nullable string belongs", get, "/me", 200, ME.formatted("42", ""), false),
+                new Case("null where null is not allowed", get, "/me", 200, ME.formatted("null", "").replace("\"ann\"", "null"), false),
+                new Case("a property the schema does not allow", get, "/me", 200, ME.formatted("null", ",\"password_hash\":\"x\""), false),
+                new Case("an error of the wrong shape", get, "/me", 401, "{\"message\":\"authentication required\"}", false),
+                new Case("a 429 without Retry-After", post, "/login", 429,
+                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3}}}", false));
+    }
+
+    /** The cases the validator judges wrongly, as readable lines. */
+    private static List<String> misjudged(OpenApiInteractionValidator validator) {
+        List<String> wrong = new ArrayList<>();
+        for (Case c : cases()) {
+            SimpleResponse response = SimpleResponse.Builder.status(c.status())
+                    .withContentType("application/json").withBody(c.body()).build();
+            ValidationReport report = validator.validateResponse(c.path(), c.method(), response);
+            if (report.hasErrors() == c.valid()) {
+                wrong.add((c.valid() ? "rejected " : "accepted ") + c.what() + " (" + c.method() + " " + c.path() + " "
+                        + c.status() + ")" + (report.hasErrors() ? ": " + report.getMessages() : ""));
+            }
+        }
+        return wrong;
+    }
+
+    /** The very validator that {@link Api} applies to every response of every test. */
+    private static OpenApiInteractionValidator apiValidator() throws ReflectiveOperationException {
+        Field f = Api.class.getDeclaredField("CONTRACT");
+        f.setAccessible(true);
+        return (OpenApiInteractionValidator) f.get(null);
+    }
+
+    @Test
+    void theValidatorOfTheTestClientRejectsResponsesThatBreakTheContract() throws Exception {
+        assertThat(misjudged(apiValidator()))
+                .as("""
+                        the contract check that Api applies to every response misjudges hand-made responses. \
+                        swagger-request-validator 2.46.1 ignores `type` (every type, not only [T, "null"]) and \
+                        `additionalProperties: false` in an OpenAPI 3.1 document; give it ContractTest.toOpenApi30(spec)""")
+                .isEmpty();
+    }
+
+    @Test
+    void theContractDownlevelledTo30IsCompleteAndValidatesStrictly() {
+        String spec = contractText();
+        String spec30 = toOpenApi30(spec);
+        // Every 3.1 construct has a 3.0 rendering that the parser accepts as it is...
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(spec30, null, new ParseOptions());
+        assertThat(parsed.getMessages()).as("problems in openapi.yaml rendered as OpenAPI 3.0").isEmpty();
+        // ... nothing is lost on the way ...
+        assertThat(specRoutes(parsed.getOpenAPI())).isEqualTo(specRoutes(parse(spec)));
+        // ... and the validator then judges every case right.
+        OpenApiInteractionValidator strict = OpenApiInteractionValidator.createForInlineApiSpecification(spec30).build();
+        assertThat(misjudged(strict)).isEmpty();
+    }
+
+    @Test
+    void downlevellingRewritesOnlyThe31Constructs() {
+        String yaml = """
+                openapi: 3.1.0
+                info: {title: t, version: '1', summary: s}
+                paths: {}
+                components:
+                  securitySchemes:
+                    bearerAuth: {type: http, scheme: bearer}
+                  schemas:
+                    A:
+                      type: object
+                      properties:
+                        type: {type: [string, 'null'], examples: [x]}
+                        const: {const: 3}
+                        n: {type: [integer], exclusiveMinimum: 0}
+                        r: {anyOf: [{$ref: '#/components/schemas/B'}, {type: 'null'}]}
+                      examples: [{type: [1, 2]}]
+                    B: {type: object}
+                """;
+        JsonNode out = readYaml(toOpenApi30(yaml));
+        assertThat(out.path("openapi").asText()).isEqualTo("3.0.3");
+        assertThat(out.path("info").has("summary")).isFalse();
+        JsonNode props = out.at("/components/schemas/A/properties");
+        assertThat(props.path("type").path("type").asText()).isEqualTo("string");
+        assertThat(props.path("type").path("nullable").asBoolean()).isTrue();
+        assertThat(props.path("type").path("example").asText()).isEqualTo("x");
+        assertThat(props.path("const").path("enum").get(0).asInt()).isEqualTo(3);
+        assertThat(props.path("n").path("minimum").asInt()).isZero();
+        assertThat(props.path("n").path("exclusiveMinimum").asBoolean()).isTrue();
+        assertThat(props.at("/r/allOf/0/$ref").asText()).isEqualTo("#/components/schemas/B");
+        assertThat(props.path("r").path("nullable").asBoolean()).isTrue();
+        // example data is left alone, and so is a security scheme's type
+        assertThat(out.at("/components/schemas/A/example/type").isArray()).isTrue();
+        assertThat(out.at("/components/securitySchemes/bearerAuth/type").asText()).isEqualTo("http");
+    }
+
+    // The 3.1 -> 3.0 rendering --------------------------------------------------------------------------------
+
+    private static final YAMLMapper YAML = new YAMLMapper();
+    /** Keys whose value maps names to schemas (or to other named things): the keys are names, not keywords. */
+    private static final Set<String> NAME_MAPS = Set.of("properties", "patternProperties", "schemas", "paths",
+            "responses", "parameters", "headers", "content", "securitySchemes", "requestBodies", "links", "callbacks",
+            "encoding", "variables", "mapping");
+    /** Keys whose value is data or free text, never a schema. */
+    private static final Set<String> DATA = Set.of("example", "examples", "default", "enum", "const", "description",
+            "summary", "x-examples");
+    /** JSON Schema 2020-12 keywords that have no OpenAPI 3.0 rendering. */
+    private static final Set<String> NOT_IN_30 = Set.of("prefixItems", "$defs", "if", "then", "else", "dependentRequired",
+            "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "contentMediaType", "contentEncoding",
+            "contains", "minContains", "maxContains", "propertyNames", "$anchor", "$dynamicRef", "$dynamicAnchor");
+
+    /**
+     * openapi.yaml (OpenAPI 3.1) rendered as OpenAPI 3.0.3 for swagger-request-validator, which checks types
+     * and {@code additionalProperties} only in 3.0 documents: {@code type: [T, "null"]} becomes
+     * {@code type: T, nullable: true}, {@code anyOf/oneOf: [X, {type: "null"}]} becomes
+     * {@code allOf: [X], nullable: true}, {@code const} an {@code enum} of one, {@code examples: [...]} of a
+     * schema its first {@code example}, numeric {@code exclusiveMinimum/Maximum} the 3.0 boolean form, and
+     * {@code info.summary} goes. A 3.1 construct with no 3.0 rendering fails loudly rather than being dropped.
+     */
+    public static String toOpenApi30(String openapi31Yaml) {
+        ObjectNode root = (ObjectNode) readYaml(openapi31Yaml);
+        if (!root.path("openapi").asText().startsWith("3.1")) return openapi31Yaml;
+        root.put("openapi", "3.0.3");
+        if (root.has("webhooks")) throw new IllegalArgumentException("webhooks have no OpenAPI 3.0 rendering");
+        if (root.has("jsonSchemaDialect")) root.remove("jsonSchemaDialect");
+        if (root.path("info") instanceof ObjectNode info) info.remove("summary");
+        downlevel(root, "#");
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode readYaml(String yaml) {
+        try {
+            return YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException("openapi.yaml is not valid YAML", e);
+        }
+    }
+
+    /** Rewrites the keywords of {@code node} (an object whose keys are keywords), then its children. */
+    private static void downlevel(JsonNode node, String where) {
+        if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) downlevel(array.get(i), where + "/" + i);
+            return;
+        }
+        if (!(node instanceof ObjectNode o)) return;
+        for (String k : NOT_IN_30) {
+            if (o.has(k)) throw new IllegalArgumentException(where + ": `" + k + "` has no OpenAPI 3.0 rendering; "
+                    + "swagger-request-validator cannot check it");
+        }
+        JsonNode type = o.get("type");
+        if (type instanceof ArrayNode types) {
+            List<String> others = new ArrayList<>();
+            boolean nullable = false;
+            for (JsonNode t : types) {
+                if (t.asText().equals("null")) nullable = true;
+                else others.add(t.asText());
+            }
+            if (others.size() != 1) throw new IllegalArgumentException(where + ": `type: " + types
+                    + "` has no OpenAPI 3.0 rendering (one type, optionally with \"null\")");
+            o.put("type", others.get(0));
+            if (nullable) o.put("nullable", true);
+        } else if (type != null && type.asText().equals("null") && type.isTextual()) {
+            throw new IllegalArgumentException(where + ": a lone `type: \"null\"` has no OpenAPI 3.0 rendering");
+        }
+        for (String combiner : List.of("anyOf", "oneOf")) {
+            if (o.get(combiner) instanceof ArrayNode alternatives) {
+                ArrayNode rest = JsonNodeFactory.instance.arrayNode();
+                boolean nullable = false;
+                for (JsonNode alt : alternatives) {
+                    if (alt.size() == 1 && alt.path("type").asText().equals("null")) nullable = true;
+                    else rest.add(alt);
+                }
+                if (nullable) {
+                    o.remove(combiner);
+                    if (rest.size() == 1) o.set("allOf", rest);
+                    else o.set(combiner, rest);
+                    o.put("nullable", true);
+                }
+            }
+        }
+        if (o.has("const") && !o.has("enum")) {
+            o.set("enum", JsonNodeFactory.instance.arrayNode().add(o.get("const")));
+            o.remove("const");
+        }
+        if (o.get("examples") instanceof ArrayNode examples) {
+            o.remove("examples");
+            if (!examples.isEmpty() && !o.has("example")) o.set("example", examples.get(0));
+        }
+        for (String bound : List.of("Minimum", "Maximum")) {
+            JsonNode exclusive = o.get("exclusive" + bound);
+            if (exclusive != null && exclusive.isNumber()) {
+                o.set(bound.toLowerCase(), exclusive);
+                o.put("exclusive" + bound, true);
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            if (DATA.contains(key)) continue;
+            if (NAME_MAPS.contains(key) && e.getValue() instanceof ObjectNode named) {
+                // A map of names: a response's "content" maps media types; "paths" maps paths; and so on.
+                named.fields().forEachRemaining(n -> downlevel(n.getValue(), where + "/" + key + "/" + n.getKey()));
+            } else {
+                downlevel(e.getValue(), where + "/" + key);
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package bio.flow.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bio.flow.testing.Api;
+import bio.flow.testing.TestServer;
+import bio.flow.testing.Users;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OIDC login against identity providers this test plays itself: it serves their JWKS (one issuer with its
+ * JWKS URL configured, one found through its discovery document) and signs id_tokens with their keys.
+ */
+class OidcLoginTest {
+    static HttpServer idp;
+    static RSAKey key1;
+    static RSAKey key2;
+    static RSAKey stranger;
+    static String issuer1;
+    static String issuer2;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        key1 = new RSAKeyGenerator(2048).keyID("k1").generate();
+        key2 = new RSAKeyGenerator(2048).keyID("k2").generate();
+        stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
+        idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String base = "http://127.0.0.1:" + idp.getAddress().getPort();
+        issuer1 = base + "/one";
+        issuer2 = base + "/two";
+        serve("/one/jwks", new JWKSet(key1.toPublicJWK()).toString());
+        serve("/two/.well-known/openid-configuration", "{\"issuer\":\"" + issuer2 + "\",\"jwks_uri\":\"" + base + "/two/keys\"}");
+        serve("/two/keys", new JWKSet(key2.toPublicJWK()).toString());
+        idp.start();
+        server = TestServer.start(Map.of(
+                "FLOW_OIDC_ISSUER", issuer1, "FLOW_OIDC_CLIENT_ID", "flow-app", "FLOW_OIDC_JWKS_URL", issuer1 + "/jwks",
+                "FLOW_OIDC_ISSUER_2", issuer2, "FLOW_OIDC_CLIENT_ID_2", "flow-two"));
+    }
+
+    static void serve(String path, String body) {
+        idp.createContext(path, ex -> {
+            byte[] b = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        idp.stop(0);
+    }
+
+    static String idToken(RSAKey key, String iss, String aud, String sub, Instant exp, Map<String, Object> extra) throws Exception {
+        JWTClaimsSet.Builder c = new JWTClaimsSet.Builder().issuer(iss).audience(aud).subject(sub)
+                .issueTime(new Date()).expirationTime(Date.from(exp));
+        extra.forEach(c::claim);
+        SignedJWT t = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), c.build());
+        t.sign(new RSASSASigner(key));
+        return t.serialize();
+    }
+
+    static Instant soon() {
+        return Instant.now().plusSeconds(300);
+    }
+
+    @Test
+    void newSubjectGetsAnAccountAndComesBackToIt() throws Exception {
+        String sub = Users.uniqueName("sub");
+        String name = Users.uniqueName("oidc");
+        String token = idToken(key1, issuer1, "flow-app", sub, soon(),
+                Map.of("preferred_username", name, "email", name + "@idp.example", "given_name", "Rosalind", "family_name", "Franklin"));
+        Api browser = server.client();
+        Api.Res r = browser.post("/oidc-login", Map.of("id_token", token));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("user").path("username").asText()).isEqualTo(name);
+        assertThat(r.header("Set-Cookie")).startsWith("flow_refresh_token=");
+        long id = r.json().path("user").path("id").asLong();
+        Api.Res me = server.client().as(r.json().path("access_token").asText()).get("/me");
+        assertThat(me.json().path("first_name").asText()).isEqualTo("Rosalind");
+        assertThat(me.json().path("email").asText()).isEqualTo(name + "@idp.example");
+        assertThat(browser.get("/token").status()).isEqualTo(200);
+
+        String again = idToken(key1, issuer1, "flow-app", sub, soon(), Map.of("preferred_username", "renamed-" + name));
+        Api.Res second = server.client().post("/oidc-login", Map.of("id_token", again));
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.json().path("user").path("id").asLong()).isEqualTo(id);
+    }
+
+    @Test
+    void takenUsernamesGetASuffixAndTakenEmailsAreNotLinked() throws Exception {
+        Users.Account existing = Users.signUp(server, "taken");
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(),
+                Map.of("preferred_username", existing.username(), "email", existing.email()));
+        Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("user").path("id").asLong()).isNotEqualTo(existing.id());
+        assertThat(r.json().path("user").path("username").asText()).isEqualTo(existing.username() + "2");
+        assertThat(r.json().path("user").path("email").isNull()).isTrue();
+    }
+
+    @Test
+    void usernameFromEmailWhenNoPreferredUsername() throws Exception {
+        String local = "ro sa+" + Users.uniqueName("x");
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(), Map.of("email", local.replace(" ", "") + "@idp.example"));
+        Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("user").path("username").asText()).matches("[A-Za-z0-9_.-]{3,40}");
+    }
+
+    @Test
+    void issuerFoundThroughDiscovery() throws Exception {
+        String token = idToken(key2, issuer2, "flow-two", Users.uniqueName("sub"), soon(), Map.of("preferred_username", Users.uniqueName("two")));
+        assertThat(server.client().post("/oidc-login", Map.of("id_token", token)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void badIdTokensAreRefused() throws Exception {
+        String sub = Users.uniqueName("sub");
+        String[] bad = {
+                idToken(key1, issuer1, "someone-else", sub, soon(), Map.of()),                  // wrong audience
+                idToken(key1, issuer1, "flow-app", sub, Instant.now().minusSeconds(600), Map.of()), // expired
+                idToken(stranger, issuer1, "flow-app", sub, soon(), Map.of()),                  // wrong key, same kid
+                idToken(key1, "https://evil.example", "flow-app", sub, soon(), Map.of()),       // unknown issuer
+                idToken(key2, issuer1, "flow-app", sub, soon(), Map.of()),                      // other issuer's key
+                idToken(key1, issuer2, "flow-two", sub, soon(), Map.of()),                      // issuer 2 claim, key of 1
+        };
+        for (String t : bad) {
+            Api.Res r = server.client().post("/oidc-login", Map.of("id_token", t));
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.errorCode()).isEqualTo("UNAUTHORIZED");
+        }
+        String good = idToken(key1, issuer1, "flow-app", sub, soon(), Map.of());
+        String[] p = good.split("\\.");
+        String tampered = p[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"iss\":\"" + issuer1 + "\",\"aud\":\"flow-app\",\"sub\":\"admin\",\"exp\":9999999999,\"iat\":1}").getBytes()) + "." + p[2];
+        assertThat(server.client().post("/oidc-login", Map.of("id_token", tampered)).status()).isEqualTo(401);
+        assertThat(server.client().post("/oidc-login", Map.of("id_token", "not.a.jwt")).status()).isEqualTo(400);
+        assertThat(server.client().post("/oidc-login", Map.of()).status()).isEqualTo(400);
+        // none of them made an account
+        assertThat(server.client().post("/oidc-login", Map.of("id_token", good)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void notConfiguredServerRefusesOidc() throws Exception {
+        String token = idToken(key1, issuer1, "flow-app", "s", soon(), Map.of());
+        Api.Res r = TestServer.shared().client().post("/oidc-login", Map.of("id_token", token));
+        assertThat(r.status()).isEqualTo(400);
+    }
+}
