@@ -73,8 +73,10 @@ class ServeProcessIT {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static List<ProcessHandle> postgresOf(Server s) {
-        return s.process().descendants().filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false)).toList();
+    /** The server's PostgreSQL: pg_ctl daemonises it, so it is found through its pid file, not as a child. */
+    private static List<ProcessHandle> postgresOf(Path dataDir) throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+        return ProcessHandle.of(pid).stream().toList();
     }
 
     @Test
@@ -84,7 +86,7 @@ class ServeProcessIT {
         awaitPong(s);
         assertThat(s.output()).anyMatch(l -> l.contains("Flow is listening on http://localhost:" + s.port()));
         assertThat(post(s, "/signup", "{\"username\":\"keeper\",\"email\":\"k@example.org\",\"password\":\"long-password-1\"}").statusCode()).isEqualTo(201);
-        List<ProcessHandle> pg = postgresOf(s);
+        List<ProcessHandle> pg = postgresOf(dir);
         assertThat(pg).isNotEmpty();
 
         s.process().destroy(); // SIGTERM
@@ -127,7 +129,7 @@ class ServeProcessIT {
         Server s = launch(dir, freePort());
         awaitPong(s);
         assertThat(post(s, "/signup", "{\"username\":\"survivor\",\"email\":\"s@example.org\",\"password\":\"long-password-1\"}").statusCode()).isEqualTo(201);
-        List<ProcessHandle> orphans = postgresOf(s);
+        List<ProcessHandle> orphans = postgresOf(dir);
         // kill -9 the JVM (the ./flow script exec'd into it): its PostgreSQL is left running, holding the data.
         s.process().destroyForcibly();
         s.process().waitFor(10, TimeUnit.SECONDS);
