@@ -1,5 +1,7 @@
 package bio.flow;
 
+import bio.flow.access.AccessPolicy;
+import bio.flow.access.Sharing;
 import bio.flow.auth.AccessTokens;
 import bio.flow.auth.AuthRoutes;
 import bio.flow.auth.AuthService;
@@ -21,12 +23,18 @@ import bio.flow.http.ErrorHandling;
 import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
 import bio.flow.mail.Mailer;
+import bio.flow.projects.ProjectRoutes;
+import bio.flow.projects.Projects;
+import bio.flow.samples.SampleRoutes;
+import bio.flow.samples.Samples;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
 import bio.flow.storage.Storage;
 import bio.flow.users.UserRoutes;
 import bio.flow.users.UserStore;
+import bio.flow.vocabularies.Vocabularies;
+import bio.flow.vocabularies.VocabularyRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -142,6 +150,53 @@ public final class App implements AutoCloseable {
         r.post("/groups/{slug}/members/{username}/role", c.groupRoutes::setRole);
         r.post("/groups/{slug}/members/{username}/remove", c.groupRoutes::remove);
         r.post("/groups/{slug}/delete", c.groupRoutes::delete);
+
+        // projects
+        r.get("/projects", c.projectRoutes::list);
+        r.get("/projects/owned", c.projectRoutes::owned);
+        r.get("/projects/shared", c.projectRoutes::shared);
+        r.get("/projects/public", c.projectRoutes::publicProjects);
+        r.post("/projects/new", c.projectRoutes::create);
+        r.get("/projects/{id}", c.projectRoutes::get);
+        r.get("/projects/{id}/samples", c.projectRoutes::samples);
+        r.get("/projects/{id}/executions", c.projectRoutes::executions);
+        r.get("/projects/{id}/data", c.projectRoutes::data);
+        r.post("/projects/{id}/edit", c.projectRoutes::edit);
+        r.post("/projects/{id}/metadata", c.projectRoutes::metadata);
+        r.post("/projects/{id}/share", c.projectRoutes::share);
+        r.post("/projects/{id}/transfer", c.projectRoutes::transfer);
+        r.post("/projects/{id}/delete", c.projectRoutes::delete);
+
+        // vocabularies (before /samples/{id}: Javalin matches routes in the order they are added)
+        r.get("/samples/sources", c.vocabularyRoutes.sources::list);
+        r.post("/samples/sources/create", c.vocabularyRoutes.sources::create);
+        r.post("/samples/sources/{id}/edit", c.vocabularyRoutes.sources::edit);
+        r.post("/samples/sources/{id}/delete", c.vocabularyRoutes.sources::delete);
+        r.get("/samples/purification_targets", c.vocabularyRoutes.purificationTargets::list);
+        r.post("/samples/purification_targets/create", c.vocabularyRoutes.purificationTargets::create);
+        r.post("/samples/purification_targets/{id}/edit", c.vocabularyRoutes.purificationTargets::edit);
+        r.post("/samples/purification_targets/{id}/delete", c.vocabularyRoutes.purificationTargets::delete);
+        r.get("/samples/types", c.vocabularyRoutes.sampleTypes::list);
+        r.post("/samples/types/create", c.vocabularyRoutes.sampleTypes::create);
+        r.post("/samples/types/{id}/edit", c.vocabularyRoutes.sampleTypes::edit);
+        r.post("/samples/types/{id}/delete", c.vocabularyRoutes.sampleTypes::delete);
+        r.get("/organisms", c.vocabularyRoutes.organisms::list);
+        r.post("/organisms/create", c.vocabularyRoutes.organisms::create);
+        r.post("/organisms/{id}/edit", c.vocabularyRoutes.organisms::edit);
+        r.post("/organisms/{id}/delete", c.vocabularyRoutes.organisms::delete);
+
+        // samples (after the vocabularies: /samples/types must match before /samples/{id})
+        r.get("/samples/owned", c.sampleRoutes::owned);
+        r.get("/samples/shared", c.sampleRoutes::shared);
+        r.post("/samples/new", c.sampleRoutes::create);
+        r.post("/samples/delete", c.sampleRoutes::deleteMany);
+        r.get("/samples/{id}", c.sampleRoutes::get);
+        r.get("/samples/{id}/data", c.sampleRoutes::data);
+        r.get("/samples/{id}/executions", c.sampleRoutes::executions);
+        r.post("/samples/{id}/edit", c.sampleRoutes::edit);
+        r.post("/samples/{id}/share", c.sampleRoutes::share);
+        r.post("/samples/{id}/transfer", c.sampleRoutes::transfer);
+        r.post("/samples/{id}/delete", c.sampleRoutes::delete);
     }
 
     /** The components behind the routes, built once per server. */
@@ -153,6 +208,9 @@ public final class App implements AutoCloseable {
         final AuthRoutes authRoutes;
         final UserRoutes userRoutes;
         final GroupRoutes groupRoutes;
+        final VocabularyRoutes vocabularyRoutes;
+        final ProjectRoutes projectRoutes;
+        final SampleRoutes sampleRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             Storage storage = new LocalStorage(config.dataDir().resolve("files"));
@@ -176,6 +234,14 @@ public final class App implements AutoCloseable {
             this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
+            this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
+            Vocabularies vocabularies = new Vocabularies();
+
+            AccessPolicy policy = new AccessPolicy(jdbi);
+            Sharing sharing = new Sharing(policy);
+            Samples samples = new Samples(jdbi, policy, sharing, vocabularies);
+            this.projectRoutes = new ProjectRoutes(authenticator, new Projects(jdbi, policy, sharing, vocabularies), samples);
+            this.sampleRoutes = new SampleRoutes(authenticator, samples);
         }
     }
 

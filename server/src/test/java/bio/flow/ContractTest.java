@@ -3,6 +3,7 @@ package bio.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Contract;
 import bio.flow.testing.TestServer;
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
@@ -20,7 +21,6 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,27 +42,10 @@ import org.junit.jupiter.api.Test;
  * the response validation that {@link Api} applies to every exchange really rejects responses that break the
  * contract (so that it cannot silently be a no-op).
  */
-public class ContractTest {
+class ContractTest {
     private static final Set<String> IGNORED_METHODS = Set.of("HEAD", "OPTIONS");
-    /** Operations that anyone may call: every other operation must require a bearer token. */
-    private static final Set<String> PUBLIC = Set.of("GET /ping", "GET /health", "GET /openapi.yaml", "GET /docs",
-            "POST /signup", "POST /login", "POST /oidc-login", "POST /logout", "GET /token",
-            "POST /password-reset/request", "POST /password-reset");
 
     private static final TestServer server = TestServer.shared();
-
-    /** The contract file, found as {@link Api} finds it. */
-    static Path contractPath() {
-        return Path.of(System.getProperty("flow.contract", "../openapi.yaml"));
-    }
-
-    static String contractText() {
-        try {
-            return Files.readString(contractPath());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + contractPath().toAbsolutePath(), e);
-        }
-    }
 
     static OpenAPI parse(String yaml) {
         ParseOptions options = new ParseOptions();
@@ -86,16 +69,10 @@ public class ContractTest {
 
     @Test
     void everyRouteOfTheServerIsInTheContractAndNothingElse() {
-        OpenAPI api = parse(contractText());
+        OpenAPI api = parse(Contract.text());
         assertThat(api.getOpenapi()).as("OpenAPI version of the contract").startsWith("3.1.");
         Set<String> inSpec = specRoutes(api);
-        Set<String> served = new TreeSet<>();
-        for (String route : server.routeList()) {
-            String method = route.substring(0, route.indexOf(' '));
-            // Javalin's <name> path parameters are {name} in OpenAPI.
-            String path = route.substring(route.indexOf(' ') + 1).replaceAll("<([^>]+)>", "{$1}");
-            if (!IGNORED_METHODS.contains(method)) served.add(method + " " + path);
-        }
+        Set<String> served = servedRoutes();
         Set<String> undocumented = new TreeSet<>(served);
         undocumented.removeAll(inSpec);
         Set<String> notServed = new TreeSet<>(inSpec);
@@ -106,10 +83,22 @@ public class ContractTest {
                 .isTrue();
     }
 
+    /** "METHOD /path" of every route the server serves, with path parameters written as in OpenAPI. */
+    static Set<String> servedRoutes() {
+        Set<String> served = new TreeSet<>();
+        for (String route : server.routeList()) {
+            String method = route.substring(0, route.indexOf(' '));
+            // Javalin's <name> path parameters are {name} in OpenAPI.
+            String path = route.substring(route.indexOf(' ') + 1).replaceAll("<([^>]+)>", "{$1}");
+            if (!IGNORED_METHODS.contains(method)) served.add(method + " " + path);
+        }
+        return served;
+    }
+
     /** What every operation must say: see the brief of openapi.yaml. */
     @Test
     void everyOperationIsFullyDocumented() {
-        OpenAPI api = parse(contractText());
+        OpenAPI api = parse(Contract.text());
         assertThat(api.getComponents().getSecuritySchemes()).containsKeys("bearerAuth", "refreshCookie");
         List<String> problems = new ArrayList<>();
         Set<String> operationIds = new TreeSet<>();
@@ -120,14 +109,7 @@ public class ContractTest {
             if (blank(op.getDescription())) problem.accept("no description (say who may call it)");
             if (blank(op.getOperationId())) problem.accept("no operationId");
             else if (!operationIds.add(op.getOperationId())) problem.accept("operationId " + op.getOperationId() + " is used twice");
-            if (op.getSecurity() == null) {
-                problem.accept("no explicit security (use `security: []` for public operations)");
-            } else {
-                boolean bearer = op.getSecurity().stream().anyMatch(r -> r.containsKey("bearerAuth"));
-                boolean anonymous = op.getSecurity().isEmpty() || op.getSecurity().stream().anyMatch(SecurityRequirement::isEmpty);
-                if (PUBLIC.contains(name) && bearer && !anonymous) problem.accept("is public but requires a bearer token");
-                if (!PUBLIC.contains(name) && !bearer) problem.accept("is private but does not declare bearerAuth");
-            }
+            if (op.getSecurity() == null) problem.accept("no explicit security (use `security: []` for public operations)");
             Set<String> statuses = op.getResponses() == null ? Set.of() : op.getResponses().keySet();
             if (statuses.stream().noneMatch(s -> s.startsWith("2"))) problem.accept("documents no success response");
             if (!statuses.contains("500")) problem.accept("does not document 500");
@@ -149,6 +131,43 @@ public class ContractTest {
         return s == null || s.isBlank();
     }
 
+    /**
+     * The security each operation declares is what the server does: an operation that requires a bearer
+     * token answers an anonymous caller 401, and one that anonymous callers may use (`security: []`, or a
+     * `{}` alternative) does not. Probed with an empty JSON body and "0" for every path parameter, so that
+     * nothing is created or changed.
+     */
+    @Test
+    void theDeclaredSecurityIsWhatTheServerEnforces() throws Exception {
+        OpenAPI api = parse(Contract.text());
+        Set<String> served = servedRoutes();
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, io.swagger.v3.oas.models.PathItem> p : api.getPaths().entrySet()) {
+            for (var e : p.getValue().readOperationsMap().entrySet()) {
+                List<SecurityRequirement> security = e.getValue().getSecurity();
+                // no security: reported by everyOperationIsFullyDocumented; not served: by the route check
+                if (security == null || !served.contains(e.getKey().name() + " " + p.getKey())) continue;
+                boolean anonymous = security.isEmpty() || security.stream().anyMatch(SecurityRequirement::isEmpty);
+                boolean bearerOnly = !anonymous && security.stream().allMatch(r -> r.containsKey("bearerAuth"));
+                String path = p.getKey().replaceAll("\\{[^}]+}", "0");
+                String method = e.getKey().name();
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + path));
+                request = method.equals("GET") ? request.GET()
+                        : request.method(method, HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json");
+                int status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                String name = method + " " + p.getKey();
+                if (bearerOnly && status != 401) {
+                    problems.add(name + " declares that it needs a bearer token, but an anonymous caller got " + status);
+                }
+                if (anonymous && status == 401) {
+                    problems.add(name + " declares that anonymous callers may use it, but one got 401");
+                }
+            }
+        }
+        assertThat(problems).as("operations whose declared `security` differs from what the server does").isEmpty();
+    }
+
     // (b) ------------------------------------------------------------------------------------------------------
 
     @Test
@@ -157,8 +176,12 @@ public class ContractTest {
         Api.Res spec = api.get("/openapi.yaml");
         assertThat(spec.status()).isEqualTo(200);
         assertThat(spec.header("Content-Type")).startsWith("application/yaml");
-        assertThat(spec.body()).as("GET /openapi.yaml serves openapi.yaml byte for byte")
-                .isEqualTo(Files.readAllBytes(contractPath()));
+        byte[] file = Files.readAllBytes(Contract.path());
+        if (!java.util.Arrays.equals(spec.body(), file)) {
+            throw new AssertionError("GET /openapi.yaml does not serve " + Contract.path().toAbsolutePath().normalize()
+                    + " byte for byte (the jar's copy is made at process-resources: is it stale?); "
+                    + firstDifference(spec.text(), new String(file, java.nio.charset.StandardCharsets.UTF_8)));
+        }
 
         Api.Res docs = api.get("/docs");
         assertThat(docs.status()).isEqualTo(200);
@@ -173,6 +196,17 @@ public class ContractTest {
             assertThat(r.statusCode()).as("GET " + asset).isEqualTo(200);
             assertThat(r.body().length).as("size of " + asset).isGreaterThan(1000);
         }
+    }
+
+    private static String firstDifference(String served, String file) {
+        String[] a = served.split("\n", -1);
+        String[] b = file.split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "<end of file>";
+            String y = i < b.length ? b[i] : "<end of file>";
+            if (!x.equals(y)) return "first difference at line " + (i + 1) + ": served [" + x + "], file [" + y + "]";
+        }
+        return "they differ only in line endings";
     }
 
     // (c) ------------------------------------------------------------------------------------------------------
@@ -207,6 +241,10 @@ public class ContractTest {
                 new Case("null where null is not allowed", get, "/me", 200, ME.formatted("null", "").replace("\"ann\"", "null"), false),
                 new Case("a property the schema does not allow", get, "/me", 200, ME.formatted("null", ",\"password_hash\":\"x\""), false),
                 new Case("an error of the wrong shape", get, "/me", 401, "{\"message\":\"authentication required\"}", false),
+                new Case("an error with the code of another status", get, "/me", 401,
+                        "{\"error\":{\"code\":\"FORBIDDEN\",\"message\":\"x\",\"details\":{}}}", false),
+                new Case("an error with an extra member", get, "/me", 401,
+                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"x\",\"details\":{},\"trace\":\"at ...\"}}", false),
                 new Case("a 429 without Retry-After", post, "/login", 429,
                         "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3}}}", false));
     }
@@ -227,10 +265,8 @@ public class ContractTest {
     }
 
     /** The very validator that {@link Api} applies to every response of every test. */
-    private static OpenApiInteractionValidator apiValidator() throws ReflectiveOperationException {
-        Field f = Api.class.getDeclaredField("CONTRACT");
-        f.setAccessible(true);
-        return (OpenApiInteractionValidator) f.get(null);
+    private static OpenApiInteractionValidator apiValidator() {
+        return Contract.validator();
     }
 
     @Test
@@ -239,14 +275,14 @@ public class ContractTest {
                 .as("""
                         the contract check that Api applies to every response misjudges hand-made responses. \
                         swagger-request-validator 2.46.1 ignores `type` (every type, not only [T, "null"]) and \
-                        `additionalProperties: false` in an OpenAPI 3.1 document; give it ContractTest.toOpenApi30(spec)""")
+                        `additionalProperties: false` in an OpenAPI 3.1 document; give it ContractTest.Contract.toOpenApi30(spec)""")
                 .isEmpty();
     }
 
     @Test
     void theContractDownlevelledTo30IsCompleteAndValidatesStrictly() {
-        String spec = contractText();
-        String spec30 = toOpenApi30(spec);
+        String spec = Contract.text();
+        String spec30 = Contract.toOpenApi30(spec);
         // Every 3.1 construct has a 3.0 rendering that the parser accepts as it is...
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(spec30, null, new ParseOptions());
         assertThat(parsed.getMessages()).as("problems in openapi.yaml rendered as OpenAPI 3.0").isEmpty();
@@ -277,7 +313,7 @@ public class ContractTest {
                       examples: [{type: [1, 2]}]
                     B: {type: object}
                 """;
-        JsonNode out = readYaml(toOpenApi30(yaml));
+        JsonNode out = Contract.readYaml(Contract.toOpenApi30(yaml));
         assertThat(out.path("openapi").asText()).isEqualTo("3.0.3");
         assertThat(out.path("info").has("summary")).isFalse();
         JsonNode props = out.at("/components/schemas/A/properties");
@@ -287,126 +323,12 @@ public class ContractTest {
         assertThat(props.path("const").path("enum").get(0).asInt()).isEqualTo(3);
         assertThat(props.path("n").path("minimum").asInt()).isZero();
         assertThat(props.path("n").path("exclusiveMinimum").asBoolean()).isTrue();
-        assertThat(props.at("/r/allOf/0/$ref").asText()).isEqualTo("#/components/schemas/B");
+        // a nullable reference becomes a nullable copy of the component: in 3.0, allOf: [$ref] rejects null
+        assertThat(props.path("r").has("allOf")).isFalse();
+        assertThat(props.path("r").path("type").asText()).isEqualTo("object");
         assertThat(props.path("r").path("nullable").asBoolean()).isTrue();
         // example data is left alone, and so is a security scheme's type
         assertThat(out.at("/components/schemas/A/example/type").isArray()).isTrue();
         assertThat(out.at("/components/securitySchemes/bearerAuth/type").asText()).isEqualTo("http");
-    }
-
-    // The 3.1 -> 3.0 rendering --------------------------------------------------------------------------------
-
-    private static final YAMLMapper YAML = new YAMLMapper();
-    /** Keys whose value maps names to schemas (or to other named things): the keys are names, not keywords. */
-    private static final Set<String> NAME_MAPS = Set.of("properties", "patternProperties", "schemas", "paths",
-            "responses", "parameters", "headers", "content", "securitySchemes", "requestBodies", "links", "callbacks",
-            "encoding", "variables", "mapping");
-    /** Keys whose value is data or free text, never a schema. */
-    private static final Set<String> DATA = Set.of("example", "examples", "default", "enum", "const", "description",
-            "summary", "x-examples");
-    /** JSON Schema 2020-12 keywords that have no OpenAPI 3.0 rendering. */
-    private static final Set<String> NOT_IN_30 = Set.of("prefixItems", "$defs", "if", "then", "else", "dependentRequired",
-            "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "contentMediaType", "contentEncoding",
-            "contains", "minContains", "maxContains", "propertyNames", "$anchor", "$dynamicRef", "$dynamicAnchor");
-
-    /**
-     * openapi.yaml (OpenAPI 3.1) rendered as OpenAPI 3.0.3 for swagger-request-validator, which checks types
-     * and {@code additionalProperties} only in 3.0 documents: {@code type: [T, "null"]} becomes
-     * {@code type: T, nullable: true}, {@code anyOf/oneOf: [X, {type: "null"}]} becomes
-     * {@code allOf: [X], nullable: true}, {@code const} an {@code enum} of one, {@code examples: [...]} of a
-     * schema its first {@code example}, numeric {@code exclusiveMinimum/Maximum} the 3.0 boolean form, and
-     * {@code info.summary} goes. A 3.1 construct with no 3.0 rendering fails loudly rather than being dropped.
-     */
-    public static String toOpenApi30(String openapi31Yaml) {
-        ObjectNode root = (ObjectNode) readYaml(openapi31Yaml);
-        if (!root.path("openapi").asText().startsWith("3.1")) return openapi31Yaml;
-        root.put("openapi", "3.0.3");
-        if (root.has("webhooks")) throw new IllegalArgumentException("webhooks have no OpenAPI 3.0 rendering");
-        if (root.has("jsonSchemaDialect")) root.remove("jsonSchemaDialect");
-        if (root.path("info") instanceof ObjectNode info) info.remove("summary");
-        downlevel(root, "#");
-        try {
-            return YAML.writeValueAsString(root);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode readYaml(String yaml) {
-        try {
-            return YAML.readTree(yaml);
-        } catch (IOException e) {
-            throw new UncheckedIOException("openapi.yaml is not valid YAML", e);
-        }
-    }
-
-    /** Rewrites the keywords of {@code node} (an object whose keys are keywords), then its children. */
-    private static void downlevel(JsonNode node, String where) {
-        if (node instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) downlevel(array.get(i), where + "/" + i);
-            return;
-        }
-        if (!(node instanceof ObjectNode o)) return;
-        for (String k : NOT_IN_30) {
-            if (o.has(k)) throw new IllegalArgumentException(where + ": `" + k + "` has no OpenAPI 3.0 rendering; "
-                    + "swagger-request-validator cannot check it");
-        }
-        JsonNode type = o.get("type");
-        if (type instanceof ArrayNode types) {
-            List<String> others = new ArrayList<>();
-            boolean nullable = false;
-            for (JsonNode t : types) {
-                if (t.asText().equals("null")) nullable = true;
-                else others.add(t.asText());
-            }
-            if (others.size() != 1) throw new IllegalArgumentException(where + ": `type: " + types
-                    + "` has no OpenAPI 3.0 rendering (one type, optionally with \"null\")");
-            o.put("type", others.get(0));
-            if (nullable) o.put("nullable", true);
-        } else if (type != null && type.asText().equals("null") && type.isTextual()) {
-            throw new IllegalArgumentException(where + ": a lone `type: \"null\"` has no OpenAPI 3.0 rendering");
-        }
-        for (String combiner : List.of("anyOf", "oneOf")) {
-            if (o.get(combiner) instanceof ArrayNode alternatives) {
-                ArrayNode rest = JsonNodeFactory.instance.arrayNode();
-                boolean nullable = false;
-                for (JsonNode alt : alternatives) {
-                    if (alt.size() == 1 && alt.path("type").asText().equals("null")) nullable = true;
-                    else rest.add(alt);
-                }
-                if (nullable) {
-                    o.remove(combiner);
-                    if (rest.size() == 1) o.set("allOf", rest);
-                    else o.set(combiner, rest);
-                    o.put("nullable", true);
-                }
-            }
-        }
-        if (o.has("const") && !o.has("enum")) {
-            o.set("enum", JsonNodeFactory.instance.arrayNode().add(o.get("const")));
-            o.remove("const");
-        }
-        if (o.get("examples") instanceof ArrayNode examples) {
-            o.remove("examples");
-            if (!examples.isEmpty() && !o.has("example")) o.set("example", examples.get(0));
-        }
-        for (String bound : List.of("Minimum", "Maximum")) {
-            JsonNode exclusive = o.get("exclusive" + bound);
-            if (exclusive != null && exclusive.isNumber()) {
-                o.set(bound.toLowerCase(), exclusive);
-                o.put("exclusive" + bound, true);
-            }
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = e.getKey();
-            if (DATA.contains(key)) continue;
-            if (NAME_MAPS.contains(key) && e.getValue() instanceof ObjectNode named) {
-                // A map of names: a response's "content" maps media types; "paths" maps paths; and so on.
-                named.fields().forEachRemaining(n -> downlevel(n.getValue(), where + "/" + key + "/" + n.getKey()));
-            } else {
-                downlevel(e.getValue(), where + "/" + key);
-            }
-        }
     }
 }

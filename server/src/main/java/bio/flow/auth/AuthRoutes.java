@@ -75,8 +75,8 @@ public final class AuthRoutes {
 
     public void requestPasswordReset(Context ctx) {
         PasswordResetRequest r = Json.body(ctx, PasswordResetRequest.class);
-        auth.requestPasswordReset(r.email());
-        ctx.json(new SuccessResponse(true, "if that email belongs to an account, a reset link is on its way"));
+        auth.requestPasswordReset(r.email(), ctx.ip());
+        ctx.json(new SuccessResponse(true, "if that email belongs to an account, a reset token is on its way"));
     }
 
     public void resetPassword(Context ctx) {

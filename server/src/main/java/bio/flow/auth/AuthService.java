@@ -117,7 +117,8 @@ public final class AuthService {
     private User createOidcUser(Handle h, OidcVerifier.Identity id) {
         // An email already used by another account is not taken over: linking on an email claim would let
         // whoever controls that claim at the provider into the existing account.
-        String email = id.email();
+        // An unverified email is not taken either: reset mails would go to whoever typed it at the provider.
+        String email = id.emailVerified() ? id.email() : null;
         if (email != null && (!Check.isEmail(email) || users.byEmail(email).isPresent())) email = null;
         String base = usernameBase(id);
         for (int n = 1; ; n++) {
@@ -144,8 +145,11 @@ public final class AuthService {
      * Sends a reset link when the email belongs to an account. The caller learns nothing either way, and
      * the mail goes out in the background so that the answer takes as long for unknown emails as for known.
      */
-    public void requestPasswordReset(String email) {
+    public void requestPasswordReset(String email, String clientAddress) {
         String e = Check.text("email", email, 1, 254);
+        // Each request counts against the address, so that nobody can make the server mail an inbox endlessly.
+        throttle.check("reset:" + e.toLowerCase(Locale.ROOT), clientAddress);
+        throttle.recordFailure("reset:" + e.toLowerCase(Locale.ROOT), clientAddress);
         mailQueue.submit(() -> {
             try {
                 users.byEmail(e).ifPresent(this::sendResetMail);
@@ -159,11 +163,13 @@ public final class AuthService {
         String secret = RefreshTokens.randomSecret();
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (:h, :u, :e)")
                 .bind("h", RefreshTokens.sha256(secret)).bind("u", user.id()).bind("e", Instant.now().plus(RESET_LIFETIME)).execute());
+        // No link: the API has no page of its own; the Flow app (or curl) sends the token with the new password.
         mailer.send(user.email(), "Reset your Flow password",
-                "Someone asked to reset the password of the Flow account '" + user.username() + "'.\n\n"
-                        + "To choose a new password, open\n  " + baseUrl + "/password-reset?token=" + secret + "\n"
-                        + "or send this token to POST /password-reset:\n  " + secret + "\n\n"
-                        + "The link works once, within one hour. If you did not ask for it, ignore this mail.");
+                "Someone asked to reset the password of the Flow account '" + user.username() + "' at " + baseUrl + ".\n\n"
+                        + "Your reset token is:\n\n  " + secret + "\n\n"
+                        + "Enter it with your new password where you asked for the reset, or send it yourself:\n"
+                        + "  POST " + baseUrl + "/password-reset  {\"token\": \"<token>\", \"password\": \"<new password>\"}\n\n"
+                        + "The token works once, within one hour. If you did not ask for it, ignore this mail.");
     }
 
     /** Sets a new password with a reset token; the token is spent and every session of the user ends. */
@@ -186,6 +192,9 @@ public final class AuthService {
     public void changePassword(long userId, String current, String next) {
         Check.required("current_password", current);
         User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
+        if (user.passwordHash() == null) {
+            throw ApiException.invalid("current_password", "this account has no password: it signs in through OIDC");
+        }
         if (!passwords.matches(current, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
         Passwords.checkStrength("new_password", next, user.username());
         jdbi.useTransaction(h -> {

@@ -7,6 +7,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Slows down password guessing: after too many failed logins for one account, or from one client address,
  * within the window, further attempts get 429 with Retry-After until the oldest failure leaves the window.
+ * Password-reset requests are counted the same way (keyed by the email asked for), so that mails cannot be
+ * sent endlessly.
  * Counts live in the database so that every server behind a load balancer enforces the same limit.
  */
 public final class LoginThrottle {

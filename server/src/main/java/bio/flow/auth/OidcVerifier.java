@@ -5,6 +5,7 @@ import bio.flow.http.ApiException;
 import bio.flow.http.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
@@ -65,6 +66,9 @@ public final class OidcVerifier {
             claims = processor(issuer).process(idToken, null);
         } catch (ApiException e) {
             throw e;
+        } catch (KeySourceException e) {
+            log.warn("cannot fetch the keys of OIDC issuer {}: {}", iss, e.getMessage());
+            throw ApiException.of(503, "SERVICE_UNAVAILABLE", "the identity provider cannot be reached", Map.of());
         } catch (Exception e) {
             log.info("rejected id_token from {}: {}", iss, e.getMessage());
             throw ApiException.unauthorized("id_token rejected: " + e.getMessage());

@@ -35,12 +35,9 @@ public final class UserRoutes {
 
     record PasswordChangeRequest(String current_password, String new_password) {}
 
-    /** A password change ends every other session; this one continues with the new token and cookie. */
-    record PasswordChangeResponse(boolean success, String access_token) {}
-
     record SshKeyRequest(String ssh_key) {}
 
-    record SshKeyResponse(String ssh_key, String fingerprint) {}
+    record SshKeyResponse(String ssh_key, String ssh_key_fingerprint) {}
 
     record AdminUserRequest(Boolean is_admin, Boolean can_run_pipelines) {}
 
@@ -69,8 +66,8 @@ public final class UserRoutes {
         Caller caller = authenticator.require(ctx);
         PasswordChangeRequest r = Json.body(ctx, PasswordChangeRequest.class);
         auth.changePassword(caller.id(), r.current_password(), r.new_password());
-        Sessions.TokenResponse fresh = sessions.start(ctx, users.byId(caller.id()).orElseThrow());
-        ctx.json(new PasswordChangeResponse(true, fresh.access_token()));
+        // Every other session ends; this one continues with a new access token and refresh cookie.
+        ctx.json(sessions.start(ctx, users.byId(caller.id()).orElseThrow()));
     }
 
     /** Sets the SSH key; an empty string removes it. */

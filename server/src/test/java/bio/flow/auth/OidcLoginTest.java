@@ -51,7 +51,9 @@ class OidcLoginTest {
         idp.start();
         server = TestServer.start(Map.of(
                 "FLOW_OIDC_ISSUER", issuer1, "FLOW_OIDC_CLIENT_ID", "flow-app", "FLOW_OIDC_JWKS_URL", issuer1 + "/jwks",
-                "FLOW_OIDC_ISSUER_2", issuer2, "FLOW_OIDC_CLIENT_ID_2", "flow-two"));
+                "FLOW_OIDC_ISSUER_2", issuer2, "FLOW_OIDC_CLIENT_ID_2", "flow-two",
+                // an issuer whose keys cannot be fetched: nothing listens on port 9 of loopback
+                "FLOW_OIDC_ISSUER_3", base + "/down", "FLOW_OIDC_CLIENT_ID_3", "flow-down", "FLOW_OIDC_JWKS_URL_3", "http://127.0.0.1:9/jwks"));
     }
 
     static void serve(String path, String body) {
@@ -88,7 +90,8 @@ class OidcLoginTest {
         String sub = Users.uniqueName("sub");
         String name = Users.uniqueName("oidc");
         String token = idToken(key1, issuer1, "flow-app", sub, soon(),
-                Map.of("preferred_username", name, "email", name + "@idp.example", "given_name", "Rosalind", "family_name", "Franklin"));
+                Map.of("preferred_username", name, "email", name + "@idp.example", "email_verified", true,
+                        "given_name", "Rosalind", "family_name", "Franklin"));
         Api browser = server.client();
         Api.Res r = browser.post("/oidc-login", Map.of("id_token", token));
         assertThat(r.status()).isEqualTo(200);
@@ -110,7 +113,7 @@ class OidcLoginTest {
     void takenUsernamesGetASuffixAndTakenEmailsAreNotLinked() throws Exception {
         Users.Account existing = Users.signUp(server, "taken");
         String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(),
-                Map.of("preferred_username", existing.username(), "email", existing.email()));
+                Map.of("preferred_username", existing.username(), "email", existing.email(), "email_verified", true));
         Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("user").path("id").asLong()).isNotEqualTo(existing.id());
@@ -125,6 +128,34 @@ class OidcLoginTest {
         Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("user").path("username").asText()).matches("[A-Za-z0-9_.-]{3,40}");
+    }
+
+    @Test
+    void unverifiedEmailIsNotTaken() throws Exception {
+        String name = Users.uniqueName("unverified");
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(),
+                Map.of("preferred_username", name, "email", name + "@idp.example", "email_verified", false));
+        Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("user").path("email").isNull()).isTrue();
+    }
+
+    @Test
+    void unreachableIdentityProviderIs503() throws Exception {
+        String token = idToken(key1, issuer1.replace("/one", "/down"), "flow-down", "s", soon(), Map.of());
+        Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.errorCode()).isEqualTo("SERVICE_UNAVAILABLE");
+    }
+
+    @Test
+    void oidcAccountsHaveNoPasswordToChange() throws Exception {
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(), Map.of("preferred_username", Users.uniqueName("nopw")));
+        Api.Res r = server.client().post("/oidc-login", Map.of("id_token", token));
+        Api.Res change = server.client().as(r.json().path("access_token").asText())
+                .post("/settings/password", Map.of("current_password", "anything-at-all", "new_password", "a-new-password-1"));
+        assertThat(change.status()).isEqualTo(400);
+        assertThat(change.json().path("error").path("message").asText()).contains("OIDC");
     }
 
     @Test

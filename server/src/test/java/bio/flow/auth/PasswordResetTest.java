@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PasswordResetTest {
-    private static final Pattern TOKEN = Pattern.compile("password-reset\\?token=([A-Za-z0-9_-]+)");
+    private static final Pattern TOKEN = Pattern.compile("Your reset token is:\\s+([A-Za-z0-9_-]+)");
     private final TestServer server = TestServer.shared();
 
     /** Waits for the reset mail to the address in the outbox folder and returns its token. */
@@ -93,6 +93,17 @@ class PasswordResetTest {
         Api.Res r = server.client().post("/password-reset", Map.of("token", token, "password", "reset-password-99"));
         assertThat(r.status()).isEqualTo(400);
         assertThat(server.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void resetRequestsForOneEmailAreThrottled() {
+        String email = Users.uniqueName("flood") + "@example.org";
+        for (int i = 0; i < 5; i++) {
+            assertThat(server.client().post("/password-reset/request", Map.of("email", email)).status()).isEqualTo(200);
+        }
+        Api.Res r = server.client().post("/password-reset/request", Map.of("email", email));
+        assertThat(r.status()).isEqualTo(429);
+        assertThat(r.header("Retry-After")).isNotNull();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package bio.flow.testing;
 
 import bio.flow.http.Json;
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +22,6 @@ import java.util.Map;
  * openapi.yaml: a route, status or body shape that the contract does not describe fails the test.
  */
 public final class Api {
-    private static final OpenApiInteractionValidator CONTRACT = OpenApiInteractionValidator
-            .createForInlineApiSpecification(readContract())
-            .build();
 
     private final String baseUrl;
     private final CookieManager cookies = new CookieManager();
@@ -39,14 +32,6 @@ public final class Api {
         this.baseUrl = baseUrl;
         this.http = HttpClient.newBuilder().cookieHandler(cookies)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-    }
-
-    private static String readContract() {
-        try {
-            return Files.readString(Path.of(System.getProperty("flow.contract", "../openapi.yaml")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read openapi.yaml", e);
-        }
     }
 
     /** Sends this bearer token with every later request (null: anonymous). */
@@ -91,7 +76,7 @@ public final class Api {
             headers.forEach(rb::header);
             HttpResponse<byte[]> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofByteArray());
             Res res = new Res(r.statusCode(), r.headers().map(), r.body());
-            checkContract(method, path, bytes, headers, res);
+            checkContract(method, path, res);
             return res;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -101,20 +86,13 @@ public final class Api {
         }
     }
 
-    private void checkContract(String method, String path, byte[] body, Map<String, String> headers, Res res) {
+    private void checkContract(String method, String path, Res res) {
         URI uri = URI.create(baseUrl + path);
-        SimpleRequest.Builder req = new SimpleRequest.Builder(Request.Method.valueOf(method), uri.getPath());
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                String[] kv = pair.split("=", 2);
-                req.withQueryParam(kv[0], kv.length > 1 ? java.net.URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-            }
-        }
         SimpleResponse.Builder resp = SimpleResponse.Builder.status(res.status());
         res.headers().forEach((k, v) -> { if (k != null) resp.withHeader(k, v); });
         if (res.body().length > 0) resp.withBody(new String(res.body(), StandardCharsets.UTF_8));
         // Only the response is judged: tests send malformed requests on purpose.
-        ValidationReport report = CONTRACT.validateResponse(uri.getPath(), Request.Method.valueOf(method), resp.build());
+        ValidationReport report = Contract.validator().validateResponse(uri.getPath(), Request.Method.valueOf(method), resp.build());
         if (outsideTheContract(report)) {
             // An unknown path or method: the server must say so (404/405, or answer a CORS preflight) in the
             // error format, which the contract cannot describe for paths it does not have.

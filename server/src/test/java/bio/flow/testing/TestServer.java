@@ -75,6 +75,11 @@ public final class TestServer implements AutoCloseable {
         app.jdbi().useHandle(h -> h.execute(statement));
     }
 
+    /** A single number from the server's database, for checking what a test cannot see through the API. */
+    public long queryLong(String query) {
+        return app.jdbi().withHandle(h -> h.createQuery(query).mapTo(Long.class).one());
+    }
+
     public Path dataDir() {
         return dataDir;
     }

@@ -81,7 +81,7 @@ class MeAndSettingsTest {
         for (String[] k : keys) {
             Api.Res r = a.api().post("/settings/key", Map.of("ssh_key", k[0]));
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.json().path("fingerprint").asText()).isEqualTo(k[1]);
+            assertThat(r.json().path("ssh_key_fingerprint").asText()).isEqualTo(k[1]);
             Api.Res me = a.api().get("/me");
             assertThat(me.json().path("ssh_key").asText()).isEqualTo(k[0]);
             assertThat(me.json().path("ssh_key_fingerprint").asText()).isEqualTo(k[1]);

@@ -1,0 +1,115 @@
+package bio.flow.access;
+
+import bio.flow.http.ApiException;
+import bio.flow.http.Caller;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * Flow's one permission policy. Every feature asks it what a caller may do, and every listing filters
+ * with its SQL, so that the rules live here and nowhere else:
+ * <ul>
+ *   <li>The owner of a thing, and a site admin, have {@link Level#OWNER}: everything, delete and transfer too.</li>
+ *   <li>Grants give levels 1 read, 2 edit, 3 share, to a user or to a group; members and admins of a group
+ *       (role 2 or 3) get its grants, invited users (role 1) do not. The highest grant wins.</li>
+ *   <li>Containment: a project's grants, and its owner's rights, cover the samples in it.</li>
+ *   <li>A public project and its samples are readable by everyone, signed in or not; publicity never gives
+ *       more than read.</li>
+ * </ul>
+ * Anonymous callers are bound as user 0, which no account has.
+ */
+public final class AccessPolicy {
+    /** SQL: the groups whose grants :caller gets. */
+    public static final String CALLER_GROUPS = "SELECT group_id FROM group_members WHERE user_id = :caller AND role >= 2";
+
+    /** SQL condition on a grant row {@code g}: it is held by :caller, directly or through a group. */
+    private static final String GRANT_HELD = "(g.user_id = :caller OR g.group_id IN (" + CALLER_GROUPS + "))";
+
+    private final Jdbi jdbi;
+
+    public AccessPolicy(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** SQL expression: :caller's level on the project row aliased {@code p}. */
+    public static String projectLevel(String p) {
+        return "CASE WHEN :admin OR " + p + ".owner_id = :caller THEN 4 ELSE GREATEST("
+                + "(SELECT coalesce(max(g.permission), 0) FROM project_grants g WHERE g.project_id = " + p + ".id AND " + GRANT_HELD + "), "
+                + "CASE WHEN " + p + ".is_public THEN 1 ELSE 0 END) END";
+    }
+
+    /**
+     * SQL expression: :caller's level on the sample row {@code s}, whose project row is {@code p} (joined with
+     * LEFT JOIN, as a sample need not be in a project).
+     */
+    public static String sampleLevel(String s, String p) {
+        return "CASE WHEN :admin OR " + s + ".owner_id = :caller OR " + p + ".owner_id IS NOT DISTINCT FROM :caller THEN 4 ELSE GREATEST("
+                + "(SELECT coalesce(max(g.permission), 0) FROM sample_grants g WHERE g.sample_id = " + s + ".id AND " + GRANT_HELD + "), "
+                + "(SELECT coalesce(max(g.permission), 0) FROM project_grants g WHERE g.project_id = " + s + ".project_id AND " + GRANT_HELD + "), "
+                + "CASE WHEN " + p + ".is_public THEN 1 ELSE 0 END) END";
+    }
+
+    /** SQL condition: the project {@code p} is shared with :caller (a grant to them or their groups), not owned. */
+    public static String projectSharedWithCaller(String p) {
+        return p + ".owner_id <> :caller AND " + p + ".id IN (SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + ")";
+    }
+
+    /** SQL condition: the project {@code p} is readable by :caller (owned, shared or public). */
+    public static String projectReadable(String p) {
+        return "(:admin OR " + p + ".is_public OR " + p + ".owner_id = :caller OR " + p + ".id IN (SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))";
+    }
+
+    /**
+     * SQL condition: :caller may read the sample {@code s} through a grant or through owning its project, but
+     * does not own it: what "shared with me" means for samples.
+     */
+    public static String sampleSharedWithCaller(String s) {
+        return s + ".owner_id <> :caller AND ("
+                + s + ".project_id IN (SELECT id FROM projects WHERE owner_id = :caller)"
+                + " OR " + s + ".project_id IN (SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + ")"
+                + " OR " + s + ".id IN (SELECT g.sample_id FROM sample_grants g WHERE " + GRANT_HELD + "))";
+    }
+
+    /** Binds :caller and :admin for the SQL above. */
+    public static <S extends SqlStatement<S>> S bindCaller(S statement, Optional<Caller> caller) {
+        return statement.bind("caller", caller.map(Caller::id).orElse(0L))
+                .bind("admin", caller.map(Caller::isAdmin).orElse(false));
+    }
+
+    /** The caller's level on a project or sample; empty when it does not exist. */
+    public Optional<Integer> level(Handle h, Resource resource, long id, Optional<Caller> caller) {
+        String sql = switch (resource) {
+            case PROJECT -> "SELECT " + projectLevel("p") + " FROM projects p WHERE p.id = :id";
+            case SAMPLE -> "SELECT " + sampleLevel("s", "p") + " FROM samples s LEFT JOIN projects p ON p.id = s.project_id WHERE s.id = :id";
+        };
+        return bindCaller(h.createQuery(sql), caller).bind("id", id).mapTo(Integer.class).findOne();
+    }
+
+    /**
+     * The caller's level on the resource, which must be at least {@code needed}: something the caller may not
+     * read is 404 (its existence is not revealed), something readable but not enough is 403.
+     */
+    public int require(Handle h, Resource resource, long id, Optional<Caller> caller, int needed) {
+        int level = level(h, resource, id, caller).orElse(Level.NONE);
+        if (level < Level.READ) throw ApiException.notFound(resource.noun + " " + id);
+        if (level < needed) {
+            if (caller.isEmpty()) throw ApiException.unauthorized("sign in to change this " + resource.noun);
+            throw ApiException.forbidden("you may not " + verb(needed) + " this " + resource.noun);
+        }
+        return level;
+    }
+
+    public int require(Resource resource, long id, Optional<Caller> caller, int needed) {
+        return jdbi.withHandle(h -> require(h, resource, id, caller, needed));
+    }
+
+    private static String verb(int level) {
+        return switch (level) {
+            case Level.EDIT -> "change";
+            case Level.SHARE -> "share";
+            default -> "delete or transfer";
+        };
+    }
+}

@@ -1,0 +1,56 @@
+package bio.flow.samples;
+
+import bio.flow.http.ApiException;
+import bio.flow.http.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Sample metadata: free-form keys with string values, kept as JSONB. Changes merge: keys given are set,
+ * keys given as null are removed, others stay.
+ */
+public final class Metadata {
+    static final int MAX_KEYS = 200;
+    static final int MAX_KEY_LENGTH = 100;
+    static final int MAX_VALUE_LENGTH = 10_000;
+
+    private Metadata() {}
+
+    public static void check(String field, Map<String, String> metadata) {
+        if (metadata.size() > MAX_KEYS) throw ApiException.invalid(field, "at most " + MAX_KEYS + " keys");
+        for (String key : metadata.keySet()) {
+            if (key.isBlank() || key.length() > MAX_KEY_LENGTH) throw ApiException.invalid(field, "keys must be 1 to " + MAX_KEY_LENGTH + " characters");
+            String v = metadata.get(key);
+            if (v != null && v.length() > MAX_VALUE_LENGTH) throw ApiException.invalid(field + "." + key, "must be at most " + MAX_VALUE_LENGTH + " characters");
+        }
+    }
+
+    /** One sample's change, as the SQL below reads it. */
+    private record Change(long id, Map<String, String> set, List<String> removed) {}
+
+    /** Applies the changes of many samples in one statement. Ids must be distinct. */
+    public static void apply(Handle h, Map<Long, Map<String, String>> changes) {
+        if (changes.isEmpty()) return;
+        List<Change> payload = new ArrayList<>();
+        changes.forEach((id, m) -> {
+            Map<String, String> set = new LinkedHashMap<>();
+            List<String> removed = new ArrayList<>();
+            m.forEach((k, v) -> {
+                if (v == null) removed.add(k);
+                else set.put(k, v);
+            });
+            payload.add(new Change(id, set, removed));
+        });
+        try {
+            h.createUpdate("UPDATE samples s SET metadata = (s.metadata || x.set) - x.removed "
+                            + "FROM jsonb_to_recordset(CAST(:payload AS jsonb)) AS x(id bigint, set jsonb, removed text[]) WHERE s.id = x.id")
+                    .bind("payload", Json.MAPPER.writeValueAsString(payload)).execute();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

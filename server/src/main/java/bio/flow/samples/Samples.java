@@ -1,0 +1,270 @@
+package bio.flow.samples;
+
+import bio.flow.access.AccessPolicy;
+import bio.flow.access.Level;
+import bio.flow.access.Resource;
+import bio.flow.access.Sharing;
+import bio.flow.data.DataListing;
+import bio.flow.executions.ExecutionListing;
+import bio.flow.http.ApiException;
+import bio.flow.http.Caller;
+import bio.flow.http.Check;
+import bio.flow.http.Json;
+import bio.flow.http.Paging;
+import bio.flow.vocabularies.Vocabularies;
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** Samples: creating, reading, listing, editing, sharing, transferring and deleting them. */
+public final class Samples {
+    private static final String FROM = "FROM samples s LEFT JOIN projects p ON p.id = s.project_id "
+            + "LEFT JOIN sample_types st ON st.id = s.sample_type_id JOIN users u ON u.id = s.owner_id";
+    private static final String ITEM_COLUMNS = "s.id, s.name, s.organism_id, st.name AS sample_type, s.created, "
+            + "p.id AS project_id, p.name AS project_name, u.id AS owner_id, u.username AS owner_username";
+
+    private final Jdbi jdbi;
+    private final AccessPolicy policy;
+    private final Sharing sharing;
+    private final Vocabularies vocabularies;
+
+    public Samples(Jdbi jdbi, AccessPolicy policy, Sharing sharing, Vocabularies vocabularies) {
+        this.jdbi = jdbi;
+        this.policy = policy;
+        this.sharing = sharing;
+        this.vocabularies = vocabularies;
+    }
+
+    public record ProjectRef(long id, String name) {}
+
+    public record Owner(long id, String username) {}
+
+    public record SampleItem(long id, String name, String organism, String sample_type, Instant created, ProjectRef project, Owner owner) {}
+
+    public record SampleList(long count, int page, List<SampleItem> samples) {}
+
+    public record SampleDetail(long id, String name, String organism, String sample_type, String source, String purification_target,
+                               String condition, String replicate_group, ProjectRef project, Owner owner,
+                               Map<String, String> metadata, Instant created, Level.Permissions permissions) {}
+
+    /** The fields a sample is created or edited with; null means "not given". */
+    public record SampleFields(String name, Long project, String organism, String sample_type, String source,
+                               String purification_target, String condition, String replicate_group, Map<String, String> metadata) {}
+
+    public enum Scope { OWNED, SHARED }
+
+    public SampleList list(Caller caller, Scope scope, Paging paging, Optional<String> text, Optional<String> organism) {
+        String condition = scope == Scope.OWNED ? "s.owner_id = :caller" : AccessPolicy.sampleSharedWithCaller("s");
+        return list(Optional.of(caller), condition, Map.of(), paging, text, organism);
+    }
+
+    /** The samples of a project the caller may read. */
+    public SampleList ofProject(Optional<Caller> caller, long projectId, Paging paging, Optional<String> text, Optional<String> organism) {
+        policy.require(Resource.PROJECT, projectId, caller, Level.READ);
+        return list(caller, "s.project_id = :project", Map.of("project", projectId), paging, text, organism);
+    }
+
+    private SampleList list(Optional<Caller> caller, String scopeCondition, Map<String, Object> binds, Paging paging,
+                            Optional<String> text, Optional<String> organism) {
+        List<String> where = new ArrayList<>(List.of(scopeCondition));
+        text.ifPresent(t -> where.add("s.name ILIKE :text"));
+        organism.ifPresent(o -> where.add("s.organism_id = :organism"));
+        String condition = String.join(" AND ", where);
+        return jdbi.withHandle(h -> {
+            long count = bind(h.createQuery("SELECT count(*) FROM samples s WHERE " + condition), caller, binds, text, organism)
+                    .mapTo(Long.class).one();
+            List<SampleItem> items = bind(h.createQuery("SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE " + condition
+                    + " ORDER BY s.created DESC, s.id DESC LIMIT :limit OFFSET :offset"), caller, binds, text, organism)
+                    .bind("limit", paging.limit()).bind("offset", paging.offset())
+                    .map((rs, ctx) -> item(rs)).list();
+            return new SampleList(count, paging.page(), items);
+        });
+    }
+
+    private static Query bind(Query q, Optional<Caller> caller, Map<String, Object> binds, Optional<String> text, Optional<String> organism) {
+        AccessPolicy.bindCaller(q, caller);
+        q.bindMap(binds);
+        text.ifPresent(t -> q.bind("text", t));
+        organism.ifPresent(o -> q.bind("organism", o));
+        return q;
+    }
+
+    public SampleDetail get(Optional<Caller> caller, long id) {
+        return jdbi.withHandle(h -> detail(h, id, policy.require(h, Resource.SAMPLE, id, caller, Level.READ)));
+    }
+
+    private SampleDetail detail(Handle h, long id, int level) {
+        return h.createQuery("SELECT " + ITEM_COLUMNS + ", src.name AS source, pt.name AS purification_target, s.condition, "
+                        + "s.replicate_group, s.metadata::text AS metadata " + FROM
+                        + " LEFT JOIN sample_sources src ON src.id = s.source_id"
+                        + " LEFT JOIN purification_targets pt ON pt.id = s.purification_target_id WHERE s.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> {
+                    SampleItem i = item(rs);
+                    return new SampleDetail(i.id(), i.name(), i.organism(), i.sample_type(), rs.getString("source"),
+                            rs.getString("purification_target"), rs.getString("condition"), rs.getString("replicate_group"),
+                            i.project(), i.owner(), readMetadata(rs.getString("metadata")), i.created(), Level.Permissions.of(level));
+                })
+                .one();
+    }
+
+    /** Creates a sample, in a project the caller may edit when one is named. */
+    public SampleDetail create(Caller caller, SampleFields f) {
+        String name = Check.text("name", f.name(), 1, 200);
+        Map<String, String> metadata = f.metadata() == null ? Map.of() : f.metadata();
+        Metadata.check("metadata", metadata);
+        return jdbi.inTransaction(h -> {
+            if (f.project() != null) requireProjectForSamples(h, caller, f.project());
+            long id = h.createQuery("INSERT INTO samples (name, project_id, owner_id) VALUES (:name, :project, :owner) RETURNING id")
+                    .bind("name", name).bind("project", f.project()).bind("owner", caller.id()).mapTo(Long.class).one();
+            setFields(h, id, f);
+            Metadata.apply(h, Map.of(id, withoutNulls(metadata)));
+            return detail(h, id, Level.OWNER);
+        });
+    }
+
+    /**
+     * Changes the fields given (edit level). Moving a sample to another project changes who can see it, so it
+     * takes ownership of the sample and edit level on the project it goes to; {@code project: 0} takes it out.
+     */
+    public SampleDetail edit(Caller caller, long id, SampleFields f) {
+        if (f.name() != null) Check.text("name", f.name(), 1, 200);
+        if (f.metadata() != null) Metadata.check("metadata", f.metadata());
+        return jdbi.inTransaction(h -> {
+            int level = policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.EDIT);
+            if (f.project() != null) {
+                if (level < Level.OWNER) throw ApiException.forbidden("only the sample's owner may move it to another project");
+                if (f.project() != 0) requireProjectForSamples(h, caller, f.project());
+                h.createUpdate("UPDATE samples SET project_id = :p WHERE id = :id")
+                        .bind("p", f.project() == 0 ? null : f.project()).bind("id", id).execute();
+            }
+            if (f.name() != null) {
+                h.createUpdate("UPDATE samples SET name = :n WHERE id = :id").bind("n", f.name().strip()).bind("id", id).execute();
+            }
+            setFields(h, id, f);
+            if (f.metadata() != null) Metadata.apply(h, Map.of(id, f.metadata()));
+            return detail(h, id, policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
+        });
+    }
+
+    private void requireProjectForSamples(Handle h, Caller caller, long projectId) {
+        try {
+            policy.require(h, Resource.PROJECT, projectId, Optional.of(caller), Level.EDIT);
+        } catch (ApiException e) {
+            // The body named the project: that makes it a bad field, whichever of 404 or 403 it would be.
+            throw ApiException.invalid("project", e.status() == 404 ? "no project " + projectId + " that you can see"
+                    : "you may not add samples to project " + projectId);
+        }
+    }
+
+    /** Sets the descriptive fields that were given; an empty string clears one. */
+    private void setFields(Handle h, long id, SampleFields f) {
+        Map<String, Object> set = new LinkedHashMap<>();
+        if (f.organism() != null) set.put("organism_id", f.organism().isEmpty() ? null : vocabularies.organismId(h, f.organism()));
+        if (f.sample_type() != null) set.put("sample_type_id", f.sample_type().isEmpty() ? null : vocabularies.sampleTypeId(h, f.sample_type()));
+        if (f.source() != null) set.put("source_id", f.source().isEmpty() ? null : vocabularies.sourceId(h, f.source()));
+        if (f.purification_target() != null) {
+            set.put("purification_target_id", f.purification_target().isEmpty() ? null : vocabularies.purificationTargetId(h, f.purification_target()));
+        }
+        if (f.condition() != null) set.put("condition", Check.optionalText("condition", f.condition(), 200));
+        if (f.replicate_group() != null) set.put("replicate_group", Check.optionalText("replicate_group", f.replicate_group(), 200));
+        if (set.isEmpty()) return;
+        List<String> assignments = set.keySet().stream().map(c -> c + " = :" + c).toList();
+        h.createUpdate("UPDATE samples SET " + String.join(", ", assignments) + " WHERE id = :id")
+                .bindMap(set).bind("id", id).execute();
+    }
+
+    public Sharing.Grants share(Caller caller, long id, Sharing.ShareRequest r) {
+        return jdbi.inTransaction(h -> sharing.share(h, Resource.SAMPLE, id, caller, r));
+    }
+
+    public SampleDetail transfer(Caller caller, long id, Sharing.TransferRequest r) {
+        return jdbi.inTransaction(h -> {
+            sharing.transfer(h, Resource.SAMPLE, id, caller, r);
+            return detail(h, id, policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
+        });
+    }
+
+    /** Deletes the sample with its grants, filesets and data (cascades); executions that used it stay. */
+    public void delete(Caller caller, long id) {
+        jdbi.useTransaction(h -> {
+            policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.OWNER);
+            h.createUpdate("DELETE FROM samples WHERE id = :id").bind("id", id).execute();
+        });
+    }
+
+    /** Deletes all the samples or none: every id must exist and be the caller's to delete. */
+    public void deleteAll(Caller caller, List<Long> ids) {
+        if (ids == null || ids.isEmpty()) throw ApiException.invalid("ids", "list at least one sample id");
+        if (ids.size() > 10_000) throw ApiException.invalid("ids", "at most 10000 ids at once");
+        Set<Long> distinct = new LinkedHashSet<>(ids);
+        jdbi.useTransaction(h -> {
+            Map<Long, Integer> levels = new LinkedHashMap<>();
+            AccessPolicy.bindCaller(h.createQuery("SELECT s.id, " + AccessPolicy.sampleLevel("s", "p")
+                            + " AS level FROM samples s LEFT JOIN projects p ON p.id = s.project_id WHERE s.id = ANY(:ids) FOR UPDATE OF s"),
+                            Optional.of(caller))
+                    .bindArray("ids", Long.class, distinct)
+                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2)))
+                    .forEach(e -> levels.put(e.getKey(), e.getValue()));
+            List<Map<String, Object>> failed = new ArrayList<>();
+            for (long id : distinct) {
+                int level = levels.getOrDefault(id, Level.NONE);
+                if (level < Level.READ) failed.add(Map.of("id", id, "reason", "not found"));
+                else if (level < Level.OWNER) failed.add(Map.of("id", id, "reason", "not yours to delete"));
+            }
+            if (!failed.isEmpty()) {
+                throw ApiException.invalid("ids: nothing was deleted; " + failed.size() + " of the samples cannot be deleted",
+                        Map.of("field", "ids", "failed", failed));
+            }
+            h.createUpdate("DELETE FROM samples WHERE id = ANY(:ids)").bindArray("ids", Long.class, distinct).execute();
+        });
+    }
+
+    public DataListing.DataList data(Optional<Caller> caller, long id, Paging paging) {
+        return jdbi.withHandle(h -> {
+            policy.require(h, Resource.SAMPLE, id, caller, Level.READ);
+            return DataListing.ofSample(h, id, paging);
+        });
+    }
+
+    public ExecutionListing.ExecutionList executions(Optional<Caller> caller, long id, Paging paging) {
+        return jdbi.withHandle(h -> {
+            policy.require(h, Resource.SAMPLE, id, caller, Level.READ);
+            return ExecutionListing.ofSample(h, id, paging);
+        });
+    }
+
+    private static SampleItem item(ResultSet rs) throws SQLException {
+        long projectId = rs.getLong("project_id");
+        ProjectRef project = rs.wasNull() ? null : new ProjectRef(projectId, rs.getString("project_name"));
+        return new SampleItem(rs.getLong("id"), rs.getString("name"), rs.getString("organism_id"), rs.getString("sample_type"),
+                rs.getObject("created", OffsetDateTime.class).toInstant(), project,
+                new Owner(rs.getLong("owner_id"), rs.getString("owner_username")));
+    }
+
+    private static Map<String, String> readMetadata(String json) {
+        try {
+            return Json.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("sample metadata is not a JSON object of strings", e);
+        }
+    }
+
+    private static Map<String, String> withoutNulls(Map<String, String> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> { if (v != null) out.put(k, v); });
+        return out;
+    }
+}
