@@ -104,13 +104,15 @@ start_or_reuse() {
   if [ -n "$BENCH_URL" ]; then
     BASE="$BENCH_URL"
     curl -s --max-time 5 "$BASE/ping" | grep -q pong || { echo "no pong from $BASE/ping" >&2; exit 1; }
-    log "using the running server at $BASE (data dir $DATA)"
+    SERVER_JAVA_PID=$(ss -Htlnp "sport = :${BASE##*:}" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n1)
+    log "using the running server at $BASE (data dir $DATA, pid ${SERVER_JAVA_PID:-unknown})"
   else
     ensure_jar_built
     PORT=$(free_port)
     start_server "$DATA" "$PORT" "$TMP/server.log"
     if ! wait_pong "$PORT" 180; then log "start failed; server log:"; tail -n 50 "$TMP/server.log" | sed 's/^/    /' >&2; exit 1; fi
     BASE="http://127.0.0.1:$PORT"
+    SERVER_JAVA_PID=$SERVER_PID   # ./flow serve execs java
     log "server pid $SERVER_PID on $BASE, data dir $DATA"
   fi
   PGPORT=$(pg_port)
@@ -215,13 +217,35 @@ label_of() {
   esac
 }
 
-# wrk_run ENDPOINT CONNECTIONS SECONDS -> the RESULT line
+# CPU accounting, to tell how much of the machine other processes took during a measurement (the machine
+# may be shared: a test suite running meanwhile skews the figures). In clock ticks: "<busy> <ours>", where ours
+# is the server JVM and its PostgreSQL (postmaster and backends).
+HZ=$(getconf CLK_TCK)
+cpu_mark() {
+  local busy ours=0 pid
+  busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat)
+  for pid in ${SERVER_JAVA_PID:-} $(postgres_pids "$DATA"); do
+    ours=$(( ours + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+  done
+  echo "$busy $ours"
+}
+
+# wrk_run ENDPOINT CONNECTIONS SECONDS -> the RESULT line, plus others=<cores used by other processes>
 wrk_run() {
-  local out
-  out=$(BENCH_REQUESTS="$TMP/req-$1" timeout $(( $3 + 60 )) wrk -t"$(( $2 < WRK_THREADS ? $2 : WRK_THREADS ))" -c"$2" -d"${3}s" \
-          --timeout 10s -s "$HERE/requests.lua" "$BASE" 2>&1) || true
+  local out m0 m1 wrk_cpu TIMEFORMAT='%U %S'
+  m0=$(cpu_mark)
+  { wrk_cpu=$( { time BENCH_REQUESTS="$TMP/req-$1" timeout $(( $3 + 60 )) wrk -t"$(( $2 < WRK_THREADS ? $2 : WRK_THREADS ))" \
+        -c"$2" -d"${3}s" --timeout 10s -s "$HERE/requests.lua" "$BASE" >"$TMP/wrk.last" 2>&1; } 2>&1 ); } || true
+  m1=$(cpu_mark)
+  out=$(cat "$TMP/wrk.last")
   echo "$1 c=$2 $out" >>"$TMP/wrk.out"
-  echo "$out" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 rps=0 p50_ms=0 p90_ms=0 p99_ms=0 max_ms=0 errors=? (wrk failed)"
+  local others
+  others=$(awk -v a="$m0" -v b="$m1" -v w="$wrk_cpu" -v hz="$HZ" -v secs="$3" 'BEGIN {
+      split(a, x, " "); split(b, y, " "); split(w, z, " ")
+      v = ((y[1] - x[1]) - (y[2] - x[2])) / hz - (z[1] + z[2]); if (v < 0) v = 0
+      printf "%.2f", v / secs }')
+  { echo "$out" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 rps=0 p50_ms=0 p90_ms=0 p99_ms=0 max_ms=0 errors=? (wrk failed)"; } \
+    | sed "s/\$/ others=$others/"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
@@ -238,7 +262,7 @@ run_pass() {
     loaded=$(wrk_run "$ep" "$CONNECTIONS" "$DURATION")
     printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$(label_of "$ep")" "$(field "$serial" p50_ms)" "$(field "$loaded" rps)" \
       "$(field "$loaded" p50_ms)" "$(field "$loaded" p90_ms)" "$(field "$loaded" p99_ms)" "$(field "$loaded" max_ms)" \
-      "$(echo "$loaded" | sed -E 's/.*errors=//')" "$(field "$loaded" requests)" >>"$TMP/table-$pass"
+      "$(echo "$loaded" | sed -E 's/.*errors=//; s/ others=.*//')" "$(field "$loaded" others)" >>"$TMP/table-$pass"
     log "$pass: $(label_of "$ep"): $(echo "$loaded" | sed 's/^RESULT //')"
   done
   quiesce
@@ -247,9 +271,10 @@ run_pass() {
 print_table() {
   echo
   echo "== $1: $CONNECTIONS connections, ${DURATION} s measured after ${WARMUP} s warm-up; serial = 1 connection, ${SERIAL_SECS} s"
-  printf '%-36s %9s %8s %9s %9s %9s %9s  %-24s %s\n' endpoint "serial p50" "req/s" p50 p90 p99 max "errors (c/r/w/t/non2xx)" "p99<${TARGET_P99_MS}ms"
+  printf '%-36s %10s %7s %9s %9s %9s %9s  %-23s %-9s %s\n' endpoint "serial p50" "req/s" p50 p90 p99 max "errors (c/r/w/t/non2xx)" "p99<${TARGET_P99_MS}ms" "other CPU"
   awk -F'|' -v t="$TARGET_P99_MS" '{ ok = ($6 + 0 < t && $8 ~ /^0 /) ? "yes" : "NO"
-      printf "%-36s %7s ms %8.0f %6.1f ms %6.1f ms %6.1f ms %6.1f ms  %-24s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, ok }' "$TMP/table-$1"
+      printf "%-36s %7s ms %7.0f %6.1f ms %6.1f ms %6.1f ms %6.1f ms  %-23s %-9s %s cores\n", $1, $2, $3, $4, $5, $6, $7, $8, ok, $9 }' "$TMP/table-$1"
+  echo "(other CPU: cores that processes other than this server, its PostgreSQL and wrk used during the measured run)"
 }
 
 # EXPLAIN ANALYZE of every statement, custom and generic plans; prints the execution times, keeps the plans in OUT

@@ -14,7 +14,9 @@ import org.jdbi.v3.core.statement.SqlStatement;
  *   <li>The owner of a thing, and a site admin, have {@link Level#OWNER}: everything, delete and transfer too.</li>
  *   <li>Grants give levels 1 read, 2 edit, 3 share, to a user or to a group; members and admins of a group
  *       (role 2 or 3) get its grants, invited users (role 1) do not. The highest grant wins.</li>
- *   <li>Containment: a project's grants, and its owner's rights, cover the samples in it.</li>
+ *   <li>Containment: a project's grants cover the samples in it, and its owner has share level on samples
+ *       that others own in it (deleting the project deletes them, but only their owner deletes, moves or
+ *       transfers one sample).</li>
  *   <li>A public project and its samples are readable by everyone, signed in or not; publicity never gives
  *       more than read.</li>
  * </ul>
@@ -45,7 +47,8 @@ public final class AccessPolicy {
      * LEFT JOIN, as a sample need not be in a project).
      */
     public static String sampleLevel(String s, String p) {
-        return "CASE WHEN :admin OR " + s + ".owner_id = :caller OR " + p + ".owner_id IS NOT DISTINCT FROM :caller THEN 4 ELSE GREATEST("
+        return "CASE WHEN :admin OR " + s + ".owner_id = :caller THEN 4 ELSE GREATEST("
+                + "CASE WHEN " + p + ".owner_id = :caller THEN 3 ELSE 0 END, "
                 + "(SELECT coalesce(max(g.permission), 0) FROM sample_grants g WHERE g.sample_id = " + s + ".id AND " + GRANT_HELD + "), "
                 + "(SELECT coalesce(max(g.permission), 0) FROM project_grants g WHERE g.project_id = " + s + ".project_id AND " + GRANT_HELD + "), "
                 + "CASE WHEN " + p + ".is_public THEN 1 ELSE 0 END) END";

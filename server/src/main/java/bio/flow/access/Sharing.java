@@ -14,8 +14,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Sharing and transferring, the same for every kind of resource: {@code POST /<kind>/<id>/share} and
- * {@code /transfer}. Rules: a caller with share level may grant others up to their own level (the owner up
- * to share); permission 0 withdraws a grant; only the owner (or an admin) transfers, and the old owner keeps
+ * {@code /transfer}. Rules: a caller with share level may grant others up to their own level (share is the
+ * highest grant, so any level); permission 0 withdraws a grant; only the owner (or an admin) transfers, and the old owner keeps
  * share-level access.
  */
 public final class Sharing {
@@ -38,11 +38,11 @@ public final class Sharing {
     public record TransferRequest(String user) {}
 
     public Grants share(Handle h, Resource resource, long id, Caller caller, ShareRequest r) {
-        int level = policy.require(h, resource, id, Optional.of(caller), Level.SHARE);
+        // Sharing takes share level, the highest a grant can give: whoever may share may grant any level.
+        policy.require(h, resource, id, Optional.of(caller), Level.SHARE);
         Integer permission = r.permission();
         if (permission == null) throw ApiException.invalid("permission", "is required (0 withdraws, 1 read, 2 edit, 3 share)");
         if (permission < 0 || permission > Level.SHARE) throw ApiException.invalid("permission", "must be 0, 1, 2 or 3");
-        if (permission > level) throw ApiException.forbidden("you hold level " + level + " and may grant at most that");
         List<String> usernames = r.users() == null ? List.of() : r.users();
         List<String> slugs = r.groups() == null ? List.of() : r.groups();
         if (usernames.isEmpty() && slugs.isEmpty()) throw ApiException.invalid("users", "name at least one user or group");

@@ -34,6 +34,11 @@ public final class ErrorHandling {
                 case 413 -> "PAYLOAD_TOO_LARGE";
                 default -> status >= 500 ? "INTERNAL_ERROR" : "HTTP_" + status;
             };
+            if (status == 405) {
+                // RFC 9110: a 405 names the methods the resource does support.
+                String available = e.getDetails().get("availableMethods");
+                if (available != null) ctx.header("Allow", available.replaceAll("[\\[\\]]", ""));
+            }
             String message = switch (status) {
                 case 404 -> "no such endpoint: " + ctx.method() + " " + ctx.path();
                 case 405 -> "method " + ctx.method() + " is not allowed on " + ctx.path();

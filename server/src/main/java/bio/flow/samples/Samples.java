@@ -32,8 +32,10 @@ import org.jdbi.v3.core.statement.Query;
 public final class Samples {
     private static final String FROM = "FROM samples s LEFT JOIN projects p ON p.id = s.project_id "
             + "LEFT JOIN sample_types st ON st.id = s.sample_type_id JOIN users u ON u.id = s.owner_id";
+    /** A sample's project is named only to callers who may read that project: it may be private. */
     private static final String ITEM_COLUMNS = "s.id, s.name, s.organism_id, st.name AS sample_type, s.created, "
-            + "p.id AS project_id, p.name AS project_name, u.id AS owner_id, u.username AS owner_username";
+            + "CASE WHEN " + AccessPolicy.projectReadable("p") + " THEN p.id END AS project_id, p.name AS project_name, "
+            + "u.id AS owner_id, u.username AS owner_username";
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -102,14 +104,14 @@ public final class Samples {
     }
 
     public SampleDetail get(Optional<Caller> caller, long id) {
-        return jdbi.withHandle(h -> detail(h, id, policy.require(h, Resource.SAMPLE, id, caller, Level.READ)));
+        return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.SAMPLE, id, caller, Level.READ)));
     }
 
-    private SampleDetail detail(Handle h, long id, int level) {
-        return h.createQuery("SELECT " + ITEM_COLUMNS + ", src.name AS source, pt.name AS purification_target, s.condition, "
+    private SampleDetail detail(Handle h, long id, Optional<Caller> caller, int level) {
+        return AccessPolicy.bindCaller(h.createQuery("SELECT " + ITEM_COLUMNS + ", src.name AS source, pt.name AS purification_target, s.condition, "
                         + "s.replicate_group, s.metadata::text AS metadata " + FROM
                         + " LEFT JOIN sample_sources src ON src.id = s.source_id"
-                        + " LEFT JOIN purification_targets pt ON pt.id = s.purification_target_id WHERE s.id = :id")
+                        + " LEFT JOIN purification_targets pt ON pt.id = s.purification_target_id WHERE s.id = :id"), caller)
                 .bind("id", id)
                 .map((rs, ctx) -> {
                     SampleItem i = item(rs);
@@ -131,7 +133,7 @@ public final class Samples {
                     .bind("name", name).bind("project", f.project()).bind("owner", caller.id()).mapTo(Long.class).one();
             setFields(h, id, f);
             Metadata.apply(h, Map.of(id, withoutNulls(metadata)));
-            return detail(h, id, Level.OWNER);
+            return detail(h, id, Optional.of(caller), Level.OWNER);
         });
     }
 
@@ -155,7 +157,7 @@ public final class Samples {
             }
             setFields(h, id, f);
             if (f.metadata() != null) Metadata.apply(h, Map.of(id, f.metadata()));
-            return detail(h, id, policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
+            return detail(h, id, Optional.of(caller), policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
         });
     }
 
@@ -193,7 +195,7 @@ public final class Samples {
     public SampleDetail transfer(Caller caller, long id, Sharing.TransferRequest r) {
         return jdbi.inTransaction(h -> {
             sharing.transfer(h, Resource.SAMPLE, id, caller, r);
-            return detail(h, id, policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
+            return detail(h, id, Optional.of(caller), policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
         });
     }
 

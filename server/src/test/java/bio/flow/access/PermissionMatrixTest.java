@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -590,15 +589,11 @@ class PermissionMatrixTest {
     // ------------------------------------------------------------------ where the code and the issue disagree
 
     /*
-     * The issue: "Transfer: owner only; old owner keeps share-level access" and "moving a sample to another project
-     * needs ownership of the sample". AccessPolicy instead gives a project's owner level 4 (OWNER) on every sample
-     * in the project (sampleLevel: "p.owner_id IS NOT DISTINCT FROM :caller THEN 4"), and Samples.edit/transfer/
-     * delete only check that level. The two tests below state the issue's rules; they fail today, so they are
-     * disabled until the policy is settled. Remove @Disabled once it is.
+     * "Transfer: owner only; old owner keeps share-level access" and "moving a sample to another project needs
+     * ownership of the sample": a project's owner has share level, not ownership, on samples others own in it.
      */
 
     @Test
-    @Disabled("BUG (see the report): after transferring a sample in their own project, the old owner keeps OWNER level and can delete it")
     void transferringASampleInOnesOwnProjectLeavesShareLevelOnly() {
         Account owner = Users.signUp(server, "tsown");
         Account heir = Users.signUp(server, "tsheir");
@@ -606,15 +601,14 @@ class PermissionMatrixTest {
         long sample = Fixtures.sample(owner, project, "given away");
         Api.Res t = owner.api().post("/samples/" + sample + "/transfer", Map.of("user", heir.username()));
         assertThat(t.status()).isEqualTo(200);
-        assertThat(permissions(t)).as("today: ESD").isEqualTo("ES-");
+        assertThat(permissions(t)).isEqualTo("ES-");
         assertThat(owner.api().post("/samples/" + sample + "/transfer", Map.of("user", owner.username())).status())
-                .as("today: 200, the old owner takes it back").isEqualTo(403);
-        assertThat(owner.api().post("/samples/" + sample + "/delete").status()).as("today: 200, the new owner's sample is deleted")
+                .isEqualTo(403);
+        assertThat(owner.api().post("/samples/" + sample + "/delete").status())
                 .isEqualTo(403);
     }
 
     @Test
-    @Disabled("BUG (see the report): a project's owner may move and transfer a sample in it that another user owns")
     void onlyTheSamplesOwnerMovesOrTransfersIt() {
         Account projectOwner = Users.signUp(server, "soown");
         Account collaborator = Users.signUp(server, "socollab");
@@ -624,9 +618,9 @@ class PermissionMatrixTest {
         Fixtures.shareWithUser(projectOwner, "projects", project, collaborator, 2);
         long theirs = Fixtures.sample(collaborator, project, "collaborator's");
         assertThat(projectOwner.api().post("/samples/" + theirs + "/edit", Map.of("project", elsewhere)).status())
-                .as("today: 200, the sample lands in a public project").isEqualTo(403);
+                .isEqualTo(403);
         assertThat(projectOwner.api().post("/samples/" + theirs + "/transfer", Map.of("user", third.username())).status())
-                .as("today: 200, the collaborator loses ownership").isEqualTo(403);
+                .isEqualTo(403);
         assertThat(collaborator.api().get("/samples/" + theirs).json().path("owner").path("id").asLong()).isEqualTo(collaborator.id());
     }
 

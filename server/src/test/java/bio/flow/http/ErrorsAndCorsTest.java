@@ -26,7 +26,10 @@ class ErrorsAndCorsTest {
         Api.Res r = server.client().send("DELETE", "/me", null, Map.of());
         assertThat(r.status()).isEqualTo(405);
         assertThat(r.errorCode()).isEqualTo("METHOD_NOT_ALLOWED");
-        assertThat(server.client().get("/signup").status()).isEqualTo(405);
+        assertThat(r.header("Allow")).isEqualTo("GET");
+        Api.Res get = server.client().get("/signup");
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.header("Allow")).isEqualTo("POST");
     }
 
     @Test

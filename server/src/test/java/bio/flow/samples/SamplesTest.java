@@ -161,6 +161,20 @@ class SamplesTest {
     }
 
     @Test
+    void aPrivateProjectIsNotNamedToThoseWhoMayOnlyReadOneOfItsSamples() {
+        Users.Account a = Users.signUp(server, "hide");
+        Users.Account b = Users.signUp(server, "hide");
+        long p = Fixtures.project(a, "Secret project name", false);
+        long s = Fixtures.sample(a, p, "Shared alone");
+        Fixtures.shareWithUser(a, "samples", s, b, 1);
+        assertThat(b.api().get("/samples/" + s).json().path("project").isNull()).isTrue();
+        assertThat(b.api().get("/samples/shared").text()).doesNotContain("Secret project name");
+        assertThat(a.api().get("/samples/" + s).json().path("project").path("name").asText()).isEqualTo("Secret project name");
+        Fixtures.shareWithUser(a, "projects", p, b, 1);
+        assertThat(b.api().get("/samples/" + s).json().path("project").path("id").asLong()).isEqualTo(p);
+    }
+
+    @Test
     void sharingValidation() {
         Users.Account a = Users.signUp(server, "sshare");
         Users.Account b = Users.signUp(server, "sshare");
