@@ -56,6 +56,7 @@ SERVER_PID=""
 PORT=""
 DATA="${DATA_DIR:-$TMP/data}"
 cleanup() {
+  [ -z "$OUT" ] || [ ! -f "$TMP/server.log" ] || cp "$TMP/server.log" "$OUT/server.log" 2>/dev/null || true
   # a server we started on a data dir outside $TMP: stop it (and its PostgreSQL) ourselves
   if [ -n "${SERVER_PID:-}" ] && [ "$DATA" != "$TMP/data" ]; then stop_server "$DATA" "$PORT" || true; fi
   cleanup_all "$TMP"
@@ -320,5 +321,4 @@ fi
 [ -z "${SERVER_PID:-}" ] || grep -c ' ERROR ' "$TMP/server.log" | xargs -I{} echo "server log: {} ERROR lines" || true
 if [ -n "${SERVER_PID:-}" ] && grep -q ' ERROR ' "$TMP/server.log"; then
   grep -A1 ' ERROR ' "$TMP/server.log" | grep -v '^--' | sed -E 's/request [0-9a-f]+/request …/' | cut -c25-260 | sort | uniq -c | sort -rn | head -n 6
-  [ -z "$OUT" ] || cp "$TMP/server.log" "$OUT/server.log"
 fi
