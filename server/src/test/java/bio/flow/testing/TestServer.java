@@ -75,6 +75,11 @@ public final class TestServer implements AutoCloseable {
         app.jdbi().useHandle(h -> h.execute(statement));
     }
 
+    /** The server's database, for tests of components that work inside a transaction. */
+    public org.jdbi.v3.core.Jdbi jdbi() {
+        return app.jdbi();
+    }
+
     /** A single number from the server's database, for checking what a test cannot see through the API. */
     public long queryLong(String query) {
         return app.jdbi().withHandle(h -> h.createQuery(query).mapTo(Long.class).one());

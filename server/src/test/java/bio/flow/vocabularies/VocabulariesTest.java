@@ -3,14 +3,12 @@ package bio.flow.vocabularies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import bio.flow.App;
 import bio.flow.http.ApiException;
 import bio.flow.testing.Api;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -129,10 +127,8 @@ class VocabulariesTest {
                 + ", " + value + " FROM projects WHERE name = '" + project + "'");
     }
 
-    private static Jdbi jdbi() throws ReflectiveOperationException {
-        Field f = TestServer.class.getDeclaredField("app");
-        f.setAccessible(true);
-        return ((App) f.get(server)).jdbi();
+    private static Jdbi jdbi() {
+        return server.jdbi();
     }
 
     // ---- numbered vocabularies: reading ---------------------------------------------------------------
