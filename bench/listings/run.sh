@@ -18,7 +18,9 @@
 #
 # Settings (environment): CONNECTIONS=50 WARMUP=5 DURATION=15 SERIAL_SECS=3 USERS=40 PUBLIC_OFFSET=500
 # WRK_THREADS=1 ENDPOINTS="samples_owned samples_shared projects_owned projects_shared projects_public
-# projects_public_mid sample_get" OUT=<dir to keep the full EXPLAIN output and raw wrk lines in>.
+# projects_public_mid sample_get" OUT=<dir to keep the full EXPLAIN output, raw wrk lines and server log in>
+# QUIET_WAIT=120 QUIET_CORES=0.25: before each endpoint, wait up to QUIET_WAIT s for other processes to use
+# less than QUIET_CORES cores (the table shows what they used during each measurement anyway).
 # FLOW_JAVA_OPTS and FLOW_DATABASE_POOL_SIZE reach the server. Changes made by AFTER_SQL stay in DATA_DIR.
 #
 # wrk is the load generator (apt-get install -y wrk is tried when it is missing and we are root); it runs on
@@ -37,6 +39,8 @@ PUBLIC_OFFSET="${PUBLIC_OFFSET:-500}"
 WRK_THREADS="${WRK_THREADS:-1}"
 ENDPOINTS="${ENDPOINTS:-samples_owned samples_shared projects_owned projects_shared projects_public projects_public_mid sample_get}"
 TARGET_P99_MS="${TARGET_P99_MS:-50}"
+QUIET_WAIT="${QUIET_WAIT:-120}"
+QUIET_CORES="${QUIET_CORES:-0.25}"
 AFTER_SQL="${AFTER_SQL:-}"
 OUT="${OUT:-}"
 BENCH_URL="${BENCH_URL:-}"
@@ -231,6 +235,22 @@ cpu_mark() {
   echo "$busy $ours"
 }
 
+# Waits (at most QUIET_WAIT seconds) until processes other than ours use less than QUIET_CORES cores, measured
+# over 2 s: on a shared machine a test suite running elsewhere would skew the figures. Logs when it gives up.
+wait_quiet() {
+  local t0 m0 m1 others
+  t0=$(date +%s)
+  while :; do
+    m0=$(cpu_mark); sleep 2; m1=$(cpu_mark)
+    others=$(awk -v a="$m0" -v b="$m1" -v hz="$HZ" 'BEGIN { split(a, x, " "); split(b, y, " ")
+        printf "%.2f", ((y[1] - x[1]) - (y[2] - x[2])) / hz / 2 }')
+    awk -v o="$others" -v q="$QUIET_CORES" 'BEGIN { exit !(o < q) }' && return 0
+    if [ $(( $(date +%s) - t0 )) -ge "$QUIET_WAIT" ]; then
+      log "other processes still use $others cores after ${QUIET_WAIT}s of waiting: measuring anyway"; return 0
+    fi
+  done
+}
+
 # wrk_run ENDPOINT CONNECTIONS SECONDS -> the RESULT line, plus others=<cores used by other processes>
 wrk_run() {
   local out m0 m1 wrk_cpu TIMEFORMAT='%U %S'
@@ -257,6 +277,7 @@ run_pass() {
   login_and_write_requests
   for ep in $ENDPOINTS; do
     quiesce
+    wait_quiet
     if [ "$SERIAL_SECS" != 0 ]; then serial=$(wrk_run "$ep" 1 "$SERIAL_SECS"); else serial="RESULT p50_ms=-"; fi
     wrk_run "$ep" "$CONNECTIONS" "$WARMUP" >/dev/null
     quiesce

@@ -104,7 +104,7 @@ public final class Projects {
         String name = checkName(f.name());
         String description = f.description() == null ? "" : checkDescription(f.description());
         return jdbi.inTransaction(h -> {
-            String organism = f.organism() == null ? null : vocabularies.organismId(h, f.organism());
+            String organism = f.organism() == null || f.organism().isEmpty() ? null : vocabularies.organismId(h, f.organism());
             long id = h.createQuery("INSERT INTO projects (name, description, organism_id, is_public, owner_id) "
                             + "VALUES (:name, :description, :organism, :public, :owner) RETURNING id")
                     .bind("name", name).bind("description", description).bind("organism", organism)

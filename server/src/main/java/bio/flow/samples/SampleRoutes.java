@@ -78,8 +78,8 @@ public final class SampleRoutes {
     public void deleteMany(Context ctx) {
         var caller = authenticator.require(ctx);
         BatchDeleteRequest r = Json.body(ctx, BatchDeleteRequest.class);
-        samples.deleteAll(caller, r.ids());
-        ctx.json(new SuccessResponse(true, r.ids().size() + " samples were deleted"));
+        int deleted = samples.deleteAll(caller, r.ids());
+        ctx.json(new SuccessResponse(true, deleted + " samples were deleted"));
     }
 
     private static long id(Context ctx) {

@@ -207,10 +207,11 @@ public final class Samples {
         });
     }
 
-    /** Deletes all the samples or none: every id must exist and be the caller's to delete. */
-    public void deleteAll(Caller caller, List<Long> ids) {
+    /** Deletes all the samples or none: every id must exist and be the caller's to delete. Returns how many. */
+    public int deleteAll(Caller caller, List<Long> ids) {
         if (ids == null || ids.isEmpty()) throw ApiException.invalid("ids", "list at least one sample id");
         if (ids.size() > 10_000) throw ApiException.invalid("ids", "at most 10000 ids at once");
+        if (ids.contains(null)) throw ApiException.invalid("ids", "ids must be whole numbers, not null");
         Set<Long> distinct = new LinkedHashSet<>(ids);
         jdbi.useTransaction(h -> {
             Map<Long, Integer> levels = new LinkedHashMap<>();
@@ -232,6 +233,7 @@ public final class Samples {
             }
             h.createUpdate("DELETE FROM samples WHERE id = ANY(:ids)").bindArray("ids", Long.class, distinct).execute();
         });
+        return distinct.size();
     }
 
     public DataListing.DataList data(Optional<Caller> caller, long id, Paging paging) {

@@ -220,6 +220,7 @@ class SamplesTest {
         assertThat(a.api().post("/samples/delete", Map.of("ids", List.of(s1))).status()).isEqualTo(400);
         assertThat(a.api().post("/samples/delete", Map.of("ids", List.of())).status()).isEqualTo(400);
         assertThat(a.api().post("/samples/delete", Map.of("ids", List.of("x"))).status()).isEqualTo(400);
+        assertThat(a.api().post("/samples/delete", "{\"ids\": [null]}").status()).isEqualTo(400);
     }
 
     @Test
