@@ -1,5 +1,6 @@
 package bio.flow.users;
 
+import bio.flow.access.AccessPolicy;
 import bio.flow.http.ApiException;
 import java.util.List;
 import java.util.Optional;
@@ -77,10 +78,10 @@ public final class UserStore {
                 .bind("k", key).bind("f", fingerprint).bind("id", id).mapTo(User.class).one());
     }
 
+    /** The groups whose grants the user gets (member or admin, not merely invited), as /me lists them. */
     public List<String> groupSlugs(long userId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT g.slug FROM group_members m JOIN groups g ON g.id = m.group_id "
-                        + "WHERE m.user_id = :id AND m.role >= 2 ORDER BY g.slug")
-                .bind("id", userId).mapTo(String.class).list());
+        return jdbi.withHandle(h -> h.createQuery("SELECT slug FROM groups WHERE id IN (" + AccessPolicy.CALLER_GROUPS + ") ORDER BY slug")
+                .bind("caller", userId).mapTo(String.class).list());
     }
 
     /** Maps a unique-index violation on username or email to the 409 the client should see. */
