@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./flow serve} as an operator runs it: a separate process, stopped with SIGTERM or killed outright,
@@ -80,8 +81,7 @@ class ServeProcessIT {
     }
 
     @Test
-    void stopsCleanlyOnSigtermAndKeepsItsData() throws Exception {
-        Path dir = Files.createTempDirectory("flow-serve-");
+    void stopsCleanlyOnSigtermAndKeepsItsData(@TempDir Path dir) throws Exception {
         Server s = launch(dir, freePort());
         awaitPong(s);
         assertThat(s.output()).anyMatch(l -> l.contains("Flow is listening on http://localhost:" + s.port()));
@@ -106,8 +106,7 @@ class ServeProcessIT {
     }
 
     @Test
-    void secondServerOnTheSameDataDirectoryRefusesToStart() throws Exception {
-        Path dir = Files.createTempDirectory("flow-serve-");
+    void secondServerOnTheSameDataDirectoryRefusesToStart(@TempDir Path dir) throws Exception {
         Server first = launch(dir, freePort());
         try {
             awaitPong(first);
@@ -124,8 +123,7 @@ class ServeProcessIT {
     }
 
     @Test
-    void startsAgainAfterBeingKilledOutright() throws Exception {
-        Path dir = Files.createTempDirectory("flow-serve-");
+    void startsAgainAfterBeingKilledOutright(@TempDir Path dir) throws Exception {
         Server s = launch(dir, freePort());
         awaitPong(s);
         assertThat(post(s, "/signup", "{\"username\":\"survivor\",\"email\":\"s@example.org\",\"password\":\"long-password-1\"}").statusCode()).isEqualTo(201);

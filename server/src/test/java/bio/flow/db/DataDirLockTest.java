@@ -3,6 +3,7 @@ package bio.flow.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import bio.flow.testing.TempDirs;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ class DataDirLockTest {
         try (TestServer again = TestServer.start(dir, Map.of())) {
             var r = again.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD));
             assertThat(r.status()).isEqualTo(200);
+        } finally {
+            TempDirs.delete(dir);
         }
     }
 

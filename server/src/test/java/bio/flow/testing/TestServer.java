@@ -22,10 +22,12 @@ public final class TestServer implements AutoCloseable {
 
     private final App app;
     private final Path dataDir;
+    private final boolean ownsDataDir;
 
-    private TestServer(App app, Path dataDir) {
+    private TestServer(App app, Path dataDir, boolean ownsDataDir) {
         this.app = app;
         this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
     }
 
     public static synchronized TestServer shared() {
@@ -40,13 +42,18 @@ public final class TestServer implements AutoCloseable {
     public static TestServer start(Map<String, String> settings) {
         try {
             Path dataDir = Files.createTempDirectory("flow-test-");
-            return start(dataDir, settings);
+            return new TestServer(App.start(config(dataDir, settings)), dataDir, true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /** A server on a data directory the caller owns (and removes): for tests of restarts. */
     public static TestServer start(Path dataDir, Map<String, String> settings) {
+        return new TestServer(App.start(config(dataDir, settings)), dataDir, false);
+    }
+
+    private static Config config(Path dataDir, Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();
         env.put("FLOW_DATA_DIR", dataDir.toString());
         env.put("FLOW_PORT", "0");
@@ -59,7 +66,7 @@ public final class TestServer implements AutoCloseable {
         // Every test logs in from 127.0.0.1: the per-address limit is tested on a server of its own.
         env.put("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", "100000");
         env.putAll(settings);
-        return new TestServer(App.start(Config.fromMap(env)), dataDir);
+        return Config.fromMap(env);
     }
 
     public String baseUrl() {
@@ -94,8 +101,10 @@ public final class TestServer implements AutoCloseable {
         return new Api(baseUrl());
     }
 
+    /** Stops the server and, when the data directory was its own, removes it. */
     @Override
     public void close() {
         app.close();
+        if (ownsDataDir) TempDirs.delete(dataDir);
     }
 }
