@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
@@ -21,6 +22,8 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+        // Listings are built from optional SQL fragments and bind the caller whether or not a fragment uses it.
+        jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     }
 
     public static Database open(Config config) {

@@ -92,6 +92,8 @@ class ProjectsTest {
         long shared = Fixtures.project(owner, "Shared", false);
         Fixtures.shareWithUser(owner, "projects", shared, other, 1);
 
+        assertThat(server.client().get("/projects/public").status()).isEqualTo(200);
+        assertThat(other.api().get("/projects/public?organism=human").status()).isEqualTo(200);
         List<Long> publicIds = Fixtures.ids(server.client().get("/projects/public?limit=100&filter=" + owner.username()).json().path("projects"));
         assertThat(publicIds).containsExactly(pub);
         assertThat(Fixtures.ids(other.api().get("/projects/shared").json().path("projects"))).containsExactly(shared);
