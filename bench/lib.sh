@@ -153,11 +153,19 @@ java_banner() {
 }
 
 # Other JVMs or PostgreSQL servers running now (a test suite, say) share the 2 cores and skew the figures.
+# Prints the CPU busy share of the last 2 s and, if any, the other java processes and postmasters.
 busy_warning() {
-  local others
-  others=$( { pgrep -x java; pgrep -f 'bin/postgres -D'; } 2>/dev/null | wc -l)
-  if [ "$others" -gt 0 ]; then
-    echo "WARNING: $others other java/postgres processes are running; figures may be skewed:"
-    { pgrep -ax java; pgrep -af 'bin/postgres -D'; } 2>/dev/null | cut -c1-150 | sed 's/^/    /'
+  local a b busy javas pms
+  a=$(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8, $5+$6 }' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / { print $2+$3+$4+$5+$6+$7+$8, $5+$6 }' /proc/stat)
+  busy=$(echo "$a $b" | awk '{ t = $3 - $1; i = $4 - $2; printf "%.0f", (t > 0 ? 100 * (t - i) / t : 0) }')
+  javas=$(pgrep -x java 2>/dev/null | wc -l || true)
+  pms=$(pgrep -f 'bin/postgres -D' 2>/dev/null | wc -l || true)
+  echo "machine now: CPU ${busy}% busy over 2 s; other java processes: $javas; PostgreSQL postmasters: $pms"
+  if [ "$busy" -gt 15 ] || [ "$javas" -gt 0 ]; then
+    echo "WARNING: the machine is not idle; figures may be skewed. java processes:"
+    pgrep -ax java 2>/dev/null | cut -c1-150 | head -n 5 | sed 's/^/    /' || true
   fi
+  return 0
 }

@@ -37,6 +37,11 @@ timed_start() {
   fi
   t1=$(now_ns)
   LAST_SECS=$(secs_between "$t0" "$t1")
+  # when the server logged that its PostgreSQL was up (the rest is migrations + HTTP server start)
+  local pgline pgms
+  pgline=$(grep -m1 'embedded PostgreSQL .* on port' "$logf" | cut -d' ' -f1 || true)
+  pgms=$(date -d "$pgline" +%s%3N 2>/dev/null || true)
+  if [ -n "$pgms" ]; then LAST_PG=$(awk -v a="$t0" -v b="$pgms" 'BEGIN { printf "%.3f", b / 1e3 - a / 1e9 }'); else LAST_PG="?"; fi
   if grep -q "building the server jar" "$logf"; then log "WARNING: $label included a jar build (sources changed mid-run)"; fi
   LOGS+=("$logf")
 }
@@ -46,12 +51,12 @@ stop_checked() {
   STOPS+=("$STOP_SECS")
 }
 
-COLD=(); WARM=(); STOPS=(); LOGS=()
+COLD=(); WARM=(); STOPS=(); LOGS=(); COLD_PG=(); WARM_PG=()
 for i in $(seq 1 "$RUNS"); do
   d="$TMP/cold-$i"
   timed_start "$d" "cold-$i"
-  log "cold run $i: ${LAST_SECS}s (pid $SERVER_PID, port $CUR_PORT)"
-  COLD+=("$LAST_SECS")
+  log "cold run $i: ${LAST_SECS}s, PostgreSQL up at ${LAST_PG}s (pid $SERVER_PID, port $CUR_PORT)"
+  COLD+=("$LAST_SECS"); COLD_PG+=("$LAST_PG")
   stop_checked "$d"
 done
 
@@ -74,8 +79,8 @@ mem_report() {
 MEM_LINES=()
 for i in $(seq 1 "$RUNS"); do
   timed_start "$WARM_DIR" "warm-$i"
-  log "warm run $i: ${LAST_SECS}s (pid $SERVER_PID, port $CUR_PORT)"
-  WARM+=("$LAST_SECS")
+  log "warm run $i: ${LAST_SECS}s, PostgreSQL up at ${LAST_PG}s (pid $SERVER_PID, port $CUR_PORT)"
+  WARM+=("$LAST_SECS"); WARM_PG+=("$LAST_PG")
   if [ "$i" = "$RUNS" ]; then mem_report "$WARM_DIR"; fi
   stop_checked "$WARM_DIR"
 done
@@ -83,6 +88,7 @@ done
 echo
 echo "cold start (new data dir) to first pong: ${COLD[*]}  ->  $(min_median "${COLD[@]}")"
 echo "warm start (same data dir) to first pong: ${WARM[*]}  ->  $(min_median "${WARM[@]}")"
+echo "  of which until the server logged PostgreSQL up (unpack + initdb + pg start): cold ${COLD_PG[*]}; warm ${WARM_PG[*]}"
 echo "SIGTERM to process exit:                 ${STOPS[*]}  ->  $(min_median "${STOPS[@]}")"
 echo "idle memory ${IDLE_SECS}s after a warm start (PSS splits shared pages, e.g. PostgreSQL shared_buffers, among processes):"
 printf '%s\n' "${MEM_LINES[@]}"

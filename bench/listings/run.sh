@@ -17,8 +17,10 @@
 #   BENCH_URL=http://127.0.0.1:8080 DATA_DIR=/its/data/dir bench/listings/run.sh   # use a running server
 #
 # Settings (environment): CONNECTIONS=50 WARMUP=5 DURATION=15 SERIAL_SECS=3 USERS=40 PUBLIC_OFFSET=500
+# JVM_WARMUP=20 (seconds of all endpoints mixed before the first pass, not measured)
 # WRK_THREADS=1 ENDPOINTS="samples_owned samples_shared projects_owned projects_shared projects_public
 # projects_public_mid sample_get" OUT=<dir to keep the full EXPLAIN output, raw wrk lines and server log in>
+# EXPLAIN_PROPOSED=1: explain the SQL proposed in README.md (when FLOW_REPO is a checkout with those changes).
 # QUIET_WAIT=120 QUIET_CORES=0.25: before each endpoint, wait up to QUIET_WAIT s for other processes to use
 # less than QUIET_CORES cores (the table shows what they used during each measurement anyway).
 # FLOW_JAVA_OPTS and FLOW_DATABASE_POOL_SIZE reach the server. Changes made by AFTER_SQL stay in DATA_DIR.
@@ -92,13 +94,14 @@ post_json() {
 }
 token_of() { sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'; }
 
-# Waits (at most 120 s) until PostgreSQL runs no statement from the server: requests that wrk gave up on may
-# still be queued in the server when wrk ends, and would otherwise eat into the next measurement.
+# Waits (at most 120 s) until PostgreSQL has run no statement from the server for 2 s in a row: requests that
+# wrk gave up on may still be queued in the server when wrk ends (waiting for a pooled connection, so briefly
+# invisible to PostgreSQL), and would otherwise eat into the next measurement.
 quiesce() {
-  local i n
+  local i n idle=0
   for i in $(seq 1 240); do
     n=$(q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()")
-    [ "$n" = 0 ] && return 0
+    if [ "$n" = 0 ]; then idle=$((idle + 1)); [ "$idle" -ge 4 ] && return 0; else idle=0; fi
     sleep 0.5
   done
   log "the database was still busy 120 s after the load stopped"
@@ -222,17 +225,17 @@ label_of() {
   esac
 }
 
-# CPU accounting, to tell how much of the machine other processes took during a measurement (the machine
-# may be shared: a test suite running meanwhile skews the figures). In clock ticks: "<busy> <ours>", where ours
-# is the server JVM and its PostgreSQL (postmaster and backends).
+# CPU accounting: where the CPU time of a measurement went (server JVM, its PostgreSQL, wrk) and how much of the
+# machine other processes took meanwhile (the machine may be shared: a test suite running elsewhere skews the
+# figures). In clock ticks: "<busy, whole machine> <server JVM> <PostgreSQL: postmaster and backends>".
 HZ=$(getconf CLK_TCK)
+proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 cpu_mark() {
-  local busy ours=0 pid
+  local busy java=0 pg=0 pid
   busy=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat)
-  for pid in ${SERVER_JAVA_PID:-} $(postgres_pids "$DATA"); do
-    ours=$(( ours + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
-  done
-  echo "$busy $ours"
+  [ -z "${SERVER_JAVA_PID:-}" ] || java=$(proc_ticks "$SERVER_JAVA_PID")
+  for pid in $(postgres_pids "$DATA"); do pg=$(( pg + $(proc_ticks "$pid") )); done
+  echo "$busy $java $pg"
 }
 
 # Waits (at most QUIET_WAIT seconds) until processes other than ours use less than QUIET_CORES cores, measured
@@ -243,7 +246,7 @@ wait_quiet() {
   while :; do
     m0=$(cpu_mark); sleep 2; m1=$(cpu_mark)
     others=$(awk -v a="$m0" -v b="$m1" -v hz="$HZ" 'BEGIN { split(a, x, " "); split(b, y, " ")
-        printf "%.2f", ((y[1] - x[1]) - (y[2] - x[2])) / hz / 2 }')
+        printf "%.2f", ((y[1] - x[1]) - (y[2] - x[2]) - (y[3] - x[3])) / hz / 2 }')
     awk -v o="$others" -v q="$QUIET_CORES" 'BEGIN { exit !(o < q) }' && return 0
     if [ $(( $(date +%s) - t0 )) -ge "$QUIET_WAIT" ]; then
       log "other processes still use $others cores after ${QUIET_WAIT}s of waiting: measuring anyway"; return 0
@@ -260,13 +263,17 @@ wrk_run() {
   m1=$(cpu_mark)
   out=$(cat "$TMP/wrk.last")
   echo "$1 c=$2 $out" >>"$TMP/wrk.out"
-  local others
-  others=$(awk -v a="$m0" -v b="$m1" -v w="$wrk_cpu" -v hz="$HZ" -v secs="$3" 'BEGIN {
+  local n cpu
+  n=$(echo "$out" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p')
+  # others=<cores used by other processes>; java_ms, pg_ms, wrk_ms: CPU ms per request of each
+  cpu=$(awk -v a="$m0" -v b="$m1" -v w="$wrk_cpu" -v hz="$HZ" -v secs="$3" -v n="${n:-0}" 'BEGIN {
       split(a, x, " "); split(b, y, " "); split(w, z, " ")
-      v = ((y[1] - x[1]) - (y[2] - x[2])) / hz - (z[1] + z[2]); if (v < 0) v = 0
-      printf "%.2f", v / secs }')
+      java = (y[2] - x[2]) / hz; pg = (y[3] - x[3]) / hz; wrk = z[1] + z[2]
+      o = (y[1] - x[1]) / hz - java - pg - wrk; if (o < 0) o = 0
+      if (n < 1) n = 1
+      printf "others=%.2f java_ms=%.3f pg_ms=%.3f wrk_ms=%.3f", o / secs, java * 1000 / n, pg * 1000 / n, wrk * 1000 / n }')
   { echo "$out" | grep '^RESULT' || echo "RESULT requests=0 seconds=0 rps=0 p50_ms=0 p90_ms=0 p99_ms=0 max_ms=0 errors=? (wrk failed)"; } \
-    | sed "s/\$/ others=$others/"
+    | sed "s/\$/ $cpu/"
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
@@ -275,6 +282,13 @@ run_pass() {
   local pass="$1" ep serial loaded
   : >"$TMP/table-$pass"
   login_and_write_requests
+  if [ "${JVM_WARMUP:-0}" != 0 ]; then
+    # all the endpoints mixed, so that the JIT has compiled the server's common paths before the first measurement
+    for ep in $ENDPOINTS; do cat "$TMP/req-$ep"; done | shuf --random-source=<(yes) >"$TMP/req-mixed"
+    quiesce
+    log "$pass: JVM warm-up, ${JVM_WARMUP} s of all endpoints mixed"
+    wrk_run mixed "$CONNECTIONS" "$JVM_WARMUP" >/dev/null
+  fi
   for ep in $ENDPOINTS; do
     quiesce
     wait_quiet
@@ -282,9 +296,10 @@ run_pass() {
     wrk_run "$ep" "$CONNECTIONS" "$WARMUP" >/dev/null
     quiesce
     loaded=$(wrk_run "$ep" "$CONNECTIONS" "$DURATION")
-    printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$(label_of "$ep")" "$(field "$serial" p50_ms)" "$(field "$loaded" rps)" \
+    printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$(label_of "$ep")" "$(field "$serial" p50_ms)" "$(field "$loaded" rps)" \
       "$(field "$loaded" p50_ms)" "$(field "$loaded" p90_ms)" "$(field "$loaded" p99_ms)" "$(field "$loaded" max_ms)" \
-      "$(echo "$loaded" | sed -E 's/.*errors=//; s/ others=.*//')" "$(field "$loaded" others)" >>"$TMP/table-$pass"
+      "$(echo "$loaded" | sed -E 's/.*errors=//; s/ others=.*//')" "$(field "$loaded" others)" \
+      "$(field "$loaded" java_ms)" "$(field "$loaded" pg_ms)" >>"$TMP/table-$pass"
     log "$pass: $(label_of "$ep"): $(echo "$loaded" | sed 's/^RESULT //')"
   done
   quiesce
@@ -293,20 +308,24 @@ run_pass() {
 print_table() {
   echo
   echo "== $1: $CONNECTIONS connections, ${DURATION} s measured after ${WARMUP} s warm-up; serial = 1 connection, ${SERIAL_SECS} s"
-  printf '%-36s %10s %7s %9s %9s %9s %9s  %-23s %-9s %s\n' endpoint "serial p50" "req/s" p50 p90 p99 max "errors (c/r/w/t/non2xx)" "p99<${TARGET_P99_MS}ms" "other CPU"
+  printf '%-34s %10s %6s %8s %8s %8s %8s  %-20s %-8s %-15s %s\n' endpoint "serial p50" "req/s" p50 p90 p99 max \
+    "errors c/r/w/t/non2xx" "p99<${TARGET_P99_MS}" "CPU/req java+pg" "others"
   awk -F'|' -v t="$TARGET_P99_MS" '{ ok = ($6 + 0 < t && $8 ~ /^0 /) ? "yes" : "NO"
-      printf "%-36s %7s ms %7.0f %6.1f ms %6.1f ms %6.1f ms %6.1f ms  %-23s %-9s %s cores\n", $1, $2, $3, $4, $5, $6, $7, $8, ok, $9 }' "$TMP/table-$1"
-  echo "(other CPU: cores that processes other than this server, its PostgreSQL and wrk used during the measured run)"
+      printf "%-34s %7s ms %6.0f %5.1f ms %5.1f ms %5.1f ms %5.1f ms  %-20s %-8s %5.2f+%5.2f ms %5.2f\n",
+        $1, $2, $3, $4, $5, $6, $7, $8, ok, $10, $11, $9 }' "$TMP/table-$1"
+  echo "(serial p50: 1 connection. CPU/req: CPU ms per request of the server JVM + its PostgreSQL during the measured run."
+  echo " others: cores used meanwhile by processes other than the server, its PostgreSQL and wrk.)"
 }
 
 # EXPLAIN ANALYZE of every statement, custom and generic plans; prints the execution times, keeps the plans in OUT
 explain() {
   local pass="$1" f="$TMP/explain-$1.txt"
-  PSQL -v caller="$TYPICAL" -v sample="$TYPICAL_SAMPLE" -v offset="$PUBLIC_OFFSET" -f "$HERE/explain.sql" >"$f" 2>&1 \
+  PSQL -v caller="$TYPICAL" -v sample="$TYPICAL_SAMPLE" -v offset="$PUBLIC_OFFSET" ${EXPLAIN_PROPOSED:+-v proposed=1} \
+       -f "$HERE/explain.sql" >"$f" 2>&1 \
     || { log "explain.sql failed:"; tail -n 20 "$f" >&2; return 0; }
   [ -z "$OUT" ] || cp "$f" "$OUT/explain-$pass.txt"
   echo
-  echo "== $pass: server-side execution time of each statement for user $TYPICAL (EXPLAIN ANALYZE, warm cache, ms)"
+  echo "== $pass: server-side execution time of each statement for user $TYPICAL (EXPLAIN ANALYZE of explain.sql$([ -z "${EXPLAIN_PROPOSED:-}" ] || echo ' -v proposed=1: the SQL proposed in README.md'), ms)"
   awk '/force_custom_plan/ { mode = 1 } /force_generic_plan/ { mode = 2 }
        /^---- / { name = substr($0, 6); if (!(name in seen)) { seen[name] = 1; order[++n] = name } }
        /Execution Time:/ { t[name, mode] = $3 }
@@ -324,7 +343,7 @@ pick_users
 echo "typical user for EXPLAIN: id $TYPICAL ($(q "SELECT username FROM users WHERE id = $TYPICAL")), sample $TYPICAL_SAMPLE"
 
 explain before
-run_pass before
+JVM_WARMUP="${JVM_WARMUP:-20}" run_pass before
 print_table before
 
 if [ -n "$AFTER_SQL" ]; then
@@ -334,7 +353,7 @@ if [ -n "$AFTER_SQL" ]; then
   PSQL -f "$AFTER_SQL" 2>&1 | sed 's/^/    /'
   echo "    (took $(secs_between "$t0" "$(now_ns)") s)"
   explain after
-  run_pass after
+  JVM_WARMUP=0 run_pass after
   print_table before
   print_table after
 fi

@@ -75,9 +75,13 @@ public final class Projects {
         return jdbi.withHandle(h -> {
             long count = bind(h.createQuery("SELECT count(*) FROM projects p WHERE " + condition), caller, text, organism)
                     .mapTo(Long.class).one();
-            List<ProjectItem> items = bind(h.createQuery("SELECT " + COLUMNS + " FROM projects p JOIN users u ON u.id = p.owner_id WHERE "
-                            + condition + " ORDER BY p.created DESC, p.id DESC LIMIT :limit OFFSET :offset"), caller, text, organism)
-                    .bind("limit", paging.limit()).bind("offset", paging.offset())
+            // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same
+            // SELECT as OFFSET it would be computed for the skipped rows too). LIMIT and OFFSET are written into the
+            // SQL (Paging checked they are whole numbers in range): as parameters, PostgreSQL plans the public listing
+            // again on every execution instead of settling on a generic plan.
+            List<ProjectItem> items = bind(h.createQuery("SELECT " + COLUMNS + " FROM (SELECT p.* FROM projects p WHERE " + condition
+                            + " ORDER BY p.created DESC, p.id DESC LIMIT " + paging.limit() + " OFFSET " + paging.offset()
+                            + ") p JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC"), caller, text, organism)
                     .map((rs, ctx) -> item(rs)).list();
             return new ProjectList(count, paging.page(), items);
         });
