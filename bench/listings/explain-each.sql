@@ -4,7 +4,7 @@
 \echo '---- GET /samples/owned: count'
 :E EXECUTE samples_owned_count(:caller, false);
 \echo '---- GET /samples/owned: page (limit 20 offset 0)'
-\if :{?proposed}
+\if :current
 :E EXECUTE samples_owned_page(:caller, false);
 \else
 :E EXECUTE samples_owned_page(:caller, false, 20, 0);
@@ -12,7 +12,7 @@
 \echo '---- GET /samples/shared: count'
 :E EXECUTE samples_shared_count(:caller, false);
 \echo '---- GET /samples/shared: page (limit 20 offset 0)'
-\if :{?proposed}
+\if :current
 :E EXECUTE samples_shared_page(:caller, false);
 \else
 :E EXECUTE samples_shared_page(:caller, false, 20, 0);
@@ -20,7 +20,7 @@
 \echo '---- GET /projects/owned: count'
 :E EXECUTE projects_owned_count(:caller, false);
 \echo '---- GET /projects/owned: page (limit 20 offset 0)'
-\if :{?proposed}
+\if :current
 :E EXECUTE projects_owned_page(:caller, false);
 \else
 :E EXECUTE projects_owned_page(:caller, false, 20, 0);
@@ -28,7 +28,7 @@
 \echo '---- GET /projects/shared: count'
 :E EXECUTE projects_shared_count(:caller, false);
 \echo '---- GET /projects/shared: page (limit 20 offset 0)'
-\if :{?proposed}
+\if :current
 :E EXECUTE projects_shared_page(:caller, false);
 \else
 :E EXECUTE projects_shared_page(:caller, false, 20, 0);
@@ -36,13 +36,13 @@
 \echo '---- GET /projects/public: count'
 :E EXECUTE projects_public_count;
 \echo '---- GET /projects/public: page (limit 20 offset 0)'
-\if :{?proposed}
+\if :current
 :E EXECUTE projects_public_page(:caller, false);
 \else
 :E EXECUTE projects_public_page(:caller, false, 20, 0);
 \endif
 \echo '---- GET /projects/public: page (limit 20 offset' :offset ')'
-\if :{?proposed}
+\if :current
 :E EXECUTE projects_public_mid(:caller, false);
 \else
 :E EXECUTE projects_public_page(:caller, false, 20, :offset);

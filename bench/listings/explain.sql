@@ -1,22 +1,29 @@
 -- EXPLAIN (ANALYZE, BUFFERS) of the SQL each benchmarked endpoint runs, copied from the Java code
 -- (bio/flow/access/AccessPolicy.java, bio/flow/samples/Samples.java, bio/flow/projects/Projects.java,
--- bio/flow/auth/Authenticator.java) as it stood on 2026-11-29 ~21:40, fragment by fragment: the psql variables
--- below are AccessPolicy's constants and methods, the PREPAREd statements are what Samples.list, Projects.list,
+-- bio/flow/auth/Authenticator.java) as of commit 71259fa, fragment by fragment: the psql variables below are
+-- AccessPolicy's constants and methods, the PREPAREd statements are what Samples.listKeys, Projects.list,
 -- AccessPolicy.level and Samples.detail put together. Keep it in step with the Java code.
 --
---   psql -v caller=<user id> -v sample=<a sample id the caller may read> -v offset=500 [-v proposed=1] -f explain.sql
+--   psql -v caller=<user id> -v sample=<a sample id the caller may read> -v offset=500 [-v previous=1] -f explain.sql
 --
--- -v proposed=1 explains the SQL changes proposed in README.md instead (what the patched server runs).
+-- -v previous=1 explains the SQL from before 71259fa instead (commit 655e7ef: the listings README.md's
+-- "before" column), for benchmarking such a checkout with FLOW_REPO.
 --
 -- The server runs these through pgjdbc as prepared statements with bind parameters. After five executions on
 -- one connection pgjdbc switches to a named server-side statement, and PostgreSQL may then settle on a generic
 -- plan (one made without the parameters' values). So each statement is PREPAREd with the parameter types pgjdbc
--- sends ($1 caller bigint, $2 admin boolean, $3 limit int, $4 offset int) and explained twice: with
--- plan_cache_mode = force_custom_plan and force_generic_plan. (Which one the server gets under the default,
--- auto, shows in pg_stat_statements: plans = calls means it re-plans every time; see README.md.)
+-- sends ($1 caller bigint, $2 admin boolean, $3 limit int, $4 offset int; LIMIT and OFFSET are literals in the
+-- current code) and explained twice: with plan_cache_mode = force_custom_plan and force_generic_plan. (Which one
+-- the server gets under the default, auto, shows in pg_stat_statements: plans = calls means it re-plans every
+-- time; see README.md.)
 
 \set ON_ERROR_STOP on
 \pset pager off
+\if :{?previous}
+\set current false
+\else
+\set current true
+\endif
 \if :{?offset}
 \else
 \set offset 500
@@ -24,7 +31,7 @@
 
 -- ---- AccessPolicy fragments, with :caller = $1 and :admin = $2 ----
 \set CALLER_GROUPS 'SELECT group_id FROM group_members WHERE user_id = $1 AND role >= 2'
-\if :{?proposed}
+\if :current
 \set GRANT_HELD '(g.user_id = $1 OR g.group_id = ANY (ARRAY(' :CALLER_GROUPS ')))'
 \set PROJECT_SHARED 'p.owner_id <> $1 AND p.id = ANY (ARRAY(SELECT g.project_id FROM project_grants g WHERE ' :GRANT_HELD '))'
 \else
@@ -33,7 +40,7 @@
 \endif
 \set PROJECT_READABLE '($2 OR p.is_public OR p.owner_id = $1 OR p.id IN (SELECT g.project_id FROM project_grants g WHERE ' :GRANT_HELD '))'
 \set SAMPLE_SHARED 's.owner_id <> $1 AND (s.project_id IN (SELECT id FROM projects WHERE owner_id = $1) OR s.project_id IN (SELECT g.project_id FROM project_grants g WHERE ' :GRANT_HELD ') OR s.id IN (SELECT g.sample_id FROM sample_grants g WHERE ' :GRANT_HELD '))'
--- proposed: AccessPolicy.SHARED_SAMPLE_KEYS
+-- AccessPolicy.SHARED_SAMPLE_KEYS (current); SAMPLE_SHARED above is the previous sampleSharedWithCaller
 \set SHARED_SAMPLE_KEYS 'SELECT s.id, s.created FROM samples s WHERE s.owner_id <> $1 AND s.project_id = ANY (ARRAY(SELECT id FROM projects WHERE owner_id = $1 UNION SELECT g.project_id FROM project_grants g WHERE ' :GRANT_HELD ')) UNION SELECT s.id, s.created FROM samples s WHERE s.owner_id <> $1 AND s.id = ANY (ARRAY(SELECT g.sample_id FROM sample_grants g WHERE ' :GRANT_HELD '))'
 \set SAMPLE_LEVEL 'CASE WHEN $2 OR s.owner_id = $1 THEN 4 ELSE GREATEST(CASE WHEN p.owner_id = $1 THEN 3 ELSE 0 END, (SELECT coalesce(max(g.permission), 0) FROM sample_grants g WHERE g.sample_id = s.id AND ' :GRANT_HELD '), (SELECT coalesce(max(g.permission), 0) FROM project_grants g WHERE g.project_id = s.project_id AND ' :GRANT_HELD '), CASE WHEN p.is_public THEN 1 ELSE 0 END) END'
 
@@ -46,7 +53,7 @@
 PREPARE auth_user(bigint) AS
 SELECT id, username, is_admin, can_run_pipelines FROM users WHERE id = $1;
 
-\if :{?proposed}
+\if :current
 -- GET /samples/owned and /samples/shared: Samples.listKeys (count, then the page over the keys alone)
 PREPARE samples_owned_count(bigint, boolean) AS
 SELECT count(*) FROM (SELECT s.id, s.created FROM samples s WHERE s.owner_id = $1) k;
@@ -72,7 +79,7 @@ PREPARE projects_public_mid(bigint, boolean) AS
 SELECT :PROJECT_COLUMNS FROM (SELECT p.* FROM projects p WHERE p.is_public ORDER BY p.created DESC, p.id DESC LIMIT 20 OFFSET :offset) p
 JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC;
 \else
--- GET /samples/owned and /samples/shared: Samples.list
+-- previous: GET /samples/owned and /samples/shared: Samples.list
 PREPARE samples_owned_count(bigint, boolean) AS
 SELECT count(*) FROM samples s WHERE s.owner_id = $1;
 PREPARE samples_owned_page(bigint, boolean, int, int) AS
@@ -81,7 +88,7 @@ PREPARE samples_shared_count(bigint, boolean) AS
 SELECT count(*) FROM samples s WHERE :SAMPLE_SHARED;
 PREPARE samples_shared_page(bigint, boolean, int, int) AS
 SELECT :SAMPLE_ITEM_COLUMNS :SAMPLES_FROM WHERE :SAMPLE_SHARED ORDER BY s.created DESC, s.id DESC LIMIT $3 OFFSET $4;
--- GET /projects/...: Projects.list
+-- previous: GET /projects/...: Projects.list
 PREPARE projects_owned_page(bigint, boolean, int, int) AS
 SELECT :PROJECT_COLUMNS FROM projects p JOIN users u ON u.id = p.owner_id WHERE p.owner_id = $1
 ORDER BY p.created DESC, p.id DESC LIMIT $3 OFFSET $4;
@@ -108,10 +115,10 @@ SELECT :SAMPLE_ITEM_COLUMNS, src.name AS source, pt.name AS purification_target,
 LEFT JOIN sample_sources src ON src.id = s.source_id LEFT JOIN purification_targets pt ON pt.id = s.purification_target_id
 WHERE s.id = $3;
 
-\if :{?proposed}
-\echo '================ PROPOSED SQL (README.md) ================'
+\if :current
+\echo '================ SQL of the current code (71259fa) ================'
 \else
-\echo '================ SQL of the current code ================'
+\echo '================ SQL before 71259fa (-v previous=1) ================'
 \endif
 \echo '================ caller' :caller ', sample' :sample ', public offset' :offset '================'
 
@@ -119,7 +126,7 @@ WHERE s.id = $3;
 
 -- warm the caches, so that both plan modes below see the same cache state
 \o /dev/null
-\if :{?proposed}
+\if :current
 EXECUTE samples_shared_count(:caller, false);
 EXECUTE samples_shared_page(:caller, false);
 \else

@@ -9,10 +9,9 @@
 # GET /samples/{id}, over samples each of them may read. Default page (limit 20). Prints a table and, for a
 # typical user, the execution time of every statement the endpoints run (EXPLAIN ANALYZE of explain.sql).
 #
-#   bench/listings/run.sh                              # fresh temp data dir, filled (about a minute), removed at the end
+#   bench/listings/run.sh                              # fresh temp data dir, filled (under a minute), removed at the end
 #   DATA_DIR=/tmp/flow-listings bench/listings/run.sh  # keep the filled data dir: later runs skip the fill
-#   AFTER_SQL=bench/listings/proposed-indexes.sql bench/listings/run.sh
-#                                                      # measure, apply that SQL to the database, measure again
+#   AFTER_SQL=try-index.sql bench/listings/run.sh     # measure, apply that SQL to the database, measure again
 #   FLOW_REPO=/tmp/flow-patched DATA_DIR=... bench/listings/run.sh   # benchmark another checkout's server
 #   BENCH_URL=http://127.0.0.1:8080 DATA_DIR=/its/data/dir bench/listings/run.sh   # use a running server
 #
@@ -20,7 +19,7 @@
 # JVM_WARMUP=20 (seconds of all endpoints mixed before the first pass, not measured)
 # WRK_THREADS=1 ENDPOINTS="samples_owned samples_shared projects_owned projects_shared projects_public
 # projects_public_mid sample_get" OUT=<dir to keep the full EXPLAIN output, raw wrk lines and server log in>
-# EXPLAIN_PROPOSED=1: explain the SQL proposed in README.md (when FLOW_REPO is a checkout with those changes).
+# EXPLAIN_PREVIOUS=1: explain the listing SQL from before commit 71259fa (when FLOW_REPO is such a checkout).
 # QUIET_WAIT=120 QUIET_CORES=0.25: before each endpoint, wait up to QUIET_WAIT s for other processes to use
 # less than QUIET_CORES cores (the table shows what they used during each measurement anyway).
 # FLOW_JAVA_OPTS and FLOW_DATABASE_POOL_SIZE reach the server. Changes made by AFTER_SQL stay in DATA_DIR.
@@ -320,12 +319,12 @@ print_table() {
 # EXPLAIN ANALYZE of every statement, custom and generic plans; prints the execution times, keeps the plans in OUT
 explain() {
   local pass="$1" f="$TMP/explain-$1.txt"
-  PSQL -v caller="$TYPICAL" -v sample="$TYPICAL_SAMPLE" -v offset="$PUBLIC_OFFSET" ${EXPLAIN_PROPOSED:+-v proposed=1} \
+  PSQL -v caller="$TYPICAL" -v sample="$TYPICAL_SAMPLE" -v offset="$PUBLIC_OFFSET" ${EXPLAIN_PREVIOUS:+-v previous=1} \
        -f "$HERE/explain.sql" >"$f" 2>&1 \
     || { log "explain.sql failed:"; tail -n 20 "$f" >&2; return 0; }
   [ -z "$OUT" ] || cp "$f" "$OUT/explain-$pass.txt"
   echo
-  echo "== $pass: server-side execution time of each statement for user $TYPICAL (EXPLAIN ANALYZE of explain.sql$([ -z "${EXPLAIN_PROPOSED:-}" ] || echo ' -v proposed=1: the SQL proposed in README.md'), ms)"
+  echo "== $pass: server-side execution time of each statement for user $TYPICAL (EXPLAIN ANALYZE of explain.sql$([ -z "${EXPLAIN_PREVIOUS:-}" ] || echo ' -v previous=1: the SQL from before 71259fa'), ms)"
   awk '/force_custom_plan/ { mode = 1 } /force_generic_plan/ { mode = 2 }
        /^---- / { name = substr($0, 6); if (!(name in seen)) { seen[name] = 1; order[++n] = name } }
        /Execution Time:/ { t[name, mode] = $3 }
