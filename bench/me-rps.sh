@@ -5,6 +5,7 @@
 # Prints requests/s, latency p50/p90/p99/max and the error count of each pass, then stops the server.
 #
 #   bench/me-rps.sh                                   # CONNECTIONS=50 WARMUP=5 DURATION=20
+#   WARMUP=40 bench/me-rps.sh                         # steady state: after 5 s the JIT is still busy
 #   LOADGEN=java bench/me-rps.sh                      # force the Java load generator (bench/Bench.java)
 #   FLOW_JAVA_OPTS="-XX:+UseSerialGC" bench/me-rps.sh
 #
@@ -111,6 +112,9 @@ echo
 summarize "GET /me" "$ME"
 summarize "GET /ping" "$PING"
 echo "errors are connect/read/write/timeout/non-2xx-or-3xx"
+if [ "$WARMUP" -lt 30 ]; then
+  echo "note: with WARMUP=${WARMUP}s the JIT is still compiling during the measured /me pass (2 cores); WARMUP=40 gives the steady state (~1.8x the /me req/s here)"
+fi
 echo "GET /me after the load: HTTP $after"
 echo "server JVM RSS: ${RSS_ME} MiB after the /me pass, ${RSS_END} MiB at the end; PostgreSQL: $pgn processes, RSS $(mib "$pgr") MiB (summed, shared memory counted in each)"
 echo "server stopped in ${STOP_SECS}s after SIGTERM"
