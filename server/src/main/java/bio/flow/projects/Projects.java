@@ -7,6 +7,7 @@ import bio.flow.access.Sharing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.Paging;
+import bio.flow.users.UserRef;
 import bio.flow.samples.Metadata;
 import bio.flow.vocabularies.Vocabularies;
 import java.time.Instant;
@@ -38,15 +39,13 @@ public final class Projects {
         this.vocabularies = vocabularies;
     }
 
-    public record Owner(long id, String username) {}
-
     /** A project as listings show it. */
     public record ProjectItem(long id, String name, String description, String organism, boolean is_public, Instant created,
-                              long sample_count, Owner owner) {}
+                              long sample_count, UserRef owner) {}
 
     /** A project as GET /projects/{id} shows it: the item plus the caller's rights. */
     public record ProjectDetail(long id, String name, String description, String organism, boolean is_public, Instant created,
-                                long sample_count, Owner owner, Level.Permissions permissions) {
+                                long sample_count, UserRef owner, Level.Permissions permissions) {
         static ProjectDetail of(ProjectItem p, int level) {
             return new ProjectDetail(p.id(), p.name(), p.description(), p.organism(), p.is_public(), p.created(),
                     p.sample_count(), p.owner(), Level.Permissions.of(level));
@@ -222,6 +221,6 @@ public final class Projects {
     private static ProjectItem item(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new ProjectItem(rs.getLong("id"), rs.getString("name"), rs.getString("description"), rs.getString("organism_id"),
                 rs.getBoolean("is_public"), rs.getObject("created", java.time.OffsetDateTime.class).toInstant(),
-                rs.getLong("sample_count"), new Owner(rs.getLong("owner_id"), rs.getString("owner_username")));
+                rs.getLong("sample_count"), new UserRef(rs.getLong("owner_id"), rs.getString("owner_username")));
     }
 }

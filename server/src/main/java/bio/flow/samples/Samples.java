@@ -11,6 +11,7 @@ import bio.flow.http.Caller;
 import bio.flow.http.Check;
 import bio.flow.http.Json;
 import bio.flow.http.Paging;
+import bio.flow.users.UserRef;
 import bio.flow.vocabularies.Vocabularies;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.sql.ResultSet;
@@ -51,14 +52,12 @@ public final class Samples {
 
     public record ProjectRef(long id, String name) {}
 
-    public record Owner(long id, String username) {}
-
-    public record SampleItem(long id, String name, String organism, String sample_type, Instant created, ProjectRef project, Owner owner) {}
+    public record SampleItem(long id, String name, String organism, String sample_type, Instant created, ProjectRef project, UserRef owner) {}
 
     public record SampleList(long count, int page, List<SampleItem> samples) {}
 
     public record SampleDetail(long id, String name, String organism, String sample_type, String source, String purification_target,
-                               String condition, String replicate_group, ProjectRef project, Owner owner,
+                               String condition, String replicate_group, ProjectRef project, UserRef owner,
                                Map<String, String> metadata, Instant created, Level.Permissions permissions) {}
 
     /** The fields a sample is created or edited with; null means "not given". */
@@ -276,7 +275,7 @@ public final class Samples {
         ProjectRef project = rs.wasNull() ? null : new ProjectRef(projectId, rs.getString("project_name"));
         return new SampleItem(rs.getLong("id"), rs.getString("name"), rs.getString("organism_id"), rs.getString("sample_type"),
                 rs.getObject("created", OffsetDateTime.class).toInstant(), project,
-                new Owner(rs.getLong("owner_id"), rs.getString("owner_username")));
+                new UserRef(rs.getLong("owner_id"), rs.getString("owner_username")));
     }
 
     private static Map<String, String> readMetadata(String json) {
