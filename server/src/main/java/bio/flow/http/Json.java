@@ -2,6 +2,7 @@ package bio.flow.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -53,14 +55,23 @@ public final class Json {
         return m;
     }
 
-    /** Reads the request body as {@code type}; an empty, malformed or mistyped body is a 400 VALIDATION_ERROR. */
+    /**
+     * Reads the request body as {@code type}; an empty, malformed or mistyped body is a 400 VALIDATION_ERROR, and
+     * so is a NUL character (U+0000) in any string or key, which PostgreSQL refuses in text and jsonb.
+     */
     public static <T> T body(Context ctx, Class<T> type) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             throw ApiException.invalid("request body must be a JSON object", Map.of());
         }
         try {
-            T value = MAPPER.readValue(bytes, type);
+            JsonNode tree = MAPPER.readTree(bytes);
+            String nul = nulAt(tree, "");
+            if (nul != null) {
+                throw nul.isEmpty() ? ApiException.invalid("request body must not contain NUL characters (\\u0000)", Map.of())
+                        : ApiException.invalid(nul, "must not contain NUL characters (\\u0000)");
+            }
+            T value = MAPPER.treeToValue(tree, type);
             if (value == null) throw ApiException.invalid("request body must be a JSON object", Map.of());
             return value;
         } catch (MismatchedInputException e) {
@@ -72,6 +83,31 @@ public final class Json {
         } catch (java.io.IOException e) {
             throw ApiException.invalid("request body could not be read", Map.of());
         }
+    }
+
+    /** The path (a.b.0) of the first string or key holding a NUL character, "" for the top level; null when none does. */
+    private static String nulAt(JsonNode node, String path) {
+        if (node.isTextual()) return node.textValue().indexOf('\0') >= 0 ? path : null;
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nulAt(node.get(i), join(path, Integer.toString(i)));
+                if (found != null) return found;
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                // A key with a NUL is named up to the NUL, which a client can still recognise.
+                int cut = e.getKey().indexOf('\0');
+                if (cut >= 0) return join(path, e.getKey().substring(0, cut));
+                String found = nulAt(e.getValue(), join(path, e.getKey()));
+                if (found != null) return found;
+            }
+        }
+        return null;
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
     }
 
     private static String fieldPath(JsonMappingException e) {

@@ -191,7 +191,7 @@ public final class Projects {
             }
             Map<Long, Map<String, String>> changes = new java.util.LinkedHashMap<>();
             samples.forEach(s -> changes.put(s.id(), s.metadata()));
-            Metadata.apply(h, changes);
+            Metadata.apply(h, "samples", changes);
             return samples.size();
         });
     }

@@ -11,12 +11,15 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Sample metadata: free-form keys with string values, kept as JSONB. Changes merge: keys given are set,
- * keys given as null are removed, others stay.
+ * keys given as null are removed, others stay. The merged result of a sample is at most {@link #MAX_TOTAL_BYTES}
+ * of JSON; that is checked on the row the same statement writes, so parallel edits cannot pass it together.
  */
 public final class Metadata {
     static final int MAX_KEYS = 200;
     static final int MAX_KEY_LENGTH = 100;
     static final int MAX_VALUE_LENGTH = 10_000;
+    /** The largest metadata of one sample, as UTF-8 JSON text (as PostgreSQL renders the JSONB). */
+    public static final int MAX_TOTAL_BYTES = 256 * 1024;
 
     private Metadata() {}
 
@@ -32,8 +35,13 @@ public final class Metadata {
     /** One sample's change, as the SQL below reads it. */
     private record Change(long id, Map<String, String> set, List<String> removed) {}
 
-    /** Applies the changes of many samples in one statement. Ids must be distinct. */
-    public static void apply(Handle h, Map<Long, Map<String, String>> changes) {
+    /**
+     * Applies the changes of many samples in one statement. Ids must be distinct, and the handle in a transaction:
+     * when a sample's merged metadata would exceed {@link #MAX_TOTAL_BYTES} this throws a 400 on {@code field}
+     * (details.ids lists the samples), and the caller's transaction rolls the whole change back. The UPDATE locks
+     * each row and merges into its latest version, so the size checked is the size stored.
+     */
+    public static void apply(Handle h, String field, Map<Long, Map<String, String>> changes) {
         if (changes.isEmpty()) return;
         List<Change> payload = new ArrayList<>();
         changes.forEach((id, m) -> {
@@ -45,12 +53,21 @@ public final class Metadata {
             });
             payload.add(new Change(id, set, removed));
         });
+        String json;
         try {
-            h.createUpdate("UPDATE samples s SET metadata = (s.metadata || x.set) - x.removed "
-                            + "FROM jsonb_to_recordset(CAST(:payload AS jsonb)) AS x(id bigint, set jsonb, removed text[]) WHERE s.id = x.id")
-                    .bind("payload", Json.MAPPER.writeValueAsString(payload)).execute();
+            json = Json.MAPPER.writeValueAsString(payload);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
+        }
+        List<Long> tooLarge = h.createQuery("UPDATE samples s SET metadata = (s.metadata || x.set) - x.removed "
+                        + "FROM jsonb_to_recordset(CAST(:payload AS jsonb)) AS x(id bigint, set jsonb, removed text[]) WHERE s.id = x.id "
+                        + "RETURNING s.id, octet_length(s.metadata::text) AS size")
+                .bind("payload", json)
+                .map((rs, ctx) -> rs.getInt("size") > MAX_TOTAL_BYTES ? rs.getLong("id") : null)
+                .list().stream().filter(java.util.Objects::nonNull).sorted().toList();
+        if (!tooLarge.isEmpty()) {
+            throw ApiException.invalid(field + ": the metadata of a sample may be at most " + MAX_TOTAL_BYTES
+                    + " bytes of JSON after the change; too large for samples " + tooLarge, Map.of("field", field, "ids", tooLarge));
         }
     }
 }

@@ -152,7 +152,7 @@ public final class Samples {
             long id = h.createQuery("INSERT INTO samples (name, project_id, owner_id) VALUES (:name, :project, :owner) RETURNING id")
                     .bind("name", name).bind("project", f.project()).bind("owner", caller.id()).mapTo(Long.class).one();
             setFields(h, id, f);
-            Metadata.apply(h, Map.of(id, withoutNulls(metadata)));
+            Metadata.apply(h, "metadata", Map.of(id, withoutNulls(metadata)));
             return detail(h, id, Optional.of(caller), Level.OWNER);
         });
     }
@@ -176,7 +176,7 @@ public final class Samples {
                 h.createUpdate("UPDATE samples SET name = :n WHERE id = :id").bind("n", f.name().strip()).bind("id", id).execute();
             }
             setFields(h, id, f);
-            if (f.metadata() != null) Metadata.apply(h, Map.of(id, f.metadata()));
+            if (f.metadata() != null) Metadata.apply(h, "metadata", Map.of(id, f.metadata()));
             return detail(h, id, Optional.of(caller), policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
         });
     }
