@@ -57,8 +57,19 @@ public final class SshKeys {
         } catch (java.nio.BufferUnderflowException | NegativeArraySizeException e) {
             throw ApiException.invalid(field, "the key data is truncated or malformed");
         }
-        String normalised = parts.length == 3 ? type + " " + parts[1] + " " + parts[2].strip() : type + " " + parts[1];
+        String comment = parts.length == 3 ? parts[2].strip() : "";
+        // The key is stored (and later written to authorized_keys files) as exactly one line.
+        if (comment.codePoints().anyMatch(SshKeys::isControl)) {
+            throw ApiException.invalid(field, "the comment must be one line without control characters");
+        }
+        String normalised = comment.isEmpty() ? type + " " + parts[1] : type + " " + parts[1] + " " + comment;
         return new Parsed(normalised, fingerprint(blob));
+    }
+
+    /** Control characters and the Unicode line and paragraph separators. */
+    private static boolean isControl(int c) {
+        return Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+                || Character.getType(c) == Character.PARAGRAPH_SEPARATOR;
     }
 
     private static byte[] readString(ByteBuffer in) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import bio.flow.testing.Api;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -112,5 +113,21 @@ class MeAndSettingsTest {
         assertThat(a.api().post("/settings/key", Map.of()).status()).isEqualTo(400);
         assertThat(a.api().post("/settings/key", Map.of("ssh_key", 5)).status()).isEqualTo(400);
         assertThat(a.api().get("/me").json().path("ssh_key").isNull()).isTrue();
+    }
+
+    @Test
+    void theKeyIsStoredAsExactlyOneLine() {
+        Users.Account a = Users.signUp(server, "sshline");
+        String key = ED25519.substring(0, ED25519.lastIndexOf(' '));
+        for (String comment : List.of("alice\ncommand=\"rm -rf ~\" ssh-ed25519 AAAA", "a\rb", "a\tb", "a\u0085b", "a\u2028b", "a\u0007b")) {
+            Api.Res r = a.api().post("/settings/key", Map.of("ssh_key", key + " " + comment));
+            assertThat(r.status()).as(comment).isEqualTo(400);
+            assertThat(r.json().path("error").path("details").path("field").asText()).isEqualTo("ssh_key");
+        }
+        assertThat(a.api().get("/me").json().path("ssh_key").isNull()).isTrue();
+        // Blanks around the line (a pasted file's final newline) and between the parts are not part of the key.
+        Api.Res ok = a.api().post("/settings/key", Map.of("ssh_key", "  " + key.replace(" ", "\t ") + "  alice@lab \n"));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        assertThat(ok.json().path("ssh_key").asText()).isEqualTo(key + " alice@lab");
     }
 }
