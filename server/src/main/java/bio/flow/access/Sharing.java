@@ -1,5 +1,6 @@
 package bio.flow.access;
 
+import bio.flow.groups.GroupAccess;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import java.util.ArrayList;
@@ -17,6 +18,12 @@ import org.jdbi.v3.core.Handle;
  * {@code /transfer}. Rules: a caller with share level may grant others up to their own level (share is the
  * highest grant, so any level); permission 0 withdraws a grant; only the owner (or an admin) transfers, and the old owner keeps
  * share-level access.
+ *
+ * <p>Groups: a caller names a group by its slug only when they may see the group ({@link GroupAccess#canSee}: anyone
+ * in it, invited too, and site admins), or when the group already holds a grant on this resource (so that a sharer
+ * can change or withdraw every grant the answer lists). Any other slug gets exactly the 400 of a slug that does not
+ * exist. The answer lists every group holding a grant, since a sharer must know who can read the resource, but
+ * names (the {@code name} field) only the groups the caller may see: for others it is null.
  */
 public final class Sharing {
     private final AccessPolicy policy;
@@ -33,6 +40,7 @@ public final class Sharing {
 
     public record UserGrant(long id, String username, int permission) {}
 
+    /** name: null when the caller may not see the group. */
     public record GroupGrant(long id, String slug, String name, int permission) {}
 
     public record TransferRequest(String user) {}
@@ -50,8 +58,8 @@ public final class Sharing {
 
         long owner = h.createQuery("SELECT owner_id FROM " + resource.table + " WHERE id = :id FOR UPDATE")
                 .bind("id", id).mapTo(Long.class).one();
-        Map<String, Long> userIds = resolve(h, "users", "users", "username", usernames);
-        Map<String, Long> groupIds = resolve(h, "groups", "groups", "slug", slugs);
+        Map<String, Long> userIds = resolve("users", usernames, usersNamed(h, lowered("users", usernames)));
+        Map<String, Long> groupIds = resolve("groups", slugs, groupsNamed(h, resource, id, caller, lowered("groups", slugs)));
         for (Map.Entry<String, Long> u : userIds.entrySet()) {
             if (u.getValue() == owner) throw ApiException.invalid("users", u.getKey() + " owns this " + resource.noun);
             if (u.getValue() == caller.id()) throw ApiException.invalid("users", "you cannot change your own access");
@@ -62,7 +70,7 @@ public final class Sharing {
         for (long groupId : new LinkedHashSet<>(groupIds.values())) {
             setGrant(h, resource, "group_id", groupId, id, permission);
         }
-        return grants(h, resource, id);
+        return grants(h, resource, id, caller);
     }
 
     private static void setGrant(Handle h, Resource resource, String holderColumn, long holder, long id, int permission) {
@@ -78,15 +86,21 @@ public final class Sharing {
         }
     }
 
-    public Grants grants(Handle h, Resource resource, long id) {
+    /** Everyone holding a grant on the resource; a group's name only when the caller may see the group. */
+    private static Grants grants(Handle h, Resource resource, long id, Caller caller) {
         String t = resource.grantTable;
         String c = resource.grantColumn;
         List<UserGrant> users = h.createQuery("SELECT u.id, u.username, g.permission FROM " + t + " g JOIN users u ON u.id = g.user_id "
                         + "WHERE g." + c + " = :id ORDER BY lower(u.username)")
                 .bind("id", id).map((rs, ctx) -> new UserGrant(rs.getLong(1), rs.getString(2), rs.getInt(3))).list();
-        List<GroupGrant> groups = h.createQuery("SELECT gr.id, gr.slug, gr.name, g.permission FROM " + t + " g JOIN groups gr ON gr.id = g.group_id "
+        List<GroupGrant> groups = h.createQuery("SELECT gr.id, gr.slug, gr.name, g.permission, m.role FROM " + t + " g "
+                        + "JOIN groups gr ON gr.id = g.group_id "
+                        + "LEFT JOIN group_members m ON m.group_id = gr.id AND m.user_id = :caller "
                         + "WHERE g." + c + " = :id ORDER BY gr.slug")
-                .bind("id", id).map((rs, ctx) -> new GroupGrant(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4))).list();
+                .bind("id", id).bind("caller", caller.id())
+                .map((rs, ctx) -> new GroupGrant(rs.getLong(1), rs.getString(2),
+                        GroupAccess.canSee(caller, (Integer) rs.getObject(5)) ? rs.getString(3) : null, rs.getInt(4)))
+                .list();
         return new Grants(users, groups);
     }
 
@@ -111,18 +125,46 @@ public final class Sharing {
 
     public record Transfer(long oldOwner, long newOwner) {}
 
-    /** Looks all names up in one query; every unknown name is reported in one 400. */
-    private static Map<String, Long> resolve(Handle h, String field, String table, String nameColumn, List<String> names) {
-        List<String> wanted = new ArrayList<>();
-        for (String name : names) {
-            if (name == null || name.isBlank()) throw ApiException.invalid(field, "names must not be empty");
-            wanted.add(name.strip().toLowerCase(Locale.ROOT));
-        }
+    /**
+     * The groups among {@code slugs} (lowercase) that the caller may name: those they may see, and those already
+     * holding a grant on this resource. Others are left out, so that they answer exactly like unknown slugs.
+     */
+    private static Map<String, Long> groupsNamed(Handle h, Resource resource, long id, Caller caller, List<String> slugs) {
         Map<String, Long> found = new HashMap<>();
-        h.createQuery("SELECT lower(" + nameColumn + "), id FROM " + table + " WHERE lower(" + nameColumn + ") = ANY(:names)")
-                .bindArray("names", String.class, wanted)
+        if (slugs.isEmpty()) return found;
+        h.createQuery("SELECT lower(g.slug), g.id, m.role, EXISTS (SELECT 1 FROM " + resource.grantTable + " x "
+                        + "WHERE x.group_id = g.id AND x." + resource.grantColumn + " = :id) AS holds "
+                        + "FROM groups g LEFT JOIN group_members m ON m.group_id = g.id AND m.user_id = :caller "
+                        + "WHERE lower(g.slug) = ANY(:names)")
+                .bind("id", id).bind("caller", caller.id()).bindArray("names", String.class, slugs)
+                .map((rs, ctx) -> GroupAccess.canSee(caller, (Integer) rs.getObject(3)) || rs.getBoolean(4)
+                        ? Map.entry(rs.getString(1), rs.getLong(2)) : null)
+                .forEach(e -> { if (e != null) found.put(e.getKey(), e.getValue()); });
+        return found;
+    }
+
+    private static Map<String, Long> usersNamed(Handle h, List<String> usernames) {
+        Map<String, Long> found = new HashMap<>();
+        if (usernames.isEmpty()) return found;
+        h.createQuery("SELECT lower(username), id FROM users WHERE lower(username) = ANY(:names)")
+                .bindArray("names", String.class, usernames)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
                 .forEach(e -> found.put(e.getKey(), e.getValue()));
+        return found;
+    }
+
+    /** The names, each checked not blank, stripped and lowercase. */
+    private static List<String> lowered(String field, List<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            if (name == null || name.isBlank()) throw ApiException.invalid(field, "names must not be empty");
+            out.add(name.strip().toLowerCase(Locale.ROOT));
+        }
+        return out;
+    }
+
+    /** Maps each name to the id {@code found} has for it (keys lowercase); every name missing is reported in one 400. */
+    private static Map<String, Long> resolve(String field, List<String> names, Map<String, Long> found) {
         List<String> unknown = names.stream().filter(n -> !found.containsKey(n.strip().toLowerCase(Locale.ROOT))).toList();
         if (!unknown.isEmpty()) {
             throw ApiException.invalid(field + ": no such " + field + ": " + String.join(", ", unknown),

@@ -106,9 +106,15 @@ final class GroupStore {
                 .bind("g", groupId).bind("u", userId).mapTo(Integer.class).findOne();
     }
 
-    /** Everyone with a row in the group, invited users included: admins first, then members, then invitations. */
+    /**
+     * Everyone with a row in the group, invited users included: admins first, then members, then invitations.
+     * An invited user's real name is not shown (empty) until they accept: inviting someone by username must not
+     * tell the group's admins who that person is.
+     */
     List<Member> members(Handle h, long groupId) {
-        return h.createQuery("SELECT u.id, u.username, u.first_name, u.last_name, m.role "
+        return h.createQuery("SELECT u.id, u.username, "
+                        + "CASE WHEN m.role = " + GroupAccess.INVITED + " THEN '' ELSE u.first_name END AS first_name, "
+                        + "CASE WHEN m.role = " + GroupAccess.INVITED + " THEN '' ELSE u.last_name END AS last_name, m.role "
                         + "FROM group_members m JOIN users u ON u.id = m.user_id "
                         + "WHERE m.group_id = :g ORDER BY m.role DESC, lower(u.username)")
                 .bind("g", groupId).mapTo(Member.class).list();

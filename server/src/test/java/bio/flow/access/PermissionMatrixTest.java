@@ -335,7 +335,7 @@ class PermissionMatrixTest {
         Account owner = Users.signUp(server, "hiown");
         Account both = Users.signUp(server, "hiboth");
         Account labHead = Users.signUp(server, "hihead");
-        String group = Fixtures.group(labHead, List.of(both), List.of());
+        String group = Fixtures.group(labHead, List.of(both, owner), List.of());
         long groupHigher = Fixtures.project(owner, "group higher", false);
         long sampleOfGroupHigher = Fixtures.sample(owner, groupHigher, "s");
         Fixtures.shareWithUser(owner, "projects", groupHigher, both, 1);
@@ -364,7 +364,7 @@ class PermissionMatrixTest {
         Account user = Users.signUp(server, "wduser");
         Account member = Users.signUp(server, "wdmember");
         Account labHead = Users.signUp(server, "wdhead");
-        String group = Fixtures.group(labHead, List.of(member), List.of());
+        String group = Fixtures.group(labHead, List.of(member, owner), List.of());
         String tag = Users.uniqueName("wd");
         long project = Fixtures.project(owner, "Project " + tag, false);
         long sample = Fixtures.sample(owner, project, "sample " + tag);
@@ -417,7 +417,7 @@ class PermissionMatrixTest {
         Account leaver = Users.signUp(server, "lvleaver");
         Account removed = Users.signUp(server, "lvremoved");
         Account labHead = Users.signUp(server, "lvhead");
-        String group = Fixtures.group(labHead, List.of(leaver, removed), List.of());
+        String group = Fixtures.group(labHead, List.of(leaver, removed, owner), List.of());
         String tag = Users.uniqueName("lv");
         long project = Fixtures.project(owner, "Project " + tag, false);
         long sample = Fixtures.sample(owner, project, "sample " + tag);
@@ -447,7 +447,7 @@ class PermissionMatrixTest {
         Account invitee = Users.signUp(server, "invitee");
         Account labHead = Users.signUp(server, "invhead");
         Account promoted = Users.signUp(server, "invpromoted");
-        String group = Fixtures.group(labHead, List.of(promoted), List.of(invitee));
+        String group = Fixtures.group(labHead, List.of(promoted, owner), List.of(invitee));
         String tag = Users.uniqueName("inv");
         long project = Fixtures.project(owner, "Project " + tag, false);
         long sample = Fixtures.sample(owner, project, "sample " + tag);
@@ -639,7 +639,8 @@ class PermissionMatrixTest {
 
     /**
      * The accounts and groups of the matrix, made once for the class: an owner, one user per kind of grant, three
-     * groups (read, edit, share) with one accepted member each, an invitee of the edit group, a stranger, the site
+     * groups (read, edit, share) with one accepted member each (and the owner, who may share only with groups they
+     * can see), an invitee of the edit group, a stranger, the site
      * admin and a recipient of shares and transfers. Its two standing projects are only read and edited in ways
      * that leave the matrix unchanged; {@link #fixture} makes a fresh one for destructive actions.
      */
@@ -659,9 +660,9 @@ class PermissionMatrixTest {
         final Account recipient = Users.signUp(server, "mxrecipient");
         final Account labHead = Users.signUp(server, "mxlabhead");
         final Account admin = Users.admin(server);
-        final String readGroup = Fixtures.group(labHead, List.of(groupRead), List.of());
-        final String editGroup = Fixtures.group(labHead, List.of(groupEdit), List.of(invited));
-        final String shareGroup = Fixtures.group(labHead, List.of(groupShare), List.of());
+        final String readGroup = Fixtures.group(labHead, List.of(groupRead, owner), List.of());
+        final String editGroup = Fixtures.group(labHead, List.of(groupEdit, owner), List.of(invited));
+        final String shareGroup = Fixtures.group(labHead, List.of(groupShare, owner), List.of());
         // only the standing projects carry the tag that the listing tests filter on
         final Fixture privateProject = fixture(Visibility.PRIVATE, tag);
         final Fixture publicProject = fixture(Visibility.PUBLIC, tag);
