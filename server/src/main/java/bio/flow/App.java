@@ -22,6 +22,7 @@ import bio.flow.http.Cors;
 import bio.flow.http.ErrorHandling;
 import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
+import bio.flow.mail.MailQueue;
 import bio.flow.mail.Mailer;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
@@ -41,7 +42,6 @@ import io.javalin.json.JavalinJackson;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -72,7 +72,7 @@ public final class App implements AutoCloseable {
     public static App start(Config config) {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database database = null;
-        ExecutorService mailQueue = Executors.newSingleThreadExecutor(r -> new Thread(r, "flow-mail"));
+        ExecutorService mailQueue = MailQueue.create();
         try {
             database = Database.open(config);
             Jdbi jdbi = database.jdbi();

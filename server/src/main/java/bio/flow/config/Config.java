@@ -148,7 +148,8 @@ public final class Config {
     public Optional<Smtp> smtp() {
         return get("FLOW_SMTP_HOST").map(host -> new Smtp(host, getInt("FLOW_SMTP_PORT", 587),
                 get("FLOW_SMTP_USERNAME").orElse(null), get("FLOW_SMTP_PASSWORD").orElse(null),
-                get("FLOW_SMTP_FROM", "flow@localhost"), getBool("FLOW_SMTP_STARTTLS", true)));
+                get("FLOW_SMTP_FROM", "flow@localhost"), getBool("FLOW_SMTP_STARTTLS", true),
+                getInt("FLOW_SMTP_TIMEOUT_SECONDS", 10)));
     }
 
     /**
@@ -170,7 +171,12 @@ public final class Config {
 
     public record AdminAccount(String username, String password, String email) {}
 
-    public record Smtp(String host, int port, String username, String password, String from, boolean startTls) {}
+    /**
+     * startTls: STARTTLS is required (a server that does not offer it gets no mail); timeoutSeconds: the limit of
+     * connecting, and of each read and write, so that a stalled server fails a mail instead of holding the queue.
+     */
+    public record Smtp(String host, int port, String username, String password, String from, boolean startTls,
+                       int timeoutSeconds) {}
 
     /** jwksUrl may be null: it is then read from the issuer's discovery document. */
     public record OidcIssuer(String issuer, String clientId, String jwksUrl) {}

@@ -11,7 +11,11 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Properties;
 
-/** Mail through the SMTP server of FLOW_SMTP_*. */
+/**
+ * Mail through the SMTP server of FLOW_SMTP_*. With FLOW_SMTP_STARTTLS (the default) the connection must be
+ * upgraded to TLS before anything is sent; connecting, reading and writing each time out after
+ * FLOW_SMTP_TIMEOUT_SECONDS.
+ */
 public final class SmtpMailer implements Mailer {
     private final Session session;
     private final String from;
@@ -20,9 +24,13 @@ public final class SmtpMailer implements Mailer {
         Properties props = new Properties();
         props.put("mail.smtp.host", smtp.host());
         props.put("mail.smtp.port", Integer.toString(smtp.port()));
+        // STARTTLS when asked for is required: never fall back to sending the mail (and the password) in clear.
         props.put("mail.smtp.starttls.enable", Boolean.toString(smtp.startTls()));
-        props.put("mail.smtp.connectiontimeout", "10000");
-        props.put("mail.smtp.timeout", "10000");
+        props.put("mail.smtp.starttls.required", Boolean.toString(smtp.startTls()));
+        String timeout = Integer.toString(smtp.timeoutSeconds() * 1000);
+        props.put("mail.smtp.connectiontimeout", timeout);
+        props.put("mail.smtp.timeout", timeout);
+        props.put("mail.smtp.writetimeout", timeout);
         Authenticator auth = null;
         if (smtp.username() != null) {
             props.put("mail.smtp.auth", "true");
