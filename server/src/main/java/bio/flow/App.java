@@ -20,6 +20,7 @@ import bio.flow.health.HealthRoutes;
 import bio.flow.http.ApiDocs;
 import bio.flow.http.Cors;
 import bio.flow.http.ErrorHandling;
+import bio.flow.http.HttpLayerErrors;
 import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
 import bio.flow.mail.MailQueue;
@@ -84,7 +85,11 @@ public final class App implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.host();
                 cfg.jetty.port = port;
-                cfg.jetty.modifyServer(server -> server.setStopTimeout(5_000));
+                cfg.jetty.modifyServer(server -> {
+                    server.setStopTimeout(5_000);
+                    server.setErrorHandler(new HttpLayerErrors());
+                });
+                cfg.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new HttpLayerErrors()));
                 cfg.http.maxRequestSize = config.maxBodyBytes();
                 cfg.http.prefer405over404 = true;
                 cfg.concurrency.useVirtualThreads = Runtime.version().feature() >= 21;

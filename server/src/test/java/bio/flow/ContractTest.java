@@ -228,7 +228,9 @@ class ContractTest {
                         ME.formatted("\"ann@example.org\"", "").replace("\"ssh_key\":null,\"ssh_key_fingerprint\":null",
                                 "\"ssh_key\":\"ssh-ed25519 AAAA\",\"ssh_key_fingerprint\":\"SHA256:x\""), true),
                 new Case("a correct error", get, "/me", 401,
-                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"details\":{}}}", true),
+                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"details\":{\"request_id\":\"1f\"}}}", true),
+                new Case("an error without its request id", get, "/me", 401,
+                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"authentication required\",\"details\":{}}}", false),
                 new Case("a status the operation does not document", get, "/me", 418, "{}", false),
                 new Case("a path the contract does not have", get, "/no-such-path", 200, "{}", false),
                 new Case("a required field missing", get, "/me", 200, ME.formatted("null", "").replace(",\"is_admin\":false", ""), false),
@@ -242,11 +244,11 @@ class ContractTest {
                 new Case("a property the schema does not allow", get, "/me", 200, ME.formatted("null", ",\"password_hash\":\"x\""), false),
                 new Case("an error of the wrong shape", get, "/me", 401, "{\"message\":\"authentication required\"}", false),
                 new Case("an error with the code of another status", get, "/me", 401,
-                        "{\"error\":{\"code\":\"FORBIDDEN\",\"message\":\"x\",\"details\":{}}}", false),
+                        "{\"error\":{\"code\":\"FORBIDDEN\",\"message\":\"x\",\"details\":{\"request_id\":\"1f\"}}}", false),
                 new Case("an error with an extra member", get, "/me", 401,
-                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"x\",\"details\":{},\"trace\":\"at ...\"}}", false),
+                        "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"x\",\"details\":{\"request_id\":\"1f\"},\"trace\":\"at ...\"}}", false),
                 new Case("a 429 without Retry-After", post, "/login", 429,
-                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3}}}", false));
+                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3,\"request_id\":\"1f\"}}}", false));
     }
 
     /** The cases the validator judges wrongly, as readable lines. */

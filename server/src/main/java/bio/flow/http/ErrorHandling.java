@@ -3,14 +3,16 @@ package bio.flow.http;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into the API's error shape. Client mistakes keep their status; anything unexpected
- * becomes 500 INTERNAL_ERROR carrying the request id that the server log also records, and never a stack
- * trace or SQL text.
+ * becomes 500 INTERNAL_ERROR, whose request id the server log also records, and never a stack trace or SQL text.
+ * Every error carries its request id ({@code details.request_id} and X-Request-Id). Errors Jetty raises before
+ * routing are written the same way by {@link HttpLayerErrors}.
  */
 public final class ErrorHandling {
     private static final Logger log = LoggerFactory.getLogger(ErrorHandling.class);
@@ -25,15 +27,6 @@ public final class ErrorHandling {
         // Javalin's own failures: unknown route, wrong method, body over the size limit, ...
         cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
-            String code = switch (status) {
-                case 400 -> "VALIDATION_ERROR";
-                case 401 -> "UNAUTHORIZED";
-                case 403 -> "FORBIDDEN";
-                case 404 -> "NOT_FOUND";
-                case 405 -> "METHOD_NOT_ALLOWED";
-                case 413 -> "PAYLOAD_TOO_LARGE";
-                default -> status >= 500 ? "INTERNAL_ERROR" : "HTTP_" + status;
-            };
             if (status == 405) {
                 // RFC 9110: a 405 names the methods the resource does support.
                 String available = e.getDetails().get("availableMethods");
@@ -45,17 +38,35 @@ public final class ErrorHandling {
                 case 413 -> "request body is too large";
                 default -> e.getMessage();
             };
-            write(ctx, status, code, message, Map.of());
+            write(ctx, status, codeFor(status), message, Map.of());
         });
         cfg.routes.exception(Exception.class, (e, ctx) -> {
             String requestId = RequestIds.of(ctx);
             log.error("request {} {} {} failed", requestId, ctx.method(), ctx.path(), e);
-            write(ctx, 500, "INTERNAL_ERROR", "internal error; quote request id " + requestId + " when reporting it",
-                    Map.of("request_id", requestId));
+            write(ctx, 500, "INTERNAL_ERROR", "internal error; quote request id " + requestId + " when reporting it", Map.of());
         });
     }
 
+    /** The error code of a status that the HTTP layer (Javalin or Jetty) answers by itself. */
+    static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> "VALIDATION_ERROR";
+            case 401 -> "UNAUTHORIZED";
+            case 403 -> "FORBIDDEN";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 413 -> "PAYLOAD_TOO_LARGE";
+            case 414 -> "URI_TOO_LONG";
+            case 431 -> "HEADERS_TOO_LARGE";
+            case 505 -> "HTTP_VERSION_NOT_SUPPORTED";
+            default -> status >= 500 ? "INTERNAL_ERROR" : "HTTP_" + status;
+        };
+    }
+
+    /** Every error names its request id, in the X-Request-Id header and in {@code details.request_id}. */
     private static void write(Context ctx, int status, String code, String message, Map<String, Object> details) {
-        ctx.status(status).json(ErrorBody.of(code, message, details));
+        Map<String, Object> withId = new LinkedHashMap<>(details);
+        withId.put("request_id", RequestIds.of(ctx));
+        ctx.status(status).json(ErrorBody.of(code, message, withId));
     }
 }
