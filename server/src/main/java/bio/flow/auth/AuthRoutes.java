@@ -1,6 +1,7 @@
 package bio.flow.auth;
 
 import bio.flow.http.ApiException;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import bio.flow.http.Json;
 import bio.flow.users.User;
 import bio.flow.users.UserStore;
@@ -24,7 +25,10 @@ public final class AuthRoutes {
         this.users = users;
     }
 
-    record SignupRequest(String username, String email, String password, String first_name, String last_name) {}
+    /** The names may be left out (empty), but not null: the contract (and the reference) says they are strings. */
+    record SignupRequest(String username, String email, String password,
+                         @JsonDeserialize(using = Json.StringNotNull.class) String first_name,
+                         @JsonDeserialize(using = Json.StringNotNull.class) String last_name) {}
 
     record LoginRequest(String username, String password) {}
 

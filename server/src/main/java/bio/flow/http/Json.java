@@ -1,7 +1,11 @@
 package bio.flow.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -9,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -74,6 +79,8 @@ public final class Json {
             T value = MAPPER.treeToValue(tree, type);
             if (value == null) throw ApiException.invalid("request body must be a JSON object", Map.of());
             return value;
+        } catch (InvalidNullException e) {
+            throw ApiException.invalid(fieldPath(e), "must not be null (leave it out instead)");
         } catch (MismatchedInputException e) {
             String field = fieldPath(e);
             if (field.isEmpty()) throw ApiException.invalid("request body must be a JSON object", Map.of());
@@ -125,6 +132,30 @@ public final class Json {
         if (Map.class.isAssignableFrom(type)) return "an object";
         if (Number.class.isAssignableFrom(type)) return "a number";
         return "an object";
+    }
+
+    /**
+     * For a request field that is a string when given: it may be left out (null in the record), but an explicit
+     * JSON null is a 400. Use as {@code @JsonDeserialize(using = Json.StringNotNull.class)}.
+     */
+    public static final class StringNotNull extends StdDeserializer<String> {
+        public StringNotNull() { super(String.class); }
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            return StringDeserializer.instance.deserialize(p, ctxt);
+        }
+
+        @Override
+        public String getNullValue(DeserializationContext ctxt) throws JsonMappingException {
+            throw InvalidNullException.from(ctxt, null, ctxt.constructType(String.class));
+        }
+
+        /** Left out is not null: the field keeps its default. */
+        @Override
+        public Object getAbsentValue(DeserializationContext ctxt) {
+            return null;
+        }
     }
 
     /** Times go out as ISO-8601 UTC to the second, as the reference shows them: 2024-01-10T10:00:00Z. */

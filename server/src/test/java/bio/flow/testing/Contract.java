@@ -1,6 +1,8 @@
 package bio.flow.testing;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -48,16 +50,35 @@ public final class Contract {
     /** JSON Schema 2020-12 keywords that have no OpenAPI 3.0 rendering. */
     private static final Set<String> NOT_IN_30 = Set.of("prefixItems", "$defs", "if", "then", "else", "dependentRequired",
             "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "contentMediaType", "contentEncoding",
-            "contains", "minContains", "maxContains", "propertyNames", "$anchor", "$dynamicRef", "$dynamicAnchor");
+            "contains", "minContains", "maxContains", "$anchor", "$dynamicRef", "$dynamicAnchor");
+    /**
+     * JSON Schema keywords that OpenAPI 3.0 lacks but that only narrow what requests may carry: dropped from the
+     * 3.0 rendering (which then checks less), and checked by ContractBoundaryTest itself.
+     */
+    public static final Set<String> DROPPED_IN_30 = Set.of("propertyNames");
 
     /** The validator {@link Api} applies to every response, made on first use. */
     public static OpenApiInteractionValidator validator() {
         return ValidatorHolder.VALIDATOR;
     }
 
+    /**
+     * A validator that judges requests by the contract as written. swagger-request-validator treats every object
+     * schema without {@code additionalProperties} as if it said false; this one does not, since request bodies may
+     * carry unknown fields (the server ignores them, as the contract says).
+     */
+    public static OpenApiInteractionValidator requestValidator() {
+        return ValidatorHolder.REQUEST_VALIDATOR;
+    }
+
     private static final class ValidatorHolder {
         static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
                 .createForInlineApiSpecification(toOpenApi30(text()))
+                .build();
+        static final OpenApiInteractionValidator REQUEST_VALIDATOR = OpenApiInteractionValidator
+                .createForInlineApiSpecification(toOpenApi30(text()))
+                .withLevelResolver(LevelResolver.create()
+                        .withLevel("validation.schema.additionalProperties", ValidationReport.Level.IGNORE).build())
                 .build();
     }
 
@@ -67,7 +88,8 @@ public final class Contract {
      * {@code type: T, nullable: true}, {@code anyOf/oneOf: [X, {type: "null"}]} becomes
      * {@code allOf: [X], nullable: true}, {@code const} an {@code enum} of one, {@code examples: [...]} of a
      * schema its first {@code example}, numeric {@code exclusiveMinimum/Maximum} the 3.0 boolean form, and
-     * {@code info.summary} goes. A 3.1 construct with no 3.0 rendering fails loudly rather than being dropped.
+     * {@code info.summary} and the {@link #DROPPED_IN_30} keywords go. Any other 3.1 construct with no 3.0
+     * rendering fails loudly rather than being dropped.
      */
     public static String toOpenApi30(String openapi31Yaml) {
         ObjectNode root = (ObjectNode) readYaml(openapi31Yaml);
@@ -130,6 +152,7 @@ public final class Contract {
             if (o.has(k)) throw new IllegalArgumentException(where + ": `" + k + "` has no OpenAPI 3.0 rendering; "
                     + "swagger-request-validator cannot check it");
         }
+        for (String k : DROPPED_IN_30) o.remove(k);
         JsonNode type = o.get("type");
         if (type instanceof ArrayNode types) {
             List<String> others = new ArrayList<>();
