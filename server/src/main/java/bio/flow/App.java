@@ -14,6 +14,7 @@ import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
+import bio.flow.db.Housekeeping;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -38,6 +39,8 @@ import bio.flow.vocabularies.VocabularyRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -57,22 +60,31 @@ public final class App implements AutoCloseable {
     private final DataDirLock lock;
     private final Database database;
     private final ExecutorService mailQueue;
+    private final Housekeeping housekeeping;
     private final Javalin http;
     private final String baseUrl;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Javalin http, String baseUrl) {
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Javalin http,
+                String baseUrl) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
+        this.housekeeping = housekeeping;
         this.http = http;
         this.baseUrl = baseUrl;
     }
 
-    /** Starts Flow: locks the data directory, opens (or starts) the database, migrates it, and serves HTTP. */
+    /**
+     * Starts Flow: locks the data directory, opens (or starts) the database, migrates it, ensures the admin, and
+     * only then serves HTTP, so that no request is answered by a server that is not ready. When any step fails,
+     * what was opened is closed again (the HTTP server included) and the failure is thrown.
+     */
     public static App start(Config config) {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database database = null;
         ExecutorService mailQueue = Executors.newSingleThreadExecutor(r -> new Thread(r, "flow-mail"));
+        Housekeeping housekeeping = null;
+        Javalin http = null;
         try {
             database = Database.open(config);
             Jdbi jdbi = database.jdbi();
@@ -80,7 +92,10 @@ public final class App implements AutoCloseable {
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
-            Javalin http = Javalin.create(cfg -> {
+            config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
+            housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
+                    c.outbox, Duration.ofDays(config.mailOutboxDays()));
+            http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.host();
                 cfg.jetty.port = port;
@@ -98,9 +113,11 @@ public final class App implements AutoCloseable {
                 routes(cfg, c);
             });
             http.start();
-            config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
-            return new App(lock, database, mailQueue, http, baseUrl);
-        } catch (RuntimeException e) {
+            housekeeping.start();
+            return new App(lock, database, mailQueue, housekeeping, http, baseUrl);
+        } catch (RuntimeException | Error e) {
+            if (http != null) http.stop();
+            if (housekeeping != null) housekeeping.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -211,11 +228,12 @@ public final class App implements AutoCloseable {
         final VocabularyRoutes vocabularyRoutes;
         final ProjectRoutes projectRoutes;
         final SampleRoutes sampleRoutes;
+        final Path outbox;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             Storage storage = new LocalStorage(config.dataDir().resolve("files"));
-            Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new)
-                    .orElseGet(() -> new OutboxMailer(config.dataDir().resolve("mail-outbox")));
+            this.outbox = config.dataDir().resolve("mail-outbox");
+            Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);
             AccessTokens accessTokens = new AccessTokens(
                     AccessTokens.loadOrCreateSecret(config.jwtSecret().orElse(null), config.dataDir()), "flow");
@@ -258,6 +276,11 @@ public final class App implements AutoCloseable {
         return database.jdbi();
     }
 
+    /** Runs the periodic purge now, for tests of what it deletes. */
+    public void housekeepNow() throws IOException {
+        housekeeping.run();
+    }
+
     public int port() {
         return http.port();
     }
@@ -270,6 +293,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        housekeeping.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package bio.flow.auth;
 
+import bio.flow.storage.PrivateFiles;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -12,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
@@ -47,10 +47,7 @@ public final class AccessTokens {
             if (Files.exists(file)) return Base64.getDecoder().decode(Files.readString(file).strip());
             byte[] fresh = new byte[64];
             new SecureRandom().nextBytes(fresh);
-            Path tmp = Files.createTempFile(dataDir, "jwt-secret", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(file, Base64.getEncoder().encodeToString(fresh));
             return fresh;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);

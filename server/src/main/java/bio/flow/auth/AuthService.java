@@ -1,5 +1,6 @@
 package bio.flow.auth;
 
+import bio.flow.config.Config;
 import bio.flow.http.ApiException;
 import bio.flow.http.Check;
 import bio.flow.mail.Mailer;
@@ -63,18 +64,31 @@ public final class AuthService {
         return users.create(new NewUser(u, e, passwords.hash(password), f, l, false));
     }
 
-    /** Ensures the configured admin exists and is an admin; its password is set only when it is created. */
+    /**
+     * Ensures the configured admin exists and is an admin; its password is set only when it is created. An
+     * existing account is promoted only when this made it (users.created_by_bootstrap): otherwise whoever signed
+     * up first under the configured name would become an admin, so the start fails instead.
+     */
     public void ensureAdmin(String username, String password, String email) {
         Optional<User> existing = users.byUsername(username);
         if (existing.isPresent()) {
-            if (!existing.get().isAdmin()) {
-                jdbi.useHandle(h -> h.createUpdate("UPDATE users SET is_admin = TRUE WHERE id = :id").bind("id", existing.get().id()).execute());
+            int bootstrapAccounts = jdbi.withHandle(h -> h.createUpdate(
+                            "UPDATE users SET is_admin = TRUE WHERE id = :id AND created_by_bootstrap")
+                    .bind("id", existing.get().id()).execute());
+            if (bootstrapAccounts == 0) {
+                throw new Config.ConfigException("FLOW_ADMIN_USERNAME is '" + username + "', but the account '"
+                        + existing.get().username() + "' was not created by FLOW_ADMIN_USERNAME (someone signed up with"
+                        + " that name), so it is not made an admin: choose another FLOW_ADMIN_USERNAME");
             }
             return;
         }
         checkUsername("FLOW_ADMIN_USERNAME", username);
         Passwords.checkStrength("FLOW_ADMIN_PASSWORD", password, username);
-        users.create(new NewUser(username, email, passwords.hash(password), "", "", true));
+        String hash = passwords.hash(password);
+        jdbi.useTransaction(h -> {
+            User admin = users.create(h, new NewUser(username, email, hash, "", "", true));
+            h.createUpdate("UPDATE users SET created_by_bootstrap = TRUE WHERE id = :id").bind("id", admin.id()).execute();
+        });
         log.info("created admin account {}", username);
     }
 

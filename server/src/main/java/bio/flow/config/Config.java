@@ -136,6 +136,13 @@ public final class Config {
 
     public int loginFailureWindowSeconds() { return getInt("FLOW_LOGIN_FAILURE_WINDOW_SECONDS", 900); }
 
+    /** How long mails stay in the outbox folder before housekeeping deletes them. */
+    public int mailOutboxDays() {
+        int days = getInt("FLOW_MAIL_OUTBOX_DAYS", 30);
+        if (days < 1) throw new ConfigException("FLOW_MAIL_OUTBOX_DAYS must be at least 1, not " + days);
+        return days;
+    }
+
     public Optional<AdminAccount> adminAccount() {
         Optional<String> username = get("FLOW_ADMIN_USERNAME");
         if (username.isEmpty()) return Optional.empty();

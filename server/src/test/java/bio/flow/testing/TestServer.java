@@ -92,6 +92,15 @@ public final class TestServer implements AutoCloseable {
         return app.jdbi().withHandle(h -> h.createQuery(query).mapTo(Long.class).one());
     }
 
+    /** Runs the server's periodic purge now (see bio.flow.db.Housekeeping). */
+    public void housekeep() {
+        try {
+            app.housekeepNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path dataDir() {
         return dataDir;
     }
