@@ -77,8 +77,8 @@ public final class AuthService {
                     .bind("id", existing.get().id()).execute());
             if (bootstrapAccounts == 0) {
                 throw new Config.ConfigException("FLOW_ADMIN_USERNAME is '" + username + "', but the account '"
-                        + existing.get().username() + "' was not created by FLOW_ADMIN_USERNAME (someone signed up with"
-                        + " that name), so it is not made an admin: choose another FLOW_ADMIN_USERNAME");
+                        + existing.get().username() + "' was not created by FLOW_ADMIN_USERNAME (someone else made it, say by"
+                        + " signing up), so it is not made an admin: choose another FLOW_ADMIN_USERNAME");
             }
             return;
         }
