@@ -105,7 +105,7 @@ public final class AuthService {
         return jdbi.inTransaction(h -> {
             Optional<Long> known = h.createQuery("SELECT user_id FROM oidc_identities WHERE issuer = :i AND subject = :s")
                     .bind("i", id.issuer()).bind("s", id.subject()).mapTo(Long.class).findOne();
-            if (known.isPresent()) return users.byId(known.get()).orElseThrow();
+            if (known.isPresent()) return users.byId(h, known.get()).orElseThrow();
             User created = createOidcUser(h, id);
             h.createUpdate("INSERT INTO oidc_identities (issuer, subject, user_id) VALUES (:i, :s, :u)")
                     .bind("i", id.issuer()).bind("s", id.subject()).bind("u", created.id()).execute();
@@ -119,7 +119,7 @@ public final class AuthService {
         // whoever controls that claim at the provider into the existing account.
         // An unverified email is not taken either: reset mails would go to whoever typed it at the provider.
         String email = id.emailVerified() ? id.email() : null;
-        if (email != null && (!Check.isEmail(email) || users.byEmail(email).isPresent())) email = null;
+        if (email != null && (!Check.isEmail(email) || users.byEmail(h, email).isPresent())) email = null;
         String base = usernameBase(id);
         for (int n = 1; ; n++) {
             String suffix = n == 1 ? "" : Integer.toString(n);
@@ -181,7 +181,7 @@ public final class AuthService {
                             + "AND used_at IS NULL AND expires_at > now() RETURNING user_id")
                     .bind("h", RefreshTokens.sha256(t)).mapTo(Long.class).findOne()
                     .orElseThrow(() -> ApiException.invalid("token", "is invalid, expired or already used"));
-            User user = users.byId(userId).orElseThrow();
+            User user = users.byId(h, userId).orElseThrow();
             Passwords.checkStrength("password", newPassword, user.username());
             users.setPasswordHash(h, userId, passwords.hash(newPassword));
             refreshTokens.revokeAll(h, userId);

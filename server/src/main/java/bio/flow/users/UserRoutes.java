@@ -95,7 +95,7 @@ public final class UserRoutes {
         AdminUserResponse out = jdbi.inTransaction(h -> {
             // Lock the admins so that two admins demoting each other at once cannot leave none.
             List<Long> admins = h.createQuery("SELECT id FROM users WHERE is_admin ORDER BY id FOR UPDATE").mapTo(Long.class).list();
-            User target = users.byUsername(username).orElseThrow(() -> ApiException.notFound("user " + username));
+            User target = users.byUsername(h, username).orElseThrow(() -> ApiException.notFound("user " + username));
             if (Boolean.FALSE.equals(r.is_admin()) && target.isAdmin() && admins.size() == 1) {
                 throw ApiException.conflict("is_admin", "this is the last administrator; make someone else an administrator first");
             }
