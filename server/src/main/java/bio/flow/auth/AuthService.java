@@ -172,7 +172,7 @@ public final class AuthService {
                         + "The token works once, within one hour. If you did not ask for it, ignore this mail.");
     }
 
-    /** Sets a new password with a reset token; the token is spent and every session of the user ends. */
+    /** Sets a new password with a reset token; the token (and any other of the user's) is spent and every session ends. */
     public void resetPassword(String token, String newPassword) {
         String t = Check.text("token", token, 1, 200);
         Check.required("password", newPassword);
@@ -183,12 +183,11 @@ public final class AuthService {
                     .orElseThrow(() -> ApiException.invalid("token", "is invalid, expired or already used"));
             User user = users.byId(h, userId).orElseThrow();
             Passwords.checkStrength("password", newPassword, user.username());
-            users.setPasswordHash(h, userId, passwords.hash(newPassword));
-            refreshTokens.revokeAll(h, userId);
+            setPassword(h, userId, passwords.hash(newPassword));
         });
     }
 
-    /** Changes the password after checking the current one; every other session of the user ends. */
+    /** Changes the password after checking the current one; every other session of the user ends, and every reset token. */
     public void changePassword(long userId, String current, String next) {
         Check.required("current_password", current);
         User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
@@ -197,9 +196,13 @@ public final class AuthService {
         }
         if (!passwords.matches(current, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
         Passwords.checkStrength("new_password", next, user.username());
-        jdbi.useTransaction(h -> {
-            users.setPasswordHash(h, userId, passwords.hash(next));
-            refreshTokens.revokeAll(h, userId);
-        });
+        jdbi.useTransaction(h -> setPassword(h, userId, passwords.hash(next)));
+    }
+
+    /** A new password ends every session of the user and spends every reset token still outstanding. */
+    private void setPassword(Handle h, long userId, String hash) {
+        users.setPasswordHash(h, userId, hash);
+        refreshTokens.revokeAll(h, userId);
+        h.createUpdate("UPDATE password_resets SET used_at = now() WHERE user_id = :u AND used_at IS NULL").bind("u", userId).execute();
     }
 }

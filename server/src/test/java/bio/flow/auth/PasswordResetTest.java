@@ -21,23 +21,17 @@ class PasswordResetTest {
 
     /** Waits for the reset mail to the address in the outbox folder and returns its token. */
     private String tokenMailedTo(String email) throws Exception {
-        Path outbox = server.dataDir().resolve("mail-outbox");
+        return tokensMailedTo(email, 1).get(0);
+    }
+
+    /** Waits for {@code count} reset mails to the address and returns their tokens. */
+    private List<String> tokensMailedTo(String email, int count) throws Exception {
         for (int i = 0; i < 100; i++) {
-            if (Files.isDirectory(outbox)) {
-                try (Stream<Path> files = Files.list(outbox)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".eml")).toList()) {
-                        String mail = Files.readString(f);
-                        if (mail.startsWith("To: " + email + "\n")) {
-                            Matcher m = TOKEN.matcher(mail);
-                            assertThat(m.find()).isTrue();
-                            return m.group(1);
-                        }
-                    }
-                }
-            }
+            List<String> tokens = mailsTo(email).stream().map(TOKEN::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+            if (tokens.size() >= count) return tokens;
             Thread.sleep(100);
         }
-        throw new AssertionError("no reset mail to " + email);
+        throw new AssertionError("fewer than " + count + " reset mails to " + email);
     }
 
     private List<String> mailsTo(String email) throws IOException {
@@ -70,6 +64,29 @@ class PasswordResetTest {
         Api.Res again = server.client().post("/password-reset", Map.of("token", token, "password", "another-password-1"));
         assertThat(again.status()).as("single use").isEqualTo(400);
         assertThat(again.json().path("error").path("details").path("field").asText()).isEqualTo("token");
+    }
+
+    @Test
+    void aResetSpendsEveryOtherOutstandingToken() throws Exception {
+        Users.Account a = Users.signUp(server, "resettwo");
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        List<String> tokens = tokensMailedTo(a.email(), 2);
+        assertThat(server.client().post("/password-reset", Map.of("token", tokens.get(0), "password", "reset-password-99")).status()).isEqualTo(200);
+        Api.Res other = server.client().post("/password-reset", Map.of("token", tokens.get(1), "password", "another-password-1"));
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().path("error").path("details").path("field").asText()).isEqualTo("token");
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "reset-password-99")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPasswordChangeSpendsOutstandingResetTokens() throws Exception {
+        Users.Account a = Users.signUp(server, "resetchg");
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        String token = tokenMailedTo(a.email());
+        assertThat(a.api().post("/settings/password", Map.of("current_password", Users.PASSWORD, "new_password", "changed-password-1")).status()).isEqualTo(200);
+        assertThat(server.client().post("/password-reset", Map.of("token", token, "password", "reset-password-99")).status()).isEqualTo(400);
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "changed-password-1")).status()).isEqualTo(200);
     }
 
     @Test
