@@ -99,10 +99,15 @@ public final class AuthService {
         return false;
     }
 
-    /** A known (issuer, subject) signs in as its user; a new one gets a new account. */
+    /** A known (issuer, subject) signs in as its user; a new one gets a new account. Each id_token signs in once. */
     public User oidcLogin(String idToken) {
         OidcVerifier.Identity id = oidc.verify(Check.text("id_token", idToken, 1, 16384));
         return jdbi.inTransaction(h -> {
+            // First, so that of two logins with one token the second waits on the key and then fails.
+            int firstUse = h.createUpdate("INSERT INTO oidc_used_tokens (issuer, token_id, expires_at) VALUES (:i, :t, :e) "
+                            + "ON CONFLICT DO NOTHING")
+                    .bind("i", id.issuer()).bind("t", id.tokenId()).bind("e", id.tokenExpires()).execute();
+            if (firstUse == 0) throw ApiException.unauthorized("id_token was already used: sign in at the identity provider again");
             Optional<Long> known = h.createQuery("SELECT user_id FROM oidc_identities WHERE issuer = :i AND subject = :s")
                     .bind("i", id.issuer()).bind("s", id.subject()).mapTo(Long.class).findOne();
             if (known.isPresent()) return users.byId(h, known.get()).orElseThrow();
