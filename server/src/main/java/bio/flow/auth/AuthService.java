@@ -22,6 +22,8 @@ public final class AuthService {
     private static final Logger log = LoggerFactory.getLogger(AuthService.class);
     public static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9_.-]{3,40}$");
     static final Duration RESET_LIFETIME = Duration.ofHours(1);
+    /** How recent a sign-in must be to stand in for the password of an account that has none (OIDC only). */
+    static final Duration FRESH_SIGN_IN = Duration.ofMinutes(5);
 
     private final Jdbi jdbi;
     private final UserStore users;
@@ -202,6 +204,40 @@ public final class AuthService {
         if (!passwords.matches(current, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
         Passwords.checkStrength("new_password", next, user.username());
         jdbi.useTransaction(h -> setPassword(h, userId, passwords.hash(next)));
+    }
+
+    /**
+     * A new email is where password resets will go, so changing it takes proof that the owner is at the
+     * keyboard: the current password, or for an account without one (OIDC only) a sign-in within the last
+     * 5 minutes ({@code signedInAt}: the sign-in of the caller's session).
+     */
+    public void checkEmailChange(User user, String currentPassword, Instant signedInAt) {
+        if (user.passwordHash() == null) {
+            if (signedInAt.isBefore(Instant.now().minus(FRESH_SIGN_IN))) {
+                throw ApiException.invalid("current_password", "this account has no password: sign in again through your "
+                        + "identity provider, then change the email within 5 minutes");
+            }
+            return;
+        }
+        if (currentPassword == null) throw ApiException.invalid("current_password", "is required to change the email");
+        if (!passwords.matches(currentPassword, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
+    }
+
+    /** Tells the old address (when there was one) of an email change, so that a hijacked account does not go unnoticed. */
+    public void sendEmailChangedNotice(User before, String newEmail) {
+        if (before.email() == null) return;
+        mailQueue.submit(() -> {
+            try {
+                mailer.send(before.email(), "The email address of your Flow account was changed",
+                        "The email address of the Flow account '" + before.username() + "' at " + baseUrl + " was changed\n"
+                                + "from " + before.email() + " to " + newEmail + ".\n\n"
+                                + "If you made this change, there is nothing to do. If you did not, someone else has access to\n"
+                                + "your account, and password-reset mails now go to the new address: tell an administrator of\n"
+                                + "this Flow server at once.");
+            } catch (RuntimeException ex) {
+                log.error("email change notice to {} failed", before.email(), ex);
+            }
+        });
     }
 
     /** A new password ends every session of the user and spends every reset token still outstanding. */

@@ -3,6 +3,7 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Outbox;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -162,6 +163,32 @@ class OidcLoginTest {
                 .post("/settings/password", Map.of("current_password", "anything-at-all", "new_password", "a-new-password-1"));
         assertThat(change.status()).isEqualTo(400);
         assertThat(change.json().path("error").path("message").asText()).contains("OIDC");
+    }
+
+    @Test
+    void oidcAccountChangesItsEmailOnlyWithinFiveMinutesOfSigningIn() throws Exception {
+        String name = Users.uniqueName("oidcmail");
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(),
+                Map.of("preferred_username", name, "email", name + "@idp.example", "email_verified", true));
+        Api browser = server.client();
+        Api.Res login = browser.post("/oidc-login", Map.of("id_token", token));
+        long id = login.json().path("user").path("id").asLong();
+        browser.as(login.json().path("access_token").asText());
+        // Just signed in: no password needed (the account has none), and the old address hears of it.
+        String first = Users.uniqueName("first") + "@example.org";
+        assertThat(browser.post("/settings/user", Map.of("email", first)).status()).isEqualTo(200);
+        assertThat(Outbox.await(server, name + "@idp.example", m -> m.contains(first), 1)).hasSize(1);
+
+        // The sign-in time travels with the session: refreshed access tokens keep it.
+        server.sql("UPDATE refresh_tokens SET signed_in_at = signed_in_at - interval '6 minutes' WHERE user_id = " + id);
+        Api.Res refreshed = browser.get("/token");
+        assertThat(refreshed.status()).isEqualTo(200);
+        browser.as(refreshed.json().path("access_token").asText());
+        Api.Res stale = browser.post("/settings/user", Map.of("email", Users.uniqueName("second") + "@example.org"));
+        assertThat(stale.status()).isEqualTo(400);
+        assertThat(stale.json().path("error").path("details").path("field").asText()).isEqualTo("current_password");
+        assertThat(browser.get("/me").json().path("email").asText()).isEqualTo(first);
+        assertThat(browser.post("/settings/user", Map.of("first_name", "Still")).status()).isEqualTo(200);
     }
 
     @Test

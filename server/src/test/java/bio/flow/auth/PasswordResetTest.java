@@ -3,16 +3,13 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Outbox;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PasswordResetTest {
@@ -26,22 +23,8 @@ class PasswordResetTest {
 
     /** Waits for {@code count} reset mails to the address and returns their tokens. */
     private List<String> tokensMailedTo(String email, int count) throws Exception {
-        for (int i = 0; i < 100; i++) {
-            List<String> tokens = mailsTo(email).stream().map(TOKEN::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
-            if (tokens.size() >= count) return tokens;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("fewer than " + count + " reset mails to " + email);
-    }
-
-    private List<String> mailsTo(String email) throws IOException {
-        Path outbox = server.dataDir().resolve("mail-outbox");
-        if (!Files.isDirectory(outbox)) return List.of();
-        try (Stream<Path> files = Files.list(outbox)) {
-            return files.filter(p -> p.toString().endsWith(".eml")).map(p -> {
-                try { return Files.readString(p); } catch (IOException e) { throw new RuntimeException(e); }
-            }).filter(m -> m.startsWith("To: " + email + "\n")).toList();
-        }
+        return Outbox.await(server, email, m -> TOKEN.matcher(m).find(), count).stream()
+                .map(TOKEN::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
     }
 
     @Test
@@ -98,7 +81,7 @@ class PasswordResetTest {
         assertThat(unknown.status()).isEqualTo(known.status()).isEqualTo(200);
         assertThat(unknown.json()).isEqualTo(known.json());
         tokenMailedTo(a.email());
-        assertThat(mailsTo(nobody)).isEmpty();
+        assertThat(Outbox.mailsTo(server, nobody)).isEmpty();
     }
 
     @Test
