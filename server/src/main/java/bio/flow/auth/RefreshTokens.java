@@ -74,15 +74,16 @@ public final class RefreshTokens {
                     .bind("h", hash).mapTo(Long.class).findOne();
             if (owner.isEmpty()) return Optional.empty();
             lockSessionsOf(h, owner.get());
-            Presented t = h.createQuery("SELECT user_id, family_id, signed_in_at, expires_at, "
+            Optional<Presented> presented = h.createQuery("SELECT user_id, family_id, signed_in_at, expires_at, "
                             + "revoked_at IS NOT NULL OR expires_at <= now() AS dead, replaced_at IS NOT NULL AS retired, "
                             + "coalesce(replaced_at > now() - make_interval(secs => :grace), FALSE) AS in_grace "
                             + "FROM refresh_tokens WHERE token_hash = :h")
                     .bind("h", hash).bind("grace", GRACE.toSeconds())
                     .map((rs, c) -> new Presented(rs.getLong(1), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant(),
                             rs.getTimestamp(4).toInstant(), rs.getBoolean(5), rs.getBoolean(6), rs.getBoolean(7)))
-                    .one();
-            if (t.dead()) return Optional.empty();
+                    .findOne();
+            if (presented.isEmpty() || presented.get().dead()) return Optional.empty();
+            Presented t = presented.get();
             Issued next = new Issued(successor(secret), t.userId(), t.signedInAt(), t.expiresAt());
             if (!t.retired()) {
                 h.createUpdate("UPDATE refresh_tokens SET replaced_at = now() WHERE token_hash = :h").bind("h", hash).execute();
