@@ -235,9 +235,9 @@ public final class App implements AutoCloseable {
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);
-            AccessTokens accessTokens = new AccessTokens(
-                    AccessTokens.loadOrCreateSecret(config.jwtSecret().orElse(null), config.dataDir()), "flow");
-            RefreshTokens refreshTokens = new RefreshTokens(jdbi, Duration.ofDays(config.refreshTokenDays()));
+            byte[] tokenSecret = AccessTokens.loadOrCreateSecret(config.jwtSecret().orElse(null), config.dataDir());
+            AccessTokens accessTokens = new AccessTokens(tokenSecret, "flow");
+            RefreshTokens refreshTokens = new RefreshTokens(jdbi, Duration.ofDays(config.refreshTokenDays()), tokenSecret);
             boolean https = baseUrl.startsWith("https:");
             Sessions sessions = new Sessions(accessTokens, refreshTokens, https);
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),

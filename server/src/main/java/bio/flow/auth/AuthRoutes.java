@@ -54,23 +54,24 @@ public final class AuthRoutes {
         ctx.json(sessions.start(ctx, user));
     }
 
-    /** Revokes the refresh token of this browser; access tokens already issued run out within 15 minutes. */
+    /** Ends the session of this browser (its refresh-token family); access tokens already issued run out within 15 minutes. */
     public void logout(Context ctx) {
         String secret = ctx.cookie(Sessions.REFRESH_COOKIE);
-        if (secret != null) refreshTokens.revoke(secret);
+        if (secret != null) refreshTokens.revokeFamily(secret);
         sessions.clearCookie(ctx);
         ctx.json(new SuccessResponse(true, "logged out"));
     }
 
+    /** A new access token, and the next refresh token in the cookie: the one presented is retired. */
     public void token(Context ctx) {
         String secret = ctx.cookie(Sessions.REFRESH_COOKIE);
         if (secret == null) throw ApiException.unauthorized("no refresh token: log in first");
-        long userId = refreshTokens.userOf(secret).orElseThrow(() -> {
+        RefreshTokens.Issued next = refreshTokens.rotate(secret).orElseThrow(() -> {
             sessions.clearCookie(ctx);
-            return ApiException.unauthorized("refresh token is invalid, expired or revoked: log in again");
+            return ApiException.unauthorized("refresh token is invalid, expired, revoked or already used: log in again");
         });
-        User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
-        ctx.json(sessions.tokenFor(user));
+        User user = users.byId(next.userId()).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
+        ctx.json(sessions.continueWith(ctx, user, next));
     }
 
     public void requestPasswordReset(Context ctx) {

@@ -23,6 +23,8 @@ public final class AuthService {
     private static final Logger log = LoggerFactory.getLogger(AuthService.class);
     public static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9_.-]{3,40}$");
     static final Duration RESET_LIFETIME = Duration.ofHours(1);
+    /** How recent a sign-in must be to stand in for the password of an account that has none (OIDC only). */
+    static final Duration FRESH_SIGN_IN = Duration.ofMinutes(5);
 
     private final Jdbi jdbi;
     private final UserStore users;
@@ -113,13 +115,18 @@ public final class AuthService {
         return false;
     }
 
-    /** A known (issuer, subject) signs in as its user; a new one gets a new account. */
+    /** A known (issuer, subject) signs in as its user; a new one gets a new account. Each id_token signs in once. */
     public User oidcLogin(String idToken) {
         OidcVerifier.Identity id = oidc.verify(Check.text("id_token", idToken, 1, 16384));
         return jdbi.inTransaction(h -> {
+            // First, so that of two logins with one token the second waits on the key and then fails.
+            int firstUse = h.createUpdate("INSERT INTO oidc_used_tokens (issuer, token_id, expires_at) VALUES (:i, :t, :e) "
+                            + "ON CONFLICT DO NOTHING")
+                    .bind("i", id.issuer()).bind("t", id.tokenId()).bind("e", id.tokenExpires()).execute();
+            if (firstUse == 0) throw ApiException.unauthorized("id_token was already used: sign in at the identity provider again");
             Optional<Long> known = h.createQuery("SELECT user_id FROM oidc_identities WHERE issuer = :i AND subject = :s")
                     .bind("i", id.issuer()).bind("s", id.subject()).mapTo(Long.class).findOne();
-            if (known.isPresent()) return users.byId(known.get()).orElseThrow();
+            if (known.isPresent()) return users.byId(h, known.get()).orElseThrow();
             User created = createOidcUser(h, id);
             h.createUpdate("INSERT INTO oidc_identities (issuer, subject, user_id) VALUES (:i, :s, :u)")
                     .bind("i", id.issuer()).bind("s", id.subject()).bind("u", created.id()).execute();
@@ -133,7 +140,7 @@ public final class AuthService {
         // whoever controls that claim at the provider into the existing account.
         // An unverified email is not taken either: reset mails would go to whoever typed it at the provider.
         String email = id.emailVerified() ? id.email() : null;
-        if (email != null && (!Check.isEmail(email) || users.byEmail(email).isPresent())) email = null;
+        if (email != null && (!Check.isEmail(email) || users.byEmail(h, email).isPresent())) email = null;
         String base = usernameBase(id);
         for (int n = 1; ; n++) {
             String suffix = n == 1 ? "" : Integer.toString(n);
@@ -186,7 +193,7 @@ public final class AuthService {
                         + "The token works once, within one hour. If you did not ask for it, ignore this mail.");
     }
 
-    /** Sets a new password with a reset token; the token is spent and every session of the user ends. */
+    /** Sets a new password with a reset token; the token (and any other of the user's) is spent and every session ends. */
     public void resetPassword(String token, String newPassword) {
         String t = Check.text("token", token, 1, 200);
         Check.required("password", newPassword);
@@ -195,14 +202,13 @@ public final class AuthService {
                             + "AND used_at IS NULL AND expires_at > now() RETURNING user_id")
                     .bind("h", RefreshTokens.sha256(t)).mapTo(Long.class).findOne()
                     .orElseThrow(() -> ApiException.invalid("token", "is invalid, expired or already used"));
-            User user = users.byId(userId).orElseThrow();
+            User user = users.byId(h, userId).orElseThrow();
             Passwords.checkStrength("password", newPassword, user.username());
-            users.setPasswordHash(h, userId, passwords.hash(newPassword));
-            refreshTokens.revokeAll(h, userId);
+            setPassword(h, userId, passwords.hash(newPassword));
         });
     }
 
-    /** Changes the password after checking the current one; every other session of the user ends. */
+    /** Changes the password after checking the current one; every other session of the user ends, and every reset token. */
     public void changePassword(long userId, String current, String next) {
         Check.required("current_password", current);
         User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
@@ -211,9 +217,47 @@ public final class AuthService {
         }
         if (!passwords.matches(current, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
         Passwords.checkStrength("new_password", next, user.username());
-        jdbi.useTransaction(h -> {
-            users.setPasswordHash(h, userId, passwords.hash(next));
-            refreshTokens.revokeAll(h, userId);
+        jdbi.useTransaction(h -> setPassword(h, userId, passwords.hash(next)));
+    }
+
+    /**
+     * A new email is where password resets will go, so changing it takes proof that the owner is at the
+     * keyboard: the current password, or for an account without one (OIDC only) a sign-in within the last
+     * 5 minutes ({@code signedInAt}: the sign-in of the caller's session).
+     */
+    public void checkEmailChange(User user, String currentPassword, Instant signedInAt) {
+        if (user.passwordHash() == null) {
+            if (signedInAt.isBefore(Instant.now().minus(FRESH_SIGN_IN))) {
+                throw ApiException.invalid("current_password", "this account has no password: sign in again through your "
+                        + "identity provider, then change the email within 5 minutes");
+            }
+            return;
+        }
+        if (currentPassword == null) throw ApiException.invalid("current_password", "is required to change the email");
+        if (!passwords.matches(currentPassword, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
+    }
+
+    /** Tells the old address (when there was one) of an email change, so that a hijacked account does not go unnoticed. */
+    public void sendEmailChangedNotice(User before, String newEmail) {
+        if (before.email() == null) return;
+        mailQueue.submit(() -> {
+            try {
+                mailer.send(before.email(), "The email address of your Flow account was changed",
+                        "The email address of the Flow account '" + before.username() + "' at " + baseUrl + " was changed\n"
+                                + "from " + before.email() + " to " + newEmail + ".\n\n"
+                                + "If you made this change, there is nothing to do. If you did not, someone else has access to\n"
+                                + "your account, and password-reset mails now go to the new address: tell an administrator of\n"
+                                + "this Flow server at once.");
+            } catch (RuntimeException ex) {
+                log.error("email change notice to {} failed", before.email(), ex);
+            }
         });
+    }
+
+    /** A new password ends every session of the user and spends every reset token still outstanding. */
+    private void setPassword(Handle h, long userId, String hash) {
+        users.setPasswordHash(h, userId, hash);
+        refreshTokens.revokeAll(h, userId);
+        h.createUpdate("UPDATE password_resets SET used_at = now() WHERE user_id = :u AND used_at IS NULL").bind("u", userId).execute();
     }
 }

@@ -27,6 +27,8 @@ public final class Housekeeping implements AutoCloseable {
     // Expired ones only: a revoked refresh token is still needed, until it expires, to recognise its reuse.
     private static final String REFRESH_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < now()";
     // Used or expired reset links are kept one more day, to answer "did I (or someone) reset my password?".
+    // An id_token is remembered (against replay) only while it could still be accepted.
+    private static final String OIDC_USED_TOKENS = "DELETE FROM oidc_used_tokens WHERE expires_at < now()";
     private static final String PASSWORD_RESETS = "DELETE FROM password_resets "
             + "WHERE used_at < now() - interval '1 day' OR expires_at < now() - interval '1 day'";
 
@@ -65,11 +67,12 @@ public final class Housekeeping implements AutoCloseable {
             h.createUpdate(LOGIN_FAILURES).bind("windowSeconds", loginFailureWindow.toSeconds()).execute(),
             h.createUpdate(REFRESH_TOKENS).execute(),
             h.createUpdate(PASSWORD_RESETS).execute(),
+            h.createUpdate(OIDC_USED_TOKENS).execute(),
         });
         int mails = OutboxMailer.deleteOlderThan(outbox, Instant.now().minus(outboxAge));
-        if (rows[0] + rows[1] + rows[2] + mails > 0) {
-            log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} outbox mails",
-                    rows[0], rows[1], rows[2], mails);
+        if (rows[0] + rows[1] + rows[2] + rows[3] + mails > 0) {
+            log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails",
+                    rows[0], rows[1], rows[2], rows[3], mails);
         }
     }
 

@@ -23,18 +23,35 @@ public final class UserStore {
     }
 
     public Optional<User> byId(long id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
-                .bind("id", id).mapTo(User.class).findOne());
+        return jdbi.withHandle(h -> byId(h, id));
+    }
+
+    /**
+     * The lookups below take the caller's handle: inside a transaction, use its handle rather than the
+     * pooled variants above, so that the lookup sees the transaction's own changes and never needs a second
+     * connection while the first is held (JDBI happens to reuse a thread's open handle today; this does not
+     * rely on it).
+     */
+    public Optional<User> byId(Handle h, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).mapTo(User.class).findOne();
     }
 
     public Optional<User> byUsername(String username) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(:u)")
-                .bind("u", username).mapTo(User.class).findOne());
+        return jdbi.withHandle(h -> byUsername(h, username));
+    }
+
+    public Optional<User> byUsername(Handle h, String username) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(:u)")
+                .bind("u", username).mapTo(User.class).findOne();
     }
 
     public Optional<User> byEmail(String email) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(:e)")
-                .bind("e", email).mapTo(User.class).findOne());
+        return jdbi.withHandle(h -> byEmail(h, email));
+    }
+
+    public Optional<User> byEmail(Handle h, String email) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(:e)")
+                .bind("e", email).mapTo(User.class).findOne();
     }
 
     /** Login accepts either a username or an email. */

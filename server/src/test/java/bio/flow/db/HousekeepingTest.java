@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What only grows is purged: old login failures, expired refresh tokens, spent reset tokens, old outbox mails. */
+/** What only grows is purged: old login failures, expired refresh tokens, spent reset tokens, used id_tokens, old outbox mails. */
 class HousekeepingTest {
 
     private static Path mail(Path outbox, String name, Duration age) throws Exception {
@@ -33,10 +33,12 @@ class HousekeepingTest {
             long user = Users.signUp(server, "tidy").id();
             server.sql("INSERT INTO login_failures (scope, key, failed_at) VALUES "
                     + "('account', 'tidy-old', now() - interval '11 minutes'), ('account', 'tidy-new', now() - interval '9 minutes')");
-            server.sql("INSERT INTO refresh_tokens (token_hash, user_id, expires_at, revoked_at) VALUES "
-                    + "('tidy-expired', " + user + ", now() - interval '1 second', NULL), "
-                    + "('tidy-revoked', " + user + ", now() + interval '1 day', now()), "
-                    + "('tidy-live', " + user + ", now() + interval '1 day', NULL)");
+            server.sql("INSERT INTO refresh_tokens (token_hash, user_id, family_id, signed_in_at, expires_at, revoked_at) VALUES "
+                    + "('tidy-expired', " + user + ", gen_random_uuid(), now(), now() - interval '1 second', NULL), "
+                    + "('tidy-revoked', " + user + ", gen_random_uuid(), now(), now() + interval '1 day', now()), "
+                    + "('tidy-live', " + user + ", gen_random_uuid(), now(), now() + interval '1 day', NULL)");
+            server.sql("INSERT INTO oidc_used_tokens (issuer, token_id, expires_at) VALUES "
+                    + "('https://tidy.test', 'jti:expired', now() - interval '1 second'), ('https://tidy.test', 'jti:live', now() + interval '1 hour')");
             server.sql("INSERT INTO password_resets (token_hash, user_id, created, expires_at, used_at) VALUES "
                     + "('tidy-used-long-ago', " + user + ", now() - interval '3 days', now() + interval '1 day', now() - interval '25 hours'), "
                     + "('tidy-expired-long-ago', " + user + ", now() - interval '3 days', now() - interval '25 hours', NULL), "
@@ -54,6 +56,8 @@ class HousekeepingTest {
                     .containsExactlyInAnyOrder("tidy-revoked", "tidy-live");
             assertThat(keys(server, "SELECT token_hash FROM password_resets WHERE token_hash LIKE 'tidy-%'"))
                     .containsExactlyInAnyOrder("tidy-used-lately", "tidy-expired-lately", "tidy-open");
+            assertThat(keys(server, "SELECT token_id FROM oidc_used_tokens WHERE issuer = 'https://tidy.test'"))
+                    .containsExactly("jti:live");
             assertThat(oldMail).doesNotExist();
             assertThat(recentMail).exists();
         } finally {
