@@ -18,6 +18,8 @@ import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
 import bio.flow.http.ApiDocs;
+import bio.flow.http.BodyTypes;
+import bio.flow.http.ClientAddress;
 import bio.flow.http.Cors;
 import bio.flow.http.ErrorHandling;
 import bio.flow.http.Json;
@@ -59,13 +61,15 @@ public final class App implements AutoCloseable {
     private final ExecutorService mailQueue;
     private final Javalin http;
     private final String baseUrl;
+    private final Passwords passwords;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Javalin http, String baseUrl) {
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
         this.http = http;
         this.baseUrl = baseUrl;
+        this.passwords = passwords;
     }
 
     /** Starts Flow: locks the data directory, opens (or starts) the database, migrates it, and serves HTTP. */
@@ -99,7 +103,7 @@ public final class App implements AutoCloseable {
             });
             http.start();
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
-            return new App(lock, database, mailQueue, http, baseUrl);
+            return new App(lock, database, mailQueue, http, baseUrl, c.passwords);
         } catch (RuntimeException e) {
             mailQueue.shutdownNow();
             if (database != null) database.close();
@@ -112,7 +116,11 @@ public final class App implements AutoCloseable {
         var r = cfg.routes;
         r.before(ctx -> {
             RequestIds.assign(ctx);
-            if (c.cors.apply(ctx)) ctx.skipRemainingHandlers();
+            if (c.cors.apply(ctx)) {
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            BodyTypes.check(ctx);
         });
 
         // health
@@ -202,6 +210,7 @@ public final class App implements AutoCloseable {
     /** The components behind the routes, built once per server. */
     private static final class Components {
         final Cors cors;
+        final Passwords passwords;
         final HealthRoutes health;
         final ApiDocs docs;
         final AuthService auth;
@@ -223,15 +232,17 @@ public final class App implements AutoCloseable {
             boolean https = baseUrl.startsWith("https:");
             Sessions sessions = new Sessions(accessTokens, refreshTokens, https);
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
-                    config.loginMaxFailuresPerAddress(), Duration.ofSeconds(config.loginFailureWindowSeconds()));
+                    config.loginMaxFailuresPerAddress(), config.signupMaxPerAddress(),
+                    Duration.ofSeconds(config.loginFailureWindowSeconds()), Duration.ofSeconds(config.loginBackoffMaxSeconds()));
             Authenticator authenticator = new Authenticator(accessTokens, jdbi);
 
             this.cors = new Cors(config.corsOrigins());
+            this.passwords = new Passwords(config.passwordHashConcurrency(), Duration.ofMillis(config.passwordHashWaitMillis()));
             this.health = new HealthRoutes(jdbi, storage, Version.current());
             this.docs = new ApiDocs();
-            this.auth = new AuthService(jdbi, users, new Passwords(), refreshTokens, throttle,
+            this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
-            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
+            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, new ClientAddress(config.trustedProxies()));
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
@@ -256,6 +267,11 @@ public final class App implements AutoCloseable {
     /** The database, for tests that must set up states they cannot wait for (such as expiry). */
     public Jdbi jdbi() {
         return database.jdbi();
+    }
+
+    /** The password hasher, for tests that check the bound on simultaneous hashes. */
+    public Passwords passwords() {
+        return passwords;
     }
 
     public int port() {

@@ -118,6 +118,7 @@ class ContractTest {
             if (op.getRequestBody() != null) {
                 if (!statuses.contains("400")) problem.accept("takes a body but does not document 400");
                 if (!statuses.contains("413")) problem.accept("takes a body but does not document 413");
+                if (!statuses.contains("415")) problem.accept("takes a body but does not document 415 (not application/json)");
             }
             if (op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "query".equals(p.getIn())
                     && Set.of("limit", "offset").contains(p.getName())) && !statuses.contains("400")) {

@@ -53,13 +53,16 @@ public final class AuthService {
         return Check.matches(field, u, USERNAME, "must be 3 to 40 letters, digits, '_', '-' or '.'");
     }
 
-    public User signup(String username, String email, String password, String firstName, String lastName) {
+    public User signup(String username, String email, String password, String firstName, String lastName, String clientAddress) {
         if (!signupEnabled) throw ApiException.forbidden("sign-up is disabled on this server; ask an administrator for an account");
         String u = checkUsername("username", username);
         String e = Check.email("email", email);
         Passwords.checkStrength("password", password, u);
         String f = Optional.ofNullable(Check.optionalText("first_name", firstName, 150)).orElse("");
         String l = Optional.ofNullable(Check.optionalText("last_name", lastName, 150)).orElse("");
+        throttle.reserveSignup(clientAddress);
+        // A name or email in use costs no hash; the unique indexes still decide between simultaneous sign-ups.
+        users.checkAvailable(u, e);
         return users.create(new NewUser(u, e, passwords.hash(password), f, l, false));
     }
 
@@ -83,14 +86,18 @@ public final class AuthService {
         Check.required("password", password);
         Optional<User> user = users.byLogin(l);
         // One account, one count: whether it is named by username or by email.
-        String account = user.map(u -> "user:" + u.id()).orElse("login:" + l.toLowerCase(Locale.ROOT));
-        throttle.check(account, clientAddress);
-        boolean ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
-        if (!ok) {
-            throttle.recordFailure(account, clientAddress);
-            throw ApiException.unauthorized("wrong username or password");
+        String account = user.map(u -> LoginThrottle.accountKey(u.id())).orElse("login:" + l.toLowerCase(Locale.ROOT));
+        // Counted before the password is checked, so that parallel guesses cannot all slip past the limit.
+        LoginThrottle.Reservation attempt = throttle.reserveLogin(account, clientAddress);
+        boolean ok;
+        try {
+            ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
+        } catch (RuntimeException e) {
+            throttle.release(attempt);
+            throw e;
         }
-        throttle.recordSuccess(account);
+        if (!ok) throw ApiException.unauthorized("wrong username or password");
+        throttle.succeeded(attempt);
         return user.get();
     }
 
@@ -147,9 +154,8 @@ public final class AuthService {
      */
     public void requestPasswordReset(String email, String clientAddress) {
         String e = Check.text("email", email, 1, 254);
-        // Each request counts against the address, so that nobody can make the server mail an inbox endlessly.
-        throttle.check("reset:" + e.toLowerCase(Locale.ROOT), clientAddress);
-        throttle.recordFailure("reset:" + e.toLowerCase(Locale.ROOT), clientAddress);
+        // Each request counts against the email and the address, so that nobody can make the server mail an inbox endlessly.
+        throttle.reserveResetRequest(e.toLowerCase(Locale.ROOT), clientAddress);
         mailQueue.submit(() -> {
             try {
                 users.byEmail(e).ifPresent(this::sendResetMail);
@@ -185,6 +191,7 @@ public final class AuthService {
             Passwords.checkStrength("password", newPassword, user.username());
             users.setPasswordHash(h, userId, passwords.hash(newPassword));
             refreshTokens.revokeAll(h, userId);
+            throttle.clearAccount(h, userId);
         });
     }
 
