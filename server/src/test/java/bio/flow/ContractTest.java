@@ -247,7 +247,11 @@ class ContractTest {
                 new Case("an error with an extra member", get, "/me", 401,
                         "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"x\",\"details\":{},\"trace\":\"at ...\"}}", false),
                 new Case("a 429 without Retry-After", post, "/login", 429,
-                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3}}}", false));
+                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3}}}", false),
+                new Case("a busy 503 without Retry-After", post, "/login", 503,
+                        "{\"error\":{\"code\":\"SERVICE_UNAVAILABLE\",\"message\":\"x\",\"details\":{\"retry_after\":1}}}", false),
+                new Case("a 415 with the code of another status", post, "/login", 415,
+                        "{\"error\":{\"code\":\"VALIDATION_ERROR\",\"message\":\"x\",\"details\":{}}}", false));
     }
 
     /** The cases the validator judges wrongly, as readable lines. */
