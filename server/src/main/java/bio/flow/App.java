@@ -19,6 +19,8 @@ import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
 import bio.flow.http.ApiDocs;
+import bio.flow.http.BodyTypes;
+import bio.flow.http.ClientAddress;
 import bio.flow.http.Cors;
 import bio.flow.http.ErrorHandling;
 import bio.flow.http.Json;
@@ -63,15 +65,17 @@ public final class App implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final Javalin http;
     private final String baseUrl;
+    private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Javalin http,
-                String baseUrl) {
+                String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
         this.housekeeping = housekeeping;
         this.http = http;
         this.baseUrl = baseUrl;
+        this.passwords = passwords;
     }
 
     /**
@@ -114,7 +118,7 @@ public final class App implements AutoCloseable {
             });
             http.start();
             housekeeping.start();
-            return new App(lock, database, mailQueue, housekeeping, http, baseUrl);
+            return new App(lock, database, mailQueue, housekeeping, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
@@ -129,7 +133,11 @@ public final class App implements AutoCloseable {
         var r = cfg.routes;
         r.before(ctx -> {
             RequestIds.assign(ctx);
-            if (c.cors.apply(ctx)) ctx.skipRemainingHandlers();
+            if (c.cors.apply(ctx)) {
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            BodyTypes.check(ctx);
         });
 
         // health
@@ -219,6 +227,7 @@ public final class App implements AutoCloseable {
     /** The components behind the routes, built once per server. */
     private static final class Components {
         final Cors cors;
+        final Passwords passwords;
         final HealthRoutes health;
         final ApiDocs docs;
         final AuthService auth;
@@ -241,15 +250,17 @@ public final class App implements AutoCloseable {
             boolean https = baseUrl.startsWith("https:");
             Sessions sessions = new Sessions(accessTokens, refreshTokens, https);
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
-                    config.loginMaxFailuresPerAddress(), Duration.ofSeconds(config.loginFailureWindowSeconds()));
+                    config.loginMaxFailuresPerAddress(), config.signupMaxPerAddress(),
+                    Duration.ofSeconds(config.loginFailureWindowSeconds()), Duration.ofSeconds(config.loginBackoffMaxSeconds()));
             Authenticator authenticator = new Authenticator(accessTokens, jdbi);
 
             this.cors = new Cors(config.corsOrigins());
+            this.passwords = new Passwords(config.passwordHashConcurrency(), Duration.ofMillis(config.passwordHashWaitMillis()));
             this.health = new HealthRoutes(jdbi, storage, Version.current());
             this.docs = new ApiDocs();
-            this.auth = new AuthService(jdbi, users, new Passwords(), refreshTokens, throttle,
+            this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
-            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
+            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, new ClientAddress(config.trustedProxies()));
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
@@ -279,6 +290,11 @@ public final class App implements AutoCloseable {
     /** Runs the periodic purge now, for tests of what it deletes. */
     public void housekeepNow() throws IOException {
         housekeeping.run();
+    }
+
+    /** The password hasher, for tests that check the bound on simultaneous hashes. */
+    public Passwords passwords() {
+        return passwords;
     }
 
     public int port() {

@@ -1,6 +1,7 @@
 package bio.flow.auth;
 
 import bio.flow.http.ApiException;
+import bio.flow.http.ClientAddress;
 import bio.flow.http.Json;
 import bio.flow.users.User;
 import bio.flow.users.UserStore;
@@ -16,12 +17,14 @@ public final class AuthRoutes {
     private final Sessions sessions;
     private final RefreshTokens refreshTokens;
     private final UserStore users;
+    private final ClientAddress clientAddress;
 
-    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users) {
+    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users, ClientAddress clientAddress) {
         this.auth = auth;
         this.sessions = sessions;
         this.refreshTokens = refreshTokens;
         this.users = users;
+        this.clientAddress = clientAddress;
     }
 
     record SignupRequest(String username, String email, String password, String first_name, String last_name) {}
@@ -38,13 +41,13 @@ public final class AuthRoutes {
 
     public void signup(Context ctx) {
         SignupRequest r = Json.body(ctx, SignupRequest.class);
-        User user = auth.signup(r.username(), r.email(), r.password(), r.first_name(), r.last_name());
+        User user = auth.signup(r.username(), r.email(), r.password(), r.first_name(), r.last_name(), clientAddress.of(ctx));
         ctx.status(201).json(sessions.start(ctx, user));
     }
 
     public void login(Context ctx) {
         LoginRequest r = Json.body(ctx, LoginRequest.class);
-        User user = auth.login(r.username(), r.password(), ctx.ip());
+        User user = auth.login(r.username(), r.password(), clientAddress.of(ctx));
         ctx.json(sessions.start(ctx, user));
     }
 
@@ -76,7 +79,7 @@ public final class AuthRoutes {
 
     public void requestPasswordReset(Context ctx) {
         PasswordResetRequest r = Json.body(ctx, PasswordResetRequest.class);
-        auth.requestPasswordReset(r.email(), ctx.ip());
+        auth.requestPasswordReset(r.email(), clientAddress.of(ctx));
         ctx.json(new SuccessResponse(true, "if that email belongs to an account, a reset token is on its way"));
     }
 

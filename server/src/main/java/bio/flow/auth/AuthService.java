@@ -56,13 +56,16 @@ public final class AuthService {
         return Check.matches(field, u, USERNAME, "must be 3 to 40 letters, digits, '_', '-' or '.'");
     }
 
-    public User signup(String username, String email, String password, String firstName, String lastName) {
+    public User signup(String username, String email, String password, String firstName, String lastName, String clientAddress) {
         if (!signupEnabled) throw ApiException.forbidden("sign-up is disabled on this server; ask an administrator for an account");
         String u = checkUsername("username", username);
         String e = Check.email("email", email);
         Passwords.checkStrength("password", password, u);
         String f = Optional.ofNullable(Check.optionalText("first_name", firstName, 150)).orElse("");
         String l = Optional.ofNullable(Check.optionalText("last_name", lastName, 150)).orElse("");
+        throttle.reserveSignup(clientAddress);
+        // A name or email in use costs no hash; the unique indexes still decide between simultaneous sign-ups.
+        users.checkAvailable(u, e);
         return users.create(new NewUser(u, e, passwords.hash(password), f, l, false));
     }
 
@@ -99,14 +102,18 @@ public final class AuthService {
         Check.required("password", password);
         Optional<User> user = users.byLogin(l);
         // One account, one count: whether it is named by username or by email.
-        String account = user.map(u -> "user:" + u.id()).orElse("login:" + l.toLowerCase(Locale.ROOT));
-        throttle.check(account, clientAddress);
-        boolean ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
-        if (!ok) {
-            throttle.recordFailure(account, clientAddress);
-            throw ApiException.unauthorized("wrong username or password");
+        String account = user.map(u -> LoginThrottle.accountKey(u.id())).orElse("login:" + l.toLowerCase(Locale.ROOT));
+        // Counted before the password is checked, so that parallel guesses cannot all slip past the limit.
+        LoginThrottle.Reservation attempt = throttle.reserveLogin(account, clientAddress);
+        boolean ok;
+        try {
+            ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
+        } catch (RuntimeException e) {
+            throttle.release(attempt);
+            throw e;
         }
-        throttle.recordSuccess(account);
+        if (!ok) throw ApiException.unauthorized("wrong username or password");
+        throttle.succeeded(attempt);
         return user.get();
     }
 
@@ -168,9 +175,8 @@ public final class AuthService {
      */
     public void requestPasswordReset(String email, String clientAddress) {
         String e = Check.text("email", email, 1, 254);
-        // Each request counts against the address, so that nobody can make the server mail an inbox endlessly.
-        throttle.check("reset:" + e.toLowerCase(Locale.ROOT), clientAddress);
-        throttle.recordFailure("reset:" + e.toLowerCase(Locale.ROOT), clientAddress);
+        // Each request counts against the email and the address, so that nobody can make the server mail an inbox endlessly.
+        throttle.reserveResetRequest(e.toLowerCase(Locale.ROOT), clientAddress);
         mailQueue.submit(() -> {
             try {
                 users.byEmail(e).ifPresent(this::sendResetMail);
@@ -197,15 +203,28 @@ public final class AuthService {
     public void resetPassword(String token, String newPassword) {
         String t = Check.text("token", token, 1, 200);
         Check.required("password", newPassword);
+        String tokenHash = RefreshTokens.sha256(t);
+        // The new password is hashed before the transaction: hashing may wait for the bounded hashing pool, and
+        // must not hold a database connection (and the token's row) meanwhile. The token is spent in the transaction.
+        User user = jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM password_resets WHERE token_hash = :h "
+                        + "AND used_at IS NULL AND expires_at > now()")
+                .bind("h", tokenHash).mapTo(Long.class).findOne()
+                .flatMap(id -> users.byId(h, id)))
+                .orElseThrow(AuthService::badResetToken);
+        Passwords.checkStrength("password", newPassword, user.username());
+        String hash = passwords.hash(newPassword);
         jdbi.useTransaction(h -> {
-            Long userId = h.createQuery("UPDATE password_resets SET used_at = now() WHERE token_hash = :h "
-                            + "AND used_at IS NULL AND expires_at > now() RETURNING user_id")
-                    .bind("h", RefreshTokens.sha256(t)).mapTo(Long.class).findOne()
-                    .orElseThrow(() -> ApiException.invalid("token", "is invalid, expired or already used"));
-            User user = users.byId(h, userId).orElseThrow();
-            Passwords.checkStrength("password", newPassword, user.username());
-            setPassword(h, userId, passwords.hash(newPassword));
+            boolean spent = h.createUpdate("UPDATE password_resets SET used_at = now() WHERE token_hash = :h "
+                            + "AND user_id = :u AND used_at IS NULL AND expires_at > now()")
+                    .bind("h", tokenHash).bind("u", user.id()).execute() == 1;
+            if (!spent) throw badResetToken(); // used by a parallel request meanwhile
+            setPassword(h, user.id(), hash);
+            throttle.clearAccount(h, user.id());
         });
+    }
+
+    private static ApiException badResetToken() {
+        return ApiException.invalid("token", "is invalid, expired or already used");
     }
 
     /** Changes the password after checking the current one; every other session of the user ends, and every reset token. */

@@ -14,6 +14,8 @@ import org.postgresql.util.PSQLException;
 public final class UserStore {
     private static final String COLUMNS = "id, username, email, password_hash, first_name, last_name, is_admin, "
             + "can_run_pipelines, ssh_key, ssh_key_fingerprint, created";
+    private static final String USERNAME_TAKEN = "that username is taken";
+    private static final String EMAIL_IN_USE = "that email is already in use";
 
     private final Jdbi jdbi;
 
@@ -73,6 +75,15 @@ public final class UserStore {
         return jdbi.inTransaction(h -> create(h, u));
     }
 
+    /** Throws the 409 that creating this account would meet, without the cost of hashing its password first. */
+    public void checkAvailable(String username, String email) {
+        String taken = jdbi.withHandle(h -> h.createQuery("SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(:u)) "
+                        + "THEN 'username' WHEN EXISTS (SELECT 1 FROM users WHERE lower(email) = lower(:e)) THEN 'email' END")
+                .bind("u", username).bind("e", email).mapTo(String.class).one());
+        if ("username".equals(taken)) throw ApiException.conflict("username", USERNAME_TAKEN);
+        if ("email".equals(taken)) throw ApiException.conflict("email", EMAIL_IN_USE);
+    }
+
     public record NewUser(String username, String email, String passwordHash, String firstName, String lastName, boolean isAdmin) {}
 
     public User updateProfile(long id, String firstName, String lastName, String email) {
@@ -105,8 +116,8 @@ public final class UserStore {
     static RuntimeException uniqueViolation(UnableToExecuteStatementException e) {
         if (e.getCause() instanceof PSQLException p && "23505".equals(p.getSQLState())) {
             String msg = String.valueOf(p.getServerErrorMessage() == null ? "" : p.getServerErrorMessage().getConstraint());
-            if (msg.contains("email")) return ApiException.conflict("email", "that email is already in use");
-            if (msg.contains("username")) return ApiException.conflict("username", "that username is taken");
+            if (msg.contains("email")) return ApiException.conflict("email", EMAIL_IN_USE);
+            if (msg.contains("username")) return ApiException.conflict("username", USERNAME_TAKEN);
         }
         return e;
     }

@@ -73,6 +73,20 @@ class PasswordResetTest {
     }
 
     @Test
+    void aResetEndsTheBackOffOfTheAccount() throws Exception {
+        Users.Account a = Users.signUp(server, "resetlocked");
+        for (int i = 0; i < 5; i++) {
+            assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "wrong-password")).status()).isEqualTo(401);
+        }
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status()).isEqualTo(429);
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        String token = tokenMailedTo(a.email());
+        assertThat(server.client().post("/password-reset", Map.of("token", token, "password", "reset-password-99")).status()).isEqualTo(200);
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "reset-password-99")).status())
+                .as("at once after the reset").isEqualTo(200);
+    }
+
+    @Test
     void unknownEmailAnswersTheSameAndSendsNothing() throws Exception {
         Users.Account a = Users.signUp(server, "resetknown");
         Api.Res known = server.client().post("/password-reset/request", Map.of("email", a.email()));

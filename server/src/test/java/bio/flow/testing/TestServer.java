@@ -65,6 +65,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FLOW_CORS_ORIGINS", "https://app.flow.test");
         // Every test logs in from 127.0.0.1: the per-address limit is tested on a server of its own.
         env.put("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", "100000");
+        env.put("FLOW_SIGNUP_MAX_PER_ADDRESS", "100000");
         env.putAll(settings);
         return Config.fromMap(env);
     }
@@ -99,6 +100,11 @@ public final class TestServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The server's password hasher, to see how many hashes ran and how many at once. */
+    public bio.flow.auth.Passwords passwords() {
+        return app.passwords();
     }
 
     public Path dataDir() {
