@@ -14,10 +14,13 @@ import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
+import bio.flow.db.Housekeeping;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
 import bio.flow.http.ApiDocs;
+import bio.flow.http.BodyTypes;
+import bio.flow.http.ClientAddress;
 import bio.flow.http.Cors;
 import bio.flow.http.ErrorHandling;
 import bio.flow.http.HttpLayerErrors;
@@ -40,6 +43,8 @@ import bio.flow.vocabularies.VocabularyRoutes;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -58,22 +63,33 @@ public final class App implements AutoCloseable {
     private final DataDirLock lock;
     private final Database database;
     private final ExecutorService mailQueue;
+    private final Housekeeping housekeeping;
     private final Javalin http;
     private final String baseUrl;
+    private final Passwords passwords;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Javalin http, String baseUrl) {
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Javalin http,
+                String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
+        this.housekeeping = housekeeping;
         this.http = http;
         this.baseUrl = baseUrl;
+        this.passwords = passwords;
     }
 
-    /** Starts Flow: locks the data directory, opens (or starts) the database, migrates it, and serves HTTP. */
+    /**
+     * Starts Flow: locks the data directory, opens (or starts) the database, migrates it, ensures the admin, and
+     * only then serves HTTP, so that no request is answered by a server that is not ready. When any step fails,
+     * what was opened is closed again (the HTTP server included) and the failure is thrown.
+     */
     public static App start(Config config) {
         DataDirLock lock = DataDirLock.acquire(config.dataDir());
         Database database = null;
         ExecutorService mailQueue = MailQueue.create();
+        Housekeeping housekeeping = null;
+        Javalin http = null;
         try {
             database = Database.open(config);
             Jdbi jdbi = database.jdbi();
@@ -81,7 +97,10 @@ public final class App implements AutoCloseable {
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
-            Javalin http = Javalin.create(cfg -> {
+            config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
+            housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
+                    c.outbox, Duration.ofDays(config.mailOutboxDays()));
+            http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.host();
                 cfg.jetty.port = port;
@@ -103,9 +122,11 @@ public final class App implements AutoCloseable {
                 routes(cfg, c);
             });
             http.start();
-            config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
-            return new App(lock, database, mailQueue, http, baseUrl);
-        } catch (RuntimeException e) {
+            housekeeping.start();
+            return new App(lock, database, mailQueue, housekeeping, http, baseUrl, c.passwords);
+        } catch (RuntimeException | Error e) {
+            if (http != null) http.stop();
+            if (housekeeping != null) housekeeping.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -117,7 +138,11 @@ public final class App implements AutoCloseable {
         var r = cfg.routes;
         r.before(ctx -> {
             RequestIds.assign(ctx);
-            if (c.cors.apply(ctx)) ctx.skipRemainingHandlers();
+            if (c.cors.apply(ctx)) {
+                ctx.skipRemainingHandlers();
+                return;
+            }
+            BodyTypes.check(ctx);
         });
 
         // health
@@ -207,6 +232,7 @@ public final class App implements AutoCloseable {
     /** The components behind the routes, built once per server. */
     private static final class Components {
         final Cors cors;
+        final Passwords passwords;
         final HealthRoutes health;
         final ApiDocs docs;
         final AuthService auth;
@@ -216,27 +242,30 @@ public final class App implements AutoCloseable {
         final VocabularyRoutes vocabularyRoutes;
         final ProjectRoutes projectRoutes;
         final SampleRoutes sampleRoutes;
+        final Path outbox;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             Storage storage = new LocalStorage(config.dataDir().resolve("files"));
-            Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new)
-                    .orElseGet(() -> new OutboxMailer(config.dataDir().resolve("mail-outbox")));
+            this.outbox = config.dataDir().resolve("mail-outbox");
+            Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);
-            AccessTokens accessTokens = new AccessTokens(
-                    AccessTokens.loadOrCreateSecret(config.jwtSecret().orElse(null), config.dataDir()), "flow");
-            RefreshTokens refreshTokens = new RefreshTokens(jdbi, Duration.ofDays(config.refreshTokenDays()));
+            byte[] tokenSecret = AccessTokens.loadOrCreateSecret(config.jwtSecret().orElse(null), config.dataDir());
+            AccessTokens accessTokens = new AccessTokens(tokenSecret, "flow");
+            RefreshTokens refreshTokens = new RefreshTokens(jdbi, Duration.ofDays(config.refreshTokenDays()), tokenSecret);
             boolean https = baseUrl.startsWith("https:");
             Sessions sessions = new Sessions(accessTokens, refreshTokens, https);
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
-                    config.loginMaxFailuresPerAddress(), Duration.ofSeconds(config.loginFailureWindowSeconds()));
+                    config.loginMaxFailuresPerAddress(), config.signupMaxPerAddress(),
+                    Duration.ofSeconds(config.loginFailureWindowSeconds()), Duration.ofSeconds(config.loginBackoffMaxSeconds()));
             Authenticator authenticator = new Authenticator(accessTokens, jdbi);
 
             this.cors = new Cors(config.corsOrigins());
+            this.passwords = new Passwords(config.passwordHashConcurrency(), Duration.ofMillis(config.passwordHashWaitMillis()));
             this.health = new HealthRoutes(jdbi, storage, Version.current());
             this.docs = new ApiDocs();
-            this.auth = new AuthService(jdbi, users, new Passwords(), refreshTokens, throttle,
+            this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
-            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users);
+            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, new ClientAddress(config.trustedProxies()));
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
@@ -263,6 +292,16 @@ public final class App implements AutoCloseable {
         return database.jdbi();
     }
 
+    /** Runs the periodic purge now, for tests of what it deletes. */
+    public void housekeepNow() throws IOException {
+        housekeeping.run();
+    }
+
+    /** The password hasher, for tests that check the bound on simultaneous hashes. */
+    public Passwords passwords() {
+        return passwords;
+    }
+
     public int port() {
         return http.port();
     }
@@ -275,6 +314,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        housekeeping.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

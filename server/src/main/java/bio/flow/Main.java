@@ -2,6 +2,7 @@ package bio.flow;
 
 import bio.flow.config.Config;
 import bio.flow.db.DataDirLock;
+import bio.flow.http.ApiException;
 
 /**
  * {@code java -jar flow-server.jar serve}: starts Flow with the configuration of the environment (see the
@@ -19,8 +20,12 @@ public final class Main {
         App app;
         try {
             app = App.start(Config.load());
-        } catch (DataDirLock.AlreadyInUseException | Config.ConfigException e) {
-            System.err.println("flow: " + e.getMessage());
+        } catch (RuntimeException | Error e) {
+            // App.start closed whatever it had opened (the HTTP server too): say why, and never stay half-alive.
+            boolean explained = e instanceof DataDirLock.AlreadyInUseException || e instanceof Config.ConfigException
+                    || e instanceof ApiException; // a setting refused, such as a too short FLOW_ADMIN_PASSWORD
+            if (!explained) e.printStackTrace();
+            System.err.println("flow: " + (explained ? "" : "cannot start: ") + e.getMessage());
             System.exit(1);
             return;
         }

@@ -118,6 +118,7 @@ class ContractTest {
             if (op.getRequestBody() != null) {
                 if (!statuses.contains("400")) problem.accept("takes a body but does not document 400");
                 if (!statuses.contains("413")) problem.accept("takes a body but does not document 413");
+                if (!statuses.contains("415")) problem.accept("takes a body but does not document 415 (not application/json)");
             }
             if (op.getParameters() != null && op.getParameters().stream().anyMatch(p -> "query".equals(p.getIn())
                     && Set.of("limit", "offset").contains(p.getName())) && !statuses.contains("400")) {
@@ -248,7 +249,11 @@ class ContractTest {
                 new Case("an error with an extra member", get, "/me", 401,
                         "{\"error\":{\"code\":\"UNAUTHORIZED\",\"message\":\"x\",\"details\":{\"request_id\":\"1f\"},\"trace\":\"at ...\"}}", false),
                 new Case("a 429 without Retry-After", post, "/login", 429,
-                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3,\"request_id\":\"1f\"}}}", false));
+                        "{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"x\",\"details\":{\"retry_after\":3,\"request_id\":\"1f\"}}}", false),
+                new Case("a busy 503 without Retry-After", post, "/login", 503,
+                        "{\"error\":{\"code\":\"SERVICE_UNAVAILABLE\",\"message\":\"x\",\"details\":{\"retry_after\":1,\"request_id\":\"1f\"}}}", false),
+                new Case("a 415 with the code of another status", post, "/login", 415,
+                        "{\"error\":{\"code\":\"VALIDATION_ERROR\",\"message\":\"x\",\"details\":{\"request_id\":\"1f\"}}}", false));
     }
 
     /** The cases the validator judges wrongly, as readable lines. */

@@ -1,5 +1,6 @@
 package bio.flow.auth;
 
+import bio.flow.storage.PrivateFiles;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -12,14 +13,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -47,23 +47,22 @@ public final class AccessTokens {
             if (Files.exists(file)) return Base64.getDecoder().decode(Files.readString(file).strip());
             byte[] fresh = new byte[64];
             new SecureRandom().nextBytes(fresh);
-            Path tmp = Files.createTempFile(dataDir, "jwt-secret", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(file, Base64.getEncoder().encodeToString(fresh));
             return fresh;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);
         }
     }
 
-    public String issue(long userId, String username) {
+    /** {@code signedInAt}: when the user last proved who they are (the sign-in of the session), as {@code auth_time}. */
+    public String issue(long userId, String username, Instant signedInAt) {
         Instant now = Instant.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(Long.toString(userId))
                 .claim("username", username)
                 .claim("typ", "access")
+                .claim("auth_time", signedInAt.getEpochSecond())
                 .jwtID(UUID.randomUUID().toString())
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(LIFETIME)))
@@ -77,18 +76,23 @@ public final class AccessTokens {
         }
     }
 
-    /** The user id the token was issued to, or empty when the token is malformed, forged, expired or foreign. */
-    public OptionalLong verify(String token) {
+    /** What a valid access token says: whose it is, and when that user signed in. */
+    public record Verified(long userId, Instant signedInAt) {}
+
+    /** The token's user and sign-in time, or empty when the token is malformed, forged, expired or foreign. */
+    public Optional<Verified> verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) return OptionalLong.empty();
-            if (!jwt.verify(new MACVerifier(secret))) return OptionalLong.empty();
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) return Optional.empty();
+            if (!jwt.verify(new MACVerifier(secret))) return Optional.empty();
             JWTClaimsSet c = jwt.getJWTClaimsSet();
-            if (!issuer.equals(c.getIssuer()) || !"access".equals(c.getClaim("typ"))) return OptionalLong.empty();
-            if (c.getExpirationTime() == null || c.getExpirationTime().toInstant().isBefore(Instant.now())) return OptionalLong.empty();
-            return OptionalLong.of(Long.parseLong(c.getSubject()));
+            if (!issuer.equals(c.getIssuer()) || !"access".equals(c.getClaim("typ"))) return Optional.empty();
+            if (c.getExpirationTime() == null || c.getExpirationTime().toInstant().isBefore(Instant.now())) return Optional.empty();
+            // Tokens from before auth_time was issued count as a sign-in long ago.
+            Date authTime = c.getDateClaim("auth_time");
+            return Optional.of(new Verified(Long.parseLong(c.getSubject()), authTime == null ? Instant.EPOCH : authTime.toInstant()));
         } catch (ParseException | JOSEException | RuntimeException e) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
     }
 }

@@ -1,10 +1,11 @@
 package bio.flow.auth;
 
 import bio.flow.http.ApiException;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import bio.flow.http.ClientAddress;
 import bio.flow.http.Json;
 import bio.flow.users.User;
 import bio.flow.users.UserStore;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.javalin.http.Context;
 
 /**
@@ -17,12 +18,14 @@ public final class AuthRoutes {
     private final Sessions sessions;
     private final RefreshTokens refreshTokens;
     private final UserStore users;
+    private final ClientAddress clientAddress;
 
-    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users) {
+    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users, ClientAddress clientAddress) {
         this.auth = auth;
         this.sessions = sessions;
         this.refreshTokens = refreshTokens;
         this.users = users;
+        this.clientAddress = clientAddress;
     }
 
     /** The names may be left out (empty), but not null: the contract (and the reference) says they are strings. */
@@ -42,13 +45,13 @@ public final class AuthRoutes {
 
     public void signup(Context ctx) {
         SignupRequest r = Json.body(ctx, SignupRequest.class);
-        User user = auth.signup(r.username(), r.email(), r.password(), r.first_name(), r.last_name());
+        User user = auth.signup(r.username(), r.email(), r.password(), r.first_name(), r.last_name(), clientAddress.of(ctx));
         ctx.status(201).json(sessions.start(ctx, user));
     }
 
     public void login(Context ctx) {
         LoginRequest r = Json.body(ctx, LoginRequest.class);
-        User user = auth.login(r.username(), r.password(), ctx.ip());
+        User user = auth.login(r.username(), r.password(), clientAddress.of(ctx));
         ctx.json(sessions.start(ctx, user));
     }
 
@@ -58,28 +61,29 @@ public final class AuthRoutes {
         ctx.json(sessions.start(ctx, user));
     }
 
-    /** Revokes the refresh token of this browser; access tokens already issued run out within 15 minutes. */
+    /** Ends the session of this browser (its refresh-token family); access tokens already issued run out within 15 minutes. */
     public void logout(Context ctx) {
         String secret = ctx.cookie(Sessions.REFRESH_COOKIE);
-        if (secret != null) refreshTokens.revoke(secret);
+        if (secret != null) refreshTokens.revokeFamily(secret);
         sessions.clearCookie(ctx);
         ctx.json(new SuccessResponse(true, "logged out"));
     }
 
+    /** A new access token, and the next refresh token in the cookie: the one presented is retired. */
     public void token(Context ctx) {
         String secret = ctx.cookie(Sessions.REFRESH_COOKIE);
         if (secret == null) throw ApiException.unauthorized("no refresh token: log in first");
-        long userId = refreshTokens.userOf(secret).orElseThrow(() -> {
+        RefreshTokens.Issued next = refreshTokens.rotate(secret).orElseThrow(() -> {
             sessions.clearCookie(ctx);
-            return ApiException.unauthorized("refresh token is invalid, expired or revoked: log in again");
+            return ApiException.unauthorized("refresh token is invalid, expired, revoked or already used: log in again");
         });
-        User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
-        ctx.json(sessions.tokenFor(user));
+        User user = users.byId(next.userId()).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
+        ctx.json(sessions.continueWith(ctx, user, next));
     }
 
     public void requestPasswordReset(Context ctx) {
         PasswordResetRequest r = Json.body(ctx, PasswordResetRequest.class);
-        auth.requestPasswordReset(r.email(), ctx.ip());
+        auth.requestPasswordReset(r.email(), clientAddress.of(ctx));
         ctx.json(new SuccessResponse(true, "if that email belongs to an account, a reset token is on its way"));
     }
 

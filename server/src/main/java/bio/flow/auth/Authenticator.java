@@ -4,7 +4,6 @@ import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import io.javalin.http.Context;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -35,11 +34,11 @@ public final class Authenticator {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) return Optional.empty();
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) throw ApiException.unauthorized("Authorization must be 'Bearer <access token>'");
-        OptionalLong userId = tokens.verify(header.substring(7).strip());
-        if (userId.isEmpty()) throw ApiException.unauthorized("invalid or expired access token");
+        AccessTokens.Verified token = tokens.verify(header.substring(7).strip())
+                .orElseThrow(() -> ApiException.unauthorized("invalid or expired access token"));
         Caller caller = jdbi.withHandle(h -> h.createQuery("SELECT id, username, is_admin, can_run_pipelines FROM users WHERE id = :id")
-                        .bind("id", userId.getAsLong())
-                        .map((rs, c) -> new Caller(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)))
+                        .bind("id", token.userId())
+                        .map((rs, c) -> new Caller(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), token.signedInAt()))
                         .findOne())
                 .orElseThrow(() -> ApiException.unauthorized("the account of this token no longer exists"));
         ctx.attribute(ATTRIBUTE, caller);

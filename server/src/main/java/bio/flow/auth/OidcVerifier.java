@@ -20,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Checks an OIDC id_token from one of the configured issuers: its signature against that issuer's JWKS
  * (fetched and cached; taken from the discovery document when no JWKS URL is configured), and its
- * {@code iss}, {@code aud} (our client id) and {@code exp}.
+ * {@code iss}, {@code aud} (our client id), {@code azp} when present (our client id too) and {@code exp}.
+ * It names the token ({@link Identity#tokenId}) so that the login can accept it only once.
  */
 public final class OidcVerifier {
     private static final Logger log = LoggerFactory.getLogger(OidcVerifier.class);
@@ -47,9 +49,12 @@ public final class OidcVerifier {
         this.issuers = issuers.stream().collect(Collectors.toUnmodifiableMap(OidcIssuer::issuer, i -> i));
     }
 
-    /** What Flow keeps of a verified identity. */
+    /**
+     * What Flow keeps of a verified identity, and the token that proved it: its {@code jti}, or its hash
+     * when it has none, and until when it could still be accepted.
+     */
     public record Identity(String issuer, String subject, String preferredUsername, String email, boolean emailVerified,
-                           String givenName, String familyName) {}
+                           String givenName, String familyName, String tokenId, Instant tokenExpires) {}
 
     public Identity verify(String idToken) {
         if (issuers.isEmpty()) throw ApiException.of(400, "VALIDATION_ERROR", "OIDC login is not configured on this server", Map.of());
@@ -73,9 +78,17 @@ public final class OidcVerifier {
             log.info("rejected id_token from {}: {}", iss, e.getMessage());
             throw ApiException.unauthorized("id_token rejected: " + e.getMessage());
         }
+        // A token for several audiences names the one it was issued to in azp: that must be us.
+        Object azp = claims.getClaim("azp");
+        if (azp != null && !issuer.clientId().equals(azp)) {
+            log.info("rejected id_token from {}: azp {} is not our client id", iss, azp);
+            throw ApiException.unauthorized("id_token rejected: it was issued to another client (azp)");
+        }
+        String tokenId = claims.getJWTID() != null ? "jti:" + claims.getJWTID() : "sha256:" + RefreshTokens.sha256(idToken);
+        Instant tokenExpires = claims.getExpirationTime().toInstant().plusSeconds(DefaultJWTClaimsVerifier.DEFAULT_MAX_CLOCK_SKEW_SECONDS);
         return new Identity(issuer.issuer(), claims.getSubject(), stringClaim(claims, "preferred_username"),
                 stringClaim(claims, "email"), Boolean.TRUE.equals(claims.getClaim("email_verified")),
-                stringClaim(claims, "given_name"), stringClaim(claims, "family_name"));
+                stringClaim(claims, "given_name"), stringClaim(claims, "family_name"), tokenId, tokenExpires);
     }
 
     private static String stringClaim(JWTClaimsSet claims, String name) {

@@ -1,32 +1,88 @@
 package bio.flow.auth;
 
 import bio.flow.http.ApiException;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 
-/** Password rules and hashing (Argon2id, 19 MiB, 2 passes: OWASP's minimum, ~50 ms here). */
+/**
+ * Password rules and hashing (Argon2id, 19 MiB, 2 passes: OWASP's minimum, ~50 ms here).
+ *
+ * <p>Every hash runs through a bounded pool: at most {@code concurrency} at once, because each takes a core and
+ * 19 MiB, and anyone can ask for one (sign-up, login, reset). A request that finds no free place within
+ * {@code wait} gets 503 with Retry-After, so that a flood of them cannot exhaust the CPU or the heap.
+ */
 public final class Passwords {
     static final int MIN_LENGTH = 10;
     static final int MAX_LENGTH = 256;
+    /** What a caller turned away by a full pool is told to wait: hashes take milliseconds, so the pool frees up soon. */
+    private static final long BUSY_RETRY_AFTER_SECONDS = 1;
 
     private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
     // Compared against when the account does not exist, so that unknown users cost as much time as known ones.
     private final String decoyHash = encoder.encode("decoy-password-for-timing");
+    private final Semaphore places;
+    private final long waitMillis;
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicInteger peak = new AtomicInteger();
+    private final AtomicLong computed = new AtomicLong();
+
+    public Passwords(int concurrency, Duration wait) {
+        if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
+        this.places = new Semaphore(concurrency, true);
+        this.waitMillis = wait.toMillis();
+    }
 
     public String hash(String password) {
-        return encoder.encode(password);
+        return bounded(() -> encoder.encode(password));
     }
 
     /** False for a null hash (an OIDC-only account has no password). */
     public boolean matches(String password, String hash) {
         if (hash == null) {
-            encoder.matches(password, decoyHash);
+            spendDecoyTime(password);
             return false;
         }
-        return encoder.matches(password, hash);
+        return bounded(() -> encoder.matches(password, hash));
     }
 
     public void spendDecoyTime(String password) {
-        encoder.matches(password, decoyHash);
+        bounded(() -> encoder.matches(password, decoyHash));
+    }
+
+    private <T> T bounded(Supplier<T> hashing) {
+        try {
+            if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) throw busy();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+        try {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            computed.incrementAndGet();
+            return hashing.get();
+        } finally {
+            running.decrementAndGet();
+            places.release();
+        }
+    }
+
+    private static ApiException busy() {
+        return ApiException.busy("the server is busy checking passwords; try again shortly", BUSY_RETRY_AFTER_SECONDS);
+    }
+
+    /** The most hashes that have run at once: for tests (and operators) checking that the bound holds. */
+    public int peakConcurrentHashes() {
+        return peak.get();
+    }
+
+    /** How many hashes have been computed, decoys included: for tests that check when a request hashes. */
+    public long hashesComputed() {
+        return computed.get();
     }
 
     /** Throws a 400 naming {@code field} when the password is too weak for this username. */

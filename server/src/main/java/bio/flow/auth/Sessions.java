@@ -2,10 +2,13 @@ package bio.flow.auth;
 
 import bio.flow.users.User;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * A signed-in browser: a short-lived access token in the answer, and a long-lived refresh token in an
- * HttpOnly, SameSite=Lax cookie (Secure when Flow is served over https) that GET /token exchanges.
+ * HttpOnly, SameSite=Lax cookie (Secure when Flow is served over https) that GET /token exchanges for a
+ * new access token and the next refresh token (see {@link RefreshTokens}).
  */
 public final class Sessions {
     public static final String REFRESH_COOKIE = "flow_refresh_token";
@@ -25,15 +28,16 @@ public final class Sessions {
 
     public record UserSummary(long id, String username, String email) {}
 
-    /** Issues an access token and sets a fresh refresh-token cookie. */
+    /** A sign-in: starts a refresh-token family, sets its cookie and issues an access token. */
     public TokenResponse start(Context ctx, User user) {
-        String secret = refreshTokens.create(user.id());
-        setCookie(ctx, secret, refreshTokens.lifetime().toSeconds());
-        return tokenFor(user);
+        return continueWith(ctx, user, refreshTokens.create(user.id()));
     }
 
-    public TokenResponse tokenFor(User user) {
-        return new TokenResponse(accessTokens.issue(user.id(), user.username()), "Bearer",
+    /** Sets the cookie of the family's next refresh token and issues an access token carrying the family's sign-in time. */
+    public TokenResponse continueWith(Context ctx, User user, RefreshTokens.Issued refresh) {
+        long maxAge = Math.max(0, Duration.between(Instant.now(), refresh.expiresAt()).toSeconds());
+        setCookie(ctx, refresh.secret(), maxAge);
+        return new TokenResponse(accessTokens.issue(user.id(), user.username(), refresh.signedInAt()), "Bearer",
                 AccessTokens.LIFETIME.toSeconds(), new UserSummary(user.id(), user.username(), user.email()));
     }
 

@@ -136,6 +136,41 @@ public final class Config {
 
     public int loginFailureWindowSeconds() { return getInt("FLOW_LOGIN_FAILURE_WINDOW_SECONDS", 900); }
 
+    /** How long mails stay in the outbox folder before housekeeping deletes them. */
+    public int mailOutboxDays() {
+        int days = getInt("FLOW_MAIL_OUTBOX_DAYS", 30);
+        if (days < 1) throw new ConfigException("FLOW_MAIL_OUTBOX_DAYS must be at least 1, not " + days);
+        return days;
+    }
+
+    /** The longest pause an account is slowed down to after its failed logins (the back-off's cap). */
+    public int loginBackoffMaxSeconds() { return positive("FLOW_LOGIN_BACKOFF_MAX_SECONDS", 900); }
+
+    public int signupMaxPerAddress() { return getInt("FLOW_SIGNUP_MAX_PER_ADDRESS", 20); }
+
+    /** How many password hashes may run at once: each takes a core and 19 MiB. */
+    public int passwordHashConcurrency() {
+        return positive("FLOW_PASSWORD_HASH_CONCURRENCY", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** How long a request waits for a free place to hash a password before it gets 503. */
+    public int passwordHashWaitMillis() {
+        int ms = getInt("FLOW_PASSWORD_HASH_WAIT_MS", 3000);
+        if (ms < 0) throw new ConfigException("FLOW_PASSWORD_HASH_WAIT_MS must not be negative");
+        return ms;
+    }
+
+    /** Proxies (CIDRs) whose X-Forwarded-For header names the client; none by default. */
+    public List<String> trustedProxies() {
+        return get("FLOW_TRUSTED_PROXIES").map(v -> List.of(v.strip().split("\\s*,\\s*"))).orElse(List.of());
+    }
+
+    private int positive(String key, int fallback) {
+        int v = getInt(key, fallback);
+        if (v < 1) throw new ConfigException(key + " must be at least 1");
+        return v;
+    }
+
     public Optional<AdminAccount> adminAccount() {
         Optional<String> username = get("FLOW_ADMIN_USERNAME");
         if (username.isEmpty()) return Optional.empty();

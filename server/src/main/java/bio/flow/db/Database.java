@@ -38,8 +38,8 @@ public final class Database implements AutoCloseable {
         } else {
             embedded = EmbeddedDatabase.start(config.dataDir(), config.embeddedDatabasePort());
             url = embedded.jdbcUrl();
-            user = "postgres";
-            password = "";
+            user = embedded.user();
+            password = embedded.password();
         }
         try {
             HikariConfig hc = new HikariConfig();

@@ -57,8 +57,19 @@ public final class ApiException extends RuntimeException {
         return conflict(message, Map.of("field", field));
     }
 
+    /** 415: the request has a body that is not JSON (or, where an upload is expected, multipart). */
+    public static ApiException unsupportedMediaType(String message) {
+        return of(415, "UNSUPPORTED_MEDIA_TYPE", message, Map.of());
+    }
+
     public static ApiException rateLimited(long retryAfterSeconds) {
         return new ApiException(429, "RATE_LIMITED", "too many failed attempts; try again in " + retryAfterSeconds + " s",
+                Map.of("retry_after", retryAfterSeconds), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
+    /** 503 with Retry-After: the server is too busy for this request now; it may be sent again then. */
+    public static ApiException busy(String message, long retryAfterSeconds) {
+        return new ApiException(503, "SERVICE_UNAVAILABLE", message,
                 Map.of("retry_after", retryAfterSeconds), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 

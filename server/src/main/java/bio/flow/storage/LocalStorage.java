@@ -5,14 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files under {@code <data dir>/files}. */
+/** Files under {@code <data dir>/files}, a folder only Flow's OS user may enter. */
 public final class LocalStorage implements Storage {
     private final Path root;
 
     public LocalStorage(Path root) {
         this.root = root;
         try {
-            Files.createDirectories(root);
+            PrivateFiles.folder(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create storage folder " + root, e);
         }

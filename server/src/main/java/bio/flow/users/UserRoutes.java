@@ -31,7 +31,7 @@ public final class UserRoutes {
     record MeResponse(long id, String username, String email, String first_name, String last_name, List<String> groups,
                       boolean can_run_pipelines, boolean is_admin, String ssh_key, String ssh_key_fingerprint, Instant created) {}
 
-    record UserSettingsRequest(String first_name, String last_name, String email) {}
+    record UserSettingsRequest(String first_name, String last_name, String email, String current_password) {}
 
     record PasswordChangeRequest(String current_password, String new_password) {}
 
@@ -53,12 +53,19 @@ public final class UserRoutes {
                 u.canRunPipelines(), u.isAdmin(), u.sshKey(), u.sshKeyFingerprint(), u.created());
     }
 
+    /** Names change freely; a new email needs proof that the owner asks for it, and the old address hears of it. */
     public void updateSettings(Context ctx) {
         Caller caller = authenticator.require(ctx);
         UserSettingsRequest r = Json.body(ctx, UserSettingsRequest.class);
         String email = r.email() == null ? null : Check.email("email", r.email());
-        User updated = users.updateProfile(caller.id(), Check.optionalText("first_name", r.first_name(), 150),
-                Check.optionalText("last_name", r.last_name(), 150), email);
+        String firstName = Check.optionalText("first_name", r.first_name(), 150);
+        String lastName = Check.optionalText("last_name", r.last_name(), 150);
+        User before = users.byId(caller.id()).orElseThrow();
+        // Sending the email one already has (a whole settings form) is no change.
+        boolean emailChanges = email != null && !email.equals(before.email());
+        if (emailChanges) auth.checkEmailChange(before, r.current_password(), caller.signedInAt());
+        User updated = users.updateProfile(caller.id(), firstName, lastName, email);
+        if (emailChanges) auth.sendEmailChangedNotice(before, updated.email());
         ctx.json(me(updated));
     }
 
@@ -95,7 +102,7 @@ public final class UserRoutes {
         AdminUserResponse out = jdbi.inTransaction(h -> {
             // Lock the admins so that two admins demoting each other at once cannot leave none.
             List<Long> admins = h.createQuery("SELECT id FROM users WHERE is_admin ORDER BY id FOR UPDATE").mapTo(Long.class).list();
-            User target = users.byUsername(username).orElseThrow(() -> ApiException.notFound("user " + username));
+            User target = users.byUsername(h, username).orElseThrow(() -> ApiException.notFound("user " + username));
             if (Boolean.FALSE.equals(r.is_admin()) && target.isAdmin() && admins.size() == 1) {
                 throw ApiException.conflict("is_admin", "this is the last administrator; make someone else an administrator first");
             }

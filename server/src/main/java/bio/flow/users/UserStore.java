@@ -14,6 +14,8 @@ import org.postgresql.util.PSQLException;
 public final class UserStore {
     private static final String COLUMNS = "id, username, email, password_hash, first_name, last_name, is_admin, "
             + "can_run_pipelines, ssh_key, ssh_key_fingerprint, created";
+    private static final String USERNAME_TAKEN = "that username is taken";
+    private static final String EMAIL_IN_USE = "that email is already in use";
 
     private final Jdbi jdbi;
 
@@ -23,18 +25,35 @@ public final class UserStore {
     }
 
     public Optional<User> byId(long id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
-                .bind("id", id).mapTo(User.class).findOne());
+        return jdbi.withHandle(h -> byId(h, id));
+    }
+
+    /**
+     * The lookups below take the caller's handle: inside a transaction, use its handle rather than the
+     * pooled variants above, so that the lookup sees the transaction's own changes and never needs a second
+     * connection while the first is held (JDBI happens to reuse a thread's open handle today; this does not
+     * rely on it).
+     */
+    public Optional<User> byId(Handle h, long id) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id").bind("id", id).mapTo(User.class).findOne();
     }
 
     public Optional<User> byUsername(String username) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(:u)")
-                .bind("u", username).mapTo(User.class).findOne());
+        return jdbi.withHandle(h -> byUsername(h, username));
+    }
+
+    public Optional<User> byUsername(Handle h, String username) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(:u)")
+                .bind("u", username).mapTo(User.class).findOne();
     }
 
     public Optional<User> byEmail(String email) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(:e)")
-                .bind("e", email).mapTo(User.class).findOne());
+        return jdbi.withHandle(h -> byEmail(h, email));
+    }
+
+    public Optional<User> byEmail(Handle h, String email) {
+        return h.createQuery("SELECT " + COLUMNS + " FROM users WHERE lower(email) = lower(:e)")
+                .bind("e", email).mapTo(User.class).findOne();
     }
 
     /** Login accepts either a username or an email. */
@@ -54,6 +73,15 @@ public final class UserStore {
 
     public User create(NewUser u) {
         return jdbi.inTransaction(h -> create(h, u));
+    }
+
+    /** Throws the 409 that creating this account would meet, without the cost of hashing its password first. */
+    public void checkAvailable(String username, String email) {
+        String taken = jdbi.withHandle(h -> h.createQuery("SELECT CASE WHEN EXISTS (SELECT 1 FROM users WHERE lower(username) = lower(:u)) "
+                        + "THEN 'username' WHEN EXISTS (SELECT 1 FROM users WHERE lower(email) = lower(:e)) THEN 'email' END")
+                .bind("u", username).bind("e", email).mapTo(String.class).one());
+        if ("username".equals(taken)) throw ApiException.conflict("username", USERNAME_TAKEN);
+        if ("email".equals(taken)) throw ApiException.conflict("email", EMAIL_IN_USE);
     }
 
     public record NewUser(String username, String email, String passwordHash, String firstName, String lastName, boolean isAdmin) {}
@@ -88,8 +116,8 @@ public final class UserStore {
     static RuntimeException uniqueViolation(UnableToExecuteStatementException e) {
         if (e.getCause() instanceof PSQLException p && "23505".equals(p.getSQLState())) {
             String msg = String.valueOf(p.getServerErrorMessage() == null ? "" : p.getServerErrorMessage().getConstraint());
-            if (msg.contains("email")) return ApiException.conflict("email", "that email is already in use");
-            if (msg.contains("username")) return ApiException.conflict("username", "that username is taken");
+            if (msg.contains("email")) return ApiException.conflict("email", EMAIL_IN_USE);
+            if (msg.contains("username")) return ApiException.conflict("username", USERNAME_TAKEN);
         }
         return e;
     }

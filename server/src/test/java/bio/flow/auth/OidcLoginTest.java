@@ -3,6 +3,7 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Outbox;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -17,8 +18,14 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +166,32 @@ class OidcLoginTest {
     }
 
     @Test
+    void oidcAccountChangesItsEmailOnlyWithinFiveMinutesOfSigningIn() throws Exception {
+        String name = Users.uniqueName("oidcmail");
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(),
+                Map.of("preferred_username", name, "email", name + "@idp.example", "email_verified", true));
+        Api browser = server.client();
+        Api.Res login = browser.post("/oidc-login", Map.of("id_token", token));
+        long id = login.json().path("user").path("id").asLong();
+        browser.as(login.json().path("access_token").asText());
+        // Just signed in: no password needed (the account has none), and the old address hears of it.
+        String first = Users.uniqueName("first") + "@example.org";
+        assertThat(browser.post("/settings/user", Map.of("email", first)).status()).isEqualTo(200);
+        assertThat(Outbox.await(server, name + "@idp.example", m -> m.contains(first), 1)).hasSize(1);
+
+        // The sign-in time travels with the session: refreshed access tokens keep it.
+        server.sql("UPDATE refresh_tokens SET signed_in_at = signed_in_at - interval '6 minutes' WHERE user_id = " + id);
+        Api.Res refreshed = browser.get("/token");
+        assertThat(refreshed.status()).isEqualTo(200);
+        browser.as(refreshed.json().path("access_token").asText());
+        Api.Res stale = browser.post("/settings/user", Map.of("email", Users.uniqueName("second") + "@example.org"));
+        assertThat(stale.status()).isEqualTo(400);
+        assertThat(stale.json().path("error").path("details").path("field").asText()).isEqualTo("current_password");
+        assertThat(browser.get("/me").json().path("email").asText()).isEqualTo(first);
+        assertThat(browser.post("/settings/user", Map.of("first_name", "Still")).status()).isEqualTo(200);
+    }
+
+    @Test
     void issuerFoundThroughDiscovery() throws Exception {
         String token = idToken(key2, issuer2, "flow-two", Users.uniqueName("sub"), soon(), Map.of("preferred_username", Users.uniqueName("two")));
         assertThat(server.client().post("/oidc-login", Map.of("id_token", token)).status()).isEqualTo(200);
@@ -189,6 +222,51 @@ class OidcLoginTest {
         assertThat(server.client().post("/oidc-login", Map.of()).status()).isEqualTo(400);
         // none of them made an account
         assertThat(server.client().post("/oidc-login", Map.of("id_token", good)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void tokenIssuedToAnotherClientIsRefused() throws Exception {
+        String sub = Users.uniqueName("sub");
+        // Our client id among the audiences, but the token was issued to (azp) someone else.
+        String other = idToken(key1, issuer1, "flow-app", sub, soon(), Map.of("azp", "someone-else"));
+        Api.Res r = server.client().post("/oidc-login", Map.of("id_token", other));
+        assertThat(r.status()).isEqualTo(401);
+        assertThat(r.errorCode()).isEqualTo("UNAUTHORIZED");
+        String ours = idToken(key1, issuer1, "flow-app", sub, soon(), Map.of("azp", "flow-app"));
+        assertThat(server.client().post("/oidc-login", Map.of("id_token", ours)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anIdTokenSignsInOnce() throws Exception {
+        String sub = Users.uniqueName("sub");
+        // Without a jti the token itself is remembered ...
+        String token = idToken(key1, issuer1, "flow-app", sub, soon(), Map.of());
+        assertThat(server.client().post("/oidc-login", Map.of("id_token", token)).status()).isEqualTo(200);
+        Api.Res replay = server.client().post("/oidc-login", Map.of("id_token", token));
+        assertThat(replay.status()).isEqualTo(401);
+        assertThat(replay.errorCode()).isEqualTo("UNAUTHORIZED");
+        // ... with one, its jti: another token with the same jti is a replay too.
+        String jti = Users.uniqueName("jti");
+        assertThat(server.client().post("/oidc-login", Map.of("id_token",
+                idToken(key1, issuer1, "flow-app", sub, soon(), Map.of("jti", jti)))).status()).isEqualTo(200);
+        assertThat(server.client().post("/oidc-login", Map.of("id_token",
+                idToken(key1, issuer1, "flow-app", sub, soon(), Map.of("jti", jti, "nonce", "other")))).status()).isEqualTo(401);
+    }
+
+    @Test
+    void parallelReplaysLetExactlyOneThrough() throws Exception {
+        String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(), Map.of("preferred_username", Users.uniqueName("race")));
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) calls.add(() -> server.client().post("/oidc-login", Map.of("id_token", token)).status());
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            for (Future<Integer> f : pool.invokeAll(calls)) statuses.add(f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(statuses).containsOnly(200, 401);
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     }
 
     @Test

@@ -3,16 +3,13 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Outbox;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PasswordResetTest {
@@ -21,33 +18,13 @@ class PasswordResetTest {
 
     /** Waits for the reset mail to the address in the outbox folder and returns its token. */
     private String tokenMailedTo(String email) throws Exception {
-        Path outbox = server.dataDir().resolve("mail-outbox");
-        for (int i = 0; i < 100; i++) {
-            if (Files.isDirectory(outbox)) {
-                try (Stream<Path> files = Files.list(outbox)) {
-                    for (Path f : files.filter(p -> p.toString().endsWith(".eml")).toList()) {
-                        String mail = Files.readString(f);
-                        if (mail.startsWith("To: " + email + "\n")) {
-                            Matcher m = TOKEN.matcher(mail);
-                            assertThat(m.find()).isTrue();
-                            return m.group(1);
-                        }
-                    }
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no reset mail to " + email);
+        return tokensMailedTo(email, 1).get(0);
     }
 
-    private List<String> mailsTo(String email) throws IOException {
-        Path outbox = server.dataDir().resolve("mail-outbox");
-        if (!Files.isDirectory(outbox)) return List.of();
-        try (Stream<Path> files = Files.list(outbox)) {
-            return files.filter(p -> p.toString().endsWith(".eml")).map(p -> {
-                try { return Files.readString(p); } catch (IOException e) { throw new RuntimeException(e); }
-            }).filter(m -> m.startsWith("To: " + email + "\n")).toList();
-        }
+    /** Waits for {@code count} reset mails to the address and returns their tokens. */
+    private List<String> tokensMailedTo(String email, int count) throws Exception {
+        return Outbox.await(server, email, m -> TOKEN.matcher(m).find(), count).stream()
+                .map(TOKEN::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
     }
 
     @Test
@@ -73,6 +50,43 @@ class PasswordResetTest {
     }
 
     @Test
+    void aResetSpendsEveryOtherOutstandingToken() throws Exception {
+        Users.Account a = Users.signUp(server, "resettwo");
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        List<String> tokens = tokensMailedTo(a.email(), 2);
+        assertThat(server.client().post("/password-reset", Map.of("token", tokens.get(0), "password", "reset-password-99")).status()).isEqualTo(200);
+        Api.Res other = server.client().post("/password-reset", Map.of("token", tokens.get(1), "password", "another-password-1"));
+        assertThat(other.status()).isEqualTo(400);
+        assertThat(other.json().path("error").path("details").path("field").asText()).isEqualTo("token");
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "reset-password-99")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aPasswordChangeSpendsOutstandingResetTokens() throws Exception {
+        Users.Account a = Users.signUp(server, "resetchg");
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        String token = tokenMailedTo(a.email());
+        assertThat(a.api().post("/settings/password", Map.of("current_password", Users.PASSWORD, "new_password", "changed-password-1")).status()).isEqualTo(200);
+        assertThat(server.client().post("/password-reset", Map.of("token", token, "password", "reset-password-99")).status()).isEqualTo(400);
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "changed-password-1")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aResetEndsTheBackOffOfTheAccount() throws Exception {
+        Users.Account a = Users.signUp(server, "resetlocked");
+        for (int i = 0; i < 5; i++) {
+            assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "wrong-password")).status()).isEqualTo(401);
+        }
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status()).isEqualTo(429);
+        server.client().post("/password-reset/request", Map.of("email", a.email()));
+        String token = tokenMailedTo(a.email());
+        assertThat(server.client().post("/password-reset", Map.of("token", token, "password", "reset-password-99")).status()).isEqualTo(200);
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", "reset-password-99")).status())
+                .as("at once after the reset").isEqualTo(200);
+    }
+
+    @Test
     void unknownEmailAnswersTheSameAndSendsNothing() throws Exception {
         Users.Account a = Users.signUp(server, "resetknown");
         Api.Res known = server.client().post("/password-reset/request", Map.of("email", a.email()));
@@ -81,7 +95,7 @@ class PasswordResetTest {
         assertThat(unknown.status()).isEqualTo(known.status()).isEqualTo(200);
         assertThat(unknown.json()).isEqualTo(known.json());
         tokenMailedTo(a.email());
-        assertThat(mailsTo(nobody)).isEmpty();
+        assertThat(Outbox.mailsTo(server, nobody)).isEmpty();
     }
 
     @Test

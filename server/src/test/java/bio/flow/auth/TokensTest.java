@@ -11,8 +11,14 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class TokensTest {
@@ -66,6 +72,96 @@ class TokensTest {
         String fresh = r.json().path("access_token").asText();
         assertThat(r.json().path("user").path("id").asLong()).isEqualTo(a.id());
         assertThat(server.client().as(fresh).get("/me").json().path("username").asText()).isEqualTo(a.username());
+    }
+
+    /** The refresh token a response sets, or null. */
+    private static String cookieSet(Api.Res r) {
+        String header = r.header("Set-Cookie");
+        return header == null ? null : header.substring(header.indexOf('=') + 1, header.indexOf(';'));
+    }
+
+    private Api.Res refreshWith(String refreshToken) {
+        return server.client().send("GET", "/token", null, Map.of("Cookie", "flow_refresh_token=" + refreshToken));
+    }
+
+    /** Moves the retirement of the user's replaced refresh tokens past the grace, as if the grace had run out. */
+    private void graceOver(long userId) {
+        server.sql("UPDATE refresh_tokens SET replaced_at = replaced_at - interval '1 minute' WHERE replaced_at IS NOT NULL AND user_id = " + userId);
+    }
+
+    @Test
+    void eachRefreshSetsANewCookieAndRetiresTheOldOne() {
+        Users.Account a = Users.signUp(server, "rotate");
+        String first = a.api().cookie("flow_refresh_token");
+        Api.Res r1 = a.api().get("/token");
+        assertThat(r1.status()).isEqualTo(200);
+        assertThat(r1.header("Set-Cookie")).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+        String second = cookieSet(r1);
+        assertThat(second).isNotBlank().isNotEqualTo(first).isEqualTo(a.api().cookie("flow_refresh_token"));
+        String third = cookieSet(a.api().get("/token"));
+        assertThat(third).isNotBlank().isNotIn(first, second);
+        // One sign-in, one family; two tokens retired, one live.
+        assertThat(server.queryLong("SELECT count(DISTINCT family_id) FROM refresh_tokens WHERE user_id = " + a.id())).isEqualTo(1);
+        assertThat(server.queryLong("SELECT count(*) FROM refresh_tokens WHERE replaced_at IS NOT NULL AND user_id = " + a.id())).isEqualTo(2);
+        assertThat(server.queryLong("SELECT count(*) FROM refresh_tokens WHERE replaced_at IS NULL AND revoked_at IS NULL AND user_id = " + a.id())).isEqualTo(1);
+        graceOver(a.id());
+        Api.Res old = refreshWith(second);
+        assertThat(old.status()).isEqualTo(401);
+        assertThat(old.header("Set-Cookie")).contains("Max-Age=0");
+    }
+
+    @Test
+    void reuseAfterTheGraceRevokesTheWholeFamilyButNoOtherSession() {
+        Users.Account a = Users.signUp(server, "reuse");
+        Api otherBrowser = server.client();
+        assertThat(otherBrowser.post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status()).isEqualTo(200);
+        String stolen = a.api().cookie("flow_refresh_token");
+        assertThat(a.api().get("/token").status()).isEqualTo(200);
+        assertThat(a.api().get("/token").status()).isEqualTo(200);
+        graceOver(a.id());
+
+        assertThat(refreshWith(stolen).status()).isEqualTo(401);
+        // The newest token of that family, which the owner's browser holds, is dead too ...
+        assertThat(a.api().get("/token").status()).isEqualTo(401);
+        // ... and logging in again starts a new family that works; the other browser's session is untouched.
+        assertThat(otherBrowser.get("/token").status()).isEqualTo(200);
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void withinTheGraceTheReplacedTokenAnswersItsSuccessorOnlyWhileItIsUnused() {
+        Users.Account a = Users.signUp(server, "grace");
+        String first = a.api().cookie("flow_refresh_token");
+        String second = cookieSet(a.api().get("/token"));
+        // A second refresh with the token just replaced (say from another tab): the same successor again.
+        Api.Res again = refreshWith(first);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(cookieSet(again)).isEqualTo(second);
+        assertThat(server.client().as(again.json().path("access_token").asText()).get("/me").status()).isEqualTo(200);
+        // Once the successor has been used, the replaced token is reuse even within the grace.
+        assertThat(refreshWith(second).status()).isEqualTo(200);
+        assertThat(refreshWith(first).status()).isEqualTo(401);
+        assertThat(a.api().get("/token").status()).isEqualTo(401);
+    }
+
+    @Test
+    void concurrentRefreshesWithOneTokenAllSucceedWithOneSuccessor() throws Exception {
+        Users.Account a = Users.signUp(server, "parallel");
+        String token = a.api().cookie("flow_refresh_token");
+        List<Callable<Api.Res>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) calls.add(() -> refreshWith(token));
+        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+        List<Api.Res> answers = new ArrayList<>();
+        try {
+            for (Future<Api.Res> f : pool.invokeAll(calls)) answers.add(f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(answers).extracting(Api.Res::status).containsOnly(200);
+        assertThat(answers).extracting(TokensTest::cookieSet).containsOnly(cookieSet(answers.get(0)));
+        // Exactly one successor was minted: the family is the token and its successor.
+        assertThat(server.queryLong("SELECT count(*) FROM refresh_tokens WHERE user_id = " + a.id())).isEqualTo(2);
+        assertThat(refreshWith(cookieSet(answers.get(0))).status()).isEqualTo(200);
     }
 
     @Test

@@ -61,6 +61,46 @@ class ErrorsAndCorsTest {
     }
 
     @Test
+    void withTheWildcardAnyOriginMayCallButWithoutCredentials() {
+        try (TestServer open = TestServer.start(Map.of("FLOW_CORS_ORIGINS", "*"))) {
+            Api.Res preflight = open.client().send("OPTIONS", "/token", null, Map.of("Origin", "https://any.example",
+                    "Access-Control-Request-Method", "GET"));
+            assertThat(preflight.status()).isEqualTo(204);
+            assertThat(preflight.header("Access-Control-Allow-Origin")).isEqualTo("*");
+            assertThat(preflight.header("Access-Control-Allow-Credentials")).isNull();
+            Api.Res get = open.client().send("GET", "/ping", null, Map.of("Origin", "https://any.example"));
+            assertThat(get.header("Access-Control-Allow-Origin")).isEqualTo("*");
+            assertThat(get.header("Access-Control-Allow-Credentials")).isNull();
+        }
+    }
+
+    @Test
+    void bodiesThatAreNotJsonAre415() {
+        Users.Account a = Users.signUp(server, "mediatype");
+        Map<String, String> notJson = Map.of(
+                "text/plain", "{\"username\": \"x\", \"password\": \"y\"}",
+                "application/x-www-form-urlencoded", "username=x&password=y",
+                "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nx\r\n--b--\r\n");
+        notJson.forEach((type, body) -> {
+            for (Api api : new Api[] {server.client(), a.api()}) {
+                for (String path : new String[] {"/login", "/signup", "/groups/new"}) {
+                    Api.Res r = api.send("POST", path, body, Map.of("Content-Type", type));
+                    assertThat(r.status()).as(type + " to " + path).isEqualTo(415);
+                    assertThat(r.errorCode()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
+                    assertThat(r.header("X-Request-Id")).isNotBlank();
+                }
+            }
+        });
+        // JSON with a charset is JSON; a POST without a body needs no type at all.
+        Api.Res json = server.client().send("POST", "/login", Map.of("username", a.username(), "password", "wrong-password"),
+                Map.of("Content-Type", "application/json; charset=utf-8"));
+        assertThat(json.status()).isEqualTo(401);
+        assertThat(a.api().send("POST", "/groups/new", Map.of("name", Users.uniqueName("typed")),
+                Map.of("Content-Type", "Application/JSON;charset=UTF-8")).status()).isEqualTo(201);
+        assertThat(server.client().post("/logout").status()).isEqualTo(200);
+    }
+
+    @Test
     void otherOriginsGetNoCorsHeaders() {
         Api.Res r = server.client().send("OPTIONS", "/me", null, Map.of("Origin", "https://evil.example",
                 "Access-Control-Request-Method", "GET"));

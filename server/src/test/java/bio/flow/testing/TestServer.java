@@ -65,6 +65,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FLOW_CORS_ORIGINS", "https://app.flow.test");
         // Every test logs in from 127.0.0.1: the per-address limit is tested on a server of its own.
         env.put("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", "100000");
+        env.put("FLOW_SIGNUP_MAX_PER_ADDRESS", "100000");
         env.putAll(settings);
         return Config.fromMap(env);
     }
@@ -90,6 +91,20 @@ public final class TestServer implements AutoCloseable {
     /** A single number from the server's database, for checking what a test cannot see through the API. */
     public long queryLong(String query) {
         return app.jdbi().withHandle(h -> h.createQuery(query).mapTo(Long.class).one());
+    }
+
+    /** Runs the server's periodic purge now (see bio.flow.db.Housekeeping). */
+    public void housekeep() {
+        try {
+            app.housekeepNow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The server's password hasher, to see how many hashes ran and how many at once. */
+    public bio.flow.auth.Passwords passwords() {
+        return app.passwords();
     }
 
     public Path dataDir() {

@@ -3,6 +3,7 @@ package bio.flow.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Outbox;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.util.List;
@@ -48,7 +49,8 @@ class MeAndSettingsTest {
     void updateNamesAndEmail() {
         Users.Account a = Users.signUp(server, "settings");
         String newEmail = Users.uniqueName("new") + "@example.org";
-        Api.Res r = a.api().post("/settings/user", Map.of("first_name", "Grace", "last_name", "Hopper", "email", newEmail));
+        Api.Res r = a.api().post("/settings/user", Map.of("first_name", "Grace", "last_name", "Hopper", "email", newEmail,
+                "current_password", Users.PASSWORD));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().path("first_name").asText()).isEqualTo("Grace");
         Api.Res me = a.api().get("/me");
@@ -64,15 +66,38 @@ class MeAndSettingsTest {
     void emailChangeChecksFormatAndUniqueness() {
         Users.Account a = Users.signUp(server, "emailchg");
         Users.Account b = Users.signUp(server, "emailchg");
-        Api.Res taken = a.api().post("/settings/user", Map.of("email", b.email().toUpperCase()));
+        Api.Res taken = a.api().post("/settings/user", Map.of("email", b.email().toUpperCase(), "current_password", Users.PASSWORD));
         assertThat(taken.status()).isEqualTo(409);
         assertThat(taken.json().path("error").path("details").path("field").asText()).isEqualTo("email");
-        Api.Res bad = a.api().post("/settings/user", Map.of("email", "nope"));
+        Api.Res bad = a.api().post("/settings/user", Map.of("email", "nope", "current_password", Users.PASSWORD));
         assertThat(bad.status()).isEqualTo(400);
         assertThat(a.api().post("/settings/user", Map.of("first_name", "x".repeat(151))).status()).isEqualTo(400);
         assertThat(a.api().post("/settings/user", Map.of("first_name", 7)).status()).isEqualTo(400);
         assertThat(a.api().get("/me").json().path("email").asText()).isEqualTo(a.email());
         assertThat(server.client().post("/settings/user", Map.of("first_name", "x")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void emailChangeNeedsTheCurrentPasswordAndTellsTheOldAddress() throws Exception {
+        Users.Account a = Users.signUp(server, "emailpw");
+        String newEmail = Users.uniqueName("moved") + "@example.org";
+        for (Map<String, Object> body : List.<Map<String, Object>>of(Map.of("email", newEmail),
+                Map.of("email", newEmail, "current_password", "not-the-password"))) {
+            Api.Res r = a.api().post("/settings/user", body);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.json().path("error").path("details").path("field").asText()).isEqualTo("current_password");
+        }
+        assertThat(a.api().get("/me").json().path("email").asText()).isEqualTo(a.email());
+        // Names need no password, nor does sending the email the account already has.
+        assertThat(a.api().post("/settings/user", Map.of("first_name", "Ada", "email", a.email())).status()).isEqualTo(200);
+        assertThat(Outbox.mailsTo(server, a.email())).isEmpty();
+
+        Api.Res ok = a.api().post("/settings/user", Map.of("email", newEmail, "current_password", Users.PASSWORD));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(ok.json().path("email").asText()).isEqualTo(newEmail);
+        String notice = Outbox.await(server, a.email(), m -> m.contains("was changed"), 1).get(0);
+        assertThat(notice).contains(a.username()).contains(newEmail);
+        assertThat(Outbox.mailsTo(server, newEmail)).isEmpty();
     }
 
     @Test
