@@ -6,6 +6,7 @@ import bio.flow.http.Json;
 import bio.flow.testing.Api;
 import bio.flow.testing.Contract;
 import bio.flow.testing.Fixtures;
+import bio.flow.testing.Outbox;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
@@ -16,8 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,9 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -368,30 +365,15 @@ class ContractBoundaryTest {
         /** Made with ssh-keygen (the key MeAndSettingsTest checks fingerprints with). */
         private static final String SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIN3HrwHnLEscqlkygzQeIa3dio6pZJRw3eAWjuOgCYG8 alice@lab";
 
-        private static final Pattern TOKEN = Pattern.compile("Your reset token is:\\s+([A-Za-z0-9_-]+)");
-
         /** A fresh reset token: asked for a new account, read from the outbox. */
         private String resetToken() {
             Account a = Users.signUp(server, "cbreset");
             server.client().post("/password-reset/request", Map.of("email", a.email()));
-            Path outbox = server.dataDir().resolve("mail-outbox");
             try {
-                for (int i = 0; i < 100; i++) {
-                    if (Files.isDirectory(outbox)) {
-                        try (Stream<Path> files = Files.list(outbox)) {
-                            for (Path f : files.filter(p -> p.toString().endsWith(".eml")).toList()) {
-                                String mail = Files.readString(f);
-                                Matcher m = TOKEN.matcher(mail);
-                                if (mail.startsWith("To: " + a.email() + "\n") && m.find()) return m.group(1);
-                            }
-                        }
-                    }
-                    Thread.sleep(50);
-                }
-            } catch (java.io.IOException | InterruptedException e) {
+                return Outbox.resetTokens(server, a.email(), 1).get(0);
+            } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
-            throw new AssertionError("no reset mail to " + a.email());
         }
     }
 }

@@ -37,7 +37,8 @@ class ServeProcessIT {
     void stopsCleanlyOnSigtermAndKeepsItsData(@TempDir Path dir) throws Exception {
         FlowProcess s = launch(dir);
         s.awaitPong();
-        assertThat(s.output()).anyMatch(l -> l.contains("Flow is listening on http://localhost:" + s.port()));
+        // Main prints this once App.start returned, which can be just after the first pong.
+        s.awaitOutput("Flow is listening on http://localhost:" + s.port());
         assertThat(s.post("/signup", "{\"username\":\"keeper\",\"email\":\"k@example.org\",\"password\":\"long-password-1\"}").statusCode()).isEqualTo(201);
         List<ProcessHandle> pg = postgresOf(dir);
         assertThat(pg).isNotEmpty();

@@ -8,12 +8,9 @@ import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class PasswordResetTest {
-    private static final Pattern TOKEN = Pattern.compile("Your reset token is:\\s+([A-Za-z0-9_-]+)");
     private final TestServer server = TestServer.shared();
 
     /** Waits for the reset mail to the address in the outbox folder and returns its token. */
@@ -21,10 +18,8 @@ class PasswordResetTest {
         return tokensMailedTo(email, 1).get(0);
     }
 
-    /** Waits for {@code count} reset mails to the address and returns their tokens. */
     private List<String> tokensMailedTo(String email, int count) throws Exception {
-        return Outbox.await(server, email, m -> TOKEN.matcher(m).find(), count).stream()
-                .map(TOKEN::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+        return Outbox.resetTokens(server, email, count);
     }
 
     @Test

@@ -67,6 +67,12 @@ public record FlowProcess(Process process, List<String> output, int port) {
         throw new AssertionError("no pong within 120 s: " + output);
     }
 
+    /** Waits (up to 10 s) for a line of output containing {@code text}: output can trail the first answers. */
+    public void awaitOutput(String text) throws InterruptedException {
+        for (int i = 0; i < 100 && output.stream().noneMatch(l -> l.contains(text)); i++) Thread.sleep(100);
+        if (output.stream().noneMatch(l -> l.contains(text))) throw new AssertionError("no line with '" + text + "' in: " + output);
+    }
+
     public HttpResponse<String> post(String path, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());

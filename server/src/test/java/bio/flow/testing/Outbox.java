@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** The mails a server without SMTP wrote to {@code <data dir>/mail-outbox}, as tests read them. */
@@ -32,6 +34,14 @@ public final class Outbox {
             Thread.sleep(100);
         }
         throw new AssertionError("fewer than " + count + " such mails to " + email + " in the outbox");
+    }
+
+    private static final Pattern RESET_TOKEN = Pattern.compile("Your reset token is:\\s+([A-Za-z0-9_-]+)");
+
+    /** Waits for {@code count} password-reset mails to the address and returns their tokens. */
+    public static List<String> resetTokens(TestServer server, String email, int count) throws InterruptedException {
+        return await(server, email, m -> RESET_TOKEN.matcher(m).find(), count).stream()
+                .map(RESET_TOKEN::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
     }
 
     private static String read(Path p) {
