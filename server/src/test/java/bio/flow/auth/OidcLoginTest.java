@@ -3,29 +3,18 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.FakeIdp;
 import bio.flow.testing.Outbox;
+import bio.flow.testing.Parallel;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * JWKS URL configured, one found through its discovery document) and signs id_tokens with their keys.
  */
 class OidcLoginTest {
-    static HttpServer idp;
+    static FakeIdp idp;
     static RSAKey key1;
     static RSAKey key2;
     static RSAKey stranger;
@@ -48,14 +37,13 @@ class OidcLoginTest {
         key1 = new RSAKeyGenerator(2048).keyID("k1").generate();
         key2 = new RSAKeyGenerator(2048).keyID("k2").generate();
         stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-        idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        String base = "http://127.0.0.1:" + idp.getAddress().getPort();
+        idp = FakeIdp.start();
+        String base = idp.base();
         issuer1 = base + "/one";
         issuer2 = base + "/two";
-        serve("/one/jwks", new JWKSet(key1.toPublicJWK()).toString());
-        serve("/two/.well-known/openid-configuration", "{\"issuer\":\"" + issuer2 + "\",\"jwks_uri\":\"" + base + "/two/keys\"}");
-        serve("/two/keys", new JWKSet(key2.toPublicJWK()).toString());
-        idp.start();
+        idp.serveKeys("/one/jwks", key1)
+                .serve("/two/.well-known/openid-configuration", "{\"issuer\":\"" + issuer2 + "\",\"jwks_uri\":\"" + base + "/two/keys\"}")
+                .serveKeys("/two/keys", key2);
         server = TestServer.start(Map.of(
                 "FLOW_OIDC_ISSUER", issuer1, "FLOW_OIDC_CLIENT_ID", "flow-app", "FLOW_OIDC_JWKS_URL", issuer1 + "/jwks",
                 "FLOW_OIDC_ISSUER_2", issuer2, "FLOW_OIDC_CLIENT_ID_2", "flow-two",
@@ -63,29 +51,14 @@ class OidcLoginTest {
                 "FLOW_OIDC_ISSUER_3", base + "/down", "FLOW_OIDC_CLIENT_ID_3", "flow-down", "FLOW_OIDC_JWKS_URL_3", "http://127.0.0.1:9/jwks"));
     }
 
-    static void serve(String path, String body) {
-        idp.createContext(path, ex -> {
-            byte[] b = body.getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-        });
-    }
-
     @AfterAll
     static void stop() {
         server.close();
-        idp.stop(0);
+        idp.close();
     }
 
     static String idToken(RSAKey key, String iss, String aud, String sub, Instant exp, Map<String, Object> extra) throws Exception {
-        JWTClaimsSet.Builder c = new JWTClaimsSet.Builder().issuer(iss).audience(aud).subject(sub)
-                .issueTime(new Date()).expirationTime(Date.from(exp));
-        extra.forEach(c::claim);
-        SignedJWT t = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), c.build());
-        t.sign(new RSASSASigner(key));
-        return t.serialize();
+        return FakeIdp.idToken(key, iss, aud, sub, exp, extra);
     }
 
     static Instant soon() {
@@ -258,13 +231,7 @@ class OidcLoginTest {
         String token = idToken(key1, issuer1, "flow-app", Users.uniqueName("sub"), soon(), Map.of("preferred_username", Users.uniqueName("race")));
         List<Callable<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 10; i++) calls.add(() -> server.client().post("/oidc-login", Map.of("id_token", token)).status());
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        List<Integer> statuses = new ArrayList<>();
-        try {
-            for (Future<Integer> f : pool.invokeAll(calls)) statuses.add(f.get());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> statuses = Parallel.run(calls);
         assertThat(statuses).containsOnly(200, 401);
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
     }

@@ -3,22 +3,17 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.FakeIdp;
+import bio.flow.testing.Parallel;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class SmallPoolBurstTest {
     static final int BURST = 20;
-    static HttpServer idp;
+    static FakeIdp idp;
     static RSAKey key;
     static String issuer;
     static TestServer server;
@@ -39,16 +34,9 @@ class SmallPoolBurstTest {
     @BeforeAll
     static void start() throws Exception {
         key = new RSAKeyGenerator(2048).keyID("k").generate();
-        idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        issuer = "http://127.0.0.1:" + idp.getAddress().getPort() + "/idp";
-        byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-        idp.createContext("/idp/jwks", ex -> {
-            ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, jwks.length);
-            ex.getResponseBody().write(jwks);
-            ex.close();
-        });
-        idp.start();
+        idp = FakeIdp.start();
+        issuer = idp.base() + "/idp";
+        idp.serveKeys("/idp/jwks", key);
         server = TestServer.start(Map.of("FLOW_DATABASE_POOL_SIZE", "2",
                 "FLOW_OIDC_ISSUER", issuer, "FLOW_OIDC_CLIENT_ID", "flow-app", "FLOW_OIDC_JWKS_URL", issuer + "/jwks"));
     }
@@ -56,19 +44,12 @@ class SmallPoolBurstTest {
     @AfterAll
     static void stop() {
         server.close();
-        idp.stop(0);
+        idp.close();
     }
 
     /** Runs the calls all at once and returns their statuses. */
     static List<Integer> burst(List<Callable<Api.Res>> calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        try {
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Api.Res> f : pool.invokeAll(calls)) statuses.add(f.get().status());
-            return statuses;
-        } finally {
-            pool.shutdownNow();
-        }
+        return Parallel.run(calls).stream().map(Api.Res::status).toList();
     }
 
     @Test
@@ -103,10 +84,10 @@ class SmallPoolBurstTest {
             // Half of them new subjects (an account is made), half known ones (the account is looked up).
             String sub = Users.uniqueName("sub");
             if (i % 2 == 0) {
-                String first = OidcLoginTest.idToken(key, issuer, "flow-app", sub, Instant.now().plusSeconds(300), Map.of("nonce", "first"));
+                String first = FakeIdp.idToken(key, issuer, "flow-app", sub, Instant.now().plusSeconds(300), Map.of("nonce", "first"));
                 assertThat(server.client().post("/oidc-login", Map.of("id_token", first)).status()).isEqualTo(200);
             }
-            String token = OidcLoginTest.idToken(key, issuer, "flow-app", sub, Instant.now().plusSeconds(300),
+            String token = FakeIdp.idToken(key, issuer, "flow-app", sub, Instant.now().plusSeconds(300),
                     Map.of("email", sub + "@idp.example", "email_verified", true));
             calls.add(() -> server.client().post("/oidc-login", Map.of("id_token", token)));
         }

@@ -3,16 +3,14 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Parallel;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Throttles under concurrency, and what a request costs before it is throttled; on the shared server. */
@@ -27,35 +25,25 @@ class ThrottleTest {
         int guesses = 250;
         List<Api> clients = new ArrayList<>();
         for (int i = 0; i < threads; i++) clients.add(server.client());
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> answers = new ArrayList<>();
-        long started = System.nanoTime();
-        try {
-            for (int i = 0; i < guesses; i++) {
-                Api client = clients.get(i % threads);
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return client.post("/login", Map.of("username", a.username(), "password", "wrong-password")).status();
-                }));
-            }
-            start.countDown();
-            Map<Integer, Integer> byStatus = new TreeMap<>();
-            for (Future<Integer> f : answers) byStatus.merge(f.get(), 1, Integer::sum);
-            double seconds = (System.nanoTime() - started) / 1e9;
-
-            // Past the limit the back-off lets one more guess through 2 s after the latest failure, the next
-            // 4 s after that, ...: only a burst that lasts that long may see them (this one takes about a second).
-            int backedOff = 0;
-            for (double due = 2; due <= seconds; due += Math.pow(2, backedOff + 1)) backedOff++;
-            assertThat(byStatus.keySet()).as("statuses of %s guesses in %.1f s: %s", guesses, seconds, byStatus).containsOnly(401, 429);
-            assertThat(byStatus.get(401)).as("guesses that were checked, in %.1f s", seconds)
-                    .isBetween(1, MAX_FAILURES_PER_ACCOUNT + backedOff);
-            assertThat(server.queryLong("SELECT count(*) FROM login_failures WHERE scope = 'account' AND key = 'user:" + a.id() + "'"))
-                    .as("failures recorded").isEqualTo(byStatus.get(401).longValue());
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < guesses; i++) {
+            Api client = clients.get(i % threads);
+            calls.add(() -> client.post("/login", Map.of("username", a.username(), "password", "wrong-password")).status());
         }
+        long started = System.nanoTime();
+        Map<Integer, Integer> byStatus = new TreeMap<>();
+        for (int status : Parallel.run(threads, calls)) byStatus.merge(status, 1, Integer::sum);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        // Past the limit the back-off lets one more guess through 2 s after the latest failure, the next
+        // 4 s after that, ...: only a burst that lasts that long may see them (this one takes about a second).
+        int backedOff = 0;
+        for (double due = 2; due <= seconds; due += Math.pow(2, backedOff + 1)) backedOff++;
+        assertThat(byStatus.keySet()).as("statuses of %s guesses in %.1f s: %s", guesses, seconds, byStatus).containsOnly(401, 429);
+        assertThat(byStatus.get(401)).as("guesses that were checked, in %.1f s", seconds)
+                .isBetween(1, MAX_FAILURES_PER_ACCOUNT + backedOff);
+        assertThat(server.queryLong("SELECT count(*) FROM login_failures WHERE scope = 'account' AND key = 'user:" + a.id() + "'"))
+                .as("failures recorded").isEqualTo(byStatus.get(401).longValue());
         assertThat(server.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status())
                 .as("the account is backed off, even for its password").isEqualTo(429);
     }

@@ -3,6 +3,7 @@ package bio.flow.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
+import bio.flow.testing.Parallel;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -16,9 +17,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class TokensTest {
@@ -150,13 +148,7 @@ class TokensTest {
         String token = a.api().cookie("flow_refresh_token");
         List<Callable<Api.Res>> calls = new ArrayList<>();
         for (int i = 0; i < 8; i++) calls.add(() -> refreshWith(token));
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        List<Api.Res> answers = new ArrayList<>();
-        try {
-            for (Future<Api.Res> f : pool.invokeAll(calls)) answers.add(f.get());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Api.Res> answers = Parallel.run(calls);
         assertThat(answers).extracting(Api.Res::status).containsOnly(200);
         assertThat(answers).extracting(TokensTest::cookieSet).containsOnly(cookieSet(answers.get(0)));
         // Exactly one successor was minted: the family is the token and its successor.
