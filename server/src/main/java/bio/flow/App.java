@@ -265,8 +265,9 @@ public final class App implements AutoCloseable {
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
-            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, new ClientAddress(config.trustedProxies()));
-            this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi);
+            ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
+            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, clientAddress);
+            this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi, clientAddress);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();

@@ -228,15 +228,33 @@ public final class AuthService {
     }
 
     /** Changes the password after checking the current one; every other session of the user ends, and every reset token. */
-    public void changePassword(long userId, String current, String next) {
+    public void changePassword(long userId, String current, String next, String clientAddress) {
         Check.required("current_password", current);
         User user = users.byId(userId).orElseThrow(() -> ApiException.unauthorized("account no longer exists"));
         if (user.passwordHash() == null) {
             throw ApiException.invalid("current_password", "this account has no password: it signs in through OIDC");
         }
-        if (!passwords.matches(current, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
+        checkCurrentPassword(user, current, clientAddress);
         Passwords.checkStrength("new_password", next, user.username());
         jdbi.useTransaction(h -> setPassword(h, userId, passwords.hash(next)));
+    }
+
+    /**
+     * The current password, asked for before a change of password or email, is a guess like a login's: it is
+     * counted against the same account and address limits, so that a stolen access token (which lives 15 minutes)
+     * cannot be used to try passwords without bound.
+     */
+    private void checkCurrentPassword(User user, String password, String clientAddress) {
+        LoginThrottle.Reservation attempt = throttle.reserveLogin(LoginThrottle.accountKey(user.id()), clientAddress);
+        boolean ok;
+        try {
+            ok = passwords.matches(password, user.passwordHash());
+        } catch (RuntimeException e) {
+            throttle.release(attempt);
+            throw e;
+        }
+        if (!ok) throw ApiException.invalid("current_password", "is wrong");
+        throttle.succeeded(attempt);
     }
 
     /**
@@ -244,7 +262,7 @@ public final class AuthService {
      * keyboard: the current password, or for an account without one (OIDC only) a sign-in within the last
      * 5 minutes ({@code signedInAt}: the sign-in of the caller's session).
      */
-    public void checkEmailChange(User user, String currentPassword, Instant signedInAt) {
+    public void checkEmailChange(User user, String currentPassword, Instant signedInAt, String clientAddress) {
         if (user.passwordHash() == null) {
             if (signedInAt.isBefore(Instant.now().minus(FRESH_SIGN_IN))) {
                 throw ApiException.invalid("current_password", "this account has no password: sign in again through your "
@@ -253,7 +271,7 @@ public final class AuthService {
             return;
         }
         if (currentPassword == null) throw ApiException.invalid("current_password", "is required to change the email");
-        if (!passwords.matches(currentPassword, user.passwordHash())) throw ApiException.invalid("current_password", "is wrong");
+        checkCurrentPassword(user, currentPassword, clientAddress);
     }
 
     /** Tells the old address (when there was one) of an email change, so that a hijacked account does not go unnoticed. */

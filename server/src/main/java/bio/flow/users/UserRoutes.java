@@ -6,6 +6,7 @@ import bio.flow.auth.Sessions;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.Check;
+import bio.flow.http.ClientAddress;
 import bio.flow.http.Json;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -19,13 +20,16 @@ public final class UserRoutes {
     private final AuthService auth;
     private final Sessions sessions;
     private final Jdbi jdbi;
+    private final ClientAddress clientAddress;
 
-    public UserRoutes(Authenticator authenticator, UserStore users, AuthService auth, Sessions sessions, Jdbi jdbi) {
+    public UserRoutes(Authenticator authenticator, UserStore users, AuthService auth, Sessions sessions, Jdbi jdbi,
+                      ClientAddress clientAddress) {
         this.authenticator = authenticator;
         this.users = users;
         this.auth = auth;
         this.sessions = sessions;
         this.jdbi = jdbi;
+        this.clientAddress = clientAddress;
     }
 
     record MeResponse(long id, String username, String email, String first_name, String last_name, List<String> groups,
@@ -63,7 +67,7 @@ public final class UserRoutes {
         User before = users.byId(caller.id()).orElseThrow();
         // Sending the email one already has (a whole settings form) is no change.
         boolean emailChanges = email != null && !email.equals(before.email());
-        if (emailChanges) auth.checkEmailChange(before, r.current_password(), caller.signedInAt());
+        if (emailChanges) auth.checkEmailChange(before, r.current_password(), caller.signedInAt(), clientAddress.of(ctx));
         User updated = users.updateProfile(caller.id(), firstName, lastName, email);
         if (emailChanges) auth.sendEmailChangedNotice(before, updated.email());
         ctx.json(me(updated));
@@ -72,7 +76,7 @@ public final class UserRoutes {
     public void changePassword(Context ctx) {
         Caller caller = authenticator.require(ctx);
         PasswordChangeRequest r = Json.body(ctx, PasswordChangeRequest.class);
-        auth.changePassword(caller.id(), r.current_password(), r.new_password());
+        auth.changePassword(caller.id(), r.current_password(), r.new_password(), clientAddress.of(ctx));
         // Every other session ends; this one continues with a new access token and refresh cookie.
         ctx.json(sessions.start(ctx, users.byId(caller.id()).orElseThrow()));
     }

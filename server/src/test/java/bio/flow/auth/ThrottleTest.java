@@ -62,4 +62,25 @@ class ThrottleTest {
         assertThat(email.json().path("error").path("details").path("field").asText()).isEqualTo("email");
         assertThat(server.passwords().hashesComputed()).as("hashes computed for the two sign-ups").isEqualTo(hashes);
     }
+
+    /** A stolen access token must not buy unlimited password guesses through the settings that ask for the password. */
+    @Test
+    void wrongCurrentPasswordsCountAsFailedLoginsOfTheAccount() throws Exception {
+        Users.Account a = Users.signUp(server, "stolen");
+        List<Callable<Integer>> guesses = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String guess = "guess-number-" + i;
+            guesses.add(i % 2 == 0
+                    ? () -> a.api().post("/settings/password", Map.of("current_password", guess, "new_password", "new-password-123")).status()
+                    : () -> a.api().post("/settings/user", Map.of("email", Users.uniqueName("x") + "@example.org", "current_password", guess)).status());
+        }
+        Map<Integer, Integer> byStatus = new TreeMap<>();
+        for (int status : Parallel.run(10, guesses)) byStatus.merge(status, 1, Integer::sum);
+        assertThat(byStatus.keySet()).as("statuses: %s", byStatus).containsOnly(400, 429);
+        assertThat(byStatus.get(400)).as("guesses checked").isBetween(1, MAX_FAILURES_PER_ACCOUNT);
+        // The account is backed off for logins too, and the right password is no way round it.
+        assertThat(server.client().post("/login", Map.of("username", a.username(), "password", Users.PASSWORD)).status()).isEqualTo(429);
+        assertThat(a.api().post("/settings/password", Map.of("current_password", Users.PASSWORD, "new_password", "new-password-123"))
+                .status()).isEqualTo(429);
+    }
 }
