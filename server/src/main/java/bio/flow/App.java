@@ -260,7 +260,8 @@ public final class App implements AutoCloseable {
             Authenticator authenticator = new Authenticator(accessTokens, jdbi);
 
             this.cors = new Cors(config.corsOrigins());
-            this.passwords = new Passwords(config.passwordHashConcurrency(), Duration.ofMillis(config.passwordHashWaitMillis()));
+            this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
+                    Duration.ofMillis(config.passwordHashWaitMillis()));
             this.health = new HealthRoutes(jdbi, storage, Version.current());
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,

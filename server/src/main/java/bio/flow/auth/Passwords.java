@@ -13,8 +13,10 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
  * Password rules and hashing (Argon2id, 19 MiB, 2 passes: OWASP's minimum, ~50 ms here).
  *
  * <p>Every hash runs through a bounded pool: at most {@code concurrency} at once, because each takes a core and
- * 19 MiB, and anyone can ask for one (sign-up, login, reset). A request that finds no free place within
- * {@code wait} gets 503 with Retry-After, so that a flood of them cannot exhaust the CPU or the heap.
+ * 19 MiB, and anyone can ask for one (sign-up, login, reset). At most {@code queue} requests wait for a place,
+ * each for at most {@code wait}; a request beyond that gets 503 with Retry-After at once, and so does one whose
+ * wait runs out. So a flood of them can exhaust neither the CPU nor the heap, nor the server's request threads
+ * (a waiting request holds one): requests that need no hash stay as fast as ever (bench/login-flood.sh).
  */
 public final class Passwords {
     static final int MIN_LENGTH = 10;
@@ -26,14 +28,18 @@ public final class Passwords {
     // Compared against when the account does not exist, so that unknown users cost as much time as known ones.
     private final String decoyHash = encoder.encode("decoy-password-for-timing");
     private final Semaphore places;
+    private final Semaphore queue;
     private final long waitMillis;
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicInteger peak = new AtomicInteger();
     private final AtomicLong computed = new AtomicLong();
 
-    public Passwords(int concurrency, Duration wait) {
+    public Passwords(int concurrency, int queue, Duration wait) {
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
+        if (queue < 0) throw new IllegalArgumentException("queue must not be negative");
         this.places = new Semaphore(concurrency, true);
+        // A place in the queue is held while hashing too, so that the count covers every request in the pool.
+        this.queue = new Semaphore(concurrency + queue);
         this.waitMillis = wait.toMillis();
     }
 
@@ -55,19 +61,24 @@ public final class Passwords {
     }
 
     private <T> T bounded(Supplier<T> hashing) {
+        if (!queue.tryAcquire()) throw busy();
         try {
-            if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) throw busy();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw busy();
-        }
-        try {
-            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-            computed.incrementAndGet();
-            return hashing.get();
+            try {
+                if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) throw busy();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw busy();
+            }
+            try {
+                peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+                computed.incrementAndGet();
+                return hashing.get();
+            } finally {
+                running.decrementAndGet();
+                places.release();
+            }
         } finally {
-            running.decrementAndGet();
-            places.release();
+            queue.release();
         }
     }
 

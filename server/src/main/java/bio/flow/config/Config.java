@@ -153,6 +153,13 @@ public final class Config {
         return positive("FLOW_PASSWORD_HASH_CONCURRENCY", Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
+    /** How many requests may wait for a place to hash a password; more get 503 at once. Each holds a request thread. */
+    public int passwordHashQueue() {
+        int n = getInt("FLOW_PASSWORD_HASH_QUEUE", 32);
+        if (n < 0) throw new ConfigException("FLOW_PASSWORD_HASH_QUEUE must not be negative");
+        return n;
+    }
+
     /** How long a request waits for a free place to hash a password before it gets 503. */
     public int passwordHashWaitMillis() {
         int ms = getInt("FLOW_PASSWORD_HASH_WAIT_MS", 3000);

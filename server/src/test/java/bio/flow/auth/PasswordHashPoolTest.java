@@ -42,4 +42,27 @@ class PasswordHashPoolTest {
             assertThat(server.queryLong("SELECT count(*) FROM login_failures WHERE scope = 'address'")).isEqualTo(byStatus.get(401).longValue());
         }
     }
+
+    /**
+     * However long a request may wait, no more than the queue wait at once: the others are turned away at once,
+     * instead of each holding a request thread of the server while it waits.
+     */
+    @Test
+    void noMoreThanTheQueueWaitForAHash() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("FLOW_PASSWORD_HASH_CONCURRENCY", "1", "FLOW_PASSWORD_HASH_QUEUE", "2",
+                "FLOW_PASSWORD_HASH_WAIT_MS", "60000"))) {
+            List<Callable<Api.Res>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                Api client = server.client();
+                String username = Users.uniqueName("queue");
+                calls.add(() -> client.post("/login", Map.of("username", username, "password", "wrong-password")));
+            }
+            Map<Integer, Integer> byStatus = new TreeMap<>();
+            for (Api.Res r : Parallel.run(calls)) byStatus.merge(r.status(), 1, Integer::sum);
+            // With a minute to wait, every one of the 20 (about a second of hashing) would get its 401 without the queue's bound.
+            assertThat(byStatus.keySet()).as("statuses: %s", byStatus).containsOnly(401, 503);
+            assertThat(byStatus.get(503)).as("statuses: %s", byStatus).isNotNull();
+            assertThat(server.passwords().peakConcurrentHashes()).isEqualTo(1);
+        }
+    }
 }
