@@ -63,10 +63,13 @@ public final class AuthService {
         Passwords.checkStrength("password", password, u);
         String f = Optional.ofNullable(Check.optionalText("first_name", firstName, 150)).orElse("");
         String l = Optional.ofNullable(Check.optionalText("last_name", lastName, 150)).orElse("");
-        throttle.reserveSignup(clientAddress);
-        // A name or email in use costs no hash; the unique indexes still decide between simultaneous sign-ups.
-        users.checkAvailable(u, e);
-        return users.create(new NewUser(u, e, passwords.hash(password), f, l, false));
+        // A place in the hashing pool first: a sign-up the pool turns away (503) costs no database work.
+        try (Passwords.Admission hashing = passwords.admit()) {
+            throttle.reserveSignup(clientAddress);
+            // A name or email in use costs no hash; the unique indexes still decide between simultaneous sign-ups.
+            users.checkAvailable(u, e);
+            return users.create(new NewUser(u, e, hashing.hash(password), f, l, false));
+        }
     }
 
     /**
@@ -100,26 +103,24 @@ public final class AuthService {
     public User login(String login, String password, String clientAddress) {
         String l = Check.text("username", login, 1, 254);
         Check.required("password", password);
-        Optional<User> user = users.byLogin(l);
-        // One account, one count: whether it is named by username or by email.
-        String account = user.map(u -> LoginThrottle.accountKey(u.id())).orElse("login:" + l.toLowerCase(Locale.ROOT));
-        // Counted before the password is checked, so that parallel guesses cannot all slip past the limit.
-        LoginThrottle.Reservation attempt = throttle.reserveLogin(account, clientAddress);
-        boolean ok;
-        try {
-            ok = user.isPresent() ? passwords.matches(password, user.get().passwordHash()) : decoy(password);
-        } catch (RuntimeException e) {
-            throttle.release(attempt);
-            throw e;
+        // A place in the hashing pool first: a login the pool turns away (503) costs no database work.
+        try (Passwords.Admission hashing = passwords.admit()) {
+            Optional<User> user = users.byLogin(l);
+            // One account, one count: whether it is named by username or by email.
+            String account = user.map(u -> LoginThrottle.accountKey(u.id())).orElse("login:" + l.toLowerCase(Locale.ROOT));
+            // Counted before the password is checked, so that parallel guesses cannot all slip past the limit.
+            LoginThrottle.Reservation attempt = throttle.reserveLogin(account, clientAddress);
+            boolean ok;
+            try {
+                ok = user.isPresent() ? hashing.matches(password, user.get().passwordHash()) : hashing.decoy(password);
+            } catch (RuntimeException e) {
+                throttle.release(attempt);
+                throw e;
+            }
+            if (!ok) throw ApiException.unauthorized("wrong username or password");
+            throttle.succeeded(attempt);
+            return user.get();
         }
-        if (!ok) throw ApiException.unauthorized("wrong username or password");
-        throttle.succeeded(attempt);
-        return user.get();
-    }
-
-    private boolean decoy(String password) {
-        passwords.spendDecoyTime(password);
-        return false;
     }
 
     /** A known (issuer, subject) signs in as its user; a new one gets a new account. Each id_token signs in once. */
@@ -206,13 +207,18 @@ public final class AuthService {
         String tokenHash = RefreshTokens.sha256(t);
         // The new password is hashed before the transaction: hashing may wait for the bounded hashing pool, and
         // must not hold a database connection (and the token's row) meanwhile. The token is spent in the transaction.
-        User user = jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM password_resets WHERE token_hash = :h "
-                        + "AND used_at IS NULL AND expires_at > now()")
-                .bind("h", tokenHash).mapTo(Long.class).findOne()
-                .flatMap(id -> users.byId(h, id)))
-                .orElseThrow(AuthService::badResetToken);
-        Passwords.checkStrength("password", newPassword, user.username());
-        String hash = passwords.hash(newPassword);
+        // A place in the pool comes first, so that a reset the pool turns away (503) costs no database work.
+        User user;
+        String hash;
+        try (Passwords.Admission hashing = passwords.admit()) {
+            user = jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM password_resets WHERE token_hash = :h "
+                            + "AND used_at IS NULL AND expires_at > now()")
+                    .bind("h", tokenHash).mapTo(Long.class).findOne()
+                    .flatMap(id -> users.byId(h, id)))
+                    .orElseThrow(AuthService::badResetToken);
+            Passwords.checkStrength("password", newPassword, user.username());
+            hash = hashing.hash(newPassword);
+        }
         jdbi.useTransaction(h -> {
             boolean spent = h.createUpdate("UPDATE password_resets SET used_at = now() WHERE token_hash = :h "
                             + "AND user_id = :u AND used_at IS NULL AND expires_at > now()")
@@ -245,16 +251,18 @@ public final class AuthService {
      * cannot be used to try passwords without bound.
      */
     private void checkCurrentPassword(User user, String password, String clientAddress) {
-        LoginThrottle.Reservation attempt = throttle.reserveLogin(LoginThrottle.accountKey(user.id()), clientAddress);
-        boolean ok;
-        try {
-            ok = passwords.matches(password, user.passwordHash());
-        } catch (RuntimeException e) {
-            throttle.release(attempt);
-            throw e;
+        try (Passwords.Admission hashing = passwords.admit()) {
+            LoginThrottle.Reservation attempt = throttle.reserveLogin(LoginThrottle.accountKey(user.id()), clientAddress);
+            boolean ok;
+            try {
+                ok = hashing.matches(password, user.passwordHash());
+            } catch (RuntimeException e) {
+                throttle.release(attempt);
+                throw e;
+            }
+            if (!ok) throw ApiException.invalid("current_password", "is wrong");
+            throttle.succeeded(attempt);
         }
-        if (!ok) throw ApiException.invalid("current_password", "is wrong");
-        throttle.succeeded(attempt);
     }
 
     /**

@@ -25,7 +25,6 @@ public final class Passwords {
     private static final long BUSY_RETRY_AFTER_SECONDS = 1;
 
     private final Argon2PasswordEncoder encoder = new Argon2PasswordEncoder(16, 32, 1, 19 * 1024, 2);
-    // Compared against when the account does not exist, so that unknown users cost as much time as known ones.
     private final String decoyHash = encoder.encode("decoy-password-for-timing");
     private final Semaphore places;
     private final Semaphore queue;
@@ -38,47 +37,80 @@ public final class Passwords {
         if (concurrency < 1) throw new IllegalArgumentException("concurrency must be at least 1");
         if (queue < 0) throw new IllegalArgumentException("queue must not be negative");
         this.places = new Semaphore(concurrency, true);
-        // A place in the queue is held while hashing too, so that the count covers every request in the pool.
+        // A place in the queue is held while hashing too, so that it counts every request in the pool.
         this.queue = new Semaphore(concurrency + queue);
         this.waitMillis = wait.toMillis();
     }
 
-    public String hash(String password) {
-        return bounded(() -> encoder.encode(password));
+    /**
+     * Takes a place in the pool's queue for a request that is going to hash, or throws 503 when the queue is full.
+     * Take it before any other work towards the hash (lookups, throttle rows), so that a request turned away
+     * costs next to nothing; close it when done.
+     */
+    public Admission admit() {
+        if (!queue.tryAcquire()) throw busy();
+        return new Admission();
     }
 
-    /** False for a null hash (an OIDC-only account has no password). */
-    public boolean matches(String password, String hash) {
-        if (hash == null) {
-            spendDecoyTime(password);
+    /** A request's place in the queue: its hashes wait (at most {@code wait}) for a place in the pool. */
+    public final class Admission implements AutoCloseable {
+        private boolean closed;
+
+        private Admission() {}
+
+        public String hash(String password) {
+            return compute(() -> encoder.encode(password));
+        }
+
+        /** False for a null hash (an OIDC-only account has no password), after as long as a real check takes. */
+        public boolean matches(String password, String hash) {
+            if (hash == null) return decoy(password);
+            return compute(() -> encoder.matches(password, hash));
+        }
+
+        /** Compares against a hash of nothing, so that an unknown user costs as much time as a known one; false. */
+        public boolean decoy(String password) {
+            compute(() -> encoder.matches(password, decoyHash));
             return false;
         }
-        return bounded(() -> encoder.matches(password, hash));
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                queue.release();
+            }
+        }
     }
 
-    public void spendDecoyTime(String password) {
-        bounded(() -> encoder.matches(password, decoyHash));
+    /** A hash for a request that did no costly work before it (see {@link #admit}). */
+    public String hash(String password) {
+        try (Admission a = admit()) {
+            return a.hash(password);
+        }
     }
 
-    private <T> T bounded(Supplier<T> hashing) {
-        if (!queue.tryAcquire()) throw busy();
+    /** A check for a request that did no costly work before it (see {@link #admit}). */
+    public boolean matches(String password, String hash) {
+        try (Admission a = admit()) {
+            return a.matches(password, hash);
+        }
+    }
+
+    private <T> T compute(Supplier<T> hashing) {
         try {
-            try {
-                if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) throw busy();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw busy();
-            }
-            try {
-                peak.accumulateAndGet(running.incrementAndGet(), Math::max);
-                computed.incrementAndGet();
-                return hashing.get();
-            } finally {
-                running.decrementAndGet();
-                places.release();
-            }
+            if (!places.tryAcquire(waitMillis, TimeUnit.MILLISECONDS)) throw busy();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy();
+        }
+        try {
+            peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+            computed.incrementAndGet();
+            return hashing.get();
         } finally {
-            queue.release();
+            running.decrementAndGet();
+            places.release();
         }
     }
 

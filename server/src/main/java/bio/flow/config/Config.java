@@ -155,7 +155,7 @@ public final class Config {
 
     /** How many requests may wait for a place to hash a password; more get 503 at once. Each holds a request thread. */
     public int passwordHashQueue() {
-        int n = getInt("FLOW_PASSWORD_HASH_QUEUE", 32);
+        int n = getInt("FLOW_PASSWORD_HASH_QUEUE", 64);
         if (n < 0) throw new ConfigException("FLOW_PASSWORD_HASH_QUEUE must not be negative");
         return n;
     }
