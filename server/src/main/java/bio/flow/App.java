@@ -214,6 +214,13 @@ public final class App implements AutoCloseable {
         r.post("/organisms/create", c.vocabularyRoutes.organisms::create);
         r.post("/organisms/{id}/edit", c.vocabularyRoutes.organisms::edit);
         r.post("/organisms/{id}/delete", c.vocabularyRoutes.organisms::delete);
+        // data types: before any /data/{id} route, since Javalin matches routes in the order they are added and
+        // GET /data/{id} would otherwise take GET /data/types for the data record 'types'
+        r.get("/data/types", c.vocabularyRoutes.dataTypes::list);
+        r.get("/data/types/available", c.vocabularyRoutes.dataTypes::available);
+        r.post("/data/types/create", c.vocabularyRoutes.dataTypes::create);
+        r.post("/data/types/{id}/edit", c.vocabularyRoutes.dataTypes::edit);
+        r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         r.get("/samples/owned", c.sampleRoutes::owned);

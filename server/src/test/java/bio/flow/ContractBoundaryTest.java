@@ -304,6 +304,19 @@ class ContractBoundaryTest {
             String organism = Users.uniqueName("cb").toLowerCase().replaceAll("[^a-z0-9]", "");
             admin.api().post("/organisms/create", Map.of("id", organism, "name", organism));
             vocabularyIds.put("/organisms/{id}", organism);
+            String dataType = dataTypeIdentifier();
+            admin.api().post("/data/types/create", Map.of("identifier", dataType, "name", dataType));
+            vocabularyIds.put("/data/types/{id}", dataType);
+        }
+
+        /** A fresh data type identifier (uppercase, unlike the strings made from the schema). */
+        private static String dataTypeIdentifier() {
+            return Users.uniqueName("CB").toUpperCase().replaceAll("[^A-Z0-9]", "");
+        }
+
+        /** A fresh extension, which suggests no type yet. */
+        private static String extension() {
+            return "." + dataTypeIdentifier().toLowerCase();
         }
 
         /** The caller, concrete path and valid values of one request of {@code operation}; fresh resources where it uses them up. */
@@ -337,6 +350,11 @@ class ContractBoundaryTest {
                 case "POST /settings/key" -> overrides.put("ssh_key", SSH_KEY);
                 case "POST /groups/{slug}/invite" -> overrides.put("username", invitee.username());
                 case "POST /projects/new", "POST /projects/{id}/edit" -> overrides.put("organism", "human");
+                case "POST /data/types/create" -> {
+                    overrides.put("identifier", dataTypeIdentifier());
+                    overrides.put("extensions", List.of(extension()));
+                }
+                case "POST /data/types/{id}/edit" -> overrides.put("extensions", List.of(extension()));
                 case "POST /projects/{id}/metadata" ->
                         overrides.put("samples", List.of(Map.of("id", sample, "metadata", Map.of("tissue", "liver"))));
                 case "POST /samples/new", "POST /samples/{id}/edit" -> overrides.putAll(Map.of("project", project,

@@ -2,7 +2,6 @@ package bio.flow.vocabularies;
 
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
-import bio.flow.http.Caller;
 import bio.flow.http.Check;
 import bio.flow.http.Json;
 import io.javalin.http.Context;
@@ -129,7 +128,7 @@ public final class NamedVocabularyRoutes {
                 // waiting until this one ends: the count below is then the final word.
                 String locked = lock(h, id);
                 long used = samplesUsing(h, id);
-                if (used > 0) throw InUse.conflict(what(locked), used, 0);
+                if (used > 0) throw InUse.conflict(what(locked), InUse.Users.samples(used));
                 h.createUpdate("DELETE FROM " + vocabulary.table + " WHERE id = :id").bind("id", id).execute();
                 return locked;
             });
@@ -139,15 +138,14 @@ public final class NamedVocabularyRoutes {
             throw jdbi.withHandle(h -> {
                 String current = h.createQuery("SELECT name FROM " + vocabulary.table + " WHERE id = :id")
                         .bind("id", id).mapTo(String.class).findOne().orElse(Long.toString(id));
-                return InUse.conflict(what(current), samplesUsing(h, id), 0);
+                return InUse.conflict(what(current), InUse.Users.samples(samplesUsing(h, id)));
             });
         }
         ctx.json(new SuccessResponse(true, what(name) + " deleted"));
     }
 
     private void requireAdmin(Context ctx) {
-        Caller caller = authenticator.require(ctx);
-        if (!caller.isAdmin()) throw ApiException.forbidden("only administrators may change the " + vocabulary.label + "s");
+        VocabularyRules.requireAdmin(authenticator, ctx, vocabulary.label + "s");
     }
 
     /** The numeric id of the path; anything else names no entry (404). */
@@ -174,19 +172,12 @@ public final class NamedVocabularyRoutes {
 
     /** 409 on {@code name} when another entry (any case) has the name already. */
     private void requireNameFree(Handle h, String name, Long exceptId) {
-        boolean taken = h.createQuery("SELECT EXISTS (SELECT 1 FROM " + vocabulary.table
-                        + " WHERE lower(name) = lower(:name) AND id IS DISTINCT FROM :except)")
-                .bind("name", name).bind("except", exceptId).mapTo(Boolean.class).one();
-        if (taken) throw nameTaken(name);
+        VocabularyRules.requireNameFree(h, vocabulary.table, "id", name, exceptId == null ? null : exceptId.toString(), "a " + vocabulary.label);
     }
 
     /** A unique violation (two requests racing for one name) is the same 409; anything else goes on. */
     private RuntimeException nameTakenIfUnique(UnableToExecuteStatementException e, String name) {
-        return SqlErrors.is(e, SqlErrors.UNIQUE_VIOLATION) ? nameTaken(name) : e;
-    }
-
-    private ApiException nameTaken(String name) {
-        return ApiException.conflict("name", "there is already a " + vocabulary.label + " called '" + name + "' (names are compared ignoring case)");
+        return SqlErrors.is(e, SqlErrors.UNIQUE_VIOLATION) ? VocabularyRules.nameTaken(name, "a " + vocabulary.label) : e;
     }
 
     private ApiException notFound(String id) {

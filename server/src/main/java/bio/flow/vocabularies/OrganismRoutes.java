@@ -2,7 +2,6 @@ package bio.flow.vocabularies;
 
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
-import bio.flow.http.Caller;
 import bio.flow.http.Check;
 import bio.flow.http.Json;
 import io.javalin.http.Context;
@@ -100,19 +99,22 @@ public final class OrganismRoutes {
                 lock(h, id);
                 long samples = count(h, "samples", id);
                 long projects = count(h, "projects", id);
-                if (samples + projects > 0) throw InUse.conflict("organism '" + id + "'", samples, projects);
+                if (samples + projects > 0) throw inUse(id, samples, projects);
                 h.createUpdate("DELETE FROM organisms WHERE id = :id").bind("id", id).execute();
             });
         } catch (UnableToExecuteStatementException e) {
             if (!SqlErrors.is(e, SqlErrors.FOREIGN_KEY_VIOLATION)) throw e;
-            throw jdbi.withHandle(h -> InUse.conflict("organism '" + id + "'", count(h, "samples", id), count(h, "projects", id)));
+            throw jdbi.withHandle(h -> inUse(id, count(h, "samples", id), count(h, "projects", id)));
         }
         ctx.json(new SuccessResponse(true, "organism '" + id + "' deleted"));
     }
 
+    private static ApiException inUse(String id, long samples, long projects) {
+        return InUse.conflict("organism '" + id + "'", InUse.Users.samples(samples), InUse.Users.projects(projects));
+    }
+
     private void requireAdmin(Context ctx) {
-        Caller caller = authenticator.require(ctx);
-        if (!caller.isAdmin()) throw ApiException.forbidden("only administrators may change the organisms");
+        VocabularyRules.requireAdmin(authenticator, ctx, "organisms");
     }
 
     /** Organism ids are lowercase; one typed with capitals still finds its organism. */
@@ -131,10 +133,7 @@ public final class OrganismRoutes {
     }
 
     private static void requireNameFree(Handle h, String name, String exceptId) {
-        boolean taken = h.createQuery("SELECT EXISTS (SELECT 1 FROM organisms WHERE lower(name) = lower(:name) "
-                        + "AND id IS DISTINCT FROM :except)")
-                .bind("name", name).bind("except", exceptId).mapTo(Boolean.class).one();
-        if (taken) throw nameTaken(name);
+        VocabularyRules.requireNameFree(h, "organisms", "id", name, exceptId, "an organism");
     }
 
     private static ApiException idTaken(String id) {
@@ -142,6 +141,6 @@ public final class OrganismRoutes {
     }
 
     private static ApiException nameTaken(String name) {
-        return ApiException.conflict("name", "there is already an organism called '" + name + "' (names are compared ignoring case)");
+        return VocabularyRules.nameTaken(name, "an organism");
     }
 }

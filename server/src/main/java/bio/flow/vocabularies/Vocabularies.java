@@ -7,9 +7,10 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Lookups for features that describe samples and projects with the vocabularies: a name (any case) or an
- * organism id in, the id to store out, on the caller's handle so that it runs in their transaction. An
- * unknown or missing value is a 400 naming the request field ({@code sample_type}, {@code source},
- * {@code purification_target}, {@code organism}) and pointing at the list of known values. Holds no state:
+ * organism or data type identifier in, the id to store out, on the caller's handle so that it runs in their
+ * transaction. An unknown or missing value is a 400 naming the request field ({@code sample_type},
+ * {@code source}, {@code purification_target}, {@code organism}, {@code data_type}) and pointing at the list of
+ * known values. Holds no state:
  * one instance is built in {@code App} and handed to the features that need it.
  */
 public final class Vocabularies {
@@ -36,6 +37,14 @@ public final class Vocabularies {
         return h.createQuery("SELECT id FROM organisms WHERE id = :id")
                 .bind("id", given.toLowerCase(Locale.ROOT)).mapTo(String.class).findOne()
                 .orElseThrow(() -> ApiException.invalid("organism", "unknown organism '" + given + "'; see GET /organisms"));
+    }
+
+    /** The identifier of the data type {@code identifier} as stored (identifiers are uppercase; any case is accepted). */
+    public String dataTypeId(Handle h, String identifier) {
+        String given = Check.required("data_type", identifier).strip();
+        return h.createQuery("SELECT identifier FROM data_types WHERE identifier = :id")
+                .bind("id", given.toUpperCase(Locale.ROOT)).mapTo(String.class).findOne()
+                .orElseThrow(() -> ApiException.invalid("data_type", "unknown data type '" + given + "'; see GET /data/types/available"));
     }
 
     private long idOf(Handle h, Vocabulary v, String name) {
