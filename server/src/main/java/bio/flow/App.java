@@ -1,6 +1,8 @@
 package bio.flow;
 
 import bio.flow.access.AccessPolicy;
+import bio.flow.access.Resource;
+import bio.flow.access.SharedResourceRoutes;
 import bio.flow.access.Sharing;
 import bio.flow.auth.AccessTokens;
 import bio.flow.auth.AuthRoutes;
@@ -193,9 +195,9 @@ public final class App implements AutoCloseable {
         r.get("/projects/{id}/data", c.projectRoutes::data);
         r.post("/projects/{id}/edit", c.projectRoutes::edit);
         r.post("/projects/{id}/metadata", c.projectRoutes::metadata);
-        r.post("/projects/{id}/share", c.projectRoutes::share);
-        r.post("/projects/{id}/transfer", c.projectRoutes::transfer);
-        r.post("/projects/{id}/delete", c.projectRoutes::delete);
+        r.post("/projects/{id}/share", c.projectSharing::share);
+        r.post("/projects/{id}/transfer", c.projectSharing::transfer);
+        r.post("/projects/{id}/delete", c.projectSharing::delete);
 
         // vocabularies (before /samples/{id}: Javalin matches routes in the order they are added)
         r.get("/samples/sources", c.vocabularyRoutes.sources::list);
@@ -226,14 +228,14 @@ public final class App implements AutoCloseable {
         r.get("/samples/owned", c.sampleRoutes::owned);
         r.get("/samples/shared", c.sampleRoutes::shared);
         r.post("/samples/new", c.sampleRoutes::create);
-        r.post("/samples/delete", c.sampleRoutes::deleteMany);
+        r.post("/samples/delete", c.sampleSharing::deleteMany);
         r.get("/samples/{id}", c.sampleRoutes::get);
         r.get("/samples/{id}/data", c.sampleRoutes::data);
         r.get("/samples/{id}/executions", c.sampleRoutes::executions);
         r.post("/samples/{id}/edit", c.sampleRoutes::edit);
-        r.post("/samples/{id}/share", c.sampleRoutes::share);
-        r.post("/samples/{id}/transfer", c.sampleRoutes::transfer);
-        r.post("/samples/{id}/delete", c.sampleRoutes::delete);
+        r.post("/samples/{id}/share", c.sampleSharing::share);
+        r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
+        r.post("/samples/{id}/delete", c.sampleSharing::delete);
     }
 
     /** The components behind the routes, built once per server. */
@@ -249,6 +251,9 @@ public final class App implements AutoCloseable {
         final VocabularyRoutes vocabularyRoutes;
         final ProjectRoutes projectRoutes;
         final SampleRoutes sampleRoutes;
+        // Share, transfer and delete of each shareable kind: one SharedResourceRoutes per kind.
+        final SharedResourceRoutes projectSharing;
+        final SharedResourceRoutes sampleSharing;
         final Path outbox;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
@@ -282,9 +287,12 @@ public final class App implements AutoCloseable {
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
-            Samples samples = new Samples(jdbi, policy, sharing, vocabularies);
-            this.projectRoutes = new ProjectRoutes(authenticator, new Projects(jdbi, policy, sharing, vocabularies), samples);
+            Projects projects = new Projects(jdbi, policy, vocabularies);
+            Samples samples = new Samples(jdbi, policy, vocabularies);
+            this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
+            this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
+            this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
         }
     }
 

@@ -2,6 +2,9 @@ package bio.flow.access;
 
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -39,7 +42,7 @@ public final class AccessPolicy {
     }
 
     /** SQL expression: :caller's level on the project row aliased {@code p}. */
-    public static String projectLevel(String p) {
+    private static String projectLevel(String p) {
         return "CASE WHEN :admin OR " + p + ".owner_id = :caller THEN 4 ELSE GREATEST("
                 + "(SELECT coalesce(max(g.permission), 0) FROM project_grants g WHERE g.project_id = " + p + ".id AND " + GRANT_HELD + "), "
                 + "CASE WHEN " + p + ".is_public THEN 1 ELSE 0 END) END";
@@ -49,7 +52,7 @@ public final class AccessPolicy {
      * SQL expression: :caller's level on the sample row {@code s}, whose project row is {@code p} (joined with
      * LEFT JOIN, as a sample need not be in a project).
      */
-    public static String sampleLevel(String s, String p) {
+    private static String sampleLevel(String s, String p) {
         return "CASE WHEN :admin OR " + s + ".owner_id = :caller THEN 4 ELSE GREATEST("
                 + "CASE WHEN " + p + ".owner_id = :caller THEN 3 ELSE 0 END, "
                 + "(SELECT coalesce(max(g.permission), 0) FROM sample_grants g WHERE g.sample_id = " + s + ".id AND " + GRANT_HELD + "), "
@@ -85,13 +88,34 @@ public final class AccessPolicy {
                 .bind("admin", caller.map(Caller::isAdmin).orElse(false));
     }
 
-    /** The caller's level on a project or sample; empty when it does not exist. */
-    public Optional<Integer> level(Handle h, Resource resource, long id, Optional<Caller> caller) {
-        String sql = switch (resource) {
-            case PROJECT -> "SELECT " + projectLevel("p") + " FROM projects p WHERE p.id = :id";
-            case SAMPLE -> "SELECT " + sampleLevel("s", "p") + " FROM samples s LEFT JOIN projects p ON p.id = s.project_id WHERE s.id = :id";
+    /**
+     * SQL: the rows of the resource, aliased {@code r}, as {@code id} and :caller's {@code level} on each: the one
+     * place that says which level rule each kind follows.
+     */
+    private static String withLevel(Resource resource) {
+        return switch (resource) {
+            case PROJECT -> "SELECT r.id, " + projectLevel("r") + " AS level FROM projects r";
+            case SAMPLE -> "SELECT r.id, " + sampleLevel("r", "p") + " AS level FROM samples r LEFT JOIN projects p ON p.id = r.project_id";
         };
-        return bindCaller(h.createQuery(sql), caller).bind("id", id).mapTo(Integer.class).findOne();
+    }
+
+    /** The caller's level on one resource; empty when it does not exist. */
+    public Optional<Integer> level(Handle h, Resource resource, long id, Optional<Caller> caller) {
+        return bindCaller(h.createQuery(withLevel(resource) + " WHERE r.id = :id"), caller)
+                .bind("id", id).map((rs, ctx) -> rs.getInt("level")).findOne();
+    }
+
+    /**
+     * The caller's level on each of the resources that exist among {@code ids}, whose rows stay locked until the
+     * transaction ends (so that what was checked is what a delete then removes).
+     */
+    public Map<Long, Integer> levelsLocked(Handle h, Resource resource, Collection<Long> ids, Caller caller) {
+        Map<Long, Integer> levels = new LinkedHashMap<>();
+        bindCaller(h.createQuery(withLevel(resource) + " WHERE r.id = ANY(:ids) FOR UPDATE OF r"), Optional.of(caller))
+                .bindArray("ids", Long.class, ids)
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2)))
+                .forEach(e -> levels.put(e.getKey(), e.getValue()));
+        return levels;
     }
 
     /**

@@ -15,9 +15,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Sharing and transferring, the same for every kind of resource: {@code POST /<kind>/<id>/share} and
- * {@code /transfer}. Rules: a caller with share level may grant others up to their own level (share is the
- * highest grant, so any level); permission 0 withdraws a grant; only the owner (or an admin) transfers, and the old owner keeps
- * share-level access.
+ * {@code /transfer}, served by {@link SharedResourceRoutes}. Rules: a caller with share level may grant others up to
+ * their own level (share is the highest grant, so any level); permission 0 withdraws a grant; only the owner (or an
+ * admin) transfers, and the old owner keeps share-level access.
  *
  * <p>Groups: a caller names a group by its slug only when they may see the group ({@link GroupAccess#canSee}: anyone
  * in it, invited too, and site admins), or when the group already holds a grant on this resource (so that a sharer
@@ -45,7 +45,7 @@ public final class Sharing {
 
     public record TransferRequest(String user) {}
 
-    public Grants share(Handle h, Resource resource, long id, Caller caller, ShareRequest r) {
+    Grants share(Handle h, Resource resource, long id, Caller caller, ShareRequest r) {
         // Sharing takes share level, the highest a grant can give: whoever may share may grant any level.
         policy.require(h, resource, id, Optional.of(caller), Level.SHARE);
         Integer permission = r.permission();
@@ -108,7 +108,7 @@ public final class Sharing {
      * Makes {@code request.user} the owner. The old owner keeps share-level access; a grant the new owner
      * held becomes pointless and is removed. Returns the new owner's id and the old one's.
      */
-    public Transfer transfer(Handle h, Resource resource, long id, Caller caller, TransferRequest request) {
+    Transfer transfer(Handle h, Resource resource, long id, Caller caller, TransferRequest request) {
         policy.require(h, resource, id, Optional.of(caller), Level.OWNER);
         String username = request.user();
         if (username == null || username.isBlank()) throw ApiException.invalid("user", "name the user who is to own it");

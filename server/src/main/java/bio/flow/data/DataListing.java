@@ -1,5 +1,6 @@
 package bio.flow.data;
 
+import bio.flow.http.Listing;
 import bio.flow.http.Paging;
 import java.time.Instant;
 import java.util.List;
@@ -28,15 +29,14 @@ public final class DataListing {
     }
 
     private static DataList list(Handle h, String condition, long id, Paging paging) {
-        long count = h.createQuery("SELECT count(*) FROM data d WHERE " + condition).bind("id", id).mapTo(Long.class).one();
-        List<DataItem> items = h.createQuery("SELECT d.id, d.filename, d.size, d.data_type, d.created, s.id AS sample_id, s.name AS sample_name "
+        return Listing.read(h, paging, "SELECT count(*) FROM data d WHERE " + condition,
+                "SELECT d.id, d.filename, d.size, d.data_type, d.created, s.id AS sample_id, s.name AS sample_name "
                         + "FROM data d LEFT JOIN samples s ON s.id = d.sample_id WHERE " + condition
-                        + " ORDER BY d.created DESC, d.id DESC LIMIT :limit OFFSET :offset")
-                .bind("id", id).bind("limit", paging.limit()).bind("offset", paging.offset())
-                .map((rs, ctx) -> new DataItem(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
+                        + " ORDER BY d.created DESC, d.id DESC " + paging.sql(),
+                q -> q.bind("id", id),
+                (rs, ctx) -> new DataItem(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
                         rs.getObject("created", java.time.OffsetDateTime.class).toInstant(),
-                        rs.getObject("sample_id") == null ? null : new SampleRef(rs.getLong("sample_id"), rs.getString("sample_name"))))
-                .list();
-        return new DataList(count, paging.page(), items);
+                        rs.getObject("sample_id") == null ? null : new SampleRef(rs.getLong("sample_id"), rs.getString("sample_name"))),
+                DataList::new);
     }
 }

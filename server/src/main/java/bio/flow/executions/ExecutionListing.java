@@ -1,5 +1,6 @@
 package bio.flow.executions;
 
+import bio.flow.http.Listing;
 import bio.flow.http.Paging;
 import java.time.Instant;
 import java.util.List;
@@ -27,14 +28,13 @@ public final class ExecutionListing {
     }
 
     private static ExecutionList list(Handle h, String condition, long id, Paging paging) {
-        long count = h.createQuery("SELECT count(*) FROM executions e WHERE " + condition).bind("id", id).mapTo(Long.class).one();
-        List<ExecutionItem> items = h.createQuery("SELECT e.id, e.name, e.pipeline, e.pipeline_version, e.status, e.created "
-                        + "FROM executions e WHERE " + condition + " ORDER BY e.created DESC, e.id DESC LIMIT :limit OFFSET :offset")
-                .bind("id", id).bind("limit", paging.limit()).bind("offset", paging.offset())
-                .map((rs, ctx) -> new ExecutionItem(rs.getLong("id"), rs.getString("name"), rs.getString("pipeline"),
+        return Listing.read(h, paging, "SELECT count(*) FROM executions e WHERE " + condition,
+                "SELECT e.id, e.name, e.pipeline, e.pipeline_version, e.status, e.created FROM executions e WHERE " + condition
+                        + " ORDER BY e.created DESC, e.id DESC " + paging.sql(),
+                q -> q.bind("id", id),
+                (rs, ctx) -> new ExecutionItem(rs.getLong("id"), rs.getString("name"), rs.getString("pipeline"),
                         rs.getString("pipeline_version"), rs.getString("status"),
-                        rs.getObject("created", java.time.OffsetDateTime.class).toInstant()))
-                .list();
-        return new ExecutionList(count, paging.page(), items);
+                        rs.getObject("created", java.time.OffsetDateTime.class).toInstant()),
+                ExecutionList::new);
     }
 }

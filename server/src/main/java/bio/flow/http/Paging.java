@@ -10,7 +10,7 @@ import io.javalin.http.Context;
  * agree (limit = count; offset = (page - 1) * limit), else it is a 400. A value that is not a whole number in
  * range is a 400 naming the parameter: a limit above 100 is refused rather than silently capped.
  *
- * <p>Listings bind {@link #limit} and {@link #offset} straight into their SQL ({@code LIMIT :limit OFFSET :offset}).
+ * <p>Listings ({@link Listing}) write the page into their SQL with {@link #sql}.
  */
 public record Paging(int limit, int offset) {
     public static final int DEFAULT_LIMIT = 20;
@@ -40,6 +40,15 @@ public record Paging(int limit, int offset) {
         }
         int start = offset != null ? offset : fromPage != null ? fromPage : 0;
         return new Paging(size, start);
+    }
+
+    /**
+     * {@code LIMIT n OFFSET m}, for the SQL of a listing. Written into the SQL rather than bound as parameters (the
+     * constructor checked they are whole numbers in range): with LIMIT as a parameter, inside IN (...) or a subquery,
+     * PostgreSQL never settles on a generic plan and plans the statement again on every execution.
+     */
+    public String sql() {
+        return "LIMIT " + limit + " OFFSET " + offset;
     }
 
     /** The 1-based page this offset falls on, for answers that report a page number. */

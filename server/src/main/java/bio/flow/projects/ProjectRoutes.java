@@ -1,6 +1,5 @@
 package bio.flow.projects;
 
-import bio.flow.access.Sharing;
 import bio.flow.auth.Authenticator;
 import bio.flow.http.Filters;
 import bio.flow.http.Json;
@@ -14,7 +13,8 @@ import java.util.List;
 
 /**
  * GET /projects, /projects/owned, /projects/shared, /projects/public, POST /projects/new, GET /projects/{id}
- * and its /samples, /executions and /data, POST /projects/{id}/edit, /metadata, /share, /transfer, /delete.
+ * and its /samples, /executions and /data, POST /projects/{id}/edit and /metadata. Share, transfer and delete are
+ * {@link bio.flow.access.SharedResourceRoutes}, as for every shareable kind.
  */
 public final class ProjectRoutes {
     private final Authenticator authenticator;
@@ -30,8 +30,6 @@ public final class ProjectRoutes {
     record MetadataRequest(List<Projects.SampleMetadata> samples) {}
 
     record MetadataResponse(boolean success, int updated) {}
-
-    record SuccessResponse(boolean success, String message) {}
 
     /** Everything the caller may read: their own, shared and public projects (anonymous callers: public ones). */
     public void list(Context ctx) {
@@ -80,23 +78,6 @@ public final class ProjectRoutes {
         var caller = authenticator.require(ctx);
         MetadataRequest r = Json.body(ctx, MetadataRequest.class);
         ctx.json(new MetadataResponse(true, projects.updateMetadata(caller, id(ctx), r.samples())));
-    }
-
-    public void share(Context ctx) {
-        var caller = authenticator.require(ctx);
-        ctx.json(projects.share(caller, id(ctx), Json.body(ctx, Sharing.ShareRequest.class)));
-    }
-
-    public void transfer(Context ctx) {
-        var caller = authenticator.require(ctx);
-        ctx.json(projects.transfer(caller, id(ctx), Json.body(ctx, Sharing.TransferRequest.class)));
-    }
-
-    public void delete(Context ctx) {
-        var caller = authenticator.require(ctx);
-        long id = id(ctx);
-        projects.delete(caller, id);
-        ctx.json(new SuccessResponse(true, "project " + id + " and its samples were deleted"));
     }
 
     private static long id(Context ctx) {

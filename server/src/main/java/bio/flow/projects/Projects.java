@@ -3,9 +3,11 @@ package bio.flow.projects;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
+import bio.flow.access.Shareable;
 import bio.flow.access.Sharing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import bio.flow.http.Listing;
 import bio.flow.http.Paging;
 import bio.flow.users.UserRef;
 import bio.flow.samples.Metadata;
@@ -21,21 +23,22 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
-/** Projects: creating, reading, listing, editing, transferring and deleting them, and their sample metadata. */
-public final class Projects {
+/**
+ * Projects: creating, reading, listing and editing them, and their sample metadata; what is particular to projects
+ * when they are shared, transferred and deleted ({@link Shareable}).
+ */
+public final class Projects implements Shareable<Projects.ProjectDetail> {
     private static final String COLUMNS = "p.id, p.name, p.description, p.organism_id, p.is_public, p.created, "
             + "u.id AS owner_id, u.username AS owner_username, "
             + "(SELECT count(*) FROM samples s WHERE s.project_id = p.id) AS sample_count";
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
-    private final Sharing sharing;
     private final Vocabularies vocabularies;
 
-    public Projects(Jdbi jdbi, AccessPolicy policy, Sharing sharing, Vocabularies vocabularies) {
+    public Projects(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies) {
         this.jdbi = jdbi;
         this.policy = policy;
-        this.sharing = sharing;
         this.vocabularies = vocabularies;
     }
 
@@ -71,19 +74,12 @@ public final class Projects {
         text.ifPresent(t -> where.add("(p.name ILIKE :text OR p.description ILIKE :text)"));
         organism.ifPresent(o -> where.add("p.organism_id = :organism"));
         String condition = String.join(" AND ", where);
-        return jdbi.withHandle(h -> {
-            long count = bind(h.createQuery("SELECT count(*) FROM projects p WHERE " + condition), caller, text, organism)
-                    .mapTo(Long.class).one();
-            // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same
-            // SELECT as OFFSET it would be computed for the skipped rows too). LIMIT and OFFSET are written into the
-            // SQL (Paging checked they are whole numbers in range): as parameters, PostgreSQL plans the public listing
-            // again on every execution instead of settling on a generic plan.
-            List<ProjectItem> items = bind(h.createQuery("SELECT " + COLUMNS + " FROM (SELECT p.* FROM projects p WHERE " + condition
-                            + " ORDER BY p.created DESC, p.id DESC LIMIT " + paging.limit() + " OFFSET " + paging.offset()
-                            + ") p JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC"), caller, text, organism)
-                    .map((rs, ctx) -> item(rs)).list();
-            return new ProjectList(count, paging.page(), items);
-        });
+        // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same
+        // SELECT as OFFSET it would be computed for the skipped rows too).
+        return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM projects p WHERE " + condition,
+                "SELECT " + COLUMNS + " FROM (SELECT p.* FROM projects p WHERE " + condition + " ORDER BY p.created DESC, p.id DESC "
+                        + paging.sql() + ") p JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC",
+                q -> bind(q, caller, text, organism), (rs, ctx) -> item(rs), ProjectList::new));
     }
 
     private static Query bind(Query q, Optional<Caller> caller, Optional<String> text, Optional<String> organism) {
@@ -97,7 +93,7 @@ public final class Projects {
         return jdbi.withHandle(h -> detail(h, id, policy.require(h, Resource.PROJECT, id, caller, Level.READ)));
     }
 
-    ProjectDetail detail(Handle h, long id, int level) {
+    private ProjectDetail detail(Handle h, long id, int level) {
         ProjectItem p = h.createQuery("SELECT " + COLUMNS + " FROM projects p JOIN users u ON u.id = p.owner_id WHERE p.id = :id")
                 .bind("id", id).map((rs, ctx) -> item(rs)).one();
         return ProjectDetail.of(p, level);
@@ -136,30 +132,25 @@ public final class Projects {
         });
     }
 
-    public Sharing.Grants share(Caller caller, long id, Sharing.ShareRequest r) {
-        return jdbi.inTransaction(h -> sharing.share(h, Resource.PROJECT, id, caller, r));
+    @Override
+    public ProjectDetail detail(Handle h, long id, Caller caller, int level) {
+        return detail(h, id, level);
     }
 
     /**
-     * Hands the project to another user, with the samples in it that the old owner owned: the project is
-     * what was given away. The old owner keeps share-level access to the project, which covers its samples.
+     * A project is handed over with the samples in it that the old owner owned: the project is what was given
+     * away. The old owner keeps share-level access to the project, which covers its samples.
      */
-    public ProjectDetail transfer(Caller caller, long id, Sharing.TransferRequest r) {
-        return jdbi.inTransaction(h -> {
-            Sharing.Transfer t = sharing.transfer(h, Resource.PROJECT, id, caller, r);
-            h.createUpdate("UPDATE samples SET owner_id = :new WHERE project_id = :id AND owner_id = :old")
-                    .bind("new", t.newOwner()).bind("old", t.oldOwner()).bind("id", id).execute();
-            int level = policy.require(h, Resource.PROJECT, id, Optional.of(caller), Level.READ);
-            return detail(h, id, level);
-        });
+    @Override
+    public void transferred(Handle h, long id, Sharing.Transfer t) {
+        h.createUpdate("UPDATE samples SET owner_id = :new WHERE project_id = :id AND owner_id = :old")
+                .bind("new", t.newOwner()).bind("old", t.oldOwner()).bind("id", id).execute();
     }
 
-    /** Deletes the project and, through the database's cascades, its samples, their grants, filesets and data. */
-    public void delete(Caller caller, long id) {
-        jdbi.useTransaction(h -> {
-            policy.require(h, Resource.PROJECT, id, Optional.of(caller), Level.OWNER);
-            h.createUpdate("DELETE FROM projects WHERE id = :id").bind("id", id).execute();
-        });
+    /** Deleting a project deletes, through the database's cascades, its samples, their grants, filesets and data. */
+    @Override
+    public String deletedMessage(long id) {
+        return "project " + id + " and its samples were deleted";
     }
 
     /** One sample's new metadata in POST /projects/{id}/metadata. */

@@ -1,6 +1,5 @@
 package bio.flow.samples;
 
-import bio.flow.access.Sharing;
 import bio.flow.auth.Authenticator;
 import bio.flow.http.Filters;
 import bio.flow.http.Json;
@@ -9,11 +8,11 @@ import bio.flow.http.PathIds;
 import bio.flow.samples.Samples.SampleFields;
 import bio.flow.samples.Samples.Scope;
 import io.javalin.http.Context;
-import java.util.List;
 
 /**
- * GET /samples/owned, /samples/shared, POST /samples/new, /samples/delete, GET /samples/{id} and its /data
- * and /executions, POST /samples/{id}/edit, /share, /transfer, /delete.
+ * GET /samples/owned, /samples/shared, POST /samples/new, GET /samples/{id} and its /data and /executions,
+ * POST /samples/{id}/edit. Share, transfer and delete (one or many) are {@link bio.flow.access.SharedResourceRoutes},
+ * as for every shareable kind.
  */
 public final class SampleRoutes {
     private final Authenticator authenticator;
@@ -23,10 +22,6 @@ public final class SampleRoutes {
         this.authenticator = authenticator;
         this.samples = samples;
     }
-
-    record BatchDeleteRequest(List<Long> ids) {}
-
-    record SuccessResponse(boolean success, String message) {}
 
     public void owned(Context ctx) {
         ctx.json(samples.list(authenticator.require(ctx), Scope.OWNED, Paging.from(ctx), Filters.text(ctx), Filters.organism(ctx)));
@@ -56,30 +51,6 @@ public final class SampleRoutes {
     public void edit(Context ctx) {
         var caller = authenticator.require(ctx);
         ctx.json(samples.edit(caller, id(ctx), Json.body(ctx, SampleFields.class)));
-    }
-
-    public void share(Context ctx) {
-        var caller = authenticator.require(ctx);
-        ctx.json(samples.share(caller, id(ctx), Json.body(ctx, Sharing.ShareRequest.class)));
-    }
-
-    public void transfer(Context ctx) {
-        var caller = authenticator.require(ctx);
-        ctx.json(samples.transfer(caller, id(ctx), Json.body(ctx, Sharing.TransferRequest.class)));
-    }
-
-    public void delete(Context ctx) {
-        var caller = authenticator.require(ctx);
-        long id = id(ctx);
-        samples.delete(caller, id);
-        ctx.json(new SuccessResponse(true, "sample " + id + " was deleted"));
-    }
-
-    public void deleteMany(Context ctx) {
-        var caller = authenticator.require(ctx);
-        BatchDeleteRequest r = Json.body(ctx, BatchDeleteRequest.class);
-        int deleted = samples.deleteAll(caller, r.ids());
-        ctx.json(new SuccessResponse(true, deleted + " samples were deleted"));
     }
 
     private static long id(Context ctx) {

@@ -3,13 +3,14 @@ package bio.flow.samples;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
-import bio.flow.access.Sharing;
+import bio.flow.access.Shareable;
 import bio.flow.data.DataListing;
 import bio.flow.executions.ExecutionListing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.Check;
 import bio.flow.http.Json;
+import bio.flow.http.Listing;
 import bio.flow.http.Paging;
 import bio.flow.users.UserRef;
 import bio.flow.vocabularies.Vocabularies;
@@ -20,17 +21,18 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
-/** Samples: creating, reading, listing, editing, sharing, transferring and deleting them. */
-public final class Samples {
+/**
+ * Samples: creating, reading, listing and editing them; what is particular to samples when they are shared,
+ * transferred and deleted ({@link Shareable}).
+ */
+public final class Samples implements Shareable<Samples.SampleDetail> {
     private static final String FROM = "FROM samples s LEFT JOIN projects p ON p.id = s.project_id "
             + "LEFT JOIN sample_types st ON st.id = s.sample_type_id JOIN users u ON u.id = s.owner_id";
     /** A sample's project is named only to callers who may read that project: it may be private. */
@@ -40,13 +42,11 @@ public final class Samples {
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
-    private final Sharing sharing;
     private final Vocabularies vocabularies;
 
-    public Samples(Jdbi jdbi, AccessPolicy policy, Sharing sharing, Vocabularies vocabularies) {
+    public Samples(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies) {
         this.jdbi = jdbi;
         this.policy = policy;
-        this.sharing = sharing;
         this.vocabularies = vocabularies;
     }
 
@@ -80,16 +80,10 @@ public final class Samples {
         text.ifPresent(t -> where.add("f.name ILIKE :text"));
         organism.ifPresent(o -> where.add("f.organism_id = :organism"));
         String from = "(" + keys + ") k" + (where.isEmpty() ? "" : " JOIN samples f ON f.id = k.id AND " + String.join(" AND ", where));
-        return jdbi.withHandle(h -> {
-            long count = bind(h.createQuery("SELECT count(*) FROM " + from), caller, Map.of(), text, organism).mapTo(Long.class).one();
-            // LIMIT and OFFSET are written into the SQL (Paging checked they are whole numbers in range): with LIMIT as a
-            // parameter inside IN (...) PostgreSQL never settles on a generic plan and plans the statement on every execution.
-            List<SampleItem> items = bind(h.createQuery("SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE s.id IN (SELECT k.id FROM " + from
-                    + " ORDER BY k.created DESC, k.id DESC LIMIT " + paging.limit() + " OFFSET " + paging.offset()
-                    + ") ORDER BY s.created DESC, s.id DESC"), caller, Map.of(), text, organism)
-                    .map((rs, ctx) -> item(rs)).list();
-            return new SampleList(count, paging.page(), items);
-        });
+        return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM " + from,
+                "SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE s.id IN (SELECT k.id FROM " + from
+                        + " ORDER BY k.created DESC, k.id DESC " + paging.sql() + ") ORDER BY s.created DESC, s.id DESC",
+                q -> bind(q, caller, Map.of(), text, organism), (rs, ctx) -> item(rs), SampleList::new));
     }
 
     /** The samples of a project the caller may read. */
@@ -104,15 +98,9 @@ public final class Samples {
         text.ifPresent(t -> where.add("s.name ILIKE :text"));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         String condition = String.join(" AND ", where);
-        return jdbi.withHandle(h -> {
-            long count = bind(h.createQuery("SELECT count(*) FROM samples s WHERE " + condition), caller, binds, text, organism)
-                    .mapTo(Long.class).one();
-            List<SampleItem> items = bind(h.createQuery("SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE " + condition
-                    + " ORDER BY s.created DESC, s.id DESC LIMIT :limit OFFSET :offset"), caller, binds, text, organism)
-                    .bind("limit", paging.limit()).bind("offset", paging.offset())
-                    .map((rs, ctx) -> item(rs)).list();
-            return new SampleList(count, paging.page(), items);
-        });
+        return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM samples s WHERE " + condition,
+                "SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE " + condition + " ORDER BY s.created DESC, s.id DESC " + paging.sql(),
+                q -> bind(q, caller, binds, text, organism), (rs, ctx) -> item(rs), SampleList::new));
     }
 
     private static Query bind(Query q, Optional<Caller> caller, Map<String, Object> binds, Optional<String> text, Optional<String> organism) {
@@ -208,52 +196,15 @@ public final class Samples {
                 .bindMap(set).bind("id", id).execute();
     }
 
-    public Sharing.Grants share(Caller caller, long id, Sharing.ShareRequest r) {
-        return jdbi.inTransaction(h -> sharing.share(h, Resource.SAMPLE, id, caller, r));
+    @Override
+    public SampleDetail detail(Handle h, long id, Caller caller, int level) {
+        return detail(h, id, Optional.of(caller), level);
     }
 
-    public SampleDetail transfer(Caller caller, long id, Sharing.TransferRequest r) {
-        return jdbi.inTransaction(h -> {
-            sharing.transfer(h, Resource.SAMPLE, id, caller, r);
-            return detail(h, id, Optional.of(caller), policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
-        });
-    }
-
-    /** Deletes the sample with its grants, filesets and data (cascades); executions that used it stay. */
-    public void delete(Caller caller, long id) {
-        jdbi.useTransaction(h -> {
-            policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.OWNER);
-            h.createUpdate("DELETE FROM samples WHERE id = :id").bind("id", id).execute();
-        });
-    }
-
-    /** Deletes all the samples or none: every id must exist and be the caller's to delete. Returns how many. */
-    public int deleteAll(Caller caller, List<Long> ids) {
-        if (ids == null || ids.isEmpty()) throw ApiException.invalid("ids", "list at least one sample id");
-        if (ids.size() > 10_000) throw ApiException.invalid("ids", "at most 10000 ids at once");
-        if (ids.contains(null)) throw ApiException.invalid("ids", "ids must be whole numbers, not null");
-        Set<Long> distinct = new LinkedHashSet<>(ids);
-        jdbi.useTransaction(h -> {
-            Map<Long, Integer> levels = new LinkedHashMap<>();
-            AccessPolicy.bindCaller(h.createQuery("SELECT s.id, " + AccessPolicy.sampleLevel("s", "p")
-                            + " AS level FROM samples s LEFT JOIN projects p ON p.id = s.project_id WHERE s.id = ANY(:ids) FOR UPDATE OF s"),
-                            Optional.of(caller))
-                    .bindArray("ids", Long.class, distinct)
-                    .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2)))
-                    .forEach(e -> levels.put(e.getKey(), e.getValue()));
-            List<Map<String, Object>> failed = new ArrayList<>();
-            for (long id : distinct) {
-                int level = levels.getOrDefault(id, Level.NONE);
-                if (level < Level.READ) failed.add(Map.of("id", id, "reason", "not found"));
-                else if (level < Level.OWNER) failed.add(Map.of("id", id, "reason", "not yours to delete"));
-            }
-            if (!failed.isEmpty()) {
-                throw ApiException.invalid("ids: nothing was deleted; " + failed.size() + " of the samples cannot be deleted",
-                        Map.of("field", "ids", "failed", failed));
-            }
-            h.createUpdate("DELETE FROM samples WHERE id = ANY(:ids)").bindArray("ids", Long.class, distinct).execute();
-        });
-        return distinct.size();
+    /** Deleting a sample deletes its grants, filesets and data (cascades); executions that used it stay. */
+    @Override
+    public String deletedMessage(long id) {
+        return "sample " + id + " was deleted";
     }
 
     public DataListing.DataList data(Optional<Caller> caller, long id, Paging paging) {

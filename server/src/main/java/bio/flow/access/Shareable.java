@@ -1,0 +1,22 @@
+package bio.flow.access;
+
+import bio.flow.http.Caller;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What one shareable kind adds to the share, transfer and delete routes that {@link SharedResourceRoutes}
+ * serves alike for every kind: the answer of a transfer, what else changes hands with it, and what a delete's
+ * answer says went with the resource (the database's cascades remove it).
+ *
+ * @param <D> the kind's detail, as {@code GET /<kind>/{id}} answers it
+ */
+public interface Shareable<D> {
+    /** The resource as the caller, at {@code level}, sees it. */
+    D detail(Handle h, long id, Caller caller, int level);
+
+    /** Called in a transfer's transaction: what else the new owner gets. Nothing, unless the kind says so. */
+    default void transferred(Handle h, long id, Sharing.Transfer transfer) {}
+
+    /** The message of the answer to deleting the resource. */
+    String deletedMessage(long id);
+}
