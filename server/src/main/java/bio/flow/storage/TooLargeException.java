@@ -3,8 +3,9 @@ package bio.flow.storage;
 import java.io.IOException;
 
 /**
- * A stream passed the most bytes its write allowed. The write was stopped there and has left nothing behind;
- * the caller answers 413.
+ * A stream passed the most bytes its write allowed; the caller answers 413. The write was stopped there; like
+ * a full disk ({@link StorageFullException}), a {@code write} leaves nothing behind, a {@code writeAt} may leave
+ * bytes no record counts.
  */
 public final class TooLargeException extends IOException {
     private final long limit;
