@@ -1,9 +1,106 @@
 package bio.flow.storage;
 
-/** Where Flow keeps file contents. Local disk now; S3 later, behind the same interface. */
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.stream.Stream;
+
+/**
+ * Where Flow keeps file contents, by {@link StorageKey}. Local disk now ({@link LocalStorage}); S3 later, behind
+ * the same interface, which is why it speaks of keys and whole objects rather than paths, and keeps no state
+ * of its own: what an upload has received is recorded in PostgreSQL, the bytes are here.
+ *
+ * <p><b>Assembling uploads.</b> A file arrives in pieces, in any order, and any piece may be sent again. Each
+ * piece is written straight into the upload's part ({@code uploads/<uuid>/part}) at its byte offset with
+ * {@link #writeAt}; once {@code writeAt} returns, the piece is on disk and the caller records it (offset, size,
+ * md5) in the database. A retried piece writes the same bytes over the same range; a piece that failed halfway
+ * wrote bytes no row counts, which its retry overwrites. When the database shows every byte present, the caller
+ * hashes the part ({@link #digest}, unless it hashed the pieces in order as they came) and {@link #move}s it to
+ * its record's key ({@code data/123}), which is atomic: the data appears whole or not at all. So the bytes are
+ * written once, never copied again at the end. The offset protocol gives each piece's offset; the chunk
+ * protocol's offset is chunk × the chunk size (every chunk but the last has the same size); a chunk whose offset
+ * is not known yet (a last chunk before any other) can wait under its own key ({@code uploads/<uuid>/chunk-7},
+ * {@link #write}) and be copied in with {@code writeAt} when it is. On S3, a part maps to a multipart upload:
+ * a piece to an uploaded part, {@code move} to completing it.
+ */
 public interface Storage {
     /** Whether files can be written, and how much room is left. */
     Health health();
 
+    /**
+     * Stores a stream under a key, replacing what it held, atomically: a reader, or a crash, sees the old bytes
+     * or the whole new ones, never part of them. The size and md5 are computed while the bytes pass.
+     *
+     * @throws TooLargeException when the stream holds more than {@code maxBytes} (nothing is kept)
+     * @throws StorageFullException when the storage is full (nothing is kept)
+     */
+    Stored write(StorageKey key, InputStream in, long maxBytes) throws IOException;
+
+    /**
+     * Writes a stream into a part at a byte offset, creating the part when needed (a range not written yet
+     * reads as zeros), and makes it durable before returning. Pieces may be written in any order, at once, and
+     * again. The answer is this piece's size and md5. A failed write may leave some of its bytes in the part:
+     * a part is unfinished by nature, and only its record in the database says which ranges are complete.
+     *
+     * @throws TooLargeException when the stream holds more than {@code maxBytes}
+     * @throws StorageFullException when the storage is full
+     */
+    Stored writeAt(StorageKey part, long offset, InputStream in, long maxBytes) throws IOException;
+
+    /** Renames a key's bytes to another key, replacing what that held, atomically. */
+    void move(StorageKey from, StorageKey to) throws IOException;
+
+    /**
+     * The bytes from {@code offset} to {@code offset + length}, or to the end when that comes first, as a stream
+     * that reads them from storage as it is read (never the whole file in memory). A stream opened before the
+     * key is replaced or deleted keeps reading the bytes it was opened on.
+     *
+     * @throws NoSuchFileException when the key holds nothing
+     * @throws IllegalArgumentException when the offset is negative or past the end, or the length negative
+     */
+    InputStream read(StorageKey key, long offset, long length) throws IOException;
+
+    /** All the bytes of a key; see {@link #read(StorageKey, long, long)}. */
+    default InputStream read(StorageKey key) throws IOException {
+        return read(key, 0, Long.MAX_VALUE);
+    }
+
+    /** Reads a key's bytes again for their size and md5 (a finished part, or integrity verification). */
+    Stored digest(StorageKey key) throws IOException;
+
+    /** @throws NoSuchFileException when the key holds nothing */
+    long size(StorageKey key) throws IOException;
+
+    boolean exists(StorageKey key) throws IOException;
+
+    /**
+     * Removes a key's bytes, and for a record's key the keys under it too (an upload's chunks). Idempotent:
+     * answers whether there was anything to remove.
+     */
+    boolean delete(StorageKey key) throws IOException;
+
+    /**
+     * Every key of a kind with its size and last change, for the orphan sweep and verification, in no set
+     * order. Close the stream. Writes in progress are not listed; a key written while the stream is read
+     * may or may not be.
+     */
+    Stream<Entry> list(String kind) throws IOException;
+
+    /** Bytes that can still be written. */
+    long freeBytes() throws IOException;
+
+    /**
+     * Removes what writes interrupted by a crash left behind (invisible to every other method) when it is older
+     * than {@code age}, long enough for no live write to be that old. Answers how many were removed.
+     */
+    int removeAbandonedWrites(Duration age) throws IOException;
+
     record Health(boolean writable, long availableBytes) {}
+
+    /** What a write stored, or a digest read: the size in bytes and the md5 in lowercase hex. */
+    record Stored(long size, String md5) {}
+
+    record Entry(StorageKey key, long size, Instant modified) {}
 }
