@@ -1,5 +1,7 @@
 package bio.flow.groups;
 
+import static bio.flow.testing.Answers.assertInvalid;
+import static bio.flow.testing.Answers.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
@@ -79,17 +81,6 @@ class GroupsTest {
         Map<String, Integer> roles = new HashMap<>();
         r.json().path("members").forEach(m -> roles.put(m.path("username").asText(), m.path("role").asInt()));
         return roles;
-    }
-
-    private static void assertInvalid(Api.Res r, String field) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(400);
-        assertThat(r.errorCode()).isEqualTo("VALIDATION_ERROR");
-        assertThat(r.json().at("/error/details/field").asText()).as(r.toString()).isEqualTo(field);
-    }
-
-    private static void assertStatus(Api.Res r, int status, String code) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(status);
-        assertThat(r.errorCode()).isEqualTo(code);
     }
 
     private static List<String> meGroups(Account a) {

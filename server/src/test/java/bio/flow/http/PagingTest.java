@@ -1,5 +1,6 @@
 package bio.flow.http;
 
+import static bio.flow.testing.Answers.assertInvalid;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
@@ -12,12 +13,6 @@ import org.junit.jupiter.api.Test;
 /** limit/offset and their aliases count/page: every one given is checked, and a parameter and its alias must agree. */
 class PagingTest {
     private static final TestServer server = TestServer.shared();
-
-    private static void assertInvalid(Api.Res r, String field) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(400);
-        assertThat(r.errorCode()).isEqualTo("VALIDATION_ERROR");
-        assertThat(r.json().path("error").path("details").path("field").asText()).isEqualTo(field);
-    }
 
     @Test
     void anAliasIsCheckedEvenWhenItsPrimaryParameterIsGiven() {

@@ -1,5 +1,9 @@
 package bio.flow.vocabularies;
 
+import static bio.flow.testing.Answers.assertConflict;
+import static bio.flow.testing.Answers.assertInvalid;
+import static bio.flow.testing.Answers.assertStatus;
+import static bio.flow.testing.Answers.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -59,27 +63,6 @@ class VocabulariesTest {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------
-
-    private static void assertStatus(Api.Res r, int status, String code) {
-        assertThat(r.status()).as(r.toString()).isEqualTo(status);
-        assertThat(r.errorCode()).as(r.toString()).isEqualTo(code);
-    }
-
-    private static void assertInvalid(Api.Res r, String field) {
-        assertStatus(r, 400, "VALIDATION_ERROR");
-        assertThat(r.json().at("/error/details/field").asText()).as(r.toString()).isEqualTo(field);
-    }
-
-    private static void assertConflict(Api.Res r, String field) {
-        assertStatus(r, 409, "CONFLICT");
-        assertThat(r.json().at("/error/details/field").asText()).as(r.toString()).isEqualTo(field);
-    }
-
-    private static Map<String, Object> body(Object... keysAndValues) {
-        Map<String, Object> m = new HashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        return m;
-    }
 
     /** The list as served to an anonymous caller. */
     private static JsonNode list(Kind k) {
