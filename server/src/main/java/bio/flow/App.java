@@ -108,7 +108,7 @@ public final class App implements AutoCloseable {
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
-                    c.outbox, Duration.ofDays(config.mailOutboxDays()));
+                    c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.host();
@@ -269,9 +269,10 @@ public final class App implements AutoCloseable {
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
         final Path outbox;
+        final Storage storage;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
-            Storage storage = new LocalStorage(config.dataDir().resolve("files"));
+            this.storage = new LocalStorage(config.dataDir().resolve("files"));
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);

@@ -349,6 +349,34 @@ class UploadsTest {
         }
     }
 
+    // ---- expiry ----
+
+    @Test
+    void housekeepingRemovesExpiredUploadsAndBytesNoUploadNames() throws Exception {
+        Account owner = Users.signUp(server, "up");
+        List<byte[]> chunks = split(fastq(100), 1000);
+        String expired = fileId();
+        String live = fileId();
+        send(owner, expired, "r.fq", 0, chunks, Map.of());
+        send(owner, live, "r.fq", 0, chunks, Map.of());
+        Set<String> expiredFiles = uploadFilesOf(expired);
+        assertThat(expiredFiles).isNotEmpty();
+        server.sql("UPDATE uploads SET expires_at = now() - interval '1 second' WHERE file_id = '" + expired + "'");
+        // Bytes that no upload names (a crash between removing a row and its bytes), older than an upload lives.
+        StorageKey orphan = StorageKey.of("uploads", UUID.randomUUID()).child("part");
+        storage(server).writeAt(orphan, 0, new java.io.ByteArrayInputStream(new byte[10]), 10);
+        Path orphanFile = server.dataDir().resolve("files/uploads").resolve(orphan.shard()).resolve(orphan.id() + ".d/part");
+        Files.setLastModifiedTime(orphanFile, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(25))));
+
+        server.housekeep();
+
+        assertThat(owner.api().get("/upload/" + expired).status()).isEqualTo(404);
+        assertThat(files(server, "uploads")).doesNotContainAnyElementsOf(expiredFiles);
+        assertThat(storage(server).exists(orphan)).isFalse();
+        assertThat(owner.api().get("/upload/" + live).json().path("received").toString()).isEqualTo("[0]");
+        assertThat(uploadFilesOf(live)).isNotEmpty();
+    }
+
     // ---- helpers ----
 
     private static String fileId() {
