@@ -232,7 +232,11 @@ public final class App implements AutoCloseable {
         r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
         // data and uploads (after the data types)
+        r.post("/data/delete", c.dataSharing::deleteMany);
         r.get("/data/{id}", c.dataRoutes::get);
+        r.post("/data/{id}/share", c.dataSharing::share);
+        r.post("/data/{id}/transfer", c.dataSharing::transfer);
+        r.post("/data/{id}/delete", c.dataSharing::delete);
         r.post("/upload", c.uploadRoutes::upload);
         r.get("/upload/{file_id}", c.uploadRoutes::progress);
 
@@ -268,6 +272,7 @@ public final class App implements AutoCloseable {
         // Share, transfer and delete of each shareable kind: one SharedResourceRoutes per kind.
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
+        final SharedResourceRoutes dataSharing;
         final Path outbox;
         final Storage storage;
 
@@ -308,7 +313,8 @@ public final class App implements AutoCloseable {
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
-            DataFiles dataFiles = new DataFiles(jdbi, policy);
+            DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
+            this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
             this.dataRoutes = new DataRoutes(authenticator, dataFiles);
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));

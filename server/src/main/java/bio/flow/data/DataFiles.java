@@ -3,22 +3,37 @@ package bio.flow.data;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
+import bio.flow.access.Shareable;
 import bio.flow.http.Caller;
+import bio.flow.storage.Storage;
+import bio.flow.storage.StorageKey;
 import bio.flow.users.UserRef;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Data records: one file's metadata, as {@code GET /data/{id}} shows it to a caller who may read it. */
-public final class DataFiles {
+/**
+ * Data records: one file's metadata, as {@code GET /data/{id}} shows it to a caller who may read it, and what is
+ * particular to data when it is shared, transferred and deleted ({@link Shareable}): deleting removes its bytes
+ * once the record is gone.
+ */
+public final class DataFiles implements Shareable<DataFiles.DataDetail> {
+    private static final Logger log = LoggerFactory.getLogger(DataFiles.class);
+
     private final Jdbi jdbi;
     private final AccessPolicy policy;
+    private final Storage storage;
 
-    public DataFiles(Jdbi jdbi, AccessPolicy policy) {
+    public DataFiles(Jdbi jdbi, AccessPolicy policy, Storage storage) {
         this.jdbi = jdbi;
         this.policy = policy;
+        this.storage = storage;
     }
 
     /** A sample, project or fileset the data belongs to. */
@@ -56,6 +71,28 @@ public final class DataFiles {
                             rs.getString("status"), Level.Permissions.of(level));
                 })
                 .one();
+    }
+
+    @Override
+    public DataDetail detail(Handle h, long id, Caller caller, int level) {
+        return detail(h, id, Optional.of(caller), level);
+    }
+
+    @Override
+    public String deletedMessage(long id) {
+        return "data " + id + " was deleted";
+    }
+
+    /** The bytes go after the records: a failure here leaves files no record names, never a record without bytes. */
+    @Override
+    public void deleted(Collection<Long> ids) {
+        for (long id : ids) {
+            try {
+                storage.delete(StorageKey.of("data", id));
+            } catch (IOException e) {
+                log.warn("could not remove the bytes of deleted data {}: {}", id, e.toString());
+            }
+        }
     }
 
     private boolean readable(Handle h, Resource resource, long id, Optional<Caller> caller) {
