@@ -254,6 +254,8 @@ class UploadsTest {
         JsonNode attached = send(alice, fileId(), "r.fq", 0, List.of(reads), Map.of("project_id", other)).json().path("data");
         assertThat(attached.path("project").path("id").asLong()).isEqualTo(other);
         assertThat(attached.path("sample").isNull()).isTrue();
+        assertThat(Fixtures.ids(alice.api().get("/projects/" + other + "/data").json().path("data")))
+                .containsExactly(attached.path("id").asLong());
     }
 
     @Test
