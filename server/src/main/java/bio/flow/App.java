@@ -14,6 +14,8 @@ import bio.flow.auth.Passwords;
 import bio.flow.auth.RefreshTokens;
 import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
+import bio.flow.data.DataFiles;
+import bio.flow.data.DataRoutes;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
@@ -37,7 +39,10 @@ import bio.flow.samples.Samples;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
+import bio.flow.storage.PrivateFiles;
 import bio.flow.storage.Storage;
+import bio.flow.uploads.UploadRoutes;
+import bio.flow.uploads.Uploads;
 import bio.flow.users.UserRoutes;
 import bio.flow.users.UserStore;
 import bio.flow.vocabularies.Vocabularies;
@@ -46,6 +51,8 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -101,7 +108,7 @@ public final class App implements AutoCloseable {
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
-                    c.outbox, Duration.ofDays(config.mailOutboxDays()));
+                    c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 cfg.jetty.host = config.host();
@@ -224,6 +231,15 @@ public final class App implements AutoCloseable {
         r.post("/data/types/{id}/edit", c.vocabularyRoutes.dataTypes::edit);
         r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
+        // data and uploads (after the data types)
+        r.post("/data/delete", c.dataSharing::deleteMany);
+        r.get("/data/{id}", c.dataRoutes::get);
+        r.post("/data/{id}/share", c.dataSharing::share);
+        r.post("/data/{id}/transfer", c.dataSharing::transfer);
+        r.post("/data/{id}/delete", c.dataSharing::delete);
+        r.post("/upload", c.uploadRoutes::upload);
+        r.get("/upload/{file_id}", c.uploadRoutes::progress);
+
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         r.get("/samples/owned", c.sampleRoutes::owned);
         r.get("/samples/shared", c.sampleRoutes::shared);
@@ -251,13 +267,17 @@ public final class App implements AutoCloseable {
         final VocabularyRoutes vocabularyRoutes;
         final ProjectRoutes projectRoutes;
         final SampleRoutes sampleRoutes;
+        final DataRoutes dataRoutes;
+        final UploadRoutes uploadRoutes;
         // Share, transfer and delete of each shareable kind: one SharedResourceRoutes per kind.
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
+        final SharedResourceRoutes dataSharing;
         final Path outbox;
+        final Storage storage;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
-            Storage storage = new LocalStorage(config.dataDir().resolve("files"));
+            this.storage = new LocalStorage(config.dataDir().resolve("files"));
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);
@@ -293,7 +313,30 @@ public final class App implements AutoCloseable {
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
+            DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
+            this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
+            this.dataRoutes = new DataRoutes(authenticator, dataFiles);
+            Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
+                    Duration.ofHours(config.uploadExpiryHours()));
+            this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
         }
+    }
+
+    /**
+     * The folder where Jetty spools the parts of upload requests: Flow's own and owner-only (never the system's
+     * temporary folder), emptied at startup of what a crash left in it.
+     */
+    private static Path uploadSpool(Path dataDir) {
+        Path spool = dataDir.resolve("upload-spool");
+        try {
+            PrivateFiles.folder(spool);
+            try (var leftovers = Files.list(spool)) {
+                for (Path p : (Iterable<Path>) leftovers::iterator) Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the upload spool folder " + spool, e);
+        }
+        return spool;
     }
 
     /** "METHOD /path" of every route served, for the test that holds the routes and openapi.yaml in step. */

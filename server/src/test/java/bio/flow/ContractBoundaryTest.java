@@ -294,6 +294,7 @@ class ContractBoundaryTest {
         final String group = Fixtures.group(owner, List.of(member), List.of());
         final long project = Fixtures.project(owner, "boundaries", false);
         final long sample = Fixtures.sample(owner, project, "boundaries");
+        final long data = Fixtures.data(owner, sample);
         final Map<String, String> vocabularyIds = new LinkedHashMap<>();
 
         World() {
@@ -327,12 +328,15 @@ class ContractBoundaryTest {
             Api api = needsAdmin ? admin.api() : owner.api();
             long projectId = project;
             long sampleId = sample;
+            long dataId = data;
             Map<String, Object> overrides = new LinkedHashMap<>();
             switch (operation) {
                 // these use up what they act on: a transferred project, a deleted sample, a changed password
                 case "POST /projects/{id}/transfer" -> projectId = Fixtures.project(owner, "to transfer", false);
                 case "POST /samples/{id}/transfer" -> sampleId = Fixtures.sample(owner, project, "to transfer");
                 case "POST /samples/delete" -> overrides.put("ids", List.of(Fixtures.sample(owner, project, "to delete")));
+                case "POST /data/{id}/transfer" -> dataId = Fixtures.data(owner, sample);
+                case "POST /data/delete" -> overrides.put("ids", List.of(Fixtures.data(owner, sample)));
                 case "POST /settings/password" -> {
                     api = Users.signUp(server, "cbpassword").api();
                     overrides.put("current_password", Users.PASSWORD);
@@ -367,14 +371,15 @@ class ContractBoundaryTest {
                 overrides.put("groups", List.of(group));
             }
             if (operation.endsWith("/transfer")) overrides.put("user", recipient.username());
-            return new Call(api, path(template, projectId, sampleId), overrides);
+            return new Call(api, path(template, projectId, sampleId, dataId), overrides);
         }
 
-        private String path(String template, long projectId, long sampleId) {
+        private String path(String template, long projectId, long sampleId, long dataId) {
             for (Map.Entry<String, String> v : vocabularyIds.entrySet()) {
                 if (template.startsWith(v.getKey())) return template.replace("{id}", v.getValue());
             }
             String p = template.startsWith("/projects/") ? template.replace("{id}", Long.toString(projectId))
+                    : template.startsWith("/data/") ? template.replace("{id}", Long.toString(dataId))
                     : template.replace("{id}", Long.toString(sampleId));
             p = p.replace("{slug}", group);
             return p.replace("{username}", p.startsWith("/admin/") ? plain.username() : member.username());

@@ -20,8 +20,13 @@ import org.jdbi.v3.core.statement.SqlStatement;
  *   <li>Containment: a project's grants cover the samples in it, and its owner has share level on samples
  *       that others own in it (deleting the project deletes them, but only their owner deletes, moves or
  *       transfers one sample).</li>
- *   <li>A public project and its samples are readable by everyone, signed in or not; publicity never gives
- *       more than read.</li>
+ *   <li>Data is in a sample, or attached to a project without one, or in neither. It has its own grants, and it
+ *       is covered by its container as a sample is by its project: whatever level a caller has on the sample
+ *       (or the project) they have on its data, up to share level, so that whoever may read a sample reads its
+ *       reads, whoever may edit it edits them, and the owner of a sample has share level on data others
+ *       uploaded into it. Deleting and transferring one data file is for its owner (and admins).</li>
+ *   <li>A public project, its samples and their data are readable by everyone, signed in or not; publicity
+ *       never gives more than read.</li>
  * </ul>
  * Anonymous callers are bound as user 0, which no account has.
  */
@@ -60,6 +65,17 @@ public final class AccessPolicy {
                 + "CASE WHEN " + p + ".is_public THEN 1 ELSE 0 END) END";
     }
 
+    /**
+     * SQL expression: :caller's level on the data row {@code d}, whose sample {@code s} (and its project {@code sp})
+     * or project {@code dp} are LEFT JOINed: its own grants, and its container's level up to share.
+     */
+    private static String dataLevel(String d, String s, String sp, String dp) {
+        return "CASE WHEN :admin OR " + d + ".owner_id = :caller THEN 4 ELSE GREATEST("
+                + "(SELECT coalesce(max(g.permission), 0) FROM data_grants g WHERE g.data_id = " + d + ".id AND " + GRANT_HELD + "), "
+                + "CASE WHEN " + s + ".id IS NULL THEN 0 ELSE LEAST(3, " + sampleLevel(s, sp) + ") END, "
+                + "CASE WHEN " + dp + ".id IS NULL THEN 0 ELSE LEAST(3, " + projectLevel(dp) + ") END) END";
+    }
+
     /** SQL condition: the project {@code p} is shared with :caller (a grant to them or their groups), not owned. */
     public static String projectSharedWithCaller(String p) {
         return p + ".owner_id <> :caller AND " + p + ".id = ANY (ARRAY(SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))";
@@ -96,6 +112,9 @@ public final class AccessPolicy {
         return switch (resource) {
             case PROJECT -> "SELECT r.id, " + projectLevel("r") + " AS level FROM projects r";
             case SAMPLE -> "SELECT r.id, " + sampleLevel("r", "p") + " AS level FROM samples r LEFT JOIN projects p ON p.id = r.project_id";
+            case DATA -> "SELECT r.id, " + dataLevel("r", "s", "sp", "dp") + " AS level FROM data r "
+                    + "LEFT JOIN samples s ON s.id = r.sample_id LEFT JOIN projects sp ON sp.id = s.project_id "
+                    + "LEFT JOIN projects dp ON dp.id = r.project_id";
         };
     }
 

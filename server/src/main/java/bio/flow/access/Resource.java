@@ -7,7 +7,8 @@ package bio.flow.access;
  */
 public enum Resource {
     PROJECT("project", "projects", "projects", "project_grants", "project_id"),
-    SAMPLE("sample", "samples", "samples", "sample_grants", "sample_id");
+    SAMPLE("sample", "samples", "samples", "sample_grants", "sample_id"),
+    DATA("data", "data", "data", "data_grants", "data_id");
 
     /** How error messages name one. */
     public final String noun;

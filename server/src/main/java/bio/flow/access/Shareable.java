@@ -1,6 +1,7 @@
 package bio.flow.access;
 
 import bio.flow.http.Caller;
+import java.util.Collection;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -19,4 +20,11 @@ public interface Shareable<D> {
 
     /** The message of the answer to deleting the resource. */
     String deletedMessage(long id);
+
+    /**
+     * Called once the transaction that deleted the resources has committed: removes what they had outside the
+     * database (data: its stored bytes). Nothing, unless the kind says so. A crash before it leaves at most
+     * files no record names, never a record without its files.
+     */
+    default void deleted(Collection<Long> ids) {}
 }

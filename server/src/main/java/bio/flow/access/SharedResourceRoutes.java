@@ -71,6 +71,7 @@ public final class SharedResourceRoutes {
             policy.require(h, resource, id, Optional.of(caller), Level.OWNER);
             h.createUpdate("DELETE FROM " + resource.table + " WHERE id = :id").bind("id", id).execute();
         });
+        kind.deleted(List.of(id));
         ctx.json(new SuccessResponse(true, kind.deletedMessage(id)));
     }
 
@@ -96,6 +97,7 @@ public final class SharedResourceRoutes {
             }
             h.createUpdate("DELETE FROM " + resource.table + " WHERE id = ANY(:ids)").bindArray("ids", Long.class, distinct).execute();
         });
+        kind.deleted(distinct);
         ctx.json(new SuccessResponse(true, distinct.size() + " " + resource.plural + " were deleted"));
     }
 

@@ -85,6 +85,16 @@ public final class Config {
         }).orElse(fallback);
     }
 
+    public long getLong(String key, long fallback) {
+        return get(key).map(v -> {
+            try {
+                return Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + " must be a whole number, not '" + v + "'");
+            }
+        }).orElse(fallback);
+    }
+
     private static int parseInt(String key, String v) {
         try {
             return Integer.parseInt(v);
@@ -130,6 +140,15 @@ public final class Config {
 
     public long maxBodyBytes() { return getInt("FLOW_MAX_BODY_BYTES", 1024 * 1024); }
 
+    /** The largest file an upload may make (declared or actual); larger ones get 413 and nothing is kept. */
+    public long maxUploadBytes() { return positiveLong("FLOW_MAX_UPLOAD_BYTES", 50L << 30); }
+
+    /** The largest chunk of an upload one multipart request may carry (spooled to disk, never held in memory). */
+    public long maxChunkBytes() { return positiveLong("FLOW_MAX_CHUNK_BYTES", 64L << 20); }
+
+    /** How long an unfinished upload is kept after it started. */
+    public int uploadExpiryHours() { return positive("FLOW_UPLOAD_EXPIRY_HOURS", 24); }
+
     public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
 
     public int loginMaxFailuresPerAddress() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 50); }
@@ -170,6 +189,12 @@ public final class Config {
     /** Proxies (CIDRs) whose X-Forwarded-For header names the client; none by default. */
     public List<String> trustedProxies() {
         return get("FLOW_TRUSTED_PROXIES").map(v -> List.of(v.strip().split("\\s*,\\s*"))).orElse(List.of());
+    }
+
+    private long positiveLong(String key, long fallback) {
+        long v = getLong(key, fallback);
+        if (v < 1) throw new ConfigException(key + " must be at least 1");
+        return v;
     }
 
     private int positive(String key, int fallback) {

@@ -8,7 +8,7 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Listing data files, as the listing endpoints show them ({@code GET /samples/<id>/data},
- * {@code /projects/<id>/data}). Callers check read access to the sample or project first: the data of a
+ * {@code /projects/<id>/data}: the data of the project's samples and the data attached to the project itself). Callers check read access to the sample or project first: the data of a
  * readable sample or project is readable.
  */
 public final class DataListing {
@@ -25,7 +25,7 @@ public final class DataListing {
     }
 
     public static DataList ofProject(Handle h, long projectId, Paging paging) {
-        return list(h, "d.sample_id IN (SELECT id FROM samples WHERE project_id = :id)", projectId, paging);
+        return list(h, "(d.sample_id IN (SELECT id FROM samples WHERE project_id = :id) OR d.project_id = :id)", projectId, paging);
     }
 
     private static DataList list(Handle h, String condition, long id, Paging paging) {

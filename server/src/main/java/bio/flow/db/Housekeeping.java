@@ -1,10 +1,17 @@
 package bio.flow.db;
 
 import bio.flow.mail.OutboxMailer;
+import bio.flow.storage.Storage;
+import bio.flow.storage.StorageKey;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes what would otherwise only grow: throttle records past their window, spent tokens, old outbox mails.
+ * Deletes what would otherwise only grow: throttle records past their window, spent tokens, old outbox mails,
+ * expired uploads with their bytes.
  * Runs at start and then every hour on a daemon thread. Every rule is here, so that a feature changing what it
  * keeps changes one line; several servers on one database may all run it (deleting twice does no harm).
  */
@@ -32,21 +40,29 @@ public final class Housekeeping implements AutoCloseable {
     private static final String PASSWORD_RESETS = "DELETE FROM password_resets "
             + "WHERE used_at < now() - interval '1 day' OR expires_at < now() - interval '1 day'";
 
+    // Unfinished uploads past their expiry (FLOW_UPLOAD_EXPIRY_HOURS), and finished ones, whose row then only answered
+    // a repeated chunk; the rows go first, then their bytes (a row never names missing bytes).
+    private static final String UPLOADS = "DELETE FROM uploads WHERE expires_at < now() RETURNING id";
+
     private final Jdbi jdbi;
     private final Duration loginFailureWindow;
     private final Path outbox;
     private final Duration outboxAge;
+    private final Storage storage;
+    private final Duration uploadExpiry;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "flow-housekeeping");
         t.setDaemon(true);
         return t;
     });
 
-    public Housekeeping(Jdbi jdbi, Duration loginFailureWindow, Path outbox, Duration outboxAge) {
+    public Housekeeping(Jdbi jdbi, Duration loginFailureWindow, Path outbox, Duration outboxAge, Storage storage, Duration uploadExpiry) {
         this.jdbi = jdbi;
         this.loginFailureWindow = loginFailureWindow;
         this.outbox = outbox;
         this.outboxAge = outboxAge;
+        this.storage = storage;
+        this.uploadExpiry = uploadExpiry;
     }
 
     /** Runs now (in the background) and then every hour until closed. */
@@ -70,10 +86,28 @@ public final class Housekeeping implements AutoCloseable {
             h.createUpdate(OIDC_USED_TOKENS).execute(),
         });
         int mails = OutboxMailer.deleteOlderThan(outbox, Instant.now().minus(outboxAge));
-        if (rows[0] + rows[1] + rows[2] + rows[3] + mails > 0) {
-            log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails",
-                    rows[0], rows[1], rows[2], rows[3], mails);
+        int uploads = expireUploads();
+        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads > 0) {
+            log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails, "
+                    + "{} uploads", rows[0], rows[1], rows[2], rows[3], mails, uploads);
         }
+    }
+
+    /**
+     * Removes expired uploads, rows then bytes, and the bytes under {@code uploads/} that no row names and that are
+     * older than an upload may live (what a crash between the two, or a failed removal, left).
+     */
+    private int expireUploads() throws IOException {
+        List<UUID> expired = jdbi.withHandle(h -> h.createQuery(UPLOADS).mapTo(UUID.class).list());
+        for (UUID id : expired) storage.delete(StorageKey.of("uploads", id));
+        Set<String> live = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id::text FROM uploads").mapTo(String.class).list()));
+        Instant before = Instant.now().minus(uploadExpiry);
+        Set<StorageKey> orphans = new HashSet<>();
+        try (Stream<Storage.Entry> files = storage.list("uploads")) {
+            files.filter(e -> !live.contains(e.key().id()) && e.modified().isBefore(before)).forEach(e -> orphans.add(e.key().record()));
+        }
+        for (StorageKey orphan : orphans) storage.delete(orphan);
+        return expired.size() + orphans.size();
     }
 
     @Override

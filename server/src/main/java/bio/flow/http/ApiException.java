@@ -57,6 +57,16 @@ public final class ApiException extends RuntimeException {
         return conflict(message, Map.of("field", field));
     }
 
+    /** 413: what was sent (or declared) is larger than the server accepts. */
+    public static ApiException tooLarge(String message) {
+        return of(413, "PAYLOAD_TOO_LARGE", message, Map.of());
+    }
+
+    /** 507: the storage has no room left for what was sent; nothing of it was kept. */
+    public static ApiException storageFull(String message) {
+        return of(507, "INSUFFICIENT_STORAGE", message, Map.of());
+    }
+
     /** 415: the request has a body that is not JSON (or, where an upload is expected, multipart). */
     public static ApiException unsupportedMediaType(String message) {
         return of(415, "UNSUPPORTED_MEDIA_TYPE", message, Map.of());

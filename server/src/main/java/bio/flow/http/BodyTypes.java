@@ -11,8 +11,8 @@ import java.util.Set;
  * {@code /logout}) is not affected.
  */
 public final class BodyTypes {
-    /** The paths that take an upload as multipart/form-data (none yet): the one place to list them. */
-    private static final Set<String> MULTIPART_PATHS = Set.of();
+    /** The paths that take an upload as multipart/form-data: the one place to list them. */
+    private static final Set<String> MULTIPART_PATHS = Set.of("/upload");
 
     private BodyTypes() {}
 

@@ -26,6 +26,16 @@ public final class Fixtures {
         return r.json().path("id").asLong();
     }
 
+    /** A data file of one chunk uploaded by {@code owner}, into the sample when one is given (else in none). */
+    public static long data(Users.Account owner, Long sampleId) {
+        Multipart m = new Multipart().field("file_id", java.util.UUID.randomUUID()).field("filename", "reads.fastq")
+                .field("chunk", 0).field("total_chunks", 1);
+        if (sampleId != null) m.field("sample_id", sampleId);
+        Api.Res r = m.file("file", "@r1\nACGT\n+\nIIII\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).post(owner.api(), "/upload");
+        if (r.status() != 200 || !r.json().has("data")) throw new AssertionError("data not uploaded: " + r);
+        return r.json().path("data").path("id").asLong();
+    }
+
     /** Grants {@code permission} on /{kind}/{id} to the users named. */
     public static void shareWithUser(Users.Account by, String kind, long id, Users.Account with, int permission) {
         Api.Res r = by.api().post("/" + kind + "/" + id + "/share", Map.of("users", List.of(with.username()), "permission", permission));

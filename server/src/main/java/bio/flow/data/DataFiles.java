@@ -1,0 +1,101 @@
+package bio.flow.data;
+
+import bio.flow.access.AccessPolicy;
+import bio.flow.access.Level;
+import bio.flow.access.Resource;
+import bio.flow.access.Shareable;
+import bio.flow.http.Caller;
+import bio.flow.storage.Storage;
+import bio.flow.storage.StorageKey;
+import bio.flow.users.UserRef;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data records: one file's metadata, as {@code GET /data/{id}} shows it to a caller who may read it, and what is
+ * particular to data when it is shared, transferred and deleted ({@link Shareable}): deleting removes its bytes
+ * once the record is gone.
+ */
+public final class DataFiles implements Shareable<DataFiles.DataDetail> {
+    private static final Logger log = LoggerFactory.getLogger(DataFiles.class);
+
+    private final Jdbi jdbi;
+    private final AccessPolicy policy;
+    private final Storage storage;
+
+    public DataFiles(Jdbi jdbi, AccessPolicy policy, Storage storage) {
+        this.jdbi = jdbi;
+        this.policy = policy;
+        this.storage = storage;
+    }
+
+    /** A sample, project or fileset the data belongs to. */
+    public record Ref(long id, String name) {}
+
+    public record DataDetail(long id, String filename, long size, String data_type, String compression, String md5, Instant created,
+                             UserRef owner, Ref sample, Ref project, Ref fileset, Integer read_number, Integer lane, String status,
+                             Level.Permissions permissions) {}
+
+    public DataDetail get(Optional<Caller> caller, long id) {
+        return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.DATA, id, caller, Level.READ)));
+    }
+
+    /**
+     * The record as a caller with {@code level} on it sees it. Its sample and project are named only when the
+     * caller may read them: data may be shared on its own, out of a private sample.
+     */
+    public DataDetail detail(Handle h, long id, Optional<Caller> caller, int level) {
+        return h.createQuery("SELECT d.*, u.username, s.name AS sample_name, p.name AS project_name, f.name AS fileset_name "
+                        + "FROM data d JOIN users u ON u.id = d.owner_id LEFT JOIN samples s ON s.id = d.sample_id "
+                        + "LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN filesets f ON f.id = d.fileset_id WHERE d.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> {
+                    Long sampleId = (Long) rs.getObject("sample_id");
+                    Long projectId = (Long) rs.getObject("project_id");
+                    Long filesetId = (Long) rs.getObject("fileset_id");
+                    boolean sampleReadable = sampleId != null && readable(h, Resource.SAMPLE, sampleId, caller);
+                    return new DataDetail(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
+                            rs.getString("compression"), rs.getString("md5"), rs.getObject("created", OffsetDateTime.class).toInstant(),
+                            new UserRef(rs.getLong("owner_id"), rs.getString("username")),
+                            sampleReadable ? new Ref(sampleId, rs.getString("sample_name")) : null,
+                            projectId != null && readable(h, Resource.PROJECT, projectId, caller) ? new Ref(projectId, rs.getString("project_name")) : null,
+                            filesetId != null && sampleReadable ? new Ref(filesetId, rs.getString("fileset_name")) : null,
+                            (Integer) rs.getObject("read_number", Integer.class), (Integer) rs.getObject("lane"),
+                            rs.getString("status"), Level.Permissions.of(level));
+                })
+                .one();
+    }
+
+    @Override
+    public DataDetail detail(Handle h, long id, Caller caller, int level) {
+        return detail(h, id, Optional.of(caller), level);
+    }
+
+    @Override
+    public String deletedMessage(long id) {
+        return "data " + id + " was deleted";
+    }
+
+    /** The bytes go after the records: a failure here leaves files no record names, never a record without bytes. */
+    @Override
+    public void deleted(Collection<Long> ids) {
+        for (long id : ids) {
+            try {
+                storage.delete(StorageKey.of("data", id));
+            } catch (IOException e) {
+                log.warn("could not remove the bytes of deleted data {}: {}", id, e.toString());
+            }
+        }
+    }
+
+    private boolean readable(Handle h, Resource resource, long id, Optional<Caller> caller) {
+        return policy.level(h, resource, id, caller).orElse(Level.NONE) >= Level.READ;
+    }
+}

@@ -1,0 +1,140 @@
+package bio.flow.uploads;
+
+import bio.flow.auth.Authenticator;
+import bio.flow.http.ApiException;
+import bio.flow.http.Caller;
+import io.javalin.http.Context;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code POST /upload} (a chunk, as multipart/form-data) and {@code GET /upload/{file_id}}.
+ *
+ * <p>A chunk may be far larger than a JSON body (FLOW_MAX_CHUNK_BYTES, not FLOW_MAX_BODY_BYTES): Jetty's
+ * multipart parser spools a part larger than {@value #IN_MEMORY} bytes to a file in Flow's own owner-only spool
+ * folder, from which it is streamed into storage; the handler deletes the spooled files when it is done (Jetty
+ * also does at the end of the request), and the folder is emptied at startup of what a crash left.
+ */
+public final class UploadRoutes {
+    /** Parts up to this size (the text fields) stay in memory; larger ones go to the spool folder. */
+    static final int IN_MEMORY = 16 * 1024;
+    /** Room for the text fields and the multipart framing around a chunk. */
+    private static final long FORM_OVERHEAD = 64 * 1024;
+    private static final int MAX_FIELD_BYTES = 4096;
+    private static final List<String> FIELDS = List.of("filename", "chunk", "total_chunks", "file_id", "data_type", "sample_id", "project_id", "md5");
+
+    private final Authenticator authenticator;
+    private final Uploads uploads;
+    private final MultipartConfigElement multipart;
+    private final long maxRequestBytes;
+
+    public UploadRoutes(Authenticator authenticator, Uploads uploads, Path spool, long maxChunkBytes) {
+        this.authenticator = authenticator;
+        this.uploads = uploads;
+        this.maxRequestBytes = maxChunkBytes + FORM_OVERHEAD;
+        this.multipart = new MultipartConfigElement(spool.toString(), maxChunkBytes, maxRequestBytes, IN_MEMORY);
+    }
+
+    public void upload(Context ctx) throws IOException {
+        Caller caller = authenticator.require(ctx);
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (!type.startsWith("multipart/form-data")) throw ApiException.unsupportedMediaType("POST /upload takes multipart/form-data");
+        if (ctx.contentLength() > maxRequestBytes) {
+            // Answered before the body is read: the connection cannot carry another request after it.
+            ctx.header("Connection", "close");
+            throw tooLarge();
+        }
+        ctx.req().setAttribute("org.eclipse.jetty.multipartConfig", multipart);
+        Collection<Part> parts = parts(ctx);
+        try {
+            Map<String, String> fields = new HashMap<>();
+            Part file = null;
+            for (Part p : parts) {
+                if (p.getName().equals("file")) {
+                    if (file != null) throw ApiException.invalid("file", "send one file part per request");
+                    file = p;
+                } else if (FIELDS.contains(p.getName())) {
+                    if (p.getSize() > MAX_FIELD_BYTES) throw ApiException.invalid(p.getName(), "at most " + MAX_FIELD_BYTES + " bytes");
+                    try (InputStream in = p.getInputStream()) {
+                        fields.put(p.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            if (file == null) throw ApiException.invalid("file", "is required: the chunk's bytes, as a file part");
+            String filename = fields.containsKey("filename") ? fields.get("filename") : file.getSubmittedFileName();
+            Uploads.Chunk chunk = new Uploads.Chunk(required(fields, "file_id"), FileNames.check(filename),
+                    integer(fields, "chunk"), integer(fields, "total_chunks"), fields.get("data_type"),
+                    id(fields, "sample_id"), id(fields, "project_id"), blankToNull(fields.get("md5")));
+            try (InputStream in = file.getInputStream()) {
+                ctx.json(uploads.receive(caller, chunk, file.getSize(), in));
+            }
+        } finally {
+            for (Part p : parts) p.delete();
+        }
+    }
+
+    public void progress(Context ctx) {
+        ctx.json(uploads.progress(authenticator.require(ctx), ctx.pathParam("file_id")));
+    }
+
+    /** The parts, parsed (and spooled) by Jetty: 413 when a part or the whole is over the limits, 400 when malformed. */
+    private Collection<Part> parts(Context ctx) throws IOException {
+        try {
+            return ctx.req().getParts();
+        } catch (ServletException | IllegalStateException | IOException e) {
+            ctx.header("Connection", "close"); // the parser stopped somewhere in the body
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                if (message.contains("max") && (message.contains("size") || message.contains("length")) || message.contains("too large")) {
+                    throw tooLarge();
+                }
+            }
+            throw ApiException.invalid("file", "the multipart/form-data body is malformed: " + e.getMessage());
+        }
+    }
+
+    private ApiException tooLarge() {
+        return ApiException.tooLarge("a chunk may have at most " + (maxRequestBytes - FORM_OVERHEAD) + " bytes (FLOW_MAX_CHUNK_BYTES); send smaller chunks");
+    }
+
+    private static String required(Map<String, String> fields, String name) {
+        String v = blankToNull(fields.get(name));
+        if (v == null) throw ApiException.invalid(name, "is required");
+        return v.strip();
+    }
+
+    private static int integer(Map<String, String> fields, String name) {
+        String v = required(fields, name);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(name, "must be a whole number, not '" + v + "'");
+        }
+    }
+
+    private static Long id(Map<String, String> fields, String name) {
+        String v = blankToNull(fields.get(name));
+        if (v == null) return null;
+        try {
+            long id = Long.parseLong(v.strip());
+            if (id > 0) return id;
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw ApiException.invalid(name, "must be a positive whole number, not '" + v + "'");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

@@ -1,0 +1,377 @@
+package bio.flow.uploads;
+
+import bio.flow.access.AccessPolicy;
+import bio.flow.access.Level;
+import bio.flow.access.Resource;
+import bio.flow.data.DataFiles;
+import bio.flow.http.ApiException;
+import bio.flow.http.Caller;
+import bio.flow.storage.Storage;
+import bio.flow.storage.StorageFullException;
+import bio.flow.storage.StorageKey;
+import bio.flow.storage.TooLargeException;
+import bio.flow.vocabularies.Vocabularies;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chunked uploads ({@code POST /upload}): chunks numbered from 0 arrive in any order, at once or again, and the
+ * file becomes a data record when the last missing one is in.
+ *
+ * <p>How (see {@link Storage}): the upload's state is in PostgreSQL ({@code uploads}, {@code upload_chunks}),
+ * its bytes in one part ({@code uploads/<uuid>/part}). Every chunk but the last has the same size, learnt from
+ * the first of them to arrive, so chunk n goes at n × that size; a last chunk that comes before any other
+ * waits under its own key ({@code uploads/<uuid>/last}) and is copied in at the end. A request decides where
+ * its chunk goes under the upload's row lock, writes the bytes without holding it (chunks are written in
+ * parallel), then records the chunk under the lock again. The request that records the last missing chunk
+ * marks the upload {@code completing}, hashes the part, checks size and md5, and in one transaction inserts the
+ * data record and moves the part to {@code data/<id>}: the record and its bytes appear together, or neither.
+ *
+ * <p>What refuses the file discards the whole upload, rows and bytes: content that is not what its name or
+ * declared type says (checked on chunk 0's first 64 KiB), more than the size limit (declared by the chunk
+ * count and size, or actual), an md5 that does not match, a full disk. A mistake in one request (a chunk
+ * number out of range, a count or filename that differs from the upload's, a repeated chunk of another size)
+ * is a 400 that leaves the upload as it was. A repeated chunk of the same size is not written again.
+ */
+public final class Uploads {
+    private static final Logger log = LoggerFactory.getLogger(Uploads.class);
+    /** More chunks than this is a mistake: 50 GB in 1 MB chunks (the official client's size) is 50,000. */
+    static final int MAX_TOTAL_CHUNKS = 1_000_000;
+    private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
+    private static final String UPLOAD_COLUMNS = "id, filename, total_chunks, chunk_size, data_type, detected_type, compression, "
+            + "sample_id, project_id, md5, status, data_id, file_id, expires_at";
+
+    private final Jdbi jdbi;
+    private final AccessPolicy policy;
+    private final Vocabularies vocabularies;
+    private final Storage storage;
+    private final DataFiles data;
+    private final long maxUploadBytes;
+    private final Duration expiry;
+
+    public Uploads(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, Storage storage, DataFiles data, long maxUploadBytes,
+                   Duration expiry) {
+        this.jdbi = jdbi;
+        this.policy = policy;
+        this.vocabularies = vocabularies;
+        this.storage = storage;
+        this.data = data;
+        this.maxUploadBytes = maxUploadBytes;
+        this.expiry = expiry;
+    }
+
+    /** The fields of one chunk's request, checked for form (not yet against the upload). */
+    public record Chunk(String fileId, String filename, int chunk, int totalChunks, String dataType, Long sampleId, Long projectId,
+                        String md5) {
+        public Chunk {
+            if (!FILE_ID.matcher(Objects.requireNonNull(fileId)).matches()) {
+                throw ApiException.invalid("file_id", "1 to 100 letters, digits, '.', '_' and '-', starting with a letter or digit");
+            }
+            if (totalChunks < 1 || totalChunks > MAX_TOTAL_CHUNKS) {
+                throw ApiException.invalid("total_chunks", "must be from 1 to " + MAX_TOTAL_CHUNKS);
+            }
+            if (chunk < 0 || chunk >= totalChunks) {
+                throw ApiException.invalid("chunk", "chunks are numbered from 0 to total_chunks - 1 (" + (totalChunks - 1) + "), not " + chunk);
+            }
+            if (md5 != null) {
+                md5 = md5.strip().toLowerCase(Locale.ROOT);
+                if (!MD5.matcher(md5).matches()) throw ApiException.invalid("md5", "an md5 is 32 hexadecimal digits");
+            }
+        }
+    }
+
+    /** The answer to a chunk; {@code data} is the new record once the file is complete. */
+    public record Answer(String status, int chunk, int total_chunks, String file_id,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) DataFiles.DataDetail data) {}
+
+    /** What {@code GET /upload/{file_id}} tells a client that resumes. */
+    public record Progress(String file_id, String filename, int total_chunks, Long chunk_size, List<Integer> received, String status,
+                           Long data_id, Instant expires_at) {}
+
+    private record Upload(UUID id, String fileId, String filename, int totalChunks, Long chunkSize, String dataType, String detectedType,
+                          String compression, Long sampleId, Long projectId, String md5, String status, Long dataId, Instant expiresAt) {
+        StorageKey key() {
+            return StorageKey.of("uploads", id);
+        }
+    }
+
+    /** What the first locked step decided: where the chunk goes, or that it is a repeat, or that the upload is refused. */
+    private record Plan(Upload upload, Long offset, boolean repeat, ApiException refusal) {}
+
+    private enum Recorded { RECEIVED, REPEAT, COMPLETE, GONE }
+
+    /** Receives one chunk of {@code size} bytes. */
+    public Answer receive(Caller caller, Chunk c, long size, InputStream bytes) throws IOException {
+        Plan plan = jdbi.inTransaction(h -> plan(h, caller, c, size));
+        Upload u = plan.upload();
+        if (plan.refusal() != null) {
+            removeBytes(u);
+            throw plan.refusal();
+        }
+        if (plan.repeat()) return answer(caller, c, u);
+
+        InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
+        DataDetection.Detected detected = null;
+        if (c.chunk() == 0) {
+            in.mark(DataDetection.HEAD_BYTES + 1);
+            byte[] head = in.readNBytes(DataDetection.HEAD_BYTES);
+            in.reset();
+            try {
+                detected = DataDetection.detect(u.filename(), u.dataType(), head, u.totalChunks() == 1);
+            } catch (ApiException e) {
+                discard(u);
+                throw e;
+            }
+        }
+        try {
+            if (plan.offset() == null) storage.write(u.key().child("last"), in, size);
+            else storage.writeAt(u.key().child("part"), plan.offset(), in, size);
+        } catch (StorageFullException e) {
+            discard(u);
+            throw ApiException.storageFull("the server's storage is full; the upload was discarded");
+        }
+
+        DataDetection.Detected seen = detected;
+        Recorded recorded = jdbi.inTransaction(h -> record(h, u, c, size, plan.offset(), seen));
+        return switch (recorded) {
+            case GONE -> {
+                removeBytes(u); // this request's write may have made them again
+                throw ApiException.notFound("upload " + c.fileId() + " (it was discarded meanwhile)");
+            }
+            case COMPLETE -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id()));
+            case REPEAT -> answer(caller, c, u);
+            case RECEIVED -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), null);
+        };
+    }
+
+    private Plan plan(Handle h, Caller caller, Chunk c, long size) {
+        String declaredType = c.dataType() == null || c.dataType().isBlank() ? null : vocabularies.dataTypeId(h, c.dataType());
+        requireContainer(h, caller, c.sampleId(), c.projectId());
+        h.createUpdate("INSERT INTO uploads (id, owner_id, file_id, filename, total_chunks, data_type, sample_id, project_id, md5, expires_at) "
+                        + "VALUES (:id, :owner, :file_id, :filename, :total, :type, :sample, :project, :md5, :expires) "
+                        + "ON CONFLICT (owner_id, file_id) DO NOTHING")
+                .bind("id", UUID.randomUUID()).bind("owner", caller.id()).bind("file_id", c.fileId()).bind("filename", c.filename())
+                .bind("total", c.totalChunks()).bind("type", declaredType).bind("sample", c.sampleId()).bind("project", c.projectId())
+                .bind("md5", c.md5()).bind("expires", OffsetDateTime.now().plus(expiry)).execute();
+        Upload u = h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE owner_id = :owner AND file_id = :file_id FOR UPDATE")
+                .bind("owner", caller.id()).bind("file_id", c.fileId()).map((rs, ctx) -> upload(rs)).one();
+
+        same("filename", u.filename(), c.filename());
+        same("total_chunks", u.totalChunks(), c.totalChunks());
+        if (declaredType != null) same("data_type", u.dataType(), declaredType);
+        if (c.sampleId() != null) same("sample_id", u.sampleId(), c.sampleId());
+        if (c.projectId() != null) same("project_id", u.projectId(), c.projectId());
+        if (c.md5() != null) same("md5", u.md5(), c.md5());
+
+        Long recordedSize = h.createQuery("SELECT size FROM upload_chunks WHERE upload_id = :id AND chunk = :chunk")
+                .bind("id", u.id()).bind("chunk", c.chunk()).mapTo(Long.class).findOne().orElse(null);
+        if (recordedSize != null) {
+            if (recordedSize != size) {
+                throw ApiException.invalid("chunk", "chunk " + c.chunk() + " was received with " + recordedSize + " bytes; this one has " + size);
+            }
+            return new Plan(u, null, true, null);
+        }
+        if (!u.status().equals("receiving")) return new Plan(u, null, true, null); // every chunk is in: nothing to write
+
+        int total = c.totalChunks();
+        boolean last = c.chunk() == total - 1;
+        Long chunkSize = u.chunkSize();
+        if (!last) {
+            if (size == 0) throw ApiException.invalid("file", "only the last chunk may be smaller than the others, and only a file of one chunk is empty");
+            if (chunkSize == null) {
+                Long lastSize = h.createQuery("SELECT size FROM upload_chunks WHERE upload_id = :id AND chunk = :chunk")
+                        .bind("id", u.id()).bind("chunk", total - 1).mapTo(Long.class).findOne().orElse(null);
+                if (lastSize != null && lastSize > size) {
+                    throw ApiException.invalid("file", "chunk " + c.chunk() + " has " + size + " bytes, fewer than the last chunk's " + lastSize
+                            + "; every chunk but the last has the same size");
+                }
+                h.createUpdate("UPDATE uploads SET chunk_size = :size WHERE id = :id").bind("size", size).bind("id", u.id()).execute();
+                chunkSize = size;
+            } else if (size != chunkSize) {
+                throw ApiException.invalid("file", "chunk " + c.chunk() + " has " + size + " bytes; every chunk but the last has " + chunkSize);
+            }
+        } else {
+            if (total > 1 && size == 0) throw ApiException.invalid("file", "the last chunk of a file of several chunks is not empty");
+            if (chunkSize != null && size > chunkSize) {
+                throw ApiException.invalid("file", "the last chunk has " + size + " bytes, more than the other chunks' " + chunkSize);
+            }
+        }
+        // The least the file can be: every chunk but the last full, and the last at least one byte.
+        long least = chunkSize == null ? size : leastSize(total, chunkSize, last ? size : 1);
+        if (least > maxUploadBytes) {
+            h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute();
+            return new Plan(u, null, false, tooLarge());
+        }
+        Long offset = c.chunk() == 0 ? Long.valueOf(0) : chunkSize == null ? null : c.chunk() * chunkSize;
+        return new Plan(u, offset, false, null);
+    }
+
+    private static long leastSize(int total, long chunkSize, long lastSize) {
+        try {
+            return Math.addExact(Math.multiplyExact((long) total - 1, chunkSize), lastSize);
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private ApiException tooLarge() {
+        return ApiException.tooLarge("the file is larger than the " + maxUploadBytes + " bytes an upload may have; the upload was discarded");
+    }
+
+    private Recorded record(Handle h, Upload u, Chunk c, long size, Long offset, DataDetection.Detected detected) {
+        Optional<String> status = h.createQuery("SELECT status FROM uploads WHERE id = :id FOR UPDATE")
+                .bind("id", u.id()).mapTo(String.class).findOne();
+        if (status.isEmpty()) return Recorded.GONE;
+        int inserted = h.createUpdate("INSERT INTO upload_chunks (upload_id, chunk, \"offset\", size, md5) "
+                        + "VALUES (:id, :chunk, :offset, :size, '') ON CONFLICT DO NOTHING")
+                .bind("id", u.id()).bind("chunk", c.chunk()).bind("offset", offset).bind("size", size).execute();
+        if (inserted == 0) return Recorded.REPEAT; // the same chunk, received at once by another request
+        if (detected != null) {
+            h.createUpdate("UPDATE uploads SET detected_type = :type, compression = :compression WHERE id = :id")
+                    .bind("type", detected.dataType()).bind("compression", detected.compression().id()).bind("id", u.id()).execute();
+        }
+        long received = h.createQuery("SELECT count(*) FROM upload_chunks WHERE upload_id = :id").bind("id", u.id()).mapTo(Long.class).one();
+        if (received < u.totalChunks() || !status.get().equals("receiving")) return Recorded.RECEIVED;
+        h.createUpdate("UPDATE uploads SET status = 'completing' WHERE id = :id").bind("id", u.id()).execute();
+        return Recorded.COMPLETE;
+    }
+
+    /**
+     * Assembles the file whose chunks are all recorded and makes it a data record; only the request that
+     * recorded the last chunk runs this. Any failure discards the upload.
+     */
+    private DataFiles.DataDetail complete(Caller caller, UUID id) throws IOException {
+        Upload u = jdbi.withHandle(h -> h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> upload(rs)).one());
+        StorageKey part = u.key().child("part");
+        long[] created = {0};
+        try {
+            record ChunkRow(int chunk, Long offset, long size) {}
+            List<ChunkRow> chunks = jdbi.withHandle(h -> h.createQuery("SELECT chunk, \"offset\", size FROM upload_chunks WHERE upload_id = :id")
+                    .bind("id", id).map((rs, ctx) -> new ChunkRow(rs.getInt(1), (Long) rs.getObject(2), rs.getLong(3))).list());
+            long expected = chunks.stream().mapToLong(ChunkRow::size).sum();
+            if (expected > maxUploadBytes) throw tooLarge();
+            for (ChunkRow r : chunks) {
+                if (r.offset() != null) continue; // the last chunk, kept apart: its place is known now
+                StorageKey last = u.key().child("last");
+                try (InputStream in = storage.read(last)) {
+                    storage.writeAt(part, (long) r.chunk() * u.chunkSize(), in, r.size());
+                }
+                storage.delete(last);
+            }
+            Storage.Stored whole = storage.digest(part);
+            if (whole.size() != expected) {
+                throw ApiException.invalid("file", "the chunks hold " + whole.size() + " bytes where their sizes add up to " + expected
+                        + " (chunks of different sizes were sent at once); the upload was discarded");
+            }
+            if (u.md5() != null && !u.md5().equals(whole.md5())) {
+                throw ApiException.invalid("md5", "the file's md5 is " + whole.md5() + ", not " + u.md5() + " as declared; the upload was discarded");
+            }
+            DataFiles.DataDetail detail = jdbi.inTransaction(h -> {
+                requireContainer(h, caller, u.sampleId(), u.projectId());
+                long dataId = h.createQuery("INSERT INTO data (filename, size, data_type, compression, md5, sample_id, project_id, owner_id, status) "
+                                + "VALUES (:filename, :size, :type, :compression, :md5, :sample, :project, :owner, 'ready') RETURNING id")
+                        .bind("filename", u.filename()).bind("size", whole.size())
+                        .bind("type", u.dataType() != null ? u.dataType() : u.detectedType()).bind("compression", u.compression())
+                        .bind("md5", whole.md5()).bind("sample", u.sampleId())
+                        .bind("project", u.sampleId() == null ? u.projectId() : null).bind("owner", caller.id())
+                        .mapTo(Long.class).one();
+                h.createUpdate("UPDATE uploads SET status = 'complete', data_id = :data WHERE id = :id").bind("data", dataId).bind("id", id).execute();
+                // Last, so that a failure before leaves the part where it was; a failing commit after it leaves at
+                // most an orphan file under data/, which no record names.
+                storage.move(part, StorageKey.of("data", dataId));
+                created[0] = dataId;
+                return data.detail(h, dataId, Optional.of(caller), Level.OWNER);
+            });
+            removeBytes(u); // what is left of the upload's folder
+            return detail;
+        } catch (RuntimeException | IOException e) {
+            if (created[0] != 0 && isCommitted(created[0])) throw e;
+            discard(u);
+            if (created[0] != 0) storage.delete(StorageKey.of("data", created[0]));
+            if (e instanceof StorageFullException) throw ApiException.storageFull("the server's storage is full; the upload was discarded");
+            if (e instanceof TooLargeException) throw tooLarge();
+            throw e;
+        }
+    }
+
+    private boolean isCommitted(long dataId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM data WHERE id = :id").bind("id", dataId).mapTo(Long.class).one()) > 0;
+    }
+
+    /** Which chunks of the caller's upload are in. Only its owner sees an upload. */
+    public Progress progress(Caller caller, String fileId) {
+        return jdbi.withHandle(h -> {
+            Upload u = h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE owner_id = :owner AND file_id = :file_id")
+                    .bind("owner", caller.id()).bind("file_id", fileId).map((rs, ctx) -> upload(rs)).findOne()
+                    .orElseThrow(() -> ApiException.notFound("upload " + fileId));
+            List<Integer> received = h.createQuery("SELECT chunk FROM upload_chunks WHERE upload_id = :id ORDER BY chunk")
+                    .bind("id", u.id()).mapTo(Integer.class).list();
+            return new Progress(u.fileId(), u.filename(), u.totalChunks(), u.chunkSize(), received, u.status(), u.dataId(), u.expiresAt());
+        });
+    }
+
+    /** The answer to a chunk already received: with the record when the file is complete (and still readable). */
+    private Answer answer(Caller caller, Chunk c, Upload u) {
+        DataFiles.DataDetail detail = null;
+        if (u.dataId() != null) {
+            detail = jdbi.withHandle(h -> policy.level(h, Resource.DATA, u.dataId(), Optional.of(caller))
+                    .filter(level -> level >= Level.READ).map(level -> data.detail(h, u.dataId(), Optional.of(caller), level)).orElse(null));
+        }
+        return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), detail);
+    }
+
+    /** The caller must be able to add data to the sample and project named (edit level); both named: the sample is in the project. */
+    private void requireContainer(Handle h, Caller caller, Long sampleId, Long projectId) {
+        if (sampleId != null) policy.require(h, Resource.SAMPLE, sampleId, Optional.of(caller), Level.EDIT);
+        if (projectId != null) policy.require(h, Resource.PROJECT, projectId, Optional.of(caller), Level.EDIT);
+        if (sampleId != null && projectId != null) {
+            Long in = h.createQuery("SELECT project_id FROM samples WHERE id = :id").bind("id", sampleId).mapTo(Long.class).findOne().orElse(null);
+            if (!projectId.equals(in)) throw ApiException.invalid("project_id", "sample " + sampleId + " is not in project " + projectId);
+        }
+    }
+
+    private static void same(String field, Object recorded, Object given) {
+        if (!Objects.equals(recorded, given)) {
+            throw ApiException.invalid(field, "this upload's chunks say " + recorded + ", this one " + given + "; every chunk of an upload says the same");
+        }
+    }
+
+    /** Forgets the upload and removes its bytes: rows first, so that no row ever names missing bytes. */
+    private void discard(Upload u) throws IOException {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute());
+        removeBytes(u);
+    }
+
+    private void removeBytes(Upload u) {
+        try {
+            storage.delete(u.key());
+        } catch (IOException e) {
+            // An orphan under uploads/ that no row names; the expiry sweep removes such files.
+            log.warn("could not remove the bytes of upload {}: {}", u.id(), e.toString());
+        }
+    }
+
+    private static Upload upload(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Upload(rs.getObject("id", UUID.class), rs.getString("file_id"), rs.getString("filename"), rs.getInt("total_chunks"),
+                (Long) rs.getObject("chunk_size"), rs.getString("data_type"), rs.getString("detected_type"), rs.getString("compression"),
+                (Long) rs.getObject("sample_id"), (Long) rs.getObject("project_id"), rs.getString("md5"), rs.getString("status"),
+                (Long) rs.getObject("data_id"), rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+    }
+}
