@@ -307,13 +307,13 @@ public final class App implements AutoCloseable {
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
-            Projects projects = new Projects(jdbi, policy, vocabularies);
-            Samples samples = new Samples(jdbi, policy, vocabularies);
+            DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
+            Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles);
+            Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles);
             this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
-            DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
             this.dataRoutes = new DataRoutes(authenticator, dataFiles);
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),

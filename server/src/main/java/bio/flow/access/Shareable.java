@@ -6,8 +6,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * What one shareable kind adds to the share, transfer and delete routes that {@link SharedResourceRoutes}
- * serves alike for every kind: the answer of a transfer, what else changes hands with it, and what a delete's
- * answer says went with the resource (the database's cascades remove it).
+ * serves alike for every kind: the answer of a transfer, what else changes hands with it, what a delete's
+ * answer says went with the resource (the database's cascades remove it), and what a delete removes outside the database.
  *
  * @param <D> the kind's detail, as {@code GET /<kind>/{id}} answers it
  */
@@ -22,9 +22,12 @@ public interface Shareable<D> {
     String deletedMessage(long id);
 
     /**
-     * Called once the transaction that deleted the resources has committed: removes what they had outside the
-     * database (data: its stored bytes). Nothing, unless the kind says so. A crash before it leaves at most
-     * files no record names, never a record without its files.
+     * Called in the delete's transaction, before the rows go: what the resources, and what the database's cascades
+     * remove with them, keep outside the database (the stored bytes of data), as the work that removes it once the
+     * delete has committed. A crash in between leaves at most files no record names, never a record without its
+     * files. Nothing, unless the kind says so.
      */
-    default void deleted(Collection<Long> ids) {}
+    default Runnable deleting(Handle h, Collection<Long> ids) {
+        return () -> {};
+    }
 }

@@ -67,11 +67,13 @@ public final class SharedResourceRoutes {
     public void delete(Context ctx) {
         Caller caller = authenticator.require(ctx);
         long id = id(ctx);
-        jdbi.useTransaction(h -> {
+        Runnable afterCommit = jdbi.inTransaction(h -> {
             policy.require(h, resource, id, Optional.of(caller), Level.OWNER);
+            Runnable removal = kind.deleting(h, List.of(id));
             h.createUpdate("DELETE FROM " + resource.table + " WHERE id = :id").bind("id", id).execute();
+            return removal;
         });
-        kind.deleted(List.of(id));
+        afterCommit.run();
         ctx.json(new SuccessResponse(true, kind.deletedMessage(id)));
     }
 
@@ -83,7 +85,7 @@ public final class SharedResourceRoutes {
         if (ids.size() > MAX_BATCH) throw ApiException.invalid("ids", "at most " + MAX_BATCH + " ids at once");
         if (ids.contains(null)) throw ApiException.invalid("ids", "ids must be whole numbers, not null");
         Set<Long> distinct = new LinkedHashSet<>(ids);
-        jdbi.useTransaction(h -> {
+        Runnable afterCommit = jdbi.inTransaction(h -> {
             Map<Long, Integer> levels = policy.levelsLocked(h, resource, distinct, caller);
             List<Map<String, Object>> failed = new ArrayList<>();
             for (long id : distinct) {
@@ -95,9 +97,11 @@ public final class SharedResourceRoutes {
                 throw ApiException.invalid("ids: nothing was deleted; " + failed.size() + " of the " + resource.plural + " cannot be deleted",
                         Map.of("field", "ids", "failed", failed));
             }
+            Runnable removal = kind.deleting(h, distinct);
             h.createUpdate("DELETE FROM " + resource.table + " WHERE id = ANY(:ids)").bindArray("ids", Long.class, distinct).execute();
+            return removal;
         });
-        kind.deleted(distinct);
+        afterCommit.run();
         ctx.json(new SuccessResponse(true, distinct.size() + " " + resource.plural + " were deleted"));
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -83,16 +84,34 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
         return "data " + id + " was deleted";
     }
 
-    /** The bytes go after the records: a failure here leaves files no record names, never a record without bytes. */
     @Override
-    public void deleted(Collection<Long> ids) {
-        for (long id : ids) {
-            try {
-                storage.delete(StorageKey.of("data", id));
-            } catch (IOException e) {
-                log.warn("could not remove the bytes of deleted data {}: {}", id, e.toString());
+    public Runnable deleting(Handle h, Collection<Long> ids) {
+        return bytesGoingWith(h, Resource.DATA, ids);
+    }
+
+    /**
+     * Called in a transaction that is about to delete these projects, samples or data (whose data the database's
+     * cascades delete too): the removal of those data's stored bytes, to run once the delete has committed. The
+     * bytes go after the records: a failure leaves files no record names, never a record without its bytes.
+     */
+    public Runnable bytesGoingWith(Handle h, Resource deleted, Collection<Long> ids) {
+        String which = switch (deleted) {
+            case DATA -> "SELECT id FROM data WHERE id = ANY(:ids)";
+            case SAMPLE -> "SELECT id FROM data WHERE sample_id = ANY(:ids) "
+                    + "OR fileset_id IN (SELECT id FROM filesets WHERE sample_id = ANY(:ids))";
+            case PROJECT -> "SELECT id FROM data WHERE project_id = ANY(:ids) OR sample_id IN (SELECT id FROM samples WHERE project_id = ANY(:ids)) "
+                    + "OR fileset_id IN (SELECT f.id FROM filesets f JOIN samples s ON s.id = f.sample_id WHERE s.project_id = ANY(:ids))";
+        };
+        List<Long> dataIds = h.createQuery(which).bindArray("ids", Long.class, ids).mapTo(Long.class).list();
+        return () -> {
+            for (long id : dataIds) {
+                try {
+                    storage.delete(StorageKey.of("data", id));
+                } catch (IOException e) {
+                    log.warn("could not remove the bytes of deleted data {}: {}", id, e.toString());
+                }
             }
-        }
+        };
     }
 
     private boolean readable(Handle h, Resource resource, long id, Optional<Caller> caller) {

@@ -5,6 +5,7 @@ import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.access.Shareable;
 import bio.flow.access.Sharing;
+import bio.flow.data.DataFiles;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.Listing;
@@ -15,6 +16,7 @@ import bio.flow.vocabularies.Vocabularies;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,11 +37,13 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
     private final Jdbi jdbi;
     private final AccessPolicy policy;
     private final Vocabularies vocabularies;
+    private final DataFiles dataFiles;
 
-    public Projects(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies) {
+    public Projects(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, DataFiles dataFiles) {
         this.jdbi = jdbi;
         this.policy = policy;
         this.vocabularies = vocabularies;
+        this.dataFiles = dataFiles;
     }
 
     /** A project as listings show it. */
@@ -151,6 +155,12 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
     @Override
     public String deletedMessage(long id) {
         return "project " + id + " and its samples were deleted";
+    }
+
+    /** The stored bytes of the data that the delete takes with it go once it has committed. */
+    @Override
+    public Runnable deleting(Handle h, Collection<Long> ids) {
+        return dataFiles.bytesGoingWith(h, Resource.PROJECT, ids);
     }
 
     /** One sample's new metadata in POST /projects/{id}/metadata. */

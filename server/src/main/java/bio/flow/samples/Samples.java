@@ -4,6 +4,7 @@ import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.access.Shareable;
+import bio.flow.data.DataFiles;
 import bio.flow.data.DataListing;
 import bio.flow.executions.ExecutionListing;
 import bio.flow.http.ApiException;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,11 +45,13 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     private final Jdbi jdbi;
     private final AccessPolicy policy;
     private final Vocabularies vocabularies;
+    private final DataFiles dataFiles;
 
-    public Samples(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies) {
+    public Samples(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, DataFiles dataFiles) {
         this.jdbi = jdbi;
         this.policy = policy;
         this.vocabularies = vocabularies;
+        this.dataFiles = dataFiles;
     }
 
     public record ProjectRef(long id, String name) {}
@@ -205,6 +209,12 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     @Override
     public String deletedMessage(long id) {
         return "sample " + id + " was deleted";
+    }
+
+    /** The stored bytes of the data that the delete takes with it go once it has committed. */
+    @Override
+    public Runnable deleting(Handle h, Collection<Long> ids) {
+        return dataFiles.bytesGoingWith(h, Resource.SAMPLE, ids);
     }
 
     public DataListing.DataList data(Optional<Caller> caller, long id, Paging paging) {

@@ -70,4 +70,32 @@ class DataSharingTest {
         assertThat(storage.exists(StorageKey.of("data", mine))).isFalse();
         assertThat(storage.exists(StorageKey.of("data", theirs))).isTrue();
     }
+
+    /** The database's cascades delete the data of a deleted sample or project; their bytes must go too. */
+    @Test
+    void deletingASampleOrAProjectRemovesTheBytesOfItsData() throws Exception {
+        Account alice = Users.signUp(server, "alice");
+        LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
+        long project = Fixtures.project(alice, "p", false);
+        long sample = Fixtures.sample(alice, project, "s");
+        long other = Fixtures.sample(alice, project, "t");
+        long inSample = Fixtures.data(alice, sample);
+        long inOther = Fixtures.data(alice, other);
+        long elsewhere = Fixtures.data(alice, null);
+
+        assertThat(alice.api().post("/samples/" + sample + "/delete").status()).isEqualTo(200);
+        assertThat(alice.api().get("/data/" + inSample).status()).isEqualTo(404);
+        assertThat(storage.exists(StorageKey.of("data", inSample))).as("bytes of the deleted sample's data").isFalse();
+        assertThat(storage.exists(StorageKey.of("data", inOther))).isTrue();
+
+        assertThat(alice.api().post("/projects/" + project + "/delete").status()).isEqualTo(200);
+        assertThat(alice.api().get("/data/" + inOther).status()).isEqualTo(404);
+        assertThat(storage.exists(StorageKey.of("data", inOther))).as("bytes of the deleted project's data").isFalse();
+        assertThat(storage.exists(StorageKey.of("data", elsewhere))).as("bytes of data in neither").isTrue();
+
+        long batch = Fixtures.sample(alice, Map.of("name", "b", "organism", "human", "sample_type", "RNA"));
+        long inBatch = Fixtures.data(alice, batch);
+        assertThat(alice.api().post("/samples/delete", Map.of("ids", List.of(batch))).status()).isEqualTo(200);
+        assertThat(storage.exists(StorageKey.of("data", inBatch))).as("bytes of a batch-deleted sample's data").isFalse();
+    }
 }
