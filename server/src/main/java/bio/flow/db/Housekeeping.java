@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what would otherwise only grow: throttle records past their window, spent tokens, old outbox mails,
- * expired uploads with their bytes.
+ * expired uploads with their bytes, and stored data bytes that no record names (left by a crash).
  * Runs at start and then every hour on a daemon thread. Every rule is here, so that a feature changing what it
  * keeps changes one line; several servers on one database may all run it (deleting twice does no harm).
  */
@@ -34,15 +34,20 @@ public final class Housekeeping implements AutoCloseable {
             "DELETE FROM login_failures WHERE failed_at < now() - :windowSeconds * interval '1 second'";
     // Expired ones only: a revoked refresh token is still needed, until it expires, to recognise its reuse.
     private static final String REFRESH_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < now()";
-    // Used or expired reset links are kept one more day, to answer "did I (or someone) reset my password?".
     // An id_token is remembered (against replay) only while it could still be accepted.
     private static final String OIDC_USED_TOKENS = "DELETE FROM oidc_used_tokens WHERE expires_at < now()";
+    // Used or expired reset links are kept one more day, to answer "did I (or someone) reset my password?".
     private static final String PASSWORD_RESETS = "DELETE FROM password_resets "
             + "WHERE used_at < now() - interval '1 day' OR expires_at < now() - interval '1 day'";
 
     // Unfinished uploads past their expiry (FLOW_UPLOAD_EXPIRY_HOURS), and finished ones, whose row then only answered
     // a repeated chunk; the rows go first, then their bytes (a row never names missing bytes).
     private static final String UPLOADS = "DELETE FROM uploads WHERE expires_at < now() RETURNING id";
+
+    // Bytes under data/ that no record names are removed once this old: a completing upload moves its bytes to
+    // data/<id> a moment before its record commits (with the time of its last write, minutes ago at most), so a
+    // younger file may still be getting its record.
+    private static final Duration ORPHAN_DATA_AGE = Duration.ofHours(1);
 
     private final Jdbi jdbi;
     private final Duration loginFailureWindow;
@@ -87,9 +92,10 @@ public final class Housekeeping implements AutoCloseable {
         });
         int mails = OutboxMailer.deleteOlderThan(outbox, Instant.now().minus(outboxAge));
         int uploads = expireUploads();
-        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads > 0) {
+        int orphans = removeOrphanData();
+        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads + orphans > 0) {
             log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails, "
-                    + "{} uploads", rows[0], rows[1], rows[2], rows[3], mails, uploads);
+                    + "{} uploads, {} data files no record names", rows[0], rows[1], rows[2], rows[3], mails, uploads, orphans);
         }
     }
 
@@ -108,6 +114,28 @@ public final class Housekeeping implements AutoCloseable {
         }
         for (StorageKey orphan : orphans) storage.delete(orphan);
         return expired.size() + orphans.size();
+    }
+
+    /**
+     * Removes the bytes under {@code data/} that no data record names: what a crash between a delete's commit and
+     * the removal of its bytes, or a removal that failed, left behind. Never a record's bytes.
+     */
+    private int removeOrphanData() throws IOException {
+        Instant before = Instant.now().minus(ORPHAN_DATA_AGE);
+        List<Long> old;
+        try (Stream<Storage.Entry> files = storage.list("data")) {
+            old = files.filter(e -> e.modified().isBefore(before)).map(e -> Long.valueOf(e.key().id())).distinct().toList();
+        }
+        if (old.isEmpty()) return 0;
+        Set<Long> named = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM data WHERE id = ANY(:ids)")
+                .bindArray("ids", Long.class, old).mapTo(Long.class).list()));
+        int removed = 0;
+        for (long id : old) {
+            if (named.contains(id)) continue;
+            storage.delete(StorageKey.of("data", id));
+            removed++;
+        }
+        return removed;
     }
 
     @Override

@@ -379,6 +379,29 @@ class UploadsTest {
         assertThat(uploadFilesOf(live)).isNotEmpty();
     }
 
+    /** Bytes under data/ that no record names (a crash after a delete committed) go; a record's bytes never do. */
+    @Test
+    void housekeepingRemovesOldDataBytesThatNoRecordNames() throws Exception {
+        Account owner = Users.signUp(server, "up");
+        long kept = Fixtures.data(owner, null);
+        StorageKey orphan = StorageKey.of("data", Long.MAX_VALUE - 7);
+        StorageKey young = StorageKey.of("data", Long.MAX_VALUE - 8);
+        storage(server).write(orphan, new java.io.ByteArrayInputStream(new byte[10]), 10);
+        storage(server).write(young, new java.io.ByteArrayInputStream(new byte[10]), 10);
+        for (StorageKey k : List.of(orphan, StorageKey.of("data", kept))) {
+            Path file = server.dataDir().resolve("files/data").resolve(k.shard()).resolve(k.id());
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+        }
+
+        server.housekeep();
+
+        assertThat(storage(server).exists(orphan)).as("old bytes no record names").isFalse();
+        assertThat(storage(server).exists(young)).as("young bytes: a record may be on its way").isTrue();
+        assertThat(storage(server).exists(StorageKey.of("data", kept))).as("a record's bytes").isTrue();
+        assertThat(owner.api().get("/data/" + kept).status()).isEqualTo(200);
+        storage(server).delete(young);
+    }
+
     // ---- helpers ----
 
     private static String fileId() {
