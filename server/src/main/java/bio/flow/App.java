@@ -14,6 +14,7 @@ import bio.flow.auth.Passwords;
 import bio.flow.auth.RefreshTokens;
 import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
+import bio.flow.data.DataContents;
 import bio.flow.data.DataFiles;
 import bio.flow.data.DataRoutes;
 import bio.flow.db.DataDirLock;
@@ -231,9 +232,13 @@ public final class App implements AutoCloseable {
         r.post("/data/types/{id}/edit", c.vocabularyRoutes.dataTypes::edit);
         r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
-        // data and uploads (after the data types)
+        // data and uploads (after the data types; /data/owned and /data/shared before /data/{id} too)
+        r.get("/data/owned", c.dataRoutes::owned);
+        r.get("/data/shared", c.dataRoutes::shared);
         r.post("/data/delete", c.dataSharing::deleteMany);
         r.get("/data/{id}", c.dataRoutes::get);
+        r.get("/data/{id}/contents", c.dataRoutes::contents);
+        r.get("/data/{id}/downstream", c.dataRoutes::downstream);
         r.post("/data/{id}/share", c.dataSharing::share);
         r.post("/data/{id}/transfer", c.dataSharing::transfer);
         r.post("/data/{id}/delete", c.dataSharing::delete);
@@ -315,7 +320,7 @@ public final class App implements AutoCloseable {
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
-            this.dataRoutes = new DataRoutes(authenticator, dataFiles);
+            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, new DataContents(jdbi, policy, storage));
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());

@@ -98,6 +98,29 @@ public final class AccessPolicy {
             + " UNION SELECT s.id, s.created FROM samples s WHERE s.owner_id <> :caller AND s.id = ANY (ARRAY("
             + "SELECT g.sample_id FROM sample_grants g WHERE " + GRANT_HELD + "))";
 
+    /**
+     * SQL: (id, created) of the ready data shared with :caller: not theirs, but readable through a grant on the file
+     * (to them or their groups), through its sample (owned by them, or one of {@link #SHARED_SAMPLE_KEYS}), or
+     * through the project it is attached to (owned by them or granted). As for samples, a public project alone
+     * does not make its data "shared". A UNION whose arms use the grants' user/group indexes and then data's
+     * primary key, data_sample and data_project (each (container, created DESC, id DESC)).
+     */
+    public static final String SHARED_DATA_KEYS =
+            "SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.id = ANY (ARRAY("
+            + "SELECT g.data_id FROM data_grants g WHERE " + GRANT_HELD + "))"
+            + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.sample_id = ANY (ARRAY("
+            + "SELECT id FROM samples WHERE owner_id = :caller UNION SELECT k.id FROM (" + SHARED_SAMPLE_KEYS + ") k))"
+            + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.project_id = ANY (ARRAY("
+            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))";
+
+    /**
+     * SQL condition: the sample row {@code s} (whose project {@code p} is LEFT JOINed) is readable by :caller; false
+     * when {@code s} is null (a LEFT JOIN that found no sample).
+     */
+    public static String sampleReadable(String s, String p) {
+        return "(" + sampleLevel(s, p) + ") >= 1";
+    }
+
     /** Binds :caller and :admin for the SQL above. */
     public static <S extends SqlStatement<S>> S bindCaller(S statement, Optional<Caller> caller) {
         return statement.bind("caller", caller.map(Caller::id).orElse(0L))

@@ -1,20 +1,100 @@
 package bio.flow.data;
 
 import bio.flow.auth.Authenticator;
+import bio.flow.data.DataListing.Scope;
+import bio.flow.http.ApiException;
+import bio.flow.http.ContentDisposition;
+import bio.flow.http.Filters;
+import bio.flow.http.Paging;
 import bio.flow.http.PathIds;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.jdbi.v3.core.Jdbi;
 
-/** {@code GET /data/{id}}. */
+/** {@code GET /data/owned}, {@code /data/shared}, {@code /data/{id}}, its {@code /contents} and {@code /downstream}. */
 public final class DataRoutes {
     private final Authenticator authenticator;
+    private final Jdbi jdbi;
     private final DataFiles data;
+    private final DataContents contents;
 
-    public DataRoutes(Authenticator authenticator, DataFiles data) {
+    public DataRoutes(Authenticator authenticator, Jdbi jdbi, DataFiles data, DataContents contents) {
         this.authenticator = authenticator;
+        this.jdbi = jdbi;
         this.data = data;
+        this.contents = contents;
+    }
+
+    public void owned(Context ctx) {
+        list(ctx, Scope.OWNED);
+    }
+
+    public void shared(Context ctx) {
+        list(ctx, Scope.SHARED);
+    }
+
+    private void list(Context ctx, Scope scope) {
+        var caller = authenticator.require(ctx);
+        Paging paging = Paging.from(ctx);
+        var text = Filters.text(ctx);
+        ctx.json(jdbi.withHandle(h -> DataListing.ofCaller(h, caller, scope, paging, text)));
     }
 
     public void get(Context ctx) {
-        ctx.json(data.get(authenticator.optional(ctx), PathIds.of(ctx, "id", "data")));
+        ctx.json(data.get(authenticator.optional(ctx), id(ctx)));
+    }
+
+    /**
+     * A text preview ({@code lines}), or with {@code download=true} the stored bytes as an attachment, written
+     * straight to the response (not through Javalin's result, which may compress it and drop the length).
+     */
+    public void contents(Context ctx) throws IOException {
+        var caller = authenticator.optional(ctx);
+        long id = id(ctx);
+        int lines = lines(ctx);
+        boolean download = download(ctx);
+        DataContents.StoredFile file = contents.file(caller, id);
+        if (!download) {
+            ctx.contentType("text/plain; charset=utf-8").result(contents.preview(file, lines));
+            return;
+        }
+        try (InputStream in = contents.open(file)) {
+            HttpServletResponse res = ctx.res();
+            res.setStatus(200);
+            res.setContentType("application/octet-stream");
+            res.setHeader("Content-Disposition", ContentDisposition.attachment(file.filename()));
+            res.setContentLengthLong(file.size());
+            OutputStream out = res.getOutputStream();
+            in.transferTo(out);
+            out.flush();
+        }
+    }
+
+    public void downstream(Context ctx) {
+        ctx.json(contents.downstream(authenticator.optional(ctx), id(ctx)));
+    }
+
+    private static long id(Context ctx) {
+        return PathIds.of(ctx, "id", "data");
+    }
+
+    private static int lines(Context ctx) {
+        String raw = ctx.queryParam("lines");
+        if (raw == null) return DataContents.DEFAULT_LINES;
+        if (raw.matches("\\d{1,5}")) {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= DataContents.MAX_LINES) return n;
+        }
+        throw ApiException.invalid("lines", "must be a whole number between 1 and " + DataContents.MAX_LINES);
+    }
+
+    private static boolean download(Context ctx) {
+        String raw = ctx.queryParam("download");
+        if (raw == null || raw.equals("false")) return false;
+        if (raw.equals("true")) return true;
+        throw ApiException.invalid("download", "must be true or false");
     }
 }
