@@ -131,6 +131,19 @@ class DataReadTest {
     }
 
     @Test
+    void aPreviewOfBgzfReadsAcrossItsBlocks() {
+        Account alice = Users.signUp(server, "alice");
+        String fastq = fastq(20);
+        int cut = fastq.indexOf("@r3\n") + 2; // the second block starts inside a record
+        byte[] bgzf = bgzf(fastq.substring(0, cut).getBytes(StandardCharsets.UTF_8), fastq.substring(cut).getBytes(StandardCharsets.UTF_8));
+        long id = upload(alice, "reads.fastq.gz", bgzf, Map.of());
+        assertThat(alice.api().get("/data/" + id).json().path("compression").asText()).isEqualTo("bgzf");
+        assertThat(alice.api().get("/data/" + id + "/contents?lines=14").text())
+                .isEqualTo(fastq.substring(0, fastq.indexOf("@r3\n") + "@r3\nACGTACGT\n".length()));
+        assertThat(alice.api().get("/data/" + id + "/contents").text()).isEqualTo(fastq);
+    }
+
+    @Test
     void aPreviewStopsAtOneMebibyteOfText() {
         Account alice = Users.signUp(server, "alice");
         byte[] oneLongLine = "x".repeat(3 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
@@ -236,6 +249,31 @@ class DataReadTest {
             throw new AssertionError(e);
         }
         return out.toByteArray();
+    }
+
+    /** BGZF: one gzip member per piece, each with the 'BC' extra field giving its size, then the empty EOF block. */
+    private static byte[] bgzf(byte[]... pieces) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] piece : pieces) out.writeBytes(bgzfBlock(piece));
+        out.writeBytes(bgzfBlock(new byte[0]));
+        return out.toByteArray();
+    }
+
+    private static byte[] bgzfBlock(byte[] data) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(6, true);
+        deflater.setInput(data);
+        deflater.finish();
+        byte[] deflated = new byte[data.length + 64];
+        int n = deflater.deflate(deflated);
+        deflater.end();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        int blockSize = 18 + n + 8;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(blockSize).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x1f).put((byte) 0x8b).put((byte) 8).put((byte) 4).putInt(0).put((byte) 0).put((byte) 0xff)
+                .putShort((short) 6).put((byte) 'B').put((byte) 'C').putShort((short) 2).putShort((short) (blockSize - 1))
+                .put(deflated, 0, n).putInt((int) crc.getValue()).putInt(data.length);
+        return b.array();
     }
 
     private static String md5(byte[] bytes) throws Exception {
