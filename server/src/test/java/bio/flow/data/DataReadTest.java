@@ -2,6 +2,8 @@ package bio.flow.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bio.flow.storage.LocalStorage;
+import bio.flow.storage.StorageKey;
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.Multipart;
@@ -9,6 +11,7 @@ import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -184,6 +187,28 @@ class DataReadTest {
         assertThat(r.body()).isEqualTo(gz);
         assertThat(r.header("Content-Disposition"))
                 .isEqualTo("attachment; filename=\"we_ird _ame;x.fastq.gz\"; filename*=UTF-8''we%22ird%20%C3%B1ame%3Bx.fastq.gz");
+    }
+
+    /** Bytes that went missing or bad in storage are a 409 that says so, never a 500 or a half answer. */
+    @Test
+    void missingOrCorruptStoredBytesAreAConflict() throws Exception {
+        Account alice = Users.signUp(server, "alice");
+        LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
+        long corrupt = upload(alice, "reads.fastq.gz", gzip(fastq(10).getBytes(StandardCharsets.UTF_8)), Map.of());
+        byte[] bad = gzip(fastq(10).getBytes(StandardCharsets.UTF_8));
+        for (int i = 20; i < bad.length - 8; i++) bad[i] = (byte) 0xff;
+        storage.write(StorageKey.of("data", corrupt), new ByteArrayInputStream(bad), Long.MAX_VALUE);
+        Api.Res r = alice.api().get("/data/" + corrupt + "/contents");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().at("/error/message").asText()).contains("corrupt");
+
+        long missing = Fixtures.data(alice, null);
+        storage.delete(StorageKey.of("data", missing));
+        for (String query : List.of("", "?download=true")) {
+            Api.Res m = alice.api().get("/data/" + missing + "/contents" + query);
+            assertThat(m.status()).isEqualTo(409);
+            assertThat(m.json().at("/error/message").asText()).contains("missing");
+        }
     }
 
     @Test
