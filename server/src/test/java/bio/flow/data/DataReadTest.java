@@ -107,6 +107,23 @@ class DataReadTest {
         assertThat(alice.api().get("/data/shared?offset=-1").status()).isEqualTo(400);
     }
 
+    /** Records whose bytes are not complete (imports will make such) are neither listed nor read. */
+    @Test
+    void onlyReadyDataIsListedOrRead() {
+        Account alice = Users.signUp(server, "alice");
+        Account bob = Users.signUp(server, "bob");
+        long ready = Fixtures.data(alice, null);
+        long importing = Fixtures.data(alice, null);
+        Fixtures.shareWithUser(alice, "data", ready, bob, 1);
+        Fixtures.shareWithUser(alice, "data", importing, bob, 1);
+        server.sql("UPDATE data SET status = 'importing' WHERE id = " + importing);
+        assertThat(ids(alice, "/data/owned")).containsExactly(ready);
+        assertThat(ids(bob, "/data/shared")).containsExactly(ready);
+        Api.Res r = bob.api().get("/data/" + importing + "/contents?download=true");
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().at("/error/details/status").asText()).isEqualTo("importing");
+    }
+
     // ---- contents ---------------------------------------------------------------------------------------------
 
     @Test
