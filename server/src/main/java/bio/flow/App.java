@@ -17,6 +17,7 @@ import bio.flow.config.Config;
 import bio.flow.data.DataContents;
 import bio.flow.data.DataFiles;
 import bio.flow.data.DataRoutes;
+import bio.flow.data.Filesets;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
@@ -243,6 +244,9 @@ public final class App implements AutoCloseable {
         r.post("/data/{id}/transfer", c.dataSharing::transfer);
         r.post("/data/{id}/delete", c.dataSharing::delete);
         r.post("/upload", c.uploadRoutes::upload);
+        r.post("/upload/sample", c.uploadRoutes::sample);
+        r.get("/filesets/{id}", c.filesets::get);
+        r.get("/filesets/{id}/executions", c.filesets::executions);
         r.get("/upload/{file_id}", c.uploadRoutes::progress);
 
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
@@ -274,6 +278,7 @@ public final class App implements AutoCloseable {
         final SampleRoutes sampleRoutes;
         final DataRoutes dataRoutes;
         final UploadRoutes uploadRoutes;
+        final Filesets filesets;
         // Share, transfer and delete of each shareable kind: one SharedResourceRoutes per kind.
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
@@ -324,6 +329,7 @@ public final class App implements AutoCloseable {
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
+            this.filesets = new Filesets(authenticator, jdbi, policy);
         }
     }
 

@@ -16,9 +16,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
- * {@code POST /upload} (a chunk, as multipart/form-data) and {@code GET /upload/{file_id}}.
+ * {@code POST /upload} (a chunk, as multipart/form-data), {@code POST /upload/sample} (a sample's reads, whole or
+ * in chunks: the same machinery, with the read's number and lane) and {@code GET /upload/{file_id}}.
  *
  * <p>A chunk may be far larger than a JSON body (FLOW_MAX_CHUNK_BYTES, not FLOW_MAX_BODY_BYTES): Jetty's
  * multipart parser spools a part larger than {@value #IN_MEMORY} bytes to a file in Flow's own owner-only spool
@@ -31,7 +33,8 @@ public final class UploadRoutes {
     /** Room for the text fields and the multipart framing around a chunk. */
     private static final long FORM_OVERHEAD = 64 * 1024;
     private static final int MAX_FIELD_BYTES = 4096;
-    private static final List<String> FIELDS = List.of("filename", "chunk", "total_chunks", "file_id", "data_type", "sample_id", "project_id", "md5");
+    private static final List<String> FIELDS = List.of("filename", "chunk", "total_chunks", "file_id", "data_type", "sample_id", "project_id", "md5",
+            "read_number", "lane");
 
     private final Authenticator authenticator;
     private final Uploads uploads;
@@ -46,9 +49,21 @@ public final class UploadRoutes {
     }
 
     public void upload(Context ctx) throws IOException {
+        receive(ctx, false);
+    }
+
+    /**
+     * A sample's read: chunked with the fields of {@code POST /upload}, or whole in one request without
+     * {@code file_id}, {@code chunk} and {@code total_chunks} (an upload of one chunk under a name of Flow's).
+     */
+    public void sample(Context ctx) throws IOException {
+        receive(ctx, true);
+    }
+
+    private void receive(Context ctx, boolean reads) throws IOException {
         Caller caller = authenticator.require(ctx);
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
-        if (!type.startsWith("multipart/form-data")) throw ApiException.unsupportedMediaType("POST /upload takes multipart/form-data");
+        if (!type.startsWith("multipart/form-data")) throw ApiException.unsupportedMediaType("POST " + ctx.path() + " takes multipart/form-data");
         if (ctx.contentLength() > maxRequestBytes) {
             // Answered before the body is read: the connection cannot carry another request after it.
             ctx.header("Connection", "close");
@@ -72,9 +87,27 @@ public final class UploadRoutes {
             }
             if (file == null) throw ApiException.invalid("file", "is required: the chunk's bytes, as a file part");
             String filename = fields.containsKey("filename") ? fields.get("filename") : file.getSubmittedFileName();
+            Uploads.Read read = null;
+            if (!reads) {
+                for (String f : List.of("read_number", "lane")) {
+                    if (fields.containsKey(f)) throw ApiException.invalid(f, "a sample's reads are uploaded with POST /upload/sample");
+                }
+            } else {
+                if (id(fields, "sample_id") == null) throw ApiException.invalid("sample_id", "is required: the sample the reads belong to");
+                if (blankToNull(fields.get("project_id")) != null) throw ApiException.invalid("project_id", "reads belong to a sample, which is in its project");
+                boolean plain = blankToNull(fields.get("file_id")) == null && blankToNull(fields.get("chunk")) == null
+                        && blankToNull(fields.get("total_chunks")) == null;
+                if (plain) {
+                    fields.put("file_id", "sample-read-" + UUID.randomUUID());
+                    fields.put("chunk", "0");
+                    fields.put("total_chunks", "1");
+                }
+                String lane = blankToNull(fields.get("lane"));
+                read = new Uploads.Read(integer(fields, "read_number"), lane == null ? null : integer(fields, "lane"));
+            }
             Uploads.Chunk chunk = new Uploads.Chunk(required(fields, "file_id"), FileNames.check(filename),
                     integer(fields, "chunk"), integer(fields, "total_chunks"), fields.get("data_type"),
-                    id(fields, "sample_id"), id(fields, "project_id"), blankToNull(fields.get("md5")));
+                    id(fields, "sample_id"), id(fields, "project_id"), blankToNull(fields.get("md5")), read);
             try (InputStream in = file.getInputStream()) {
                 ctx.json(uploads.receive(caller, chunk, file.getSize(), in));
             }

@@ -55,7 +55,7 @@ public final class Uploads {
     private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
     private static final String UPLOAD_COLUMNS = "id, filename, total_chunks, chunk_size, data_type, detected_type, compression, "
-            + "sample_id, project_id, md5, status, data_id, file_id, expires_at";
+            + "sample_id, project_id, md5, status, data_id, file_id, expires_at, read_number, lane";
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -78,8 +78,9 @@ public final class Uploads {
 
     /** The fields of one chunk's request, checked for form (not yet against the upload). */
     public record Chunk(String fileId, String filename, int chunk, int totalChunks, String dataType, Long sampleId, Long projectId,
-                        String md5) {
+                        String md5, Read read) {
         public Chunk {
+            if (read != null && sampleId == null) throw ApiException.invalid("sample_id", "is required: reads belong to a sample");
             if (!FILE_ID.matcher(Objects.requireNonNull(fileId)).matches()) {
                 throw ApiException.invalid("file_id", "1 to 100 letters, digits, '.', '_' and '-', starting with a letter or digit");
             }
@@ -96,6 +97,14 @@ public final class Uploads {
         }
     }
 
+    /** A sample's read ({@code POST /upload/sample}): read 1 or 2, of a lane (from 1) when known. */
+    public record Read(int number, Integer lane) {
+        public Read {
+            if (number != 1 && number != 2) throw ApiException.invalid("read_number", "must be 1 or 2 (the reads of a pair), not " + number);
+            if (lane != null && lane < 1) throw ApiException.invalid("lane", "must be a positive whole number, not " + lane);
+        }
+    }
+
     /** The answer to a chunk; {@code data} is the new record once the file is complete. */
     public record Answer(String status, int chunk, int total_chunks, String file_id,
                          @JsonInclude(JsonInclude.Include.NON_NULL) DataFiles.DataDetail data) {}
@@ -105,7 +114,8 @@ public final class Uploads {
                            Long data_id, Instant expires_at) {}
 
     private record Upload(UUID id, String fileId, String filename, int totalChunks, Long chunkSize, String dataType, String detectedType,
-                          String compression, Long sampleId, Long projectId, String md5, String status, Long dataId, Instant expiresAt) {
+                          String compression, Long sampleId, Long projectId, String md5, String status, Long dataId, Instant expiresAt,
+                          Read read) {
         StorageKey key() {
             return StorageKey.of("uploads", id);
         }
@@ -134,6 +144,7 @@ public final class Uploads {
             in.reset();
             try {
                 detected = DataDetection.detect(u.filename(), u.dataType(), head, u.totalChunks() == 1);
+                if (u.read() != null) requireReads(detected.dataType());
             } catch (ApiException e) {
                 discard(u);
                 throw e;
@@ -163,12 +174,15 @@ public final class Uploads {
     private Plan plan(Handle h, Caller caller, Chunk c, long size) {
         String declaredType = c.dataType() == null || c.dataType().isBlank() ? null : vocabularies.dataTypeId(h, c.dataType());
         requireContainer(h, caller, c.sampleId(), c.projectId());
-        h.createUpdate("INSERT INTO uploads (id, owner_id, file_id, filename, total_chunks, data_type, sample_id, project_id, md5, expires_at) "
-                        + "VALUES (:id, :owner, :file_id, :filename, :total, :type, :sample, :project, :md5, :expires) "
+        if (c.read() != null && declaredType != null) requireReads(declaredType);
+        h.createUpdate("INSERT INTO uploads (id, owner_id, file_id, filename, total_chunks, data_type, sample_id, project_id, md5, expires_at, "
+                        + "read_number, lane) "
+                        + "VALUES (:id, :owner, :file_id, :filename, :total, :type, :sample, :project, :md5, :expires, :read, :lane) "
                         + "ON CONFLICT (owner_id, file_id) DO NOTHING")
                 .bind("id", UUID.randomUUID()).bind("owner", caller.id()).bind("file_id", c.fileId()).bind("filename", c.filename())
                 .bind("total", c.totalChunks()).bind("type", declaredType).bind("sample", c.sampleId()).bind("project", c.projectId())
-                .bind("md5", c.md5()).bind("expires", OffsetDateTime.now().plus(expiry)).execute();
+                .bind("md5", c.md5()).bind("expires", OffsetDateTime.now().plus(expiry))
+                .bind("read", c.read() == null ? null : c.read().number()).bind("lane", c.read() == null ? null : c.read().lane()).execute();
         Upload u = h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE owner_id = :owner AND file_id = :file_id FOR UPDATE")
                 .bind("owner", caller.id()).bind("file_id", c.fileId()).map((rs, ctx) -> upload(rs)).one();
 
@@ -178,6 +192,8 @@ public final class Uploads {
         if (c.sampleId() != null) same("sample_id", u.sampleId(), c.sampleId());
         if (c.projectId() != null) same("project_id", u.projectId(), c.projectId());
         if (c.md5() != null) same("md5", u.md5(), c.md5());
+        same("read_number", u.read() == null ? null : u.read().number(), c.read() == null ? null : c.read().number());
+        same("lane", u.read() == null ? null : u.read().lane(), c.read() == null ? null : c.read().lane());
 
         Long recordedSize = h.createQuery("SELECT size FROM upload_chunks WHERE upload_id = :id AND chunk = :chunk")
                 .bind("id", u.id()).bind("chunk", c.chunk()).mapTo(Long.class).findOne().orElse(null);
@@ -188,6 +204,12 @@ public final class Uploads {
             return new Plan(u, null, true, null);
         }
         if (!u.status().equals("receiving")) return new Plan(u, null, true, null); // every chunk is in: nothing to write
+        // At the first chunk received, so that a client learns before sending the rest; completion checks again
+        // under the sample's lock, which is what keeps two uploads of the same read from both landing.
+        if (u.read() != null && h.createQuery("SELECT NOT EXISTS (SELECT 1 FROM upload_chunks WHERE upload_id = :id)")
+                .bind("id", u.id()).mapTo(Boolean.class).one()) {
+            requireNewRead(h, u.sampleId(), u.read());
+        }
 
         int total = c.totalChunks();
         boolean last = c.chunk() == total - 1;
@@ -285,10 +307,16 @@ public final class Uploads {
             }
             DataFiles.DataDetail detail = jdbi.inTransaction(h -> {
                 requireContainer(h, caller, u.sampleId(), u.projectId());
-                long dataId = h.createQuery("INSERT INTO data (filename, size, data_type, compression, md5, sample_id, project_id, owner_id, status) "
-                                + "VALUES (:filename, :size, :type, :compression, :md5, :sample, :project, :owner, 'ready') RETURNING id")
+                String type = u.dataType() != null ? u.dataType() : u.detectedType();
+                Long filesetId = u.read() == null ? null : filesetFor(h, u, type);
+                long dataId = h.createQuery("INSERT INTO data (filename, size, data_type, compression, md5, sample_id, project_id, owner_id, status, "
+                                + "fileset_id, read_number, lane) "
+                                + "VALUES (:filename, :size, :type, :compression, :md5, :sample, :project, :owner, 'ready', :fileset, :read, :lane) "
+                                + "RETURNING id")
                         .bind("filename", u.filename()).bind("size", whole.size())
-                        .bind("type", u.dataType() != null ? u.dataType() : u.detectedType()).bind("compression", u.compression())
+                        .bind("type", type).bind("compression", u.compression())
+                        .bind("fileset", filesetId).bind("read", u.read() == null ? null : u.read().number())
+                        .bind("lane", u.read() == null ? null : u.read().lane())
                         .bind("md5", whole.md5()).bind("sample", u.sampleId())
                         .bind("project", u.sampleId() == null ? u.projectId() : null).bind("owner", caller.id())
                         .mapTo(Long.class).one();
@@ -297,6 +325,7 @@ public final class Uploads {
                 // most an orphan file under data/, which no record names.
                 storage.move(part, StorageKey.of("data", dataId));
                 created[0] = dataId;
+                if (filesetId != null) nameFileset(h, filesetId);
                 return data.detail(h, dataId, Optional.of(caller), Level.OWNER);
             });
             removeBytes(u); // what is left of the upload's folder
@@ -347,6 +376,45 @@ public final class Uploads {
         }
     }
 
+    private static void requireReads(String dataType) {
+        if (!"FASTQ".equals(dataType)) {
+            throw ApiException.invalid("data_type", "a sample's reads are FASTQ (plain or gzip), not " + dataType + "; the upload was discarded");
+        }
+    }
+
+    /** 409 when the sample already has this read (number and lane). */
+    private static void requireNewRead(Handle h, long sampleId, Read read) {
+        boolean exists = h.createQuery("SELECT EXISTS (SELECT 1 FROM data d JOIN filesets f ON f.id = d.fileset_id "
+                        + "WHERE f.sample_id = :sample AND d.read_number = :read AND COALESCE(d.lane, 0) = COALESCE(CAST(:lane AS INTEGER), 0))")
+                .bind("sample", sampleId).bind("read", read.number()).bind("lane", read.lane()).mapTo(Boolean.class).one();
+        if (exists) {
+            throw ApiException.conflict("read_number", "sample " + sampleId + " already has read " + read.number()
+                    + (read.lane() == null ? "" : " of lane " + read.lane()) + "; delete that file first to replace it");
+        }
+    }
+
+    /**
+     * The sample's fileset for a completing read, made with the first read: under the sample's row lock, so that
+     * of two uploads of the same read completing at once the second sees the first (409) and no sample gets two
+     * filesets.
+     */
+    private static long filesetFor(Handle h, Upload u, String type) {
+        requireReads(type);
+        h.createQuery("SELECT id FROM samples WHERE id = :id FOR UPDATE").bind("id", u.sampleId()).mapTo(Long.class).one();
+        requireNewRead(h, u.sampleId(), u.read());
+        return h.createQuery("SELECT id FROM filesets WHERE sample_id = :sample ORDER BY id LIMIT 1").bind("sample", u.sampleId())
+                .mapTo(Long.class).findOne()
+                .orElseGet(() -> h.createQuery("INSERT INTO filesets (name, sample_id) VALUES ('Single-end reads', :sample) RETURNING id")
+                        .bind("sample", u.sampleId()).mapTo(Long.class).one());
+    }
+
+    /** A fileset's name says what it holds: paired-end once it has both reads, single-end otherwise. */
+    public static void nameFileset(Handle h, long filesetId) {
+        h.createUpdate("UPDATE filesets SET name = CASE WHEN (SELECT count(DISTINCT read_number) FROM data WHERE fileset_id = :id) = 2 "
+                        + "THEN 'Paired-end reads' ELSE 'Single-end reads' END WHERE id = :id")
+                .bind("id", filesetId).execute();
+    }
+
     private static void same(String field, Object recorded, Object given) {
         if (!Objects.equals(recorded, given)) {
             throw ApiException.invalid(field, "this upload's chunks say " + recorded + ", this one " + given + "; every chunk of an upload says the same");
@@ -372,6 +440,7 @@ public final class Uploads {
         return new Upload(rs.getObject("id", UUID.class), rs.getString("file_id"), rs.getString("filename"), rs.getInt("total_chunks"),
                 (Long) rs.getObject("chunk_size"), rs.getString("data_type"), rs.getString("detected_type"), rs.getString("compression"),
                 (Long) rs.getObject("sample_id"), (Long) rs.getObject("project_id"), rs.getString("md5"), rs.getString("status"),
-                (Long) rs.getObject("data_id"), rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+                (Long) rs.getObject("data_id"), rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("read_number") == null ? null : new Read(rs.getInt("read_number"), (Integer) rs.getObject("lane", Integer.class)));
     }
 }
