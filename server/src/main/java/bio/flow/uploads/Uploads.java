@@ -325,7 +325,6 @@ public final class Uploads {
                 // most an orphan file under data/, which no record names.
                 storage.move(part, StorageKey.of("data", dataId));
                 created[0] = dataId;
-                if (filesetId != null) nameFileset(h, filesetId);
                 return data.detail(h, dataId, Optional.of(caller), Level.OWNER);
             });
             removeBytes(u); // what is left of the upload's folder
@@ -404,15 +403,9 @@ public final class Uploads {
         requireNewRead(h, u.sampleId(), u.read());
         return h.createQuery("SELECT id FROM filesets WHERE sample_id = :sample ORDER BY id LIMIT 1").bind("sample", u.sampleId())
                 .mapTo(Long.class).findOne()
+                // named by the database's trigger (V10) as its files come and go; empty, it holds no pair
                 .orElseGet(() -> h.createQuery("INSERT INTO filesets (name, sample_id) VALUES ('Single-end reads', :sample) RETURNING id")
                         .bind("sample", u.sampleId()).mapTo(Long.class).one());
-    }
-
-    /** A fileset's name says what it holds: paired-end once it has both reads, single-end otherwise. */
-    public static void nameFileset(Handle h, long filesetId) {
-        h.createUpdate("UPDATE filesets SET name = CASE WHEN (SELECT count(DISTINCT read_number) FROM data WHERE fileset_id = :id) = 2 "
-                        + "THEN 'Paired-end reads' ELSE 'Single-end reads' END WHERE id = :id")
-                .bind("id", filesetId).execute();
     }
 
     private static void same(String field, Object recorded, Object given) {

@@ -75,6 +75,15 @@ class SampleReadsTest {
         Api.Res executions = owner.api().get("/filesets/" + fileset + "/executions");
         assertThat(executions.status()).isEqualTo(200);
         assertThat(executions.json().path("executions")).isEmpty();
+
+        // The name stays current: deleting read 2 leaves single-end reads, and read 2 may then come again.
+        assertThat(owner.api().post("/data/" + d2.path("id").asLong() + "/delete").status()).isEqualTo(200);
+        Api.Res single = owner.api().get("/filesets/" + fileset);
+        assertThat(single.json().path("name").asText()).isEqualTo("Single-end reads");
+        assertThat(single.json().path("files")).hasSize(1);
+        Api.Res r2 = plain(owner, sample, "2", null, "s_R2.fastq", READS);
+        assertThat(r2.status()).as(r2.toString()).isEqualTo(200);
+        assertThat(r2.json().path("data").path("fileset").path("name").asText()).isEqualTo("Paired-end reads");
     }
 
     @Test
