@@ -69,6 +69,25 @@ start_server() {
   SERVER_PID=$!
 }
 
+# start_signed_in DIR: starts a server on DIR/data (log in DIR/server.log) and signs up the user benchuser
+# (password bench-password-123). Sets DATA, PORT, LOGF, BASE and TOKEN (an access token of benchuser).
+start_signed_in() {
+  local resp code
+  DATA="$1/data"
+  PORT=$(free_port)
+  LOGF="$1/server.log"
+  start_server "$DATA" "$PORT" "$LOGF"
+  if ! wait_pong "$PORT" 180; then log "start failed; server log:"; sed 's/^/    /' "$LOGF" >&2; return 1; fi
+  BASE="http://127.0.0.1:$PORT"
+  log "server pid $SERVER_PID on $BASE"
+  resp=$(curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' \
+    -d '{"username":"benchuser","email":"bench@example.org","password":"bench-password-123","first_name":"Bench","last_name":"User"}' \
+    "$BASE/signup")
+  code=$(echo "$resp" | tail -n1)
+  TOKEN=$(echo "$resp" | head -n -1 | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')
+  if [ "$code" != 201 ] || [ -z "$TOKEN" ]; then log "signup failed: HTTP $code: $(echo "$resp" | head -n -1)"; return 1; fi
+}
+
 # wait_pong PORT TIMEOUT_S: polls GET /ping every 20 ms until it answers "pong". Fails if SERVER_PID dies
 # or the time runs out.
 wait_pong() {

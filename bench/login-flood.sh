@@ -91,20 +91,7 @@ echo "throttles: FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS=$FLOW_LOGIN_MAX_FAILURES_PE
 echo "hashing pool: FLOW_PASSWORD_HASH_CONCURRENCY=${FLOW_PASSWORD_HASH_CONCURRENCY:-(default)} FLOW_PASSWORD_HASH_WAIT_MS=${FLOW_PASSWORD_HASH_WAIT_MS:-(default)} (ignored by servers without the pool)"
 echo "temp dir: $TMP"
 
-DATA="$TMP/data"
-PORT=$(free_port)
-LOGF="$TMP/server.log"
-start_server "$DATA" "$PORT" "$LOGF"
-if ! wait_pong "$PORT" 180; then log "start failed; server log:"; sed 's/^/    /' "$LOGF" >&2; exit 1; fi
-BASE="http://127.0.0.1:$PORT"
-log "server pid $SERVER_PID on $BASE"
-
-resp=$(curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' \
-  -d '{"username":"benchuser","email":"bench@example.org","password":"bench-password-123","first_name":"Bench","last_name":"User"}' \
-  "$BASE/signup")
-code=$(echo "$resp" | tail -n1)
-TOKEN=$(echo "$resp" | head -n -1 | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')
-if [ "$code" != 201 ] || [ -z "$TOKEN" ]; then log "signup failed: HTTP $code: $(echo "$resp" | head -n -1)"; exit 1; fi
+start_signed_in "$TMP" || exit 1
 LOGIN_BODY='{"username":"benchuser","password":"bench-password-123"}'
 
 # Before the flood: the same probes on the idle server (a few rounds, the first ones warm the JIT up).

@@ -69,20 +69,7 @@ java_banner
 [ "$LOADGEN" = java ] || echo "load generator: $(wrk --version 2>&1 | head -n1 | cut -c1-40), $WRK_THREADS threads"
 echo "connections: $CONNECTIONS; warm-up ${WARMUP}s, measured ${DURATION}s per pass; temp dir: $TMP"
 
-DATA="$TMP/data"
-PORT=$(free_port)
-LOGF="$TMP/server.log"
-start_server "$DATA" "$PORT" "$LOGF"
-if ! wait_pong "$PORT" 180; then log "start failed; server log:"; sed 's/^/    /' "$LOGF" >&2; exit 1; fi
-BASE="http://127.0.0.1:$PORT"
-log "server pid $SERVER_PID on $BASE"
-
-resp=$(curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' \
-  -d '{"username":"benchuser","email":"bench@example.org","password":"bench-password-123","first_name":"Bench","last_name":"User"}' \
-  "$BASE/signup")
-code=$(echo "$resp" | tail -n1)
-TOKEN=$(echo "$resp" | head -n -1 | sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p')
-if [ "$code" != 201 ] || [ -z "$TOKEN" ]; then log "signup failed: HTTP $code: $(echo "$resp" | head -n -1)"; exit 1; fi
+start_signed_in "$TMP" || exit 1
 me_code=$(curl -s --max-time 10 -o "$TMP/me.json" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "$BASE/me")
 if [ "$me_code" != 200 ]; then log "GET /me answered $me_code: $(cat "$TMP/me.json")"; exit 1; fi
 log "signed up; GET /me -> 200 $(head -c 200 "$TMP/me.json")"
