@@ -6,7 +6,6 @@ import bio.flow.storage.LocalStorage;
 import bio.flow.storage.StorageKey;
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
-import bio.flow.testing.Multipart;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +40,7 @@ class DataReadTest {
         long sample = Fixtures.sample(alice, project, "alice's sample");
         long inSample = Fixtures.data(alice, sample);
         long loose = Fixtures.data(alice, null);
-        long onProject = upload(alice, "on-project.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of("project_id", project));
+        long onProject = Fixtures.upload(alice, "on-project.txt", "hello\n".getBytes(StandardCharsets.UTF_8), Map.of("project_id", project));
 
         // bob: grants on two files, one of them in a sample he may not read (so it is not named)
         Fixtures.shareWithUser(alice, "data", inSample, bob, 1);
@@ -87,9 +85,9 @@ class DataReadTest {
     @Test
     void listingsFilterByFilenameAndPage() {
         Account alice = Users.signUp(server, "alice");
-        long a = upload(alice, "liver_R1.txt", "a\n".getBytes(StandardCharsets.UTF_8), Map.of());
-        long b = upload(alice, "LIVER_R2.txt", "b\n".getBytes(StandardCharsets.UTF_8), Map.of());
-        long c = upload(alice, "kidney_50%_R1.txt", "c\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        long a = Fixtures.upload(alice, "liver_R1.txt", "a\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        long b = Fixtures.upload(alice, "LIVER_R2.txt", "b\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        long c = Fixtures.upload(alice, "kidney_50%_R1.txt", "c\n".getBytes(StandardCharsets.UTF_8), Map.of());
 
         assertThat(ids(alice, "/data/owned?filter=liver")).containsExactly(b, a);
         assertThat(ids(alice, "/data/owned?filter=50%25")).containsExactly(c);
@@ -130,8 +128,8 @@ class DataReadTest {
     void aPreviewShowsTheFirstLinesOfPlainAndGzipText() throws Exception {
         Account alice = Users.signUp(server, "alice");
         String fastq = fastq(1000);
-        long plain = upload(alice, "reads.fastq", fastq.getBytes(StandardCharsets.UTF_8), Map.of());
-        long gzip = upload(alice, "reads.fastq.gz", gzip(fastq.getBytes(StandardCharsets.UTF_8)), Map.of());
+        long plain = Fixtures.upload(alice, "reads.fastq", fastq.getBytes(StandardCharsets.UTF_8), Map.of());
+        long gzip = Fixtures.upload(alice, "reads.fastq.gz", gzip(fastq.getBytes(StandardCharsets.UTF_8)), Map.of());
         assertThat(alice.api().get("/data/" + gzip).json().path("compression").asText()).isEqualTo("gzip");
 
         for (long id : List.of(plain, gzip)) {
@@ -156,7 +154,7 @@ class DataReadTest {
         String fastq = fastq(20);
         int cut = fastq.indexOf("@r3\n") + 2; // the second block starts inside a record
         byte[] bgzf = bgzf(fastq.substring(0, cut).getBytes(StandardCharsets.UTF_8), fastq.substring(cut).getBytes(StandardCharsets.UTF_8));
-        long id = upload(alice, "reads.fastq.gz", bgzf, Map.of());
+        long id = Fixtures.upload(alice, "reads.fastq.gz", bgzf, Map.of());
         assertThat(alice.api().get("/data/" + id).json().path("compression").asText()).isEqualTo("bgzf");
         assertThat(alice.api().get("/data/" + id + "/contents?lines=14").text())
                 .isEqualTo(fastq.substring(0, fastq.indexOf("@r3\n") + "@r3\nACGTACGT\n".length()));
@@ -167,7 +165,7 @@ class DataReadTest {
     void aPreviewStopsAtOneMebibyteOfText() {
         Account alice = Users.signUp(server, "alice");
         byte[] oneLongLine = "x".repeat(3 * 1024 * 1024).getBytes(StandardCharsets.UTF_8);
-        long id = upload(alice, "long.txt", gzip(oneLongLine), Map.of());
+        long id = Fixtures.upload(alice, "long.txt", gzip(oneLongLine), Map.of());
         Api.Res r = alice.api().get("/data/" + id + "/contents?lines=1");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).hasSize(1024 * 1024);
@@ -179,7 +177,7 @@ class DataReadTest {
         byte[] bytes = new byte[300_000];
         new Random(7).nextBytes(bytes);
         bytes[0] = 0; // surely not text
-        long id = upload(alice, "blob.bin", bytes, Map.of());
+        long id = Fixtures.upload(alice, "blob.bin", bytes, Map.of());
         assertThat(alice.api().get("/data/" + id).json().path("data_type").asText()).isEqualTo("OTHER");
 
         Api.Res preview = alice.api().get("/data/" + id + "/contents");
@@ -198,7 +196,7 @@ class DataReadTest {
     void aDownloadOfGzipDataIsTheStoredBytesNamedSafely() throws Exception {
         Account alice = Users.signUp(server, "alice");
         byte[] gz = gzip(fastq(50).getBytes(StandardCharsets.UTF_8));
-        long id = upload(alice, "we\"ird ñame;x.fastq.gz", gz, Map.of());
+        long id = Fixtures.upload(alice, "we\"ird ñame;x.fastq.gz", gz, Map.of());
         Api.Res r = alice.api().get("/data/" + id + "/contents?download=true");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(gz);
@@ -211,7 +209,7 @@ class DataReadTest {
     void missingOrCorruptStoredBytesAreAConflict() throws Exception {
         Account alice = Users.signUp(server, "alice");
         LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
-        long corrupt = upload(alice, "reads.fastq.gz", gzip(fastq(10).getBytes(StandardCharsets.UTF_8)), Map.of());
+        long corrupt = Fixtures.upload(alice, "reads.fastq.gz", gzip(fastq(10).getBytes(StandardCharsets.UTF_8)), Map.of());
         byte[] bad = gzip(fastq(10).getBytes(StandardCharsets.UTF_8));
         for (int i = 20; i < bad.length - 8; i++) bad[i] = (byte) 0xff;
         storage.write(StorageKey.of("data", corrupt), new ByteArrayInputStream(bad), Long.MAX_VALUE);
@@ -269,14 +267,6 @@ class DataReadTest {
     }
 
     /** Uploads bytes as one chunk with the extra fields given; the new record's id. */
-    private static long upload(Account owner, String filename, byte[] bytes, Map<String, Object> fields) {
-        Multipart m = new Multipart().field("file_id", UUID.randomUUID()).field("filename", filename).field("chunk", 0).field("total_chunks", 1);
-        fields.forEach(m::field);
-        Api.Res r = m.file("file", bytes).post(owner.api(), "/upload");
-        assertThat(r.status()).as("upload of " + filename + ": " + r).isEqualTo(200);
-        return r.json().path("data").path("id").asLong();
-    }
-
     private static String fastq(int records) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < records; i++) s.append("@r").append(i).append("\nACGTACGT\n+\nIIIIIIII\n");

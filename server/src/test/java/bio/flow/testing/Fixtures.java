@@ -28,11 +28,17 @@ public final class Fixtures {
 
     /** A data file of one chunk uploaded by {@code owner}, into the sample when one is given (else in none). */
     public static long data(Users.Account owner, Long sampleId) {
-        Multipart m = new Multipart().field("file_id", java.util.UUID.randomUUID()).field("filename", "reads.fastq")
+        return upload(owner, "reads.fastq", "@r1\nACGT\n+\nIIII\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                sampleId == null ? Map.of() : Map.of("sample_id", sampleId));
+    }
+
+    /** A file of one chunk uploaded by {@code owner} through POST /upload, with these extra fields; its data id. */
+    public static long upload(Users.Account owner, String filename, byte[] bytes, Map<String, Object> fields) {
+        Multipart m = new Multipart().field("file_id", java.util.UUID.randomUUID()).field("filename", filename)
                 .field("chunk", 0).field("total_chunks", 1);
-        if (sampleId != null) m.field("sample_id", sampleId);
-        Api.Res r = m.file("file", "@r1\nACGT\n+\nIIII\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)).post(owner.api(), "/upload");
-        if (r.status() != 200 || !r.json().has("data")) throw new AssertionError("data not uploaded: " + r);
+        fields.forEach(m::field);
+        Api.Res r = m.file("file", bytes).post(owner.api(), "/upload");
+        if (r.status() != 200 || !r.json().has("data")) throw new AssertionError("upload of " + filename + " failed: " + r);
         return r.json().path("data").path("id").asLong();
     }
 
