@@ -277,8 +277,8 @@ public final class Verifier implements AutoCloseable {
         Instant started = rs.getObject("started", OffsetDateTime.class).toInstant();
         OffsetDateTime end = rs.getObject("finished", OffsetDateTime.class);
         Instant finished = end == null ? null : end.toInstant();
-        long by = rs.getLong("requested_by");
-        return new Run(rs.getLong("id"), rs.getString("source"), rs.wasNull() ? null : new UserRef(by, rs.getString("username")),
+        Long by = rs.getObject("requested_by", Long.class);
+        return new Run(rs.getLong("id"), rs.getString("source"), by == null ? null : new UserRef(by, rs.getString("username")),
                 rs.getString("status"), started, finished, finished == null ? null : Duration.between(started, finished).toMillis(),
                 rs.getInt("max_mb_per_second"), rs.getInt("total"), rs.getInt("checked"), rs.getLong("checked_bytes"),
                 read(rs.getString("missing"), new TypeReference<List<Problem>>() {}),
