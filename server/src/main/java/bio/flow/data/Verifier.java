@@ -19,12 +19,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,8 @@ public final class Verifier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
     private static final String KIND = "data";
     private static final int BUFFER = 1 << 20;
+    /** Records are read from the database this many at a time. */
+    private static final int PAGE = 1000;
     /** Progress is written to the run's row at most this often. */
     private static final Duration SAVE_EVERY = Duration.ofSeconds(1);
     private static final String RUN_COLUMNS = "v.id, v.source, v.requested_by, u.username, v.status, v.started, v.finished, "
@@ -161,30 +166,37 @@ public final class Verifier implements AutoCloseable {
         String status = "finished";
         String error = null;
         try {
-            // the files as they are now; judged against the records at the end
-            TreeMap<StorageKey, Long> files = new TreeMap<>();
+            // the files as they are now, by record id; what no record names at the end is orphaned
+            Map<String, Long> files = new HashMap<>();
             try (Stream<Storage.Entry> entries = storage.list(KIND)) {
-                entries.forEach(e -> files.merge(e.key().record(), e.size(), Long::sum));
+                entries.forEach(e -> files.merge(e.key().id(), e.size(), Long::sum));
             }
-            List<Stored> records = jdbi.withHandle(h -> h.createQuery("SELECT id, size, md5 FROM data WHERE status = 'ready' ORDER BY id")
-                    .map((rs, ctx) -> new Stored(rs.getLong("id"), rs.getLong("size"), rs.getString("md5"))).list());
-            p.total = records.size();
+            // the records ready now (those that become ready later are for the next run)
+            long last = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(id), 0) FROM data").mapTo(Long.class).one());
+            p.total = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM data WHERE status = 'ready' AND id <= :last")
+                    .bind("last", last).mapTo(Integer.class).one());
             Throttle throttle = new Throttle(maxMbPerSecond * (1L << 20));
             long lastSave = System.nanoTime();
-            for (Stored r : records) {
-                if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-                check(r, throttle, p);
-                if (System.nanoTime() - lastSave > SAVE_EVERY.toNanos()) {
-                    save(runId, p, "running", null);
-                    lastSave = System.nanoTime();
+            long after = 0;
+            for (List<Stored> page; !(page = page(after, last)).isEmpty(); after = page.get(page.size() - 1).id()) {
+                for (Stored r : page) {
+                    if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                    check(r, throttle, p);
+                    files.remove(Long.toString(r.id()));
+                    if (System.nanoTime() - lastSave > SAVE_EVERY.toNanos()) {
+                        save(runId, p, "running", null);
+                        lastSave = System.nanoTime();
+                    }
                 }
             }
-            List<Long> ids = files.keySet().stream().map(Verifier::recordId).filter(id -> id != null).toList();
+            // what is left: records not ready (an import writing its bytes), and orphans
+            List<Long> ids = files.keySet().stream().map(Verifier::recordId).filter(Objects::nonNull).toList();
             Set<Long> named = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM data WHERE id = ANY(:ids)")
                     .bindArray("ids", Long.class, ids).mapTo(Long.class).list()));
-            files.forEach((key, size) -> {
-                if (!named.contains(recordId(key))) p.orphaned.add(new Orphan(key.toString(), size));
+            files.forEach((id, size) -> {
+                if (!named.contains(recordId(id))) p.orphaned.add(new Orphan(KIND + "/" + id, size));
             });
+            p.orphaned.sort(Comparator.comparing(Orphan::key));
         } catch (InterruptedException | ClosedByInterruptException e) {
             status = "interrupted";
         } catch (IOException | RuntimeException e) {
@@ -237,10 +249,18 @@ public final class Verifier implements AutoCloseable {
         if (problem != null) (problem.equals("missing") ? p.missing : p.corrupt).add(new Problem(r.id(), reason));
     }
 
-    /** The data record a key under data/ would belong to; null when its id is not a record id at all. */
-    private static Long recordId(StorageKey key) {
+    /** The ready records after one id and up to another, a page of them in id order. */
+    private List<Stored> page(long after, long last) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, size, md5 FROM data WHERE status = 'ready' AND id > :after AND id <= :last "
+                        + "ORDER BY id LIMIT :n")
+                .bind("after", after).bind("last", last).bind("n", PAGE)
+                .map((rs, ctx) -> new Stored(rs.getLong("id"), rs.getLong("size"), rs.getString("md5"))).list());
+    }
+
+    /** The data record a stored id would belong to; null when it is not a record id at all. */
+    private static Long recordId(String id) {
         try {
-            return Long.valueOf(key.id());
+            return Long.valueOf(id);
         } catch (NumberFormatException e) {
             return null;
         }
