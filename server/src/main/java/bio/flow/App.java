@@ -18,6 +18,8 @@ import bio.flow.data.DataContents;
 import bio.flow.data.DataFiles;
 import bio.flow.data.DataRoutes;
 import bio.flow.data.Filesets;
+import bio.flow.data.Verifier;
+import bio.flow.data.VerifyRoutes;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
@@ -75,16 +77,18 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final ExecutorService mailQueue;
     private final Housekeeping housekeeping;
+    private final Verifier verifier;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Javalin http,
-                String baseUrl, Passwords passwords) {
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier,
+                Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
         this.housekeeping = housekeeping;
+        this.verifier = verifier;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -100,6 +104,7 @@ public final class App implements AutoCloseable {
         Database database = null;
         ExecutorService mailQueue = MailQueue.create();
         Housekeeping housekeeping = null;
+        Verifier verifier = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -108,6 +113,7 @@ public final class App implements AutoCloseable {
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
+            verifier = c.verifier;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
@@ -134,10 +140,11 @@ public final class App implements AutoCloseable {
             });
             http.start();
             housekeeping.start();
-            return new App(lock, database, mailQueue, housekeeping, http, baseUrl, c.passwords);
+            return new App(lock, database, mailQueue, housekeeping, verifier, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
+            if (verifier != null) verifier.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -179,6 +186,8 @@ public final class App implements AutoCloseable {
         r.post("/settings/password", c.userRoutes::changePassword);
         r.post("/settings/key", c.userRoutes::setSshKey);
         r.post("/admin/users/{username}", c.userRoutes::adminUpdateUser);
+        r.post("/admin/storage/verify", c.verifyRoutes::start);
+        r.get("/admin/storage/verify", c.verifyRoutes::get);
 
         // groups
         r.post("/groups/new", c.groupRoutes::create);
@@ -279,6 +288,8 @@ public final class App implements AutoCloseable {
         final DataRoutes dataRoutes;
         final UploadRoutes uploadRoutes;
         final Filesets filesets;
+        final Verifier verifier;
+        final VerifyRoutes verifyRoutes;
         // Share, transfer and delete of each shareable kind: one SharedResourceRoutes per kind.
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
@@ -287,7 +298,7 @@ public final class App implements AutoCloseable {
         final Storage storage;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
-            this.storage = new LocalStorage(config.dataDir().resolve("files"));
+            this.storage = storage(config.dataDir());
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);
@@ -304,7 +315,8 @@ public final class App implements AutoCloseable {
             this.cors = new Cors(config.corsOrigins());
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
                     Duration.ofMillis(config.passwordHashWaitMillis()));
-            this.health = new HealthRoutes(jdbi, storage, Version.current());
+            this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond());
+            this.health = new HealthRoutes(jdbi, storage, verifier, Version.current());
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
@@ -330,7 +342,13 @@ public final class App implements AutoCloseable {
                     Duration.ofHours(config.uploadExpiryHours()));
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
             this.filesets = new Filesets(authenticator, jdbi, policy);
+            this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
         }
+    }
+
+    /** The stored files of a data directory, for the server and for {@code ./flow verify}. */
+    static Storage storage(Path dataDir) {
+        return new LocalStorage(dataDir.resolve("files"));
     }
 
     /**
@@ -381,11 +399,15 @@ public final class App implements AutoCloseable {
         return baseUrl;
     }
 
-    /** Stops serving, lets the mail queue drain, then stops the database and releases the data directory. */
+    /**
+     * Stops serving, stops a storage verification (which records that it was interrupted), lets the mail queue drain,
+     * then stops the database and releases the data directory.
+     */
     @Override
     public void close() {
         http.stop();
         housekeeping.close();
+        verifier.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

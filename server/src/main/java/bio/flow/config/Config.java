@@ -149,6 +149,13 @@ public final class Config {
     /** How long an unfinished upload is kept after it started. */
     public int uploadExpiryHours() { return positive("FLOW_UPLOAD_EXPIRY_HOURS", 24); }
 
+    /** How fast storage verification may read stored files, in MiB per second; 0: as fast as the disk goes. */
+    public int verifyMaxMbPerSecond() {
+        int v = getInt("FLOW_VERIFY_MAX_MB_PER_SECOND", 200);
+        if (v < 0) throw new ConfigException("FLOW_VERIFY_MAX_MB_PER_SECOND must not be negative");
+        return v;
+    }
+
     public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
 
     public int loginMaxFailuresPerAddress() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 50); }

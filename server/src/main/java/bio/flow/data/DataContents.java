@@ -53,20 +53,38 @@ public final class DataContents {
 
     public record Downstream(List<DownstreamExecution> executions) {}
 
-    /** The record of a data file the caller may read, whose bytes are complete (404 when they may not read it). */
+    /**
+     * The record of a data file the caller may read (404 when they may not), whose bytes may be served
+     * ({@link #requireServable}): what every route that serves a record's bytes starts from.
+     */
     public StoredFile file(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> {
             policy.require(h, Resource.DATA, id, caller, Level.READ);
-            return h.createQuery("SELECT id, filename, size, data_type, compression, status FROM data WHERE id = :id").bind("id", id)
+            return h.createQuery("SELECT id, filename, size, data_type, compression, status, integrity, integrity_reason FROM data WHERE id = :id")
+                    .bind("id", id)
                     .map((rs, ctx) -> {
-                        String status = rs.getString("status");
-                        if (!status.equals("ready")) {
-                            throw ApiException.conflict("data " + id + " is not ready (its status is " + status + ")", Map.of("status", status));
-                        }
+                        requireServable(id, rs.getString("status"), rs.getString("integrity"), rs.getString("integrity_reason"));
                         return new StoredFile(id, rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"), rs.getString("compression"));
                     })
                     .one();
         });
+    }
+
+    /**
+     * The one decision whether a data record's stored bytes may be served (previews, downloads, archives), from its
+     * {@code status}, {@code integrity} and {@code integrity_reason} columns: only when they are complete
+     * ({@code ready}) and no verification found them missing or corrupt ({@link Verifier}). Otherwise a 409 that
+     * says why: {@code details.status}, or {@code details.integrity} and {@code details.reason}.
+     */
+    public static void requireServable(long id, String status, String integrity, String integrityReason) {
+        if (!status.equals("ready")) {
+            throw ApiException.conflict("data " + id + " is not ready (its status is " + status + ")", Map.of("status", status));
+        }
+        if (integrity != null) {
+            throw ApiException.conflict("the stored bytes of data " + id + " are " + integrity + " (found by a storage verification: "
+                    + integrityReason + "); they are not served until they are restored and verified again",
+                    Map.of("integrity", integrity, "reason", integrityReason));
+        }
     }
 
     /** The bytes of the file as stored, read as the stream is read. */

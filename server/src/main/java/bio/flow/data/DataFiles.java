@@ -9,6 +9,8 @@ import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
 import bio.flow.users.UserRef;
 import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -42,7 +44,13 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
 
     public record DataDetail(long id, String filename, long size, String data_type, String compression, String md5, Instant created,
                              UserRef owner, Ref sample, Ref project, Ref fileset, Integer read_number, Integer lane, String status,
-                             Level.Permissions permissions) {}
+                             Integrity integrity, Level.Permissions permissions) {}
+
+    /**
+     * What storage verification found of the record's bytes: {@code ok} (not marked: good when last verified, or not
+     * verified yet), {@code missing} or {@code corrupt} with the reason and since when; and when it was last verified.
+     */
+    public record Integrity(String status, String reason, Instant marked, Instant verified) {}
 
     public DataDetail get(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.DATA, id, caller, Level.READ)));
@@ -69,9 +77,19 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                             projectId != null && readable(h, Resource.PROJECT, projectId, caller) ? new Ref(projectId, rs.getString("project_name")) : null,
                             filesetId != null && sampleReadable ? new Ref(filesetId, rs.getString("fileset_name")) : null,
                             (Integer) rs.getObject("read_number", Integer.class), (Integer) rs.getObject("lane"),
-                            rs.getString("status"), Level.Permissions.of(level));
+                            rs.getString("status"), integrity(rs), Level.Permissions.of(level));
                 })
                 .one();
+    }
+
+    private static Integrity integrity(ResultSet rs) throws SQLException {
+        String marked = rs.getString("integrity");
+        return new Integrity(marked == null ? "ok" : marked, rs.getString("integrity_reason"), instant(rs, "integrity_marked"), instant(rs, "verified"));
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package bio.flow.health;
 
+import bio.flow.data.Verifier;
 import bio.flow.storage.Storage;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -9,18 +10,21 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * GET /ping and GET /health. Health is unhealthy (503) when the database or storage cannot be used,
- * degraded when storage has less than 1 GB free, healthy otherwise.
+ * degraded when storage has less than 1 GB free or the last storage verification found missing or corrupt
+ * files, healthy otherwise. Anyone may call it, so the verification is summed up in counts, never ids.
  */
 public final class HealthRoutes {
     static final double LOW_STORAGE_GB = 1.0;
 
     private final Jdbi jdbi;
     private final Storage storage;
+    private final Verifier verifier;
     private final String version;
 
-    public HealthRoutes(Jdbi jdbi, Storage storage, String version) {
+    public HealthRoutes(Jdbi jdbi, Storage storage, Verifier verifier, String version) {
         this.jdbi = jdbi;
         this.storage = storage;
+        this.verifier = verifier;
         this.version = version;
     }
 
@@ -30,6 +34,11 @@ public final class HealthRoutes {
 
     record StorageHealth(String status, double available_gb) {}
 
+    /** The last storage verification that went to its end, if any. */
+    record IntegrityHealth(String status, VerificationSummary last_verification) {}
+
+    record VerificationSummary(Instant started, Instant finished, int checked, int missing, int corrupt, int orphaned) {}
+
     public void ping(Context ctx) {
         ctx.contentType("text/plain").result("pong");
     }
@@ -37,12 +46,14 @@ public final class HealthRoutes {
     public void health(Context ctx) {
         DatabaseHealth db = database();
         StorageHealth files = storage();
+        IntegrityHealth integrity = integrity();
         String status = "healthy";
         if (db.status().equals("unhealthy") || files.status().equals("unhealthy")) status = "unhealthy";
-        else if (files.status().equals("degraded")) status = "degraded";
+        else if (files.status().equals("degraded") || integrity.status().equals("degraded")) status = "degraded";
         Map<String, Object> services = new LinkedHashMap<>();
         services.put("database", db);
         services.put("storage", files);
+        services.put("integrity", integrity);
         ctx.status(status.equals("unhealthy") ? 503 : 200).json(new HealthResponse(status, Instant.now(), version, services));
     }
 
@@ -61,6 +72,13 @@ public final class HealthRoutes {
         double gb = round(h.availableBytes() / 1e9);
         String status = !h.writable() ? "unhealthy" : gb < LOW_STORAGE_GB ? "degraded" : "healthy";
         return new StorageHealth(status, gb);
+    }
+
+    private IntegrityHealth integrity() {
+        return verifier.lastFinished()
+                .map(r -> new IntegrityHealth(r.clean() ? "healthy" : "degraded", new VerificationSummary(r.started(), r.finished(), r.checked(),
+                        r.missing().size(), r.corrupt().size(), r.orphaned().size())))
+                .orElse(new IntegrityHealth("healthy", null));
     }
 
     private static double round(double v) {

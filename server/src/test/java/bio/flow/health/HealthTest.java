@@ -26,5 +26,7 @@ class HealthTest {
         assertThat(r.json().path("services").path("database").path("status").asText()).isEqualTo("healthy");
         assertThat(r.json().path("services").path("database").path("latency_ms").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(r.json().path("services").path("storage").path("available_gb").asDouble()).isGreaterThan(0);
+        assertThat(r.json().at("/services/integrity/status").asText()).isIn("healthy", "degraded");
+        assertThat(r.json().at("/services/integrity").has("last_verification")).isTrue();
     }
 }
