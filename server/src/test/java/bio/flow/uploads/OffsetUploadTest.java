@@ -2,6 +2,8 @@ package bio.flow.uploads;
 
 import static bio.flow.testing.Answers.assertInvalid;
 import static bio.flow.testing.Answers.assertStatus;
+import static bio.flow.uploads.UploadForms.md5;
+import static bio.flow.uploads.UploadForms.split;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.storage.LocalStorage;
@@ -19,10 +21,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -298,21 +298,17 @@ class OffsetUploadTest {
 
     // ---- helpers ----
 
-    static Api.Res piece(Account who, String data, String filename, long offset, boolean last, byte[] bytes, Map<String, Object> extra) {
+    private static Api.Res piece(Account who, String data, String filename, long offset, boolean last, byte[] bytes, Map<String, Object> extra) {
         return piece(who.api(), data, filename, offset, last, bytes, extra);
     }
 
-    static Api.Res piece(TestServer s, Account who, String data, String filename, long offset, boolean last, byte[] bytes,
+    private static Api.Res piece(TestServer s, Account who, String data, String filename, long offset, boolean last, byte[] bytes,
                          Map<String, Object> extra) {
         return piece(s.client().as(who.api().token()), data, filename, offset, last, bytes, extra);
     }
 
-    /** One chunk as the official client sends it: its fields in its order, the bytes last. */
-    static Api.Res piece(Api api, String data, String filename, long offset, boolean last, byte[] bytes, Map<String, Object> extra) {
-        Multipart m = new Multipart().field("filename", filename).field("expected_file_size", offset).field("is_last", last)
-                .field("data", data == null ? "" : data);
-        extra.forEach(m::field);
-        return m.file("blob", bytes).post(api, "/upload");
+    private static Api.Res piece(Api api, String data, String filename, long offset, boolean last, byte[] bytes, Map<String, Object> extra) {
+        return UploadForms.piece(api, data, filename, offset, last, bytes, extra);
     }
 
     private static JsonNode ok(Api.Res r) {
@@ -320,24 +316,10 @@ class OffsetUploadTest {
         return r.json();
     }
 
-    static byte[] fastq(int records) {
+    private static byte[] fastq(int records) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < records; i++) b.append("@read").append(i).append("\nACGTACGTAC\n+\nIIIIIIIIII\n");
         return b.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    static List<byte[]> split(byte[] file, int size) {
-        List<byte[]> out = new ArrayList<>();
-        for (int i = 0; i < file.length; i += size) out.add(Arrays.copyOfRange(file, i, Math.min(file.length, i + size)));
-        return out;
-    }
-
-    static String md5(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Storage storage(TestServer s) {
