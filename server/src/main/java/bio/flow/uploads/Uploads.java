@@ -440,6 +440,10 @@ public final class Uploads {
         StorageKey part = u.key().child("part");
         long[] created = {0};
         try {
+            // A stop between moving the part to its record's key and committing the record left it there; no other
+            // record can have that key (its id was reserved for this upload), so the bytes are this upload's.
+            StorageKey recordKey = StorageKey.of("data", u.recordId());
+            if (!storage.exists(part) && storage.exists(recordKey)) storage.move(recordKey, part);
             record ChunkRow(int chunk, Long offset, long size) {}
             List<ChunkRow> chunks = jdbi.withHandle(h -> h.createQuery("SELECT chunk, \"offset\", size FROM upload_chunks WHERE upload_id = :id")
                     .bind("id", id).map((rs, ctx) -> new ChunkRow(rs.getInt(1), (Long) rs.getObject(2), rs.getLong(3))).list());

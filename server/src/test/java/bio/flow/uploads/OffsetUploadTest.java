@@ -21,10 +21,14 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -253,7 +257,10 @@ class OffsetUploadTest {
         assertThat(answers.stream().map(a -> a.path("id").asText()).distinct().count()).isEqualTo(files.size());
     }
 
-    /** A stop of the server while it completed a file (status left completing): the file completes when a chunk comes again. */
+    /**
+     * A stop of the server while it completed a file (status left completing, the part maybe already at its record's
+     * key): the file completes when a chunk comes again.
+     */
     @Test
     void aCompletionThatAStopInterruptedCompletesWhenAChunkIsSentAgain() throws Exception {
         Path dir = Files.createTempDirectory("flow-offset-");
@@ -278,8 +285,17 @@ class OffsetUploadTest {
             }
             first.sql("UPDATE uploads SET total_chunks = total_chunks - 1 WHERE file_id = '" + fileId + "'");
             first.sql("UPDATE uploads SET status = 'completing'");
+            // The offset upload's part was moved to its record's key, the record not committed yet, when it stopped;
+            // long enough ago for the orphan sweep (which also runs at start) to look at it.
+            String uuid = first.jdbi().withHandle(h -> h.createQuery("SELECT id::text FROM uploads WHERE record_id = " + offsetId)
+                    .mapTo(String.class).one());
+            StorageKey recordKey = StorageKey.of("data", Long.parseLong(offsetId));
+            storage(first).move(StorageKey.of("uploads", UUID.fromString(uuid)).child("part"), recordKey);
+            Files.setLastModifiedTime(first.dataDir().resolve("files/data").resolve(recordKey.shard()).resolve(recordKey.id()),
+                    FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         }
         try (TestServer again = TestServer.start(dir, Map.of())) {
+            again.housekeep();
             Api api = again.client().as(owner.api().token());
             byte[] lastChunk = chunks.get(chunks.size() - 1);
             JsonNode done = ok(piece(api, offsetId, "r.fq", file.length - lastChunk.length, true, lastChunk, Map.of()));
