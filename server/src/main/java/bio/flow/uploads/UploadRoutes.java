@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code POST /upload} (a chunk, as multipart/form-data), {@code POST /upload/sample} (a sample's reads, whole or
+ * {@code POST /upload} (a chunk, as multipart/form-data, of the chunk protocol or of the official Python client's
+ * offset protocol, as its fields say), {@code POST /upload/sample} (a sample's reads, whole or
  * in chunks: the same machinery, with the read's number and lane) and {@code GET /upload/{file_id}}.
  *
  * <p>A chunk may be far larger than a JSON body (FLOW_MAX_CHUNK_BYTES, not FLOW_MAX_BODY_BYTES): Jetty's
@@ -100,7 +101,6 @@ public final class UploadRoutes {
             if (offsets && reads) throw ApiException.invalid("blob", "a sample's reads are uploaded in chunks (file, chunk, total_chunks, file_id)");
             String part = offsets ? "blob" : "file";
             if (file == null) throw ApiException.invalid(part, "is required: the chunk's bytes, as a file part");
-            if (!file.getName().equals(part)) throw ApiException.invalid(file.getName(), "the bytes of this protocol's chunk are sent as " + part);
             String filename = fields.containsKey("filename") ? fields.get("filename") : file.getSubmittedFileName();
             if (offsets) {
                 Uploads.Piece piece = new Uploads.Piece(id(fields, "data"), FileNames.check(filename), longValue(fields, "expected_file_size"),

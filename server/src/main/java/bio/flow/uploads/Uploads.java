@@ -47,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * count and size, or actual), an md5 that does not match, a full disk. A mistake in one request (a chunk
  * number out of range, a count or filename that differs from the upload's, a repeated chunk of another size)
  * is a 400 that leaves the upload as it was. A repeated chunk of the same size is not written again.
+ *
+ * <p>The offset protocol (the official Python client's) is the same engine with another way of placing pieces:
+ * they come in order, each at the offset of the bytes held ({@code uploads.held}), and the last says so. Its
+ * upload is named by the id of the record it becomes, which every upload takes from data's identity when it
+ * starts ({@code record_id}) and its record is inserted with.
+ *
+ * <p>A stop of the server (even a kill) loses nothing recorded: a piece written but not recorded is sent again
+ * by its client (bytes it left past the recorded ones are cut off at completion), and an upload whose completion
+ * was interrupted is put back to {@code receiving} at startup and completes when one of its chunks comes again.
  */
 public final class Uploads {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
