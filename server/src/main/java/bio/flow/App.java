@@ -340,6 +340,7 @@ public final class App implements AutoCloseable {
             this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, new DataContents(jdbi, policy, storage));
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
+            uploads.resumeInterrupted();
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);

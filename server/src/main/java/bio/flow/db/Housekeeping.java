@@ -118,7 +118,7 @@ public final class Housekeeping implements AutoCloseable {
 
     /**
      * Removes the bytes under {@code data/} that no data record names: what a crash between a delete's commit and
-     * the removal of its bytes, or a removal that failed, left behind. Never a record's bytes.
+     * the removal of its bytes, or a removal that failed, left behind. Never a record's bytes, nor an upload's.
      */
     private int removeOrphanData() throws IOException {
         Instant before = Instant.now().minus(ORPHAN_DATA_AGE);
@@ -127,7 +127,9 @@ public final class Housekeeping implements AutoCloseable {
             old = files.filter(e -> e.modified().isBefore(before)).map(e -> Long.valueOf(e.key().id())).distinct().toList();
         }
         if (old.isEmpty()) return 0;
-        Set<Long> named = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM data WHERE id = ANY(:ids)")
+        // An upload names the id of the record it becomes: a completion a stop interrupted may have moved its bytes there.
+        Set<Long> named = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM data WHERE id = ANY(:ids) "
+                        + "UNION ALL SELECT record_id FROM uploads WHERE record_id = ANY(:ids)")
                 .bindArray("ids", Long.class, old).mapTo(Long.class).list()));
         int removed = 0;
         for (long id : old) {

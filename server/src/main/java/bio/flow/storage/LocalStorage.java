@@ -108,6 +108,14 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
+    public void truncate(StorageKey part, long size) throws IOException {
+        try (FileChannel out = FileChannel.open(file(part), StandardOpenOption.WRITE)) {
+            out.truncate(size);
+            out.force(true);
+        }
+    }
+
+    @Override
     public void move(StorageKey from, StorageKey to) throws IOException {
         Path source = path(from);
         Path target = path(to);

@@ -49,6 +49,12 @@ public interface Storage {
      */
     Stored writeAt(StorageKey part, long offset, InputStream in, long maxBytes) throws IOException;
 
+    /**
+     * Cuts a part down to {@code size} bytes (what a piece written but never recorded left past the recorded
+     * ones), durably.
+     */
+    void truncate(StorageKey part, long size) throws IOException;
+
     /** Renames a key's bytes to another key, replacing what that held, atomically. */
     void move(StorageKey from, StorageKey to) throws IOException;
 

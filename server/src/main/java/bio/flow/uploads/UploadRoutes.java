@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code POST /upload} (a chunk, as multipart/form-data), {@code POST /upload/sample} (a sample's reads, whole or
+ * {@code POST /upload} (a chunk, as multipart/form-data, of the chunk protocol or of the official Python client's
+ * offset protocol, as its fields say), {@code POST /upload/sample} (a sample's reads, whole or
  * in chunks: the same machinery, with the read's number and lane) and {@code GET /upload/{file_id}}.
  *
  * <p>A chunk may be far larger than a JSON body (FLOW_MAX_CHUNK_BYTES, not FLOW_MAX_BODY_BYTES): Jetty's
@@ -34,7 +35,10 @@ public final class UploadRoutes {
     private static final long FORM_OVERHEAD = 64 * 1024;
     private static final int MAX_FIELD_BYTES = 4096;
     private static final List<String> FIELDS = List.of("filename", "chunk", "total_chunks", "file_id", "data_type", "sample_id", "project_id", "md5",
-            "read_number", "lane");
+            "read_number", "lane", "expected_file_size", "is_last", "data");
+    /** The fields that make a request one of the chunk protocol, or of the offset protocol (the official Python client's). */
+    private static final List<String> CHUNK_FIELDS = List.of("file", "chunk", "total_chunks", "file_id");
+    private static final List<String> OFFSET_FIELDS = List.of("blob", "expected_file_size", "is_last", "data");
 
     private final Authenticator authenticator;
     private final Uploads uploads;
@@ -75,8 +79,8 @@ public final class UploadRoutes {
             Map<String, String> fields = new HashMap<>();
             Part file = null;
             for (Part p : parts) {
-                if (p.getName().equals("file")) {
-                    if (file != null) throw ApiException.invalid("file", "send one file part per request");
+                if (p.getName().equals("file") || p.getName().equals("blob")) {
+                    if (file != null) throw ApiException.invalid(p.getName(), "send one file part per request");
                     file = p;
                 } else if (FIELDS.contains(p.getName())) {
                     if (p.getSize() > MAX_FIELD_BYTES) throw ApiException.invalid(p.getName(), "at most " + MAX_FIELD_BYTES + " bytes");
@@ -85,8 +89,28 @@ public final class UploadRoutes {
                     }
                 }
             }
-            if (file == null) throw ApiException.invalid("file", "is required: the chunk's bytes, as a file part");
+            // Which protocol is the request's fields' to say; fields of both are a mistake, not a guess.
+            Part bytes = file;
+            boolean offsets = OFFSET_FIELDS.stream().anyMatch(f -> fields.containsKey(f) || bytes != null && bytes.getName().equals(f));
+            for (String f : CHUNK_FIELDS) {
+                if (offsets && (fields.containsKey(f) || bytes != null && bytes.getName().equals(f))) {
+                    throw ApiException.invalid(f, "is a field of the chunk protocol (file, chunk, total_chunks, file_id), which cannot be mixed "
+                            + "with the offset protocol's (blob, expected_file_size, is_last, data): send the fields of one");
+                }
+            }
+            if (offsets && reads) throw ApiException.invalid("blob", "a sample's reads are uploaded in chunks (file, chunk, total_chunks, file_id)");
+            String part = offsets ? "blob" : "file";
+            if (file == null) throw ApiException.invalid(part, "is required: the chunk's bytes, as a file part");
             String filename = fields.containsKey("filename") ? fields.get("filename") : file.getSubmittedFileName();
+            if (offsets) {
+                Uploads.Piece piece = new Uploads.Piece(id(fields, "data"), FileNames.check(filename), longValue(fields, "expected_file_size"),
+                        bool(fields, "is_last"), fields.get("data_type"), id(fields, "sample_id"), id(fields, "project_id"),
+                        blankToNull(fields.get("md5")));
+                try (InputStream in = file.getInputStream()) {
+                    ctx.json(uploads.receive(caller, piece, file.getSize(), in));
+                }
+                return;
+            }
             Uploads.Read read = null;
             if (!reads) {
                 for (String f : List.of("read_number", "lane")) {
@@ -153,6 +177,21 @@ public final class UploadRoutes {
         } catch (NumberFormatException e) {
             throw ApiException.invalid(name, "must be a whole number, not '" + v + "'");
         }
+    }
+
+    private static long longValue(Map<String, String> fields, String name) {
+        String v = required(fields, name);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid(name, "must be a whole number, not '" + v + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> fields, String name) {
+        String v = required(fields, name).toLowerCase(Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) throw ApiException.invalid(name, "must be true or false, not '" + v + "'");
+        return v.equals("true");
     }
 
     private static Long id(Map<String, String> fields, String name) {

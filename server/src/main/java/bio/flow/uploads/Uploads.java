@@ -47,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * count and size, or actual), an md5 that does not match, a full disk. A mistake in one request (a chunk
  * number out of range, a count or filename that differs from the upload's, a repeated chunk of another size)
  * is a 400 that leaves the upload as it was. A repeated chunk of the same size is not written again.
+ *
+ * <p>The offset protocol (the official Python client's) is the same engine with another way of placing pieces:
+ * they come in order, each at the offset of the bytes held ({@code uploads.held}), and the last says so. Its
+ * upload is named by the id of the record it becomes, which every upload takes from data's identity when it
+ * starts ({@code record_id}) and its record is inserted with.
+ *
+ * <p>A stop of the server (even a kill) loses nothing recorded: a piece written but not recorded is sent again
+ * by its client (bytes it left past the recorded ones are cut off at completion), and an upload whose completion
+ * was interrupted is put back to {@code receiving} at startup and completes when one of its chunks comes again.
  */
 public final class Uploads {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
@@ -55,7 +64,7 @@ public final class Uploads {
     private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
     private static final String UPLOAD_COLUMNS = "id, filename, total_chunks, chunk_size, data_type, detected_type, compression, "
-            + "sample_id, project_id, md5, status, data_id, file_id, expires_at, read_number, lane";
+            + "sample_id, project_id, md5, status, data_id, file_id, expires_at, read_number, lane, record_id, held";
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -113,16 +122,21 @@ public final class Uploads {
     public record Progress(String file_id, String filename, int total_chunks, Long chunk_size, List<Integer> received, String status,
                            Long data_id, Instant expires_at) {}
 
-    private record Upload(UUID id, String fileId, String filename, int totalChunks, Long chunkSize, String dataType, String detectedType,
+    /** An upload of either protocol: {@code fileId} and {@code totalChunks} for chunks, {@code held} for offsets. */
+    private record Upload(UUID id, String fileId, String filename, Integer totalChunks, Long chunkSize, String dataType, String detectedType,
                           String compression, Long sampleId, Long projectId, String md5, String status, Long dataId, Instant expiresAt,
-                          Read read) {
+                          Read read, long recordId, Long held) {
         StorageKey key() {
             return StorageKey.of("uploads", id);
         }
     }
 
     /** What the first locked step decided: where the chunk goes, or that it is a repeat, or that the upload is refused. */
-    private record Plan(Upload upload, Long offset, boolean repeat, ApiException refusal) {}
+    private record Plan(Upload upload, Long offset, boolean repeat, ApiException refusal, boolean complete) {
+        Plan(Upload upload, Long offset, boolean repeat, ApiException refusal) {
+            this(upload, offset, repeat, refusal, false);
+        }
+    }
 
     private enum Recorded { RECEIVED, REPEAT, COMPLETE, GONE }
 
@@ -134,6 +148,7 @@ public final class Uploads {
             removeBytes(u);
             throw plan.refusal();
         }
+        if (plan.complete()) return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id()));
         if (plan.repeat()) return answer(caller, c, u);
 
         InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
@@ -171,27 +186,121 @@ public final class Uploads {
         };
     }
 
+    // ---- the offset protocol ----
+
+    /**
+     * The fields of one piece of the offset protocol, checked for form: {@code data} names the upload (null on
+     * the first piece), {@code offset} is where the piece goes (the bytes the server must already hold).
+     */
+    public record Piece(Long data, String filename, long offset, boolean last, String dataType, Long sampleId, Long projectId, String md5) {
+        public Piece {
+            if (offset < 0) throw ApiException.invalid("expected_file_size", "must be 0 or more, not " + offset);
+            if (md5 != null) {
+                md5 = md5.strip().toLowerCase(Locale.ROOT);
+                if (!MD5.matcher(md5).matches()) throw ApiException.invalid("md5", "an md5 is 32 hexadecimal digits");
+            }
+        }
+    }
+
+    /** The answer to a piece: the id of the record the file becomes, from the first piece on; {@code data} once it is. */
+    public record OffsetAnswer(String id, String data_id, @JsonInclude(JsonInclude.Include.NON_NULL) DataFiles.DataDetail data) {}
+
+    /**
+     * Receives one piece of the offset protocol. Its pieces come one after the other, so unlike chunks they are
+     * written under the upload's row lock: a piece sent again while the first copy is still being written (a
+     * client's retry after a timeout) waits for it, then finds it stored, rather than writing the same range at
+     * once. Everything else (storage, detection, completion, expiry) is the chunk protocol's.
+     */
+    public OffsetAnswer receive(Caller caller, Piece p, long size, InputStream bytes) throws IOException {
+        InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
+        Plan plan = jdbi.inTransaction(h -> {
+            Upload u = offsetUpload(h, caller, p);
+            long end = p.offset() > maxUploadBytes ? Long.MAX_VALUE : p.offset() + size;
+            if (end > maxUploadBytes) return discarding(h, u, tooLarge());
+            long held = u.held();
+            if (p.offset() != held || !u.status().equals("receiving")) {
+                // The piece that made the bytes held, sent again: a no-op, or a completion a restart interrupted.
+                if (end == held && (size > 0 || !u.status().equals("receiving"))) {
+                    return new Plan(u, null, true, null, p.last() && resumesCompletion(h, u));
+                }
+                throw ApiException.invalid("expected_file_size", "upload " + u.recordId() + " holds " + held + " bytes"
+                        + (u.status().equals("receiving") ? ": the next chunk goes at expected_file_size=" + held + ", not " + p.offset()
+                        : " and is complete; only its last chunk (at expected_file_size=" + (held - size) + ") may be sent again"));
+            }
+            DataDetection.Detected detected = null;
+            if (p.offset() == 0) {
+                in.mark(DataDetection.HEAD_BYTES + 1);
+                byte[] head = in.readNBytes(DataDetection.HEAD_BYTES);
+                in.reset();
+                try {
+                    detected = DataDetection.detect(u.filename(), u.dataType(), head, p.last());
+                } catch (ApiException e) {
+                    return discarding(h, u, e);
+                }
+            }
+            try {
+                storage.writeAt(u.key().child("part"), p.offset(), in, size);
+            } catch (StorageFullException e) {
+                return discarding(h, u, ApiException.storageFull("the server's storage is full; the upload was discarded"));
+            }
+            h.createUpdate("UPDATE uploads SET held = :held, status = :status, detected_type = COALESCE(:type, detected_type), "
+                            + "compression = COALESCE(:compression, compression) WHERE id = :id")
+                    .bind("held", end).bind("status", p.last() ? "completing" : "receiving")
+                    .bind("type", detected == null ? null : detected.dataType())
+                    .bind("compression", detected == null ? null : detected.compression().id()).bind("id", u.id()).execute();
+            return new Plan(u, p.offset(), false, null, p.last());
+        });
+        Upload u = plan.upload();
+        if (plan.refusal() != null) {
+            removeBytes(u);
+            throw plan.refusal();
+        }
+        String id = Long.toString(u.recordId());
+        if (plan.complete()) return new OffsetAnswer(id, id, complete(caller, u.id()));
+        return new OffsetAnswer(id, id, plan.repeat() ? detail(caller, u) : null);
+    }
+
+    /** The upload a piece belongs to, locked: a new one for a first piece, else the caller's upload it names. */
+    private Upload offsetUpload(Handle h, Caller caller, Piece p) {
+        String declaredType = declaredType(h, p.dataType());
+        requireContainer(h, caller, p.sampleId(), p.projectId());
+        UUID id;
+        if (p.data() == null) {
+            if (p.offset() != 0 && p.offset() <= maxUploadBytes) {
+                throw ApiException.invalid("expected_file_size", "a new upload (data empty) starts at expected_file_size=0, not " + p.offset());
+            }
+            id = insert(h, caller, null, null, p.filename(), declaredType, p.sampleId(), p.projectId(), p.md5(), null);
+        } else {
+            // Another user's upload is as unknown as one that does not exist.
+            id = h.createQuery("SELECT id FROM uploads WHERE owner_id = :owner AND record_id = :data AND held IS NOT NULL")
+                    .bind("owner", caller.id()).bind("data", p.data()).mapTo(UUID.class).findOne()
+                    .orElseThrow(() -> ApiException.invalid("data", "there is no upload " + p.data() + " of yours (it may have expired, "
+                            + "been discarded or deleted); start again with data empty"));
+        }
+        Upload u = h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE id = :id FOR UPDATE")
+                .bind("id", id).map((rs, ctx) -> upload(rs)).one();
+        requireSame(u, p.filename(), declaredType, p.sampleId(), p.projectId(), p.md5());
+        return u;
+    }
+
+    /** Forgets the upload in this transaction; its bytes are removed once it committed. */
+    private static Plan discarding(Handle h, Upload u, ApiException refusal) {
+        h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute();
+        return new Plan(u, null, false, refusal);
+    }
+
+    // ---- the chunk protocol ----
+
     private Plan plan(Handle h, Caller caller, Chunk c, long size) {
-        String declaredType = c.dataType() == null || c.dataType().isBlank() ? null : vocabularies.dataTypeId(h, c.dataType());
+        String declaredType = declaredType(h, c.dataType());
         requireContainer(h, caller, c.sampleId(), c.projectId());
         if (c.read() != null && declaredType != null) requireReads(declaredType);
-        h.createUpdate("INSERT INTO uploads (id, owner_id, file_id, filename, total_chunks, data_type, sample_id, project_id, md5, expires_at, "
-                        + "read_number, lane) "
-                        + "VALUES (:id, :owner, :file_id, :filename, :total, :type, :sample, :project, :md5, :expires, :read, :lane) "
-                        + "ON CONFLICT (owner_id, file_id) DO NOTHING")
-                .bind("id", UUID.randomUUID()).bind("owner", caller.id()).bind("file_id", c.fileId()).bind("filename", c.filename())
-                .bind("total", c.totalChunks()).bind("type", declaredType).bind("sample", c.sampleId()).bind("project", c.projectId())
-                .bind("md5", c.md5()).bind("expires", OffsetDateTime.now().plus(expiry))
-                .bind("read", c.read() == null ? null : c.read().number()).bind("lane", c.read() == null ? null : c.read().lane()).execute();
+        insert(h, caller, c.fileId(), c.totalChunks(), c.filename(), declaredType, c.sampleId(), c.projectId(), c.md5(), c.read());
         Upload u = h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE owner_id = :owner AND file_id = :file_id FOR UPDATE")
                 .bind("owner", caller.id()).bind("file_id", c.fileId()).map((rs, ctx) -> upload(rs)).one();
 
-        same("filename", u.filename(), c.filename());
+        requireSame(u, c.filename(), declaredType, c.sampleId(), c.projectId(), c.md5());
         same("total_chunks", u.totalChunks(), c.totalChunks());
-        if (declaredType != null) same("data_type", u.dataType(), declaredType);
-        if (c.sampleId() != null) same("sample_id", u.sampleId(), c.sampleId());
-        if (c.projectId() != null) same("project_id", u.projectId(), c.projectId());
-        if (c.md5() != null) same("md5", u.md5(), c.md5());
         same("read_number", u.read() == null ? null : u.read().number(), c.read() == null ? null : c.read().number());
         same("lane", u.read() == null ? null : u.read().lane(), c.read() == null ? null : c.read().lane());
 
@@ -201,7 +310,8 @@ public final class Uploads {
             if (recordedSize != size) {
                 throw ApiException.invalid("chunk", "chunk " + c.chunk() + " was received with " + recordedSize + " bytes; this one has " + size);
             }
-            return new Plan(u, null, true, null);
+            long received = h.createQuery("SELECT count(*) FROM upload_chunks WHERE upload_id = :id").bind("id", u.id()).mapTo(Long.class).one();
+            return new Plan(u, null, true, null, received == u.totalChunks() && resumesCompletion(h, u));
         }
         if (!u.status().equals("receiving")) return new Plan(u, null, true, null); // every chunk is in: nothing to write
         // At the first chunk received, so that a client learns before sending the rest; completion checks again
@@ -244,6 +354,40 @@ public final class Uploads {
         return new Plan(u, offset, false, null);
     }
 
+    private String declaredType(Handle h, String dataType) {
+        return dataType == null || dataType.isBlank() ? null : vocabularies.dataTypeId(h, dataType);
+    }
+
+    /**
+     * Starts an upload: of the chunk protocol under the caller's {@code fileId}, unless the caller's upload of that
+     * name exists (then nothing happens); of the offset protocol ({@code fileId} null) always, holding 0 bytes.
+     * Either way it takes the id of the record the file becomes from data's identity now.
+     */
+    private UUID insert(Handle h, Caller caller, String fileId, Integer totalChunks, String filename, String type, Long sampleId, Long projectId,
+                        String md5, Read read) {
+        UUID id = UUID.randomUUID();
+        h.createUpdate("INSERT INTO uploads (id, owner_id, file_id, filename, total_chunks, held, record_id, data_type, sample_id, project_id, md5, "
+                        + "expires_at, read_number, lane) "
+                        + "VALUES (:id, :owner, :file_id, :filename, :total, :held, nextval(pg_get_serial_sequence('data', 'id')), :type, :sample, "
+                        + ":project, :md5, :expires, :read, :lane) "
+                        + "ON CONFLICT (owner_id, file_id) DO NOTHING")
+                .bind("id", id).bind("owner", caller.id()).bind("file_id", fileId).bind("filename", filename)
+                .bind("total", totalChunks).bind("held", fileId == null ? Long.valueOf(0) : null)
+                .bind("type", type).bind("sample", sampleId).bind("project", projectId)
+                .bind("md5", md5).bind("expires", OffsetDateTime.now().plus(expiry))
+                .bind("read", read == null ? null : read.number()).bind("lane", read == null ? null : read.lane()).execute();
+        return id;
+    }
+
+    /** What every request of an upload says again about the file must be what its first said. */
+    private static void requireSame(Upload u, String filename, String declaredType, Long sampleId, Long projectId, String md5) {
+        same("filename", u.filename(), filename);
+        if (declaredType != null) same("data_type", u.dataType(), declaredType);
+        if (sampleId != null) same("sample_id", u.sampleId(), sampleId);
+        if (projectId != null) same("project_id", u.projectId(), projectId);
+        if (md5 != null) same("md5", u.md5(), md5);
+    }
+
     private static long leastSize(int total, long chunkSize, long lastSize) {
         try {
             return Math.addExact(Math.multiplyExact((long) total - 1, chunkSize), lastSize);
@@ -275,6 +419,27 @@ public final class Uploads {
     }
 
     /**
+     * Whether this request takes over the completion of an upload that holds all of its file but is not
+     * completing: one whose completion a restart interrupted ({@link #resumeInterrupted}). Marks it completing.
+     */
+    private static boolean resumesCompletion(Handle h, Upload u) {
+        if (!u.status().equals("receiving")) return false;
+        h.createUpdate("UPDATE uploads SET status = 'completing' WHERE id = :id").bind("id", u.id()).execute();
+        return true;
+    }
+
+    /**
+     * At startup: an upload still {@code completing} was being completed by a server that stopped (only one
+     * server runs on a data directory). It goes back to {@code receiving}, all of its pieces still recorded, and
+     * the next repeat of one of them completes it, as the last one would have.
+     */
+    public int resumeInterrupted() {
+        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE uploads SET status = 'receiving' WHERE status = 'completing'").execute());
+        if (n > 0) log.info("{} uploads whose completion a stop interrupted wait for a chunk to be sent again", n);
+        return n;
+    }
+
+    /**
      * Assembles the file whose chunks are all recorded and makes it a data record; only the request that
      * recorded the last chunk runs this. Any failure discards the upload.
      */
@@ -284,19 +449,30 @@ public final class Uploads {
         StorageKey part = u.key().child("part");
         long[] created = {0};
         try {
+            // A stop between moving the part to its record's key and committing the record left it there; no other
+            // record can have that key (its id was reserved for this upload), so the bytes are this upload's.
+            StorageKey recordKey = StorageKey.of("data", u.recordId());
+            if (!storage.exists(part) && storage.exists(recordKey)) storage.move(recordKey, part);
             record ChunkRow(int chunk, Long offset, long size) {}
             List<ChunkRow> chunks = jdbi.withHandle(h -> h.createQuery("SELECT chunk, \"offset\", size FROM upload_chunks WHERE upload_id = :id")
                     .bind("id", id).map((rs, ctx) -> new ChunkRow(rs.getInt(1), (Long) rs.getObject(2), rs.getLong(3))).list());
-            long expected = chunks.stream().mapToLong(ChunkRow::size).sum();
+            long expected = u.held() != null ? u.held() : chunks.stream().mapToLong(ChunkRow::size).sum();
             if (expected > maxUploadBytes) throw tooLarge();
             for (ChunkRow r : chunks) {
                 if (r.offset() != null) continue; // the last chunk, kept apart: its place is known now
                 StorageKey last = u.key().child("last");
+                long offset = (long) r.chunk() * u.chunkSize();
                 try (InputStream in = storage.read(last)) {
-                    storage.writeAt(part, (long) r.chunk() * u.chunkSize(), in, r.size());
+                    storage.writeAt(part, offset, in, r.size());
                 }
+                // Recorded before the copy is removed, so that a completion a stop interrupts can start again.
+                jdbi.useHandle(h -> h.createUpdate("UPDATE upload_chunks SET \"offset\" = :offset WHERE upload_id = :id AND chunk = :chunk")
+                        .bind("offset", offset).bind("id", id).bind("chunk", r.chunk()).execute());
                 storage.delete(last);
             }
+            // A piece written but not recorded (the server stopped between the two) may have left bytes past the
+            // recorded ones, which a shorter piece sent again did not cover: they are no part of the file.
+            if (storage.exists(part) && storage.size(part) > expected) storage.truncate(part, expected);
             Storage.Stored whole = storage.digest(part);
             if (whole.size() != expected) {
                 throw ApiException.invalid("file", "the chunks hold " + whole.size() + " bytes where their sizes add up to " + expected
@@ -309,11 +485,11 @@ public final class Uploads {
                 requireContainer(h, caller, u.sampleId(), u.projectId());
                 String type = u.dataType() != null ? u.dataType() : u.detectedType();
                 Long filesetId = u.read() == null ? null : filesetFor(h, u, type);
-                long dataId = h.createQuery("INSERT INTO data (filename, size, data_type, compression, md5, sample_id, project_id, owner_id, status, "
-                                + "fileset_id, read_number, lane) "
-                                + "VALUES (:filename, :size, :type, :compression, :md5, :sample, :project, :owner, 'ready', :fileset, :read, :lane) "
-                                + "RETURNING id")
-                        .bind("filename", u.filename()).bind("size", whole.size())
+                long dataId = h.createQuery("INSERT INTO data (id, filename, size, data_type, compression, md5, sample_id, project_id, owner_id, "
+                                + "status, fileset_id, read_number, lane) OVERRIDING SYSTEM VALUE "
+                                + "VALUES (:id, :filename, :size, :type, :compression, :md5, :sample, :project, :owner, 'ready', :fileset, :read, "
+                                + ":lane) RETURNING id")
+                        .bind("id", u.recordId()).bind("filename", u.filename()).bind("size", whole.size())
                         .bind("type", type).bind("compression", u.compression())
                         .bind("fileset", filesetId).bind("read", u.read() == null ? null : u.read().number())
                         .bind("lane", u.read() == null ? null : u.read().lane())
@@ -357,12 +533,14 @@ public final class Uploads {
 
     /** The answer to a chunk already received: with the record when the file is complete (and still readable). */
     private Answer answer(Caller caller, Chunk c, Upload u) {
-        DataFiles.DataDetail detail = null;
-        if (u.dataId() != null) {
-            detail = jdbi.withHandle(h -> policy.level(h, Resource.DATA, u.dataId(), Optional.of(caller))
-                    .filter(level -> level >= Level.READ).map(level -> data.detail(h, u.dataId(), Optional.of(caller), level)).orElse(null));
-        }
-        return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), detail);
+        return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), detail(caller, u));
+    }
+
+    /** The record a complete upload made, while the caller may still read it; else null. */
+    private DataFiles.DataDetail detail(Caller caller, Upload u) {
+        if (u.dataId() == null) return null;
+        return jdbi.withHandle(h -> policy.level(h, Resource.DATA, u.dataId(), Optional.of(caller))
+                .filter(level -> level >= Level.READ).map(level -> data.detail(h, u.dataId(), Optional.of(caller), level)).orElse(null));
     }
 
     /** The caller must be able to add data to the sample and project named (edit level); both named: the sample is in the project. */
@@ -430,10 +608,11 @@ public final class Uploads {
     }
 
     private static Upload upload(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Upload(rs.getObject("id", UUID.class), rs.getString("file_id"), rs.getString("filename"), rs.getInt("total_chunks"),
+        return new Upload(rs.getObject("id", UUID.class), rs.getString("file_id"), rs.getString("filename"), (Integer) rs.getObject("total_chunks"),
                 (Long) rs.getObject("chunk_size"), rs.getString("data_type"), rs.getString("detected_type"), rs.getString("compression"),
                 (Long) rs.getObject("sample_id"), (Long) rs.getObject("project_id"), rs.getString("md5"), rs.getString("status"),
                 (Long) rs.getObject("data_id"), rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("read_number") == null ? null : new Read(rs.getInt("read_number"), (Integer) rs.getObject("lane", Integer.class)));
+                rs.getObject("read_number") == null ? null : new Read(rs.getInt("read_number"), (Integer) rs.getObject("lane", Integer.class)),
+                rs.getLong("record_id"), (Long) rs.getObject("held"));
     }
 }

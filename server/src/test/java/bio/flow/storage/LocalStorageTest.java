@@ -264,6 +264,17 @@ class LocalStorageTest {
     }
 
     @Test
+    void aPartIsCutDownToItsRecordedBytes() throws Exception {
+        byte[] bytes = random(3000, 8);
+        StorageKey part = StorageKey.of("uploads", UUID.randomUUID()).child("part");
+        storage.writeAt(part, 0, new ByteArrayInputStream(bytes), bytes.length);
+        storage.truncate(part, 1200);
+        assertThat(storage.digest(part)).isEqualTo(new Storage.Stored(1200, md5(Arrays.copyOf(bytes, 1200))));
+        assertThatThrownBy(() -> storage.truncate(StorageKey.of("uploads", UUID.randomUUID()).child("part"), 0))
+                .isInstanceOf(NoSuchFileException.class);
+    }
+
+    @Test
     void deleteIsIdempotentAndARecordTakesItsChildren() throws Exception {
         StorageKey data = StorageKey.of("data", 11);
         StorageKey upload = StorageKey.of("uploads", UUID.randomUUID());

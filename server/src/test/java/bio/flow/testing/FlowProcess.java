@@ -52,6 +52,11 @@ public record FlowProcess(Process process, List<String> output, int port) {
         return "http://127.0.0.1:" + port;
     }
 
+    /** A client of this server, whose exchanges are checked against openapi.yaml like those of {@link TestServer#client()}. */
+    public Api client() {
+        return new Api(url());
+    }
+
     public void awaitPong() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
