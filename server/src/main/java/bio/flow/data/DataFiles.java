@@ -14,8 +14,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -80,6 +82,17 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                             rs.getString("status"), integrity(rs), Level.Permissions.of(level));
                 })
                 .one();
+    }
+
+    /**
+     * The ids among {@code ids} whose bytes under {@code data/<id>} belong to something: a data record, or an upload
+     * whose reserved record id it is (a completion a stop interrupted may have moved its bytes there). The one rule
+     * for what is an orphan, used by the housekeeping that removes orphans and the verification that reports them.
+     */
+    public static Set<Long> claimedIds(Handle h, Collection<Long> ids) {
+        return new HashSet<>(h.createQuery("SELECT id FROM data WHERE id = ANY(:ids) "
+                        + "UNION ALL SELECT record_id FROM uploads WHERE record_id = ANY(:ids)")
+                .bindArray("ids", Long.class, ids).mapTo(Long.class).list());
     }
 
     private static Integrity integrity(ResultSet rs) throws SQLException {

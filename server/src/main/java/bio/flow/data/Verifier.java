@@ -21,7 +21,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -191,8 +190,7 @@ public final class Verifier implements AutoCloseable {
             }
             // what is left: records not ready (an import writing its bytes), and orphans
             List<Long> ids = files.keySet().stream().map(Verifier::recordId).filter(Objects::nonNull).toList();
-            Set<Long> named = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM data WHERE id = ANY(:ids)")
-                    .bindArray("ids", Long.class, ids).mapTo(Long.class).list()));
+            Set<Long> named = jdbi.withHandle(h -> DataFiles.claimedIds(h, ids));
             files.forEach((id, size) -> {
                 if (!named.contains(recordId(id))) p.orphaned.add(new Orphan(KIND + "/" + id, size));
             });

@@ -1,6 +1,7 @@
 package bio.flow.db;
 
 import bio.flow.mail.OutboxMailer;
+import bio.flow.data.DataFiles;
 import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
 import java.io.IOException;
@@ -127,10 +128,7 @@ public final class Housekeeping implements AutoCloseable {
             old = files.filter(e -> e.modified().isBefore(before)).map(e -> Long.valueOf(e.key().id())).distinct().toList();
         }
         if (old.isEmpty()) return 0;
-        // An upload names the id of the record it becomes: a completion a stop interrupted may have moved its bytes there.
-        Set<Long> named = new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM data WHERE id = ANY(:ids) "
-                        + "UNION ALL SELECT record_id FROM uploads WHERE record_id = ANY(:ids)")
-                .bindArray("ids", Long.class, old).mapTo(Long.class).list()));
+        Set<Long> named = jdbi.withHandle(h -> DataFiles.claimedIds(h, old));
         int removed = 0;
         for (long id : old) {
             if (named.contains(id)) continue;
