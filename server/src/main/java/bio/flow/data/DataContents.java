@@ -5,14 +5,20 @@ import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import bio.flow.http.FileResponses;
 import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,36 +52,74 @@ public final class DataContents {
     }
 
     /** The stored file behind a readable data record. */
-    public record StoredFile(long id, String filename, long size, String dataType, String compression) {}
+    public record StoredFile(long id, String filename, long size, String dataType, String compression, String md5, Instant created) {}
 
     /** An execution that used a data file, as {@code GET /data/{id}/downstream} lists it. */
     public record DownstreamExecution(long id, String name, String pipeline, String status) {}
 
     public record Downstream(List<DownstreamExecution> executions) {}
 
-    /** The record of a data file the caller may read, whose bytes are complete (404 when they may not read it). */
+    /** SQL: the columns {@link #row} reads, of the data rows aliased {@code d}. */
+    public static final String COLUMNS = "d.id, d.filename, d.size, d.data_type, d.compression, d.md5, d.created, d.status";
+
+    /** The record of a data file the caller may read (404 when they may not), if its bytes can be served (else 409). */
     public StoredFile file(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> {
             policy.require(h, Resource.DATA, id, caller, Level.READ);
-            return h.createQuery("SELECT id, filename, size, data_type, compression, status FROM data WHERE id = :id").bind("id", id)
-                    .map((rs, ctx) -> {
-                        String status = rs.getString("status");
-                        if (!status.equals("ready")) {
-                            throw ApiException.conflict("data " + id + " is not ready (its status is " + status + ")", Map.of("status", status));
-                        }
-                        return new StoredFile(id, rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"), rs.getString("compression"));
-                    })
-                    .one();
+            return h.createQuery("SELECT " + COLUMNS + " FROM data d WHERE d.id = :id").bind("id", id)
+                    .map((rs, ctx) -> servable(row(rs), rs.getString("status"))).one();
         });
+    }
+
+    /** The file of a row of {@link #COLUMNS}. */
+    public static StoredFile row(ResultSet rs) throws SQLException {
+        return new StoredFile(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
+                rs.getString("compression"), rs.getString("md5"), rs.getObject("created", OffsetDateTime.class).toInstant());
+    }
+
+    /**
+     * The one decision whether a data record's bytes may be served (previews, downloads, archives): only when the
+     * record's {@code status} is {@code ready}, and its stored bytes are there with the size recorded; else 409 with
+     * the reason. Answers the file when it may.
+     */
+    public StoredFile servable(StoredFile f, String status) {
+        long id = f.id();
+        if (!status.equals("ready")) {
+            throw ApiException.conflict("data " + id + " is not ready (its status is " + status + ")", Map.of("status", status));
+        }
+        long stored;
+        try {
+            stored = storage.size(StorageKey.of("data", id));
+        } catch (NoSuchFileException e) {
+            throw missing(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (stored != f.size()) {
+            throw ApiException.conflict("the stored bytes of data " + id + " are corrupt: " + stored + " bytes where " + f.size() + " were recorded",
+                    Map.of("size", f.size(), "stored_size", stored));
+        }
+        return f;
     }
 
     /** The bytes of the file as stored, read as the stream is read. */
     public InputStream open(StoredFile f) throws IOException {
+        return open(f, 0, f.size());
+    }
+
+    /** {@code length} bytes of the file as stored from {@code offset}, read as the stream is read. */
+    public InputStream open(StoredFile f, long offset, long length) throws IOException {
         try {
-            return storage.read(StorageKey.of("data", f.id()));
+            return storage.read(StorageKey.of("data", f.id()), offset, length);
         } catch (NoSuchFileException e) {
             throw missing(f);
         }
+    }
+
+    /** The file's stored bytes as an attachment: its md5 is its ETag, its creation its last change (data never changes). */
+    public FileResponses.StoredBody body(StoredFile f) {
+        return new FileResponses.StoredBody(f.size(), f.md5(), f.created(), "application/octet-stream", f.filename(),
+                (offset, length) -> open(f, offset, length));
     }
 
     /**
