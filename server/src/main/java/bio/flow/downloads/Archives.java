@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -129,6 +130,9 @@ public final class Archives implements AutoCloseable {
 
             List<ArchiveLayout.Item> items = new ArrayList<>();
             Map<Long, Boolean> seen = new LinkedHashMap<>();
+            Set<Long> listed = Set.copyOf(dataIds);
+            Map<Long, Boolean> samplesReadable = new HashMap<>();
+            Map<Long, Boolean> projectsReadable = new HashMap<>();
             long[] total = {0};
             h.createQuery("SELECT " + DataContents.COLUMNS + ", s.id AS s_id, s.name AS s_name, p.id AS p_id, p.name AS p_name FROM data d "
                             + "LEFT JOIN filesets f ON f.id = d.fileset_id "
@@ -140,13 +144,13 @@ public final class Archives implements AutoCloseable {
                     .map((rs, ctx) -> {
                         StoredFile f = DataContents.row(rs);
                         String status = rs.getString("status");
-                        if (dataIds.contains(f.id())) contents.servable(f, status);
+                        if (listed.contains(f.id())) contents.servable(f, status);
                         else if (!status.equals("ready")) return null;
                         Long sample = (Long) rs.getObject("s_id");
                         Long project = (Long) rs.getObject("p_id");
                         // Only what the caller may read is named: data may be shared out of a private sample or project.
-                        boolean sampleNamed = sample != null && readable(h, Resource.SAMPLE, sample, who);
-                        boolean projectNamed = project != null && readable(h, Resource.PROJECT, project, who);
+                        boolean sampleNamed = sample != null && samplesReadable.computeIfAbsent(sample, i -> readable(h, Resource.SAMPLE, i, who));
+                        boolean projectNamed = project != null && projectsReadable.computeIfAbsent(project, i -> readable(h, Resource.PROJECT, i, who));
                         return new ArchiveLayout.Item(f.id(), f.filename(), sampleNamed ? sample : null, sampleNamed ? rs.getString("s_name") : null,
                                 projectNamed ? project : null, projectNamed ? rs.getString("p_name") : null);
                     })
