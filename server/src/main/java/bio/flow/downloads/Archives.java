@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * into storage, where it appears whole or not at all; only a completed job is served.
  *
  * <p>Entries are DEFLATEd: at level 0 (stored blocks, about the speed of a copy) for data that is compressed
- * already (gzip, BGZF, BAM, CRAM), at the fastest level for the rest. (The STORED method would need each entry's
+ * already (gzip, BGZF, BAM, CRAM) or binary of no known format (OTHER), at the fastest level for the rest (text,
+ * which shrinks several times). (The STORED method would need each entry's
  * CRC before its bytes, so a second read of every file.)
  *
  * <p>Restarts: the server running a job touches its heartbeat every {@link #HEARTBEAT}; a queued or running job
@@ -64,7 +64,8 @@ public final class Archives implements AutoCloseable {
     static final int MAX_IDS = 10_000;
     /** Archives written at once by one server. */
     private static final int WORKERS = 2;
-    private static final Set<String> COMPRESSED_TYPES = Set.of("BAM", "CRAM");
+    /** Types whose bytes are compressed (BAM, CRAM) or binary of no known format: deflating them gains little and costs much. */
+    private static final Set<String> INCOMPRESSIBLE_TYPES = Set.of("BAM", "CRAM", "OTHER");
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -128,42 +129,39 @@ public final class Archives implements AutoCloseable {
             projectIds.stream().filter(i -> !readable(h, Resource.PROJECT, i, who)).forEach(i -> unreadable.add("project " + i));
             if (!unreadable.isEmpty()) throw ApiException.notFound(String.join(", ", unreadable));
 
-            List<ArchiveLayout.Item> items = new ArrayList<>();
-            Map<Long, Boolean> seen = new LinkedHashMap<>();
-            Set<Long> listed = Set.copyOf(dataIds);
-            Map<Long, Boolean> samplesReadable = new HashMap<>();
-            Map<Long, Boolean> projectsReadable = new HashMap<>();
-            long[] total = {0};
-            h.createQuery("SELECT " + DataContents.COLUMNS + ", s.id AS s_id, s.name AS s_name, p.id AS p_id, p.name AS p_name FROM data d "
+            // Each data file once, however many of the things listed hold it.
+            List<Candidate> candidates = h.createQuery("SELECT " + DataContents.COLUMNS + ", s.id AS s_id, s.name AS s_name, "
+                            + "p.id AS p_id, p.name AS p_name FROM data d "
                             + "LEFT JOIN filesets f ON f.id = d.fileset_id "
                             + "LEFT JOIN samples s ON s.id = coalesce(d.sample_id, f.sample_id) "
                             + "LEFT JOIN projects p ON p.id = coalesce(d.project_id, s.project_id) "
-                            + "WHERE d.id = ANY(:data) OR s.id = ANY(:samples) OR p.id = ANY(:projects) ORDER BY d.id")
+                            + "WHERE d.id = ANY(:data) OR s.id = ANY(:samples) OR p.id = ANY(:projects)")
                     .bindArray("data", Long.class, dataIds).bindArray("samples", Long.class, sampleIds)
                     .bindArray("projects", Long.class, projectIds)
-                    .map((rs, ctx) -> {
-                        StoredFile f = DataContents.row(rs);
-                        String status = rs.getString("status");
-                        if (listed.contains(f.id())) contents.servable(f, status);
-                        else if (!status.equals("ready")) return null;
-                        Long sample = (Long) rs.getObject("s_id");
-                        Long project = (Long) rs.getObject("p_id");
-                        // Only what the caller may read is named: data may be shared out of a private sample or project.
-                        boolean sampleNamed = sample != null && samplesReadable.computeIfAbsent(sample, i -> readable(h, Resource.SAMPLE, i, who));
-                        boolean projectNamed = project != null && projectsReadable.computeIfAbsent(project, i -> readable(h, Resource.PROJECT, i, who));
-                        return new ArchiveLayout.Item(f.id(), f.filename(), sampleNamed ? sample : null, sampleNamed ? rs.getString("s_name") : null,
-                                projectNamed ? project : null, projectNamed ? rs.getString("p_name") : null);
-                    })
-                    .list().stream().filter(i -> i != null && seen.putIfAbsent(i.dataId(), true) == null).forEach(items::add);
-            if (!items.isEmpty()) {
-                total[0] = h.createQuery("SELECT coalesce(sum(size), 0) FROM data WHERE id = ANY(:ids)")
-                        .bindArray("ids", Long.class, items.stream().map(ArchiveLayout.Item::dataId).toList()).mapTo(Long.class).one();
+                    .map((rs, ctx) -> new Candidate(DataContents.row(rs), rs.getString("status"), (Long) rs.getObject("s_id"),
+                            rs.getString("s_name"), (Long) rs.getObject("p_id"), rs.getString("p_name")))
+                    .list();
+            Set<Long> listed = Set.copyOf(dataIds);
+            Map<Long, Boolean> samplesNamed = new HashMap<>();
+            Map<Long, Boolean> projectsNamed = new HashMap<>();
+            List<ArchiveLayout.Item> items = new ArrayList<>();
+            long total = 0;
+            for (Candidate c : candidates) {
+                if (listed.contains(c.file().id())) contents.servable(c.file(), c.status());
+                else if (!c.status().equals("ready")) continue;
+                // Only what the caller may read is named: data may be shared out of a private sample or project.
+                boolean sampleNamed = c.sample() != null && samplesNamed.computeIfAbsent(c.sample(), i -> readable(h, Resource.SAMPLE, i, who));
+                boolean projectNamed = c.project() != null && projectsNamed.computeIfAbsent(c.project(), i -> readable(h, Resource.PROJECT, i, who));
+                items.add(new ArchiveLayout.Item(c.file().id(), c.file().filename(), sampleNamed ? c.sample() : null,
+                        sampleNamed ? c.sampleName() : null, projectNamed ? c.project() : null, projectNamed ? c.projectName() : null));
+                total += c.file().size();
             }
-            if (total[0] > maxBytes) {
-                throw ApiException.tooLarge("the files listed hold " + total[0] + " bytes, more than an archive may (" + maxBytes + ")");
+            if (total > maxBytes) {
+                throw ApiException.tooLarge("the files listed hold " + total + " bytes, more than an archive may (" + maxBytes + ")");
             }
+            long totalBytes = total;
             long job = h.createUpdate("INSERT INTO archive_jobs (owner_id, total_bytes) VALUES (:owner, :total)")
-                    .bind("owner", caller.id()).bind("total", total[0]).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+                    .bind("owner", caller.id()).bind("total", totalBytes).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
             var batch = h.prepareBatch("INSERT INTO archive_files (job_id, path, data_id) VALUES (:job, :path, :data)");
             ArchiveLayout.paths(items).forEach((data, path) -> batch.bind("job", job).bind("path", path).bind("data", data).add());
             if (!items.isEmpty()) batch.execute();
@@ -198,6 +196,9 @@ public final class Archives implements AutoCloseable {
                         (offset, length) -> storage.read(key, offset, length)))
                 .one());
     }
+
+    /** A data file that a request names, itself or through its sample or project, with where it is. */
+    private record Candidate(StoredFile file, String status, Long sample, String sampleName, Long project, String projectName) {}
 
     private static final String JOB = "SELECT j.*, (SELECT count(*) FROM archive_files a WHERE a.job_id = j.id) AS files FROM archive_jobs j";
 
@@ -304,7 +305,7 @@ public final class Archives implements AutoCloseable {
             byte[] buffer = new byte[256 * 1024];
             for (Entry e : entries) {
                 StoredFile f = servable(e.dataId());
-                zip.setLevel(f.compression().equals("none") && !COMPRESSED_TYPES.contains(f.dataType())
+                zip.setLevel(f.compression().equals("none") && !INCOMPRESSIBLE_TYPES.contains(f.dataType())
                         ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
                 ZipEntry entry = new ZipEntry(e.path());
                 entry.setLastModifiedTime(FileTime.from(f.created()));
