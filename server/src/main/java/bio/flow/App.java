@@ -23,6 +23,8 @@ import bio.flow.data.VerifyRoutes;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
+import bio.flow.downloads.Archives;
+import bio.flow.downloads.DownloadRoutes;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -78,17 +80,19 @@ public final class App implements AutoCloseable {
     private final ExecutorService mailQueue;
     private final Housekeeping housekeeping;
     private final Verifier verifier;
+    private final Archives archives;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier,
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives,
                 Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
         this.housekeeping = housekeeping;
         this.verifier = verifier;
+        this.archives = archives;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -105,6 +109,7 @@ public final class App implements AutoCloseable {
         ExecutorService mailQueue = MailQueue.create();
         Housekeeping housekeeping = null;
         Verifier verifier = null;
+        Archives archives = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -114,6 +119,7 @@ public final class App implements AutoCloseable {
             String baseUrl = config.baseUrl(port);
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
             verifier = c.verifier;
+            archives = c.archives;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
@@ -140,11 +146,13 @@ public final class App implements AutoCloseable {
             });
             http.start();
             housekeeping.start();
-            return new App(lock, database, mailQueue, housekeeping, verifier, http, baseUrl, c.passwords);
+            archives.start();
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
+            if (archives != null) archives.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -258,6 +266,12 @@ public final class App implements AutoCloseable {
         r.get("/filesets/{id}/executions", c.filesets::executions);
         r.get("/upload/{file_id}", c.uploadRoutes::progress);
 
+        // downloads: /downloads/status before /downloads/{job_id}, which would take it for the job 'status'
+        r.post("/downloads", c.downloadRoutes::create);
+        r.get("/downloads/status", c.downloadRoutes::status);
+        r.get("/downloads/{job_id}", c.downloadRoutes::archive);
+        r.get("/downloads/{data_id}/{filename}", c.downloadRoutes::data);
+
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         r.get("/samples/owned", c.sampleRoutes::owned);
         r.get("/samples/shared", c.sampleRoutes::shared);
@@ -290,6 +304,8 @@ public final class App implements AutoCloseable {
         final Filesets filesets;
         final Verifier verifier;
         final VerifyRoutes verifyRoutes;
+        final Archives archives;
+        final DownloadRoutes downloadRoutes;
         // Share, transfer and delete of each shareable kind: one SharedResourceRoutes per kind.
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
@@ -337,7 +353,10 @@ public final class App implements AutoCloseable {
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
-            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, new DataContents(jdbi, policy, storage));
+            DataContents contents = new DataContents(jdbi, policy, storage);
+            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents);
+            this.archives = new Archives(jdbi, policy, contents, storage, config.maxArchiveBytes(), Duration.ofHours(config.archiveExpiryHours()));
+            this.downloadRoutes = new DownloadRoutes(authenticator, contents, archives);
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             uploads.resumeInterrupted();
@@ -409,6 +428,7 @@ public final class App implements AutoCloseable {
         http.stop();
         housekeeping.close();
         verifier.close();
+        archives.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

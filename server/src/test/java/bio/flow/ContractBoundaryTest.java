@@ -337,6 +337,7 @@ class ContractBoundaryTest {
                 case "POST /samples/delete" -> overrides.put("ids", List.of(Fixtures.sample(owner, project, "to delete")));
                 case "POST /data/{id}/transfer" -> dataId = Fixtures.data(owner, sample);
                 case "POST /data/delete" -> overrides.put("ids", List.of(Fixtures.data(owner, sample)));
+                case "POST /downloads" -> overrides.putAll(Map.of("data", List.of(data), "samples", List.of(sample), "projects", List.of(project)));
                 case "POST /settings/password" -> {
                     api = Users.signUp(server, "cbpassword").api();
                     overrides.put("current_password", Users.PASSWORD);
@@ -381,7 +382,7 @@ class ContractBoundaryTest {
             String p = template.startsWith("/projects/") ? template.replace("{id}", Long.toString(projectId))
                     : template.startsWith("/data/") ? template.replace("{id}", Long.toString(dataId))
                     : template.replace("{id}", Long.toString(sampleId));
-            p = p.replace("{slug}", group);
+            p = p.replace("{slug}", group).replace("{data_id}", Long.toString(dataId)).replace("{filename}", "reads.fastq");
             return p.replace("{username}", p.startsWith("/admin/") ? plain.username() : member.username());
         }
 

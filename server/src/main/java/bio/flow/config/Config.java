@@ -156,6 +156,12 @@ public final class Config {
         return v;
     }
 
+    /** The most bytes of files one bulk archive (POST /downloads) may hold. */
+    public long maxArchiveBytes() { return positiveLong("FLOW_MAX_ARCHIVE_BYTES", 100L << 30); }
+
+    /** How long a finished bulk archive is kept. */
+    public int archiveExpiryHours() { return positive("FLOW_ARCHIVE_EXPIRY_HOURS", 24); }
+
     public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
 
     public int loginMaxFailuresPerAddress() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 50); }

@@ -5,14 +5,20 @@ import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import bio.flow.http.FileResponses;
 import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,54 +52,84 @@ public final class DataContents {
     }
 
     /** The stored file behind a readable data record. */
-    public record StoredFile(long id, String filename, long size, String dataType, String compression) {}
+    public record StoredFile(long id, String filename, long size, String dataType, String compression, String md5, Instant created,
+                             String status, String integrity, String integrityReason) {}
 
     /** An execution that used a data file, as {@code GET /data/{id}/downstream} lists it. */
     public record DownstreamExecution(long id, String name, String pipeline, String status) {}
 
     public record Downstream(List<DownstreamExecution> executions) {}
 
-    /**
-     * The record of a data file the caller may read (404 when they may not), whose bytes may be served
-     * ({@link #requireServable}): what every route that serves a record's bytes starts from.
-     */
+    /** SQL: the columns {@link #row} reads, of the data rows aliased {@code d}. */
+    public static final String COLUMNS = "d.id, d.filename, d.size, d.data_type, d.compression, d.md5, d.created, d.status, "
+            + "d.integrity, d.integrity_reason";
+
+    /** The record of a data file the caller may read (404 when they may not), if its bytes can be served (else 409). */
     public StoredFile file(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> {
             policy.require(h, Resource.DATA, id, caller, Level.READ);
-            return h.createQuery("SELECT id, filename, size, data_type, compression, status, integrity, integrity_reason FROM data WHERE id = :id")
-                    .bind("id", id)
-                    .map((rs, ctx) -> {
-                        requireServable(id, rs.getString("status"), rs.getString("integrity"), rs.getString("integrity_reason"));
-                        return new StoredFile(id, rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"), rs.getString("compression"));
-                    })
-                    .one();
+            return h.createQuery("SELECT " + COLUMNS + " FROM data d WHERE d.id = :id").bind("id", id)
+                    .map((rs, ctx) -> servable(row(rs))).one();
         });
     }
 
+    /** The file of a row of {@link #COLUMNS}. */
+    public static StoredFile row(ResultSet rs) throws SQLException {
+        return new StoredFile(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
+                rs.getString("compression"), rs.getString("md5"), rs.getObject("created", OffsetDateTime.class).toInstant(),
+                rs.getString("status"), rs.getString("integrity"), rs.getString("integrity_reason"));
+    }
+
     /**
-     * The one decision whether a data record's stored bytes may be served (previews, downloads, archives), from its
-     * {@code status}, {@code integrity} and {@code integrity_reason} columns: only when they are complete
-     * ({@code ready}) and no verification found them missing or corrupt ({@link Verifier}). Otherwise a 409 that
-     * says why: {@code details.status}, or {@code details.integrity} and {@code details.reason}.
+     * The one decision whether a data record's bytes may be served (previews, downloads, archives): only when the
+     * record is {@code ready}, no storage verification marked its bytes missing or corrupt ({@link Verifier}; the
+     * mark stays until a later run finds them good), and its stored bytes are there with the size recorded. Else a
+     * 409 that says why: {@code details.status}; {@code details.integrity} and {@code details.reason}; or
+     * {@code details.size} and {@code details.stored_size}. Answers the file when it may.
      */
-    public static void requireServable(long id, String status, String integrity, String integrityReason) {
-        if (!status.equals("ready")) {
-            throw ApiException.conflict("data " + id + " is not ready (its status is " + status + ")", Map.of("status", status));
+    public StoredFile servable(StoredFile f) {
+        long id = f.id();
+        if (!f.status().equals("ready")) {
+            throw ApiException.conflict("data " + id + " is not ready (its status is " + f.status() + ")", Map.of("status", f.status()));
         }
-        if (integrity != null) {
-            throw ApiException.conflict("the stored bytes of data " + id + " are " + integrity + " (found by a storage verification: "
-                    + integrityReason + "); they are not served until they are restored and verified again",
-                    Map.of("integrity", integrity, "reason", integrityReason));
+        if (f.integrity() != null) {
+            throw ApiException.conflict("the stored bytes of data " + id + " are " + f.integrity() + " (found by a storage verification: "
+                    + f.integrityReason() + "); they are not served until they are restored and verified again",
+                    Map.of("integrity", f.integrity(), "reason", f.integrityReason()));
         }
+        long stored;
+        try {
+            stored = storage.size(StorageKey.of("data", id));
+        } catch (NoSuchFileException e) {
+            throw missing(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (stored != f.size()) {
+            throw ApiException.conflict("the stored bytes of data " + id + " are corrupt: " + stored + " bytes where " + f.size() + " were recorded",
+                    Map.of("size", f.size(), "stored_size", stored));
+        }
+        return f;
     }
 
     /** The bytes of the file as stored, read as the stream is read. */
     public InputStream open(StoredFile f) throws IOException {
+        return open(f, 0, f.size());
+    }
+
+    /** {@code length} bytes of the file as stored from {@code offset}, read as the stream is read. */
+    public InputStream open(StoredFile f, long offset, long length) throws IOException {
         try {
-            return storage.read(StorageKey.of("data", f.id()));
+            return storage.read(StorageKey.of("data", f.id()), offset, length);
         } catch (NoSuchFileException e) {
             throw missing(f);
         }
+    }
+
+    /** The file's stored bytes as an attachment: its md5 is its ETag, its creation its last change (data never changes). */
+    public FileResponses.StoredBody body(StoredFile f) {
+        return new FileResponses.StoredBody(f.size(), f.md5(), f.created(), "application/octet-stream", f.filename(),
+                (offset, length) -> open(f, offset, length));
     }
 
     /**

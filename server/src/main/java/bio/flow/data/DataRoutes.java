@@ -3,15 +3,12 @@ package bio.flow.data;
 import bio.flow.auth.Authenticator;
 import bio.flow.data.DataListing.Scope;
 import bio.flow.http.ApiException;
-import bio.flow.http.ContentDisposition;
+import bio.flow.http.FileResponses;
 import bio.flow.http.Filters;
 import bio.flow.http.Paging;
 import bio.flow.http.PathIds;
 import io.javalin.http.Context;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import org.jdbi.v3.core.Jdbi;
 
 /** {@code GET /data/owned}, {@code /data/shared}, {@code /data/{id}}, its {@code /contents} and {@code /downstream}. */
@@ -47,10 +44,7 @@ public final class DataRoutes {
         ctx.json(data.get(authenticator.optional(ctx), id(ctx)));
     }
 
-    /**
-     * A text preview ({@code lines}), or with {@code download=true} the stored bytes as an attachment, written
-     * straight to the response (not through Javalin's result, which may compress it and drop the length).
-     */
+    /** A text preview ({@code lines}), or with {@code download=true} the stored bytes as an attachment. */
     public void contents(Context ctx) throws IOException {
         var caller = authenticator.optional(ctx);
         long id = id(ctx);
@@ -61,16 +55,7 @@ public final class DataRoutes {
             ctx.contentType("text/plain; charset=utf-8").result(contents.preview(file, lines));
             return;
         }
-        try (InputStream in = contents.open(file)) {
-            HttpServletResponse res = ctx.res();
-            res.setStatus(200);
-            res.setContentType("application/octet-stream");
-            res.setHeader("Content-Disposition", ContentDisposition.attachment(file.filename()));
-            res.setContentLengthLong(file.size());
-            OutputStream out = res.getOutputStream();
-            in.transferTo(out);
-            out.flush();
-        }
+        FileResponses.whole(ctx, contents.body(file));
     }
 
     public void downstream(Context ctx) {

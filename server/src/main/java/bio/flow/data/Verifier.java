@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Integrity verification of stored data: reads the bytes of every ready data record again, throttled, and compares
  * their size and md5 with the record's; reports records whose bytes are missing or corrupt, and stored bytes that no
  * record names (orphaned). A record found missing or corrupt is marked ({@code data.integrity}) and its bytes are no
- * longer served ({@link DataContents#requireServable}); a later run that finds them good again (restored from a
+ * longer served ({@link DataContents#servable}); a later run that finds them good again (restored from a
  * backup) clears the mark. Runs are kept in {@code storage_verifications}; one runs at a time (a partial unique
  * index, so also across a server and {@code ./flow verify}, which the data directory's lock keeps apart anyway).
  *

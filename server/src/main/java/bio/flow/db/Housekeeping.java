@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes what would otherwise only grow: throttle records past their window, spent tokens, old outbox mails,
- * expired uploads with their bytes, and stored data bytes that no record names (left by a crash).
+ * expired uploads with their bytes, expired bulk archives with theirs, and stored bytes that no record names (left by
+ * a crash).
  * Runs at start and then every hour on a daemon thread. Every rule is here, so that a feature changing what it
  * keeps changes one line; several servers on one database may all run it (deleting twice does no harm).
  */
@@ -45,10 +46,13 @@ public final class Housekeeping implements AutoCloseable {
     // a repeated chunk; the rows go first, then their bytes (a row never names missing bytes).
     private static final String UPLOADS = "DELETE FROM uploads WHERE expires_at < now() RETURNING id";
 
-    // Bytes under data/ that no record names are removed once this old: a completing upload moves its bytes to
+    // Bytes under data/ (or archives/) that no record names are removed once this old: a completing upload moves its bytes to
     // data/<id> a moment before its record commits (with the time of its last write, minutes ago at most), so a
     // younger file may still be getting its record.
     private static final Duration ORPHAN_DATA_AGE = Duration.ofHours(1);
+
+    // Bulk archives past their expiry (FLOW_ARCHIVE_EXPIRY_HOURS after they ended): rows first, then bytes.
+    private static final String ARCHIVES = "DELETE FROM archive_jobs WHERE expires_at < now() RETURNING id";
 
     private final Jdbi jdbi;
     private final Duration loginFailureWindow;
@@ -93,10 +97,12 @@ public final class Housekeeping implements AutoCloseable {
         });
         int mails = OutboxMailer.deleteOlderThan(outbox, Instant.now().minus(outboxAge));
         int uploads = expireUploads();
-        int orphans = removeOrphanData();
-        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads + orphans > 0) {
+        int orphans = removeOrphans("data");
+        int archives = expireArchives();
+        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads + orphans + archives > 0) {
             log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails, "
-                    + "{} uploads, {} data files no record names", rows[0], rows[1], rows[2], rows[3], mails, uploads, orphans);
+                    + "{} uploads, {} data files no record names, {} bulk archives", rows[0], rows[1], rows[2], rows[3], mails, uploads, orphans,
+                    archives);
         }
     }
 
@@ -117,22 +123,31 @@ public final class Housekeeping implements AutoCloseable {
         return expired.size() + orphans.size();
     }
 
+    /** Removes expired bulk archives, rows then bytes, and archive bytes that no job names (a crash, a failed removal). */
+    private int expireArchives() throws IOException {
+        List<Long> expired = jdbi.withHandle(h -> h.createQuery(ARCHIVES).mapTo(Long.class).list());
+        for (long id : expired) storage.delete(StorageKey.of("archives", id));
+        return expired.size() + removeOrphans("archives");
+    }
+
     /**
-     * Removes the bytes under {@code data/} that no data record names: what a crash between a delete's commit and
-     * the removal of its bytes, or a removal that failed, left behind. Never a record's bytes, nor an upload's.
+     * Removes the bytes under {@code kind/} that nothing names (data: {@link DataFiles#claimedIds}; archives: their
+     * job): what a crash between a delete's commit and the removal of its bytes, or a removal that failed, left
+     * behind. Never a record's bytes, nor an upload's.
      */
-    private int removeOrphanData() throws IOException {
+    private int removeOrphans(String kind) throws IOException {
         Instant before = Instant.now().minus(ORPHAN_DATA_AGE);
         List<Long> old;
-        try (Stream<Storage.Entry> files = storage.list("data")) {
+        try (Stream<Storage.Entry> files = storage.list(kind)) {
             old = files.filter(e -> e.modified().isBefore(before)).map(e -> Long.valueOf(e.key().id())).distinct().toList();
         }
         if (old.isEmpty()) return 0;
-        Set<Long> named = jdbi.withHandle(h -> DataFiles.claimedIds(h, old));
+        Set<Long> named = jdbi.withHandle(h -> kind.equals("data") ? DataFiles.claimedIds(h, old)
+                : new HashSet<>(h.createQuery("SELECT id FROM archive_jobs WHERE id = ANY(:ids)").bindArray("ids", Long.class, old).mapTo(Long.class).list()));
         int removed = 0;
         for (long id : old) {
             if (named.contains(id)) continue;
-            storage.delete(StorageKey.of("data", id));
+            storage.delete(StorageKey.of(kind, id));
             removed++;
         }
         return removed;

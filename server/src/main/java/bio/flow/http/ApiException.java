@@ -67,6 +67,17 @@ public final class ApiException extends RuntimeException {
         return of(507, "INSUFFICIENT_STORAGE", message, Map.of());
     }
 
+    /** 412: a precondition of the request (If-Match, If-Unmodified-Since) does not hold for the current file. */
+    public static ApiException preconditionFailed(String message) {
+        return of(412, "PRECONDITION_FAILED", message, Map.of());
+    }
+
+    /** 416 with {@code Content-Range: bytes *}{@code /size}: the Range asked for lies wholly past the end of the file. */
+    public static ApiException rangeNotSatisfiable(String range, long size) {
+        return new ApiException(416, "RANGE_NOT_SATISFIABLE", "the range " + range + " is not within the file's " + size + " bytes",
+                Map.of("size", size), Map.of("Content-Range", "bytes */" + size));
+    }
+
     /** 415: the request has a body that is not JSON (or, where an upload is expected, multipart). */
     public static ApiException unsupportedMediaType(String message) {
         return of(415, "UNSUPPORTED_MEDIA_TYPE", message, Map.of());

@@ -83,6 +83,13 @@ class VerifyTest {
                 assertThat(r.json().at("/error/details/reason").asText()).isEqualTo(corrupt.path("reason").asText());
                 assertThat(alice.api().get("/data/" + deleted + "/contents" + query).json().at("/error/details/integrity").asText()).isEqualTo("missing");
             }
+            // the same one check refuses the marked bytes to downloads and bulk archives (a flipped byte keeps the size)
+            Api.Res download = alice.api().get("/downloads/" + flipped + "/flipped.txt");
+            assertStatus(download, 409, "CONFLICT");
+            assertThat(download.json().at("/error/details/integrity").asText()).isEqualTo("corrupt");
+            Api.Res archive = alice.api().post("/downloads", Map.of("data", List.of(flipped)));
+            assertStatus(archive, 409, "CONFLICT");
+            assertThat(archive.json().at("/error/details/integrity").asText()).isEqualTo("corrupt");
             assertThat(alice.api().get("/data/" + good + "/contents").text()).isEqualTo(new String(goodBytes, StandardCharsets.UTF_8));
 
             // /health, for anyone: counts, no ids or keys
