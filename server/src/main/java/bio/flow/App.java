@@ -18,6 +18,8 @@ import bio.flow.data.DataContents;
 import bio.flow.data.DataFiles;
 import bio.flow.data.DataRoutes;
 import bio.flow.data.Filesets;
+import bio.flow.data.ImportSources;
+import bio.flow.data.Imports;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
@@ -75,16 +77,18 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final ExecutorService mailQueue;
     private final Housekeeping housekeeping;
+    private final Imports imports;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Javalin http,
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Imports imports, Javalin http,
                 String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
         this.housekeeping = housekeeping;
+        this.imports = imports;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -100,6 +104,7 @@ public final class App implements AutoCloseable {
         Database database = null;
         ExecutorService mailQueue = MailQueue.create();
         Housekeeping housekeeping = null;
+        Imports imports = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -108,6 +113,7 @@ public final class App implements AutoCloseable {
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
+            imports = c.imports;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
@@ -134,10 +140,12 @@ public final class App implements AutoCloseable {
             });
             http.start();
             housekeeping.start();
-            return new App(lock, database, mailQueue, housekeeping, http, baseUrl, c.passwords);
+            imports.resume();
+            return new App(lock, database, mailQueue, housekeeping, imports, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
+            if (imports != null) imports.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -237,6 +245,7 @@ public final class App implements AutoCloseable {
         r.get("/data/owned", c.dataRoutes::owned);
         r.get("/data/shared", c.dataRoutes::shared);
         r.post("/data/delete", c.dataSharing::deleteMany);
+        r.post("/data/import", c.dataRoutes::importData);
         r.get("/data/{id}", c.dataRoutes::get);
         r.get("/data/{id}/contents", c.dataRoutes::contents);
         r.get("/data/{id}/downstream", c.dataRoutes::downstream);
@@ -285,6 +294,7 @@ public final class App implements AutoCloseable {
         final SharedResourceRoutes dataSharing;
         final Path outbox;
         final Storage storage;
+        final Imports imports;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = new LocalStorage(config.dataDir().resolve("files"));
@@ -325,9 +335,14 @@ public final class App implements AutoCloseable {
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
-            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, new DataContents(jdbi, policy, storage));
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
+            ImportSources importSources = new ImportSources(config.importRoots(), config.importMaxRedirects(),
+                    config.importRefusePrivateAddresses(), Duration.ofSeconds(config.importConnectTimeoutSeconds()),
+                    Duration.ofSeconds(config.importReadTimeoutSeconds()), config.importS3());
+            this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
+                    config.importConcurrency());
+            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, new DataContents(jdbi, policy, storage), imports);
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
             this.filesets = new Filesets(authenticator, jdbi, policy);
         }
@@ -381,11 +396,15 @@ public final class App implements AutoCloseable {
         return baseUrl;
     }
 
-    /** Stops serving, lets the mail queue drain, then stops the database and releases the data directory. */
+    /**
+     * Stops serving, breaks off the imports in progress (they start again at the next start), lets the mail queue
+     * drain, then stops the database and releases the data directory.
+     */
     @Override
     public void close() {
         http.stop();
         housekeeping.close();
+        imports.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);
