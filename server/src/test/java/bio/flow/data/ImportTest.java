@@ -37,6 +37,7 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -416,6 +417,33 @@ class ImportTest {
         } finally {
             release.countDown();
             TempDirs.delete(dir);
+        }
+    }
+
+    /** Storage on a 4 MiB tmpfs the test mounts (needs root, as in CI's container; skipped elsewhere). */
+    @Test
+    void aFullDiskFailsTheImportAndKeepsNothing() throws Exception {
+        Path file = Files.write(root.resolve(Users.uniqueName("big") + ".bin"), new byte[8 << 20]);
+        Path dataDir = Files.createTempDirectory("flow-import-full-");
+        Path files = Files.createDirectory(dataDir.resolve("files"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", files.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(mount.getInputStream().readAllBytes());
+        if (mount.waitFor() != 0) TempDirs.delete(dataDir);
+        Assumptions.assumeTrue(mount.exitValue() == 0, "skipped: cannot mount a small tmpfs to fill up (needs root): " + output.strip());
+        try (TestServer full = TestServer.start(dataDir, Map.of("FLOW_IMPORT_ROOTS", root.toString()))) {
+            Account alice = Users.signUp(full, "alice");
+            JsonNode failed = awaitEnd(alice, start(alice, Map.of("source", "server", "path", file.toString())));
+            assertThat(failed.path("status").asText()).isEqualTo("failed");
+            assertThat(failed.path("reason").asText()).contains("storage is full");
+            try (Stream<Path> left = Files.walk(files)) {
+                assertThat(left.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("health-")).toList()).isEmpty();
+            }
+        } finally {
+            new ProcessBuilder("umount", files.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            TempDirs.delete(dataDir);
+            Files.delete(file);
         }
     }
 
