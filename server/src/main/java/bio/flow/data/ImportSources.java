@@ -2,9 +2,10 @@ package bio.flow.data;
 
 import bio.flow.config.Config;
 import bio.flow.http.ApiException;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.Proxy;
@@ -12,6 +13,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLConnection;
 import java.net.URLDecoder;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +28,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -71,6 +81,12 @@ public final class ImportSources {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Config.ImportS3 s3Settings;
+    private final HttpClient http;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flow-import-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
     private S3Client s3; // made when first needed: most servers never import from S3
 
     public ImportSources(List<Path> roots, int maxRedirects, boolean refusePrivate, Duration connectTimeout, Duration readTimeout,
@@ -81,6 +97,9 @@ public final class ImportSources {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.s3Settings = s3Settings;
+        // Redirects by hand (each hop checked); no proxy, so that the address checked is the one connected to.
+        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).proxy(HttpClient.Builder.NO_PROXY)
+                .connectTimeout(connectTimeout).build();
     }
 
     /** What an import reads: its source and the location there, as checked. */
@@ -155,20 +174,28 @@ public final class ImportSources {
         URI uri = first;
         for (int hop = 0; ; hop++) {
             requirePublic(uri.getHost());
-            URLConnection c = uri.toURL().openConnection(Proxy.NO_PROXY);
-            c.setConnectTimeout(millis(connectTimeout));
-            c.setReadTimeout(millis(readTimeout));
-            if (!(c instanceof HttpURLConnection http)) { // ftp
+            if (uri.getScheme().equalsIgnoreCase("ftp")) {
+                // The JDK's ftp handler: its reads end at the read timeout, but a stop cannot break them off sooner.
+                URLConnection c = uri.toURL().openConnection(Proxy.NO_PROXY);
+                c.setConnectTimeout(millis(connectTimeout));
+                c.setReadTimeout(millis(readTimeout));
                 InputStream in = c.getInputStream();
                 long length = c.getContentLengthLong();
                 return new Opened(in, length >= 0 ? length : null, in::close);
             }
-            http.setInstanceFollowRedirects(false);
-            http.setRequestProperty("Accept-Encoding", "identity");
-            int status = http.getResponseCode();
+            HttpResponse<InputStream> response;
+            try {
+                // The timeout is until the answer's headers; the body's reads are watched by TimedStream.
+                response = http.send(HttpRequest.newBuilder(uri).GET().timeout(readTimeout).header("Accept-Encoding", "identity").build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            }
+            int status = response.statusCode();
             if (REDIRECTS.contains(status)) {
-                String location = http.getHeaderField("Location");
-                http.disconnect();
+                response.body().close();
+                String location = response.headers().firstValue("Location").orElse(null);
                 if (location == null) throw new ImportFailure(uri.getHost() + " answered " + status + " without a Location to go to");
                 if (hop >= maxRedirects) throw new ImportFailure("more than " + maxRedirects + " redirects, the most an import follows");
                 try {
@@ -179,12 +206,68 @@ public final class ImportSources {
                 continue;
             }
             if (status != 200) {
-                http.disconnect();
-                throw new ImportFailure(uri.getHost() + " answered " + status
-                        + (http.getResponseMessage() == null ? "" : " " + http.getResponseMessage()) + " for " + uri);
+                response.body().close();
+                throw new ImportFailure(uri.getHost() + " answered " + status + " for " + uri);
             }
-            long length = http.getContentLengthLong();
-            return new Opened(http.getInputStream(), length >= 0 ? length : null, http::disconnect);
+            OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+            TimedStream body = new TimedStream(response.body());
+            return new Opened(body, length.isPresent() ? length.getAsLong() : null, body::close);
+        }
+    }
+
+    /**
+     * A response body whose reads fail once none has returned for the read timeout: the watchdog closes it, which
+     * wakes a read blocked on it. Closing it from another thread (a stopping server) wakes such a read too.
+     */
+    private final class TimedStream extends FilterInputStream {
+        private volatile long lastRead = System.nanoTime();
+        private volatile boolean timedOut;
+        private final ScheduledFuture<?> watch;
+
+        TimedStream(InputStream in) {
+            super(in);
+            long period = Math.max(100, readTimeout.toMillis() / 4);
+            this.watch = watchdog.scheduleAtFixedRate(() -> {
+                if (System.nanoTime() - lastRead > readTimeout.toNanos()) {
+                    timedOut = true;
+                    close();
+                }
+            }, period, period, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = super.read(b, off, len);
+            } catch (IOException e) {
+                check();
+                throw e;
+            }
+            check();
+            lastRead = System.nanoTime();
+            return n;
+        }
+
+        /** The watchdog's closing ends a blocked read (as a failure, or as the end of the stream): it was a timeout. */
+        private void check() throws SocketTimeoutException {
+            if (timedOut) throw new SocketTimeoutException("read timed out: no bytes for " + readTimeout.toSeconds() + " s");
+        }
+
+        @Override
+        public void close() {
+            watch.cancel(false);
+            try {
+                super.close();
+            } catch (IOException e) {
+                // closing is breaking off: nothing to keep
+            }
         }
     }
 
@@ -260,8 +343,9 @@ public final class ImportSources {
         return s3;
     }
 
-    /** Releases the S3 client's connections. */
+    /** Releases the S3 client's connections and stops the watchdog. */
     public synchronized void close() {
+        watchdog.shutdownNow();
         if (s3 != null) s3.close();
     }
 

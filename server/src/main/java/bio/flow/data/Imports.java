@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@value #PROGRESS_MILLIS} ms; the same statement finds out when the record was deleted meanwhile, and the
  * worker then stops and keeps nothing. A record deleted after its bytes were stored has them removed by the
  * worker, whose final update finds no record. Imports still {@code importing} at startup, which a stop or crash
- * interrupted, start again from the beginning. A stopping server breaks off its imports' reads and leaves them
- * {@code importing}.
+ * interrupted, start again from the beginning. A stopping server breaks off its imports' reads (from http, https
+ * and server files at once; from S3 and ftp, whose clients cannot be broken off from another thread, at the latest
+ * at the read timeout) and leaves them {@code importing}.
  */
 public final class Imports implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Imports.class);
@@ -227,6 +228,7 @@ public final class Imports implements AutoCloseable {
         public int read(byte[] b, int off, int len) throws IOException {
             if (closing) throw new Cancelled();
             int n = super.read(b, off, len);
+            if (closing) throw new Cancelled(); // a stopping server closed the source under this read: it did not end
             if (n > 0) bytes += n;
             long now = System.nanoTime();
             if (now - written >= TimeUnit.MILLISECONDS.toNanos(PROGRESS_MILLIS)) {
