@@ -125,8 +125,8 @@ public final class Imports implements AutoCloseable {
         workers.execute(() -> {
             try {
                 run(id);
-            } catch (RuntimeException e) {
-                if (!closing) log.error("import of data {} failed unexpectedly", id, e);
+            } catch (RuntimeException e) { // recording the failure failed too (the database is gone): a restart tries again
+                if (!closing) log.error("import of data {} could not be recorded", id, e);
             }
         });
     }
@@ -182,6 +182,10 @@ public final class Imports implements AutoCloseable {
             fail(id, e.getMessage());
         } catch (IOException e) {
             if (!closing) fail(id, "reading the source failed: " + e);
+        } catch (RuntimeException e) { // a bug, or the database gone: not left importing (a restart would try again forever)
+            if (closing) return;
+            log.error("import of data {} failed unexpectedly", id, e);
+            fail(id, "the import failed unexpectedly (" + e.getClass().getSimpleName() + "); the server's log says more");
         } finally {
             if (opened != null) {
                 running.remove(opened.abort());
