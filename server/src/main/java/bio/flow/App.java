@@ -18,6 +18,8 @@ import bio.flow.data.DataContents;
 import bio.flow.data.DataFiles;
 import bio.flow.data.DataRoutes;
 import bio.flow.data.Filesets;
+import bio.flow.data.ImportSources;
+import bio.flow.data.Imports;
 import bio.flow.data.Verifier;
 import bio.flow.data.VerifyRoutes;
 import bio.flow.db.DataDirLock;
@@ -81,11 +83,12 @@ public final class App implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final Verifier verifier;
     private final Archives archives;
+    private final Imports imports;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
-    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives,
+    private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
                 Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
@@ -93,6 +96,7 @@ public final class App implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.verifier = verifier;
         this.archives = archives;
+        this.imports = imports;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -110,6 +114,7 @@ public final class App implements AutoCloseable {
         Housekeeping housekeeping = null;
         Verifier verifier = null;
         Archives archives = null;
+        Imports imports = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -120,6 +125,7 @@ public final class App implements AutoCloseable {
             Components c = new Components(config, jdbi, mailQueue, baseUrl);
             verifier = c.verifier;
             archives = c.archives;
+            imports = c.imports;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
@@ -147,12 +153,14 @@ public final class App implements AutoCloseable {
             http.start();
             housekeeping.start();
             archives.start();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, http, baseUrl, c.passwords);
+            imports.resume();
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
+            if (imports != null) imports.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -254,6 +262,7 @@ public final class App implements AutoCloseable {
         r.get("/data/owned", c.dataRoutes::owned);
         r.get("/data/shared", c.dataRoutes::shared);
         r.post("/data/delete", c.dataSharing::deleteMany);
+        r.post("/data/import", c.dataRoutes::importData);
         r.get("/data/{id}", c.dataRoutes::get);
         r.get("/data/{id}/contents", c.dataRoutes::contents);
         r.get("/data/{id}/downstream", c.dataRoutes::downstream);
@@ -312,6 +321,7 @@ public final class App implements AutoCloseable {
         final SharedResourceRoutes dataSharing;
         final Path outbox;
         final Storage storage;
+        final Imports imports;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -354,12 +364,17 @@ public final class App implements AutoCloseable {
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
             DataContents contents = new DataContents(jdbi, policy, storage);
-            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents);
             this.archives = new Archives(jdbi, policy, contents, storage, config.maxArchiveBytes(), Duration.ofHours(config.archiveExpiryHours()));
             this.downloadRoutes = new DownloadRoutes(authenticator, contents, archives);
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             uploads.resumeInterrupted();
+            ImportSources importSources = new ImportSources(config.importRoots(), config.importMaxRedirects(),
+                    config.importRefusePrivateAddresses(), Duration.ofSeconds(config.importConnectTimeoutSeconds()),
+                    Duration.ofSeconds(config.importReadTimeoutSeconds()), config.importS3());
+            this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
+                    config.importConcurrency());
+            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
@@ -420,8 +435,9 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Stops serving, stops a storage verification (which records that it was interrupted), lets the mail queue drain,
-     * then stops the database and releases the data directory.
+     * Stops serving, stops a storage verification (which records that it was interrupted), breaks off the imports in
+     * progress (they start again at the next start), lets the mail queue drain, then stops the database and releases
+     * the data directory.
      */
     @Override
     public void close() {
@@ -429,6 +445,7 @@ public final class App implements AutoCloseable {
         housekeeping.close();
         verifier.close();
         archives.close();
+        imports.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

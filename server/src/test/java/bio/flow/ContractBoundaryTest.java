@@ -360,6 +360,9 @@ class ContractBoundaryTest {
                     overrides.put("extensions", List.of(extension()));
                 }
                 case "POST /data/types/{id}/edit" -> overrides.put("extensions", List.of(extension()));
+                // imports from a port nothing listens on: accepted, then failed in the background
+                case "POST /data/import" -> overrides.putAll(Map.of("source", "url", "path", "http://127.0.0.1:9/import.txt",
+                        "sample_id", sample, "project_id", OMIT, "data_type", "TEXT", "filename", "import.txt"));
                 case "POST /projects/{id}/metadata" ->
                         overrides.put("samples", List.of(Map.of("id", sample, "metadata", Map.of("tissue", "liver"))));
                 case "POST /samples/new", "POST /samples/{id}/edit" -> overrides.putAll(Map.of("project", project,

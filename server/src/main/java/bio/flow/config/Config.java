@@ -2,6 +2,8 @@ package bio.flow.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,6 +163,52 @@ public final class Config {
 
     /** How long a finished bulk archive is kept. */
     public int archiveExpiryHours() { return positive("FLOW_ARCHIVE_EXPIRY_HOURS", 24); }
+
+    /** Folders whose files any signed-in user may import (source server); none by default. Absolute paths, comma-separated. */
+    public List<Path> importRoots() {
+        return get("FLOW_IMPORT_ROOTS").map(v -> List.of(v.strip().split("\\s*,\\s*")).stream().map(root -> {
+            Path p = Path.of(root);
+            if (!p.isAbsolute()) throw new ConfigException("FLOW_IMPORT_ROOTS: " + root + " is not an absolute path");
+            return p.normalize();
+        }).toList()).orElse(List.of());
+    }
+
+    /** How many imports run at once; more wait their turn. */
+    public int importConcurrency() { return positive("FLOW_IMPORT_CONCURRENCY", 2); }
+
+    public int importMaxRedirects() {
+        int n = getInt("FLOW_IMPORT_MAX_REDIRECTS", 5);
+        if (n < 0) throw new ConfigException("FLOW_IMPORT_MAX_REDIRECTS must not be negative");
+        return n;
+    }
+
+    /** Whether imports refuse hosts at loopback, link-local, private, unique-local and any-local addresses. */
+    public boolean importRefusePrivateAddresses() { return getBool("FLOW_IMPORT_REFUSE_PRIVATE_ADDRESSES", false); }
+
+    public int importConnectTimeoutSeconds() { return positive("FLOW_IMPORT_CONNECT_TIMEOUT_SECONDS", 30); }
+
+    /** How long an import waits for the next bytes from its source before it fails. */
+    public int importReadTimeoutSeconds() { return positive("FLOW_IMPORT_READ_TIMEOUT_SECONDS", 120); }
+
+    /** Where imports of source s3 read: FLOW_S3_IMPORT_ENDPOINT (else AWS), _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PATH_STYLE. */
+    public ImportS3 importS3() {
+        Optional<String> keyId = get("FLOW_S3_IMPORT_ACCESS_KEY_ID");
+        Optional<String> secret = get("FLOW_S3_IMPORT_SECRET_ACCESS_KEY");
+        if (keyId.isPresent() != secret.isPresent()) {
+            throw new ConfigException("FLOW_S3_IMPORT_ACCESS_KEY_ID and FLOW_S3_IMPORT_SECRET_ACCESS_KEY are set together or not at all");
+        }
+        URI endpoint = get("FLOW_S3_IMPORT_ENDPOINT").map(v -> {
+            try {
+                return new URI(v);
+            } catch (URISyntaxException e) {
+                throw new ConfigException("FLOW_S3_IMPORT_ENDPOINT is not a URL: " + e.getMessage());
+            }
+        }).orElse(null);
+        return new ImportS3(endpoint, get("FLOW_S3_IMPORT_REGION", "us-east-1"), keyId.orElse(null), secret.orElse(null),
+                getBool("FLOW_S3_IMPORT_PATH_STYLE", false));
+    }
+
+    public record ImportS3(URI endpoint, String region, String accessKeyId, String secretAccessKey, boolean pathStyle) {}
 
     public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
 

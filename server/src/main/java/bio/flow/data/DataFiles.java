@@ -46,13 +46,16 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
 
     public record DataDetail(long id, String filename, long size, String data_type, String compression, String md5, Instant created,
                              UserRef owner, Ref sample, Ref project, Ref fileset, Integer read_number, Integer lane, String status,
-                             Integrity integrity, Level.Permissions permissions) {}
+                             ImportProgress progress, String reason, Integrity integrity, Level.Permissions permissions) {}
 
     /**
      * What storage verification found of the record's bytes: {@code ok} (not marked: good when last verified, or not
      * verified yet), {@code missing} or {@code corrupt} with the reason and since when; and when it was last verified.
      */
     public record Integrity(String status, String reason, Instant marked, Instant verified) {}
+
+    /** How far an import is: bytes stored so far, of {@code total} when the source said how many (else null). */
+    public record ImportProgress(long bytes, Long total) {}
 
     public DataDetail get(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.DATA, id, caller, Level.READ)));
@@ -63,14 +66,17 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
      * caller may read them: data may be shared on its own, out of a private sample.
      */
     public DataDetail detail(Handle h, long id, Optional<Caller> caller, int level) {
-        return h.createQuery("SELECT d.*, u.username, s.name AS sample_name, p.name AS project_name, f.name AS fileset_name "
+        return h.createQuery("SELECT d.*, u.username, s.name AS sample_name, p.name AS project_name, f.name AS fileset_name, "
+                        + "i.bytes AS import_bytes, i.total AS import_total, i.reason AS import_reason "
                         + "FROM data d JOIN users u ON u.id = d.owner_id LEFT JOIN samples s ON s.id = d.sample_id "
-                        + "LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN filesets f ON f.id = d.fileset_id WHERE d.id = :id")
+                        + "LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN filesets f ON f.id = d.fileset_id "
+                        + "LEFT JOIN data_imports i ON i.data_id = d.id WHERE d.id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> {
                     Long sampleId = (Long) rs.getObject("sample_id");
                     Long projectId = (Long) rs.getObject("project_id");
                     Long filesetId = (Long) rs.getObject("fileset_id");
+                    String status = rs.getString("status");
                     boolean sampleReadable = sampleId != null && readable(h, Resource.SAMPLE, sampleId, caller);
                     return new DataDetail(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
                             rs.getString("compression"), rs.getString("md5"), rs.getObject("created", OffsetDateTime.class).toInstant(),
@@ -79,7 +85,10 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                             projectId != null && readable(h, Resource.PROJECT, projectId, caller) ? new Ref(projectId, rs.getString("project_name")) : null,
                             filesetId != null && sampleReadable ? new Ref(filesetId, rs.getString("fileset_name")) : null,
                             (Integer) rs.getObject("read_number", Integer.class), (Integer) rs.getObject("lane"),
-                            rs.getString("status"), integrity(rs), Level.Permissions.of(level));
+                            status,
+                            status.equals("importing") ? new ImportProgress(rs.getLong("import_bytes"), (Long) rs.getObject("import_total")) : null,
+                            status.equals("failed") ? rs.getString("import_reason") : null,
+                            integrity(rs), Level.Permissions.of(level));
                 })
                 .one();
     }

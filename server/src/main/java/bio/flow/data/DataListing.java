@@ -41,10 +41,12 @@ public final class DataListing {
         return list(h, "(d.sample_id IN (SELECT id FROM samples WHERE project_id = :id) OR d.project_id = :id)", projectId, paging);
     }
 
+    /** Ready data only, as {@link #ofCaller}: an import in progress, or failed, is seen through {@code GET /data/{id}}. */
     private static DataList list(Handle h, String condition, long id, Paging paging) {
-        return Listing.read(h, paging, "SELECT count(*) FROM data d WHERE " + condition,
+        String where = "d.status = 'ready' AND " + condition;
+        return Listing.read(h, paging, "SELECT count(*) FROM data d WHERE " + where,
                 "SELECT d.id, d.filename, d.size, d.data_type, d.created, s.id AS sample_id, s.name AS sample_name "
-                        + "FROM data d LEFT JOIN samples s ON s.id = d.sample_id WHERE " + condition
+                        + "FROM data d LEFT JOIN samples s ON s.id = d.sample_id WHERE " + where
                         + " ORDER BY d.created DESC, d.id DESC " + paging.sql(),
                 q -> q.bind("id", id), ROW, DataList::new);
     }

@@ -5,24 +5,36 @@ import bio.flow.data.DataListing.Scope;
 import bio.flow.http.ApiException;
 import bio.flow.http.FileResponses;
 import bio.flow.http.Filters;
+import bio.flow.http.Json;
 import bio.flow.http.Paging;
 import bio.flow.http.PathIds;
 import io.javalin.http.Context;
 import java.io.IOException;
 import org.jdbi.v3.core.Jdbi;
 
-/** {@code GET /data/owned}, {@code /data/shared}, {@code /data/{id}}, its {@code /contents} and {@code /downstream}. */
+/**
+ * {@code GET /data/owned}, {@code /data/shared}, {@code /data/{id}}, its {@code /contents} and {@code /downstream},
+ * and {@code POST /data/import}.
+ */
 public final class DataRoutes {
     private final Authenticator authenticator;
     private final Jdbi jdbi;
     private final DataFiles data;
     private final DataContents contents;
+    private final Imports imports;
 
-    public DataRoutes(Authenticator authenticator, Jdbi jdbi, DataFiles data, DataContents contents) {
+    public DataRoutes(Authenticator authenticator, Jdbi jdbi, DataFiles data, DataContents contents, Imports imports) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
         this.data = data;
         this.contents = contents;
+        this.imports = imports;
+    }
+
+    /** 202: the import runs in the background; the record answered is {@code importing}. */
+    public void importData(Context ctx) {
+        var caller = authenticator.require(ctx);
+        ctx.status(202).json(imports.start(caller, Json.body(ctx, Imports.ImportRequest.class)));
     }
 
     public void owned(Context ctx) {

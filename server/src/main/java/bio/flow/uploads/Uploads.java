@@ -543,8 +543,11 @@ public final class Uploads {
                 .filter(level -> level >= Level.READ).map(level -> data.detail(h, u.dataId(), Optional.of(caller), level)).orElse(null));
     }
 
-    /** The caller must be able to add data to the sample and project named (edit level); both named: the sample is in the project. */
-    private void requireContainer(Handle h, Caller caller, Long sampleId, Long projectId) {
+    /**
+     * The caller must be able to add data to the sample and project named (edit level); both named: the sample is in
+     * the project. Imports ask the same.
+     */
+    public void requireContainer(Handle h, Caller caller, Long sampleId, Long projectId) {
         if (sampleId != null) policy.require(h, Resource.SAMPLE, sampleId, Optional.of(caller), Level.EDIT);
         if (projectId != null) policy.require(h, Resource.PROJECT, projectId, Optional.of(caller), Level.EDIT);
         if (sampleId != null && projectId != null) {
