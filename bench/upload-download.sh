@@ -25,9 +25,9 @@ BENCH_CHUNK_MB="${BENCH_CHUNK_MB:-10}"
 BENCH_PARALLEL="${BENCH_PARALLEL:-8}"
 BENCH_PARALLEL_MB="${BENCH_PARALLEL_MB:-256}"
 BENCH_RSS_INTERVAL="${BENCH_RSS_INTERVAL:-0.2}"
-# How the file is downloaded: "contents" is GET /data/{id}/contents?download=true; "downloads" is
-# GET /downloads/{id}/{filename}, once that route exists.
-DOWNLOAD_ROUTE="${DOWNLOAD_ROUTE:-contents}"
+# How the file is downloaded: "downloads" is GET /downloads/{id}/{filename}; "contents" is
+# GET /data/{id}/contents?download=true (the same streaming code, without ranges).
+DOWNLOAD_ROUTE="${DOWNLOAD_ROUTE:-downloads}"
 TARGET_UPLOAD=0.70
 TARGET_DOWNLOAD=0.80
 TARGET_RSS_MIB=512
