@@ -3,7 +3,8 @@
 # disk of the data dir:
 #   1. makes a file of BENCH_SIZE_MB random-ish bytes (not timed),
 #   2. copies it with dd (conv=fsync: the server fsyncs what it stores, so the copy does too): the disk's figure,
-#   3. uploads it through POST /upload in BENCH_CHUNK_MB chunks, one curl after the other (the chunk protocol),
+#   3. uploads it through POST /upload in BENCH_CHUNK_MB chunks, one after the other on one connection (the chunk
+#      protocol, bench/upload_chunks.py),
 #   4. downloads it into a file on the same disk and fsyncs that file (like the copy),
 #   5. uploads BENCH_PARALLEL files of BENCH_PARALLEL_MB at once (each a sequence of chunks),
 # samples the server JVM's VmRSS every BENCH_RSS_INTERVAL s throughout, checks every md5 (the one the server
@@ -55,23 +56,11 @@ make_file() {
   head -c $(( $2 * 1048576 )) /dev/zero | openssl enc -aes-128-ctr -nosalt -pass "pass:flow-bench-$RANDOM" -out "$1" 2>/dev/null
 }
 
-# upload FILE NAME FILE_ID OUT: sends FILE in chunks of BENCH_CHUNK_MB MiB, one curl after the other, each chunk
-# read with dd from the file into curl's stdin. Writes the last answer to OUT and the seconds of each request,
-# one a line, to OUT.times. Returns 1 at the first answer that is not 200.
+# upload FILE NAME FILE_ID OUT: sends FILE in chunks of BENCH_CHUNK_MB MiB, one after the other over one kept-alive
+# connection (bench/upload_chunks.py, as a real client does: no process per chunk). Writes the last answer to OUT
+# and the seconds of each request, one a line, to OUT.times. Returns 1 at the first answer that is not 200.
 upload() {
-  local file="$1" name="$2" fid="$3" out="$4" size total i code t
-  size=$(stat -c %s "$file")
-  total=$(( (size + BENCH_CHUNK_MB * 1048576 - 1) / (BENCH_CHUNK_MB * 1048576) ))
-  : >"$out.times"
-  for (( i = 0; i < total; i++ )); do
-    t=$(dd if="$file" bs=1M skip=$(( i * BENCH_CHUNK_MB )) count="$BENCH_CHUNK_MB" status=none \
-      | curl -sS --max-time 600 -o "$out" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $TOKEN" \
-          -F "file_id=$fid" -F "filename=$name" -F "chunk=$i" -F "total_chunks=$total" \
-          -F "file=@-;filename=blob;type=application/octet-stream" "$BASE/upload") || true
-    code=${t%% *}
-    echo "${t#* }" >>"$out.times"
-    if [ "$code" != 200 ]; then log "chunk $i of $name: HTTP $code: $(head -c 300 "$out")"; return 1; fi
-  done
+  python3 "$(dirname "${BASH_SOURCE[0]}")/upload_chunks.py" "$BASE" "$TOKEN" "$1" "$2" "$3" "$BENCH_CHUNK_MB" "$4"
 }
 
 data_id() { sed -n 's/.*"data" *: *{ *"id" *: *\([0-9]*\).*/\1/p' "$1"; }
@@ -130,10 +119,10 @@ if upload "$SRC" bench.bin "bench-$RANDOM$RANDOM" "$TMP/upload.json"; then
   # the last chunk's request also assembles and hashes the whole file: its time, against the typical chunk's
   CHUNK_MEDIAN=$(head -n -1 "$TMP/upload.json.times" | sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", (NR ? a[int((NR + 1) / 2)] : 0) }')
   CHUNK_LAST=$(tail -n1 "$TMP/upload.json.times")
-  IN_CURL=$(awk '{ s += $1 } END { printf "%.3f", s }' "$TMP/upload.json.times")
+  IN_REQUESTS=$(awk '{ s += $1 } END { printf "%.3f", s }' "$TMP/upload.json.times")
   log "upload: ${UP_SECS}s, $UP_MBPS MB/s (data $ID)"
 else
-  fail "the upload"; UP_SECS=0; UP_MBPS=0; ID=""; CHUNK_MEDIAN=0; CHUNK_LAST=0; IN_CURL=0
+  fail "the upload"; UP_SECS=0; UP_MBPS=0; ID=""; CHUNK_MEDIAN=0; CHUNK_LAST=0; IN_REQUESTS=0
 fi
 RSS_AFTER_UP=$(rss_max_mib)
 
@@ -205,7 +194,7 @@ printf '%-44s %8s %10s %8s  %s\n' "upload, $BENCH_CHUNK_MB MiB chunks, sequentia
 printf '%-44s %8s %10s %8s  %s\n' "download ($DOWNLOAD_ROUTE), to disk + fsync" "$DL_SECS" "$DL_MBPS" "$DL_RATIO" ">= $TARGET_DOWNLOAD $(verdict $dl_ok)"
 printf '%-44s %8s %10s %8s  %s\n' "$BENCH_PARALLEL uploads of $BENCH_PARALLEL_MB MiB at once (+ md5 checks)" "$PAR_SECS" "$PAR_MBPS" "" "$PAR_OK of $BENCH_PARALLEL md5s right"
 echo "upload requests: median chunk ${CHUNK_MEDIAN}s; the last chunk (which assembles and hashes the file) ${CHUNK_LAST}s;"
-echo "  ${IN_CURL}s of the ${UP_SECS}s inside curl's requests (the rest: starting dd and curl for each chunk)"
+echo "  ${IN_REQUESTS}s of the ${UP_SECS}s inside the requests (the rest: the client reading the file between them)"
 echo "server JVM RSS: $RSS_BEFORE MiB before the upload, peak $RSS_AFTER_UP MiB by the end of the upload, peak $RSS_MAX MiB overall ($SAMPLES samples); target < $TARGET_RSS_MIB MiB: $(verdict $rss_ok)"
 busy_warning
 noise=$(grep -cE ' (WARN|ERROR) |Exception' "$LOGF" || true)
