@@ -74,7 +74,8 @@ public final class LocalStorage implements Storage {
             Stored stored;
             try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                     PrivateFiles.attributes(PrivateFiles.FILE))) {
-                stored = copy(in, out, 0, maxBytes);
+                MessageDigest md5 = md5();
+                stored = new Stored(copy(in, out, 0, maxBytes, md5), HexFormat.of().formatHex(md5.digest()));
                 out.force(true);
             }
             folder(target.getParent());
@@ -89,19 +90,20 @@ public final class LocalStorage implements Storage {
     }
 
     @Override
-    public Stored writeAt(StorageKey part, long offset, InputStream in, long maxBytes) throws IOException {
+    public long writeAt(StorageKey part, long offset, InputStream in, long maxBytes) throws IOException {
         if (offset < 0) throw new IllegalArgumentException("negative offset " + offset);
         Path file = path(part);
         try {
             folder(file.getParent());
-            Stored stored;
+            boolean creates = !Files.exists(file);
+            long size;
             try (FileChannel out = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     PrivateFiles.attributes(PrivateFiles.FILE))) {
-                stored = copy(in, out, offset, maxBytes);
+                size = copy(in, out, offset, maxBytes, null);
                 out.force(true);
             }
-            syncFolder(file.getParent()); // the part's own entry, when this write created it
-            return stored;
+            if (creates) syncFolder(file.getParent()); // the part's own entry (two first writes at once both sync it)
+            return size;
         } catch (IOException e) {
             throw whenFull(e);
         }
@@ -248,19 +250,18 @@ public final class LocalStorage implements Storage {
         return file;
     }
 
-    /** Streams into the channel from a position, hashing as the bytes pass; stops past maxBytes. */
-    private static Stored copy(InputStream in, FileChannel out, long position, long maxBytes) throws IOException {
-        MessageDigest md5 = md5();
+    /** Streams into the channel from a position, hashing as the bytes pass when given an md5; stops past maxBytes. */
+    private static long copy(InputStream in, FileChannel out, long position, long maxBytes, MessageDigest md5) throws IOException {
         byte[] buffer = new byte[BUFFER];
         long size = 0;
         for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
             size += n;
             if (size > maxBytes) throw new TooLargeException(maxBytes);
-            md5.update(buffer, 0, n);
+            if (md5 != null) md5.update(buffer, 0, n);
             ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
             while (bytes.hasRemaining()) position += out.write(bytes, position);
         }
-        return new Stored(size, HexFormat.of().formatHex(md5.digest()));
+        return size;
     }
 
     /**

@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  *
  * <p><b>Assembling uploads.</b> A file arrives in pieces, in any order, and any piece may be sent again. Each
  * piece is written straight into the upload's part ({@code uploads/<uuid>/part}) at its byte offset with
- * {@link #writeAt}; once {@code writeAt} returns, the piece is on disk and the caller records it (offset, size,
- * md5) in the database. A retried piece writes the same bytes over the same range; a piece that failed halfway
+ * {@link #writeAt}; once {@code writeAt} returns, the piece is on disk and the caller records it (offset and
+ * size) in the database. A retried piece writes the same bytes over the same range; a piece that failed halfway
  * wrote bytes no row counts, which its retry overwrites. When the database shows every byte present, the caller
  * hashes the part ({@link #digest}, unless it hashed the pieces in order as they came) and {@link #move}s it to
  * its record's key ({@code data/123}), which is atomic: the data appears whole or not at all. So the bytes are
@@ -41,13 +41,14 @@ public interface Storage {
     /**
      * Writes a stream into a part at a byte offset, creating the part when needed (a range not written yet
      * reads as zeros), and makes it durable before returning. Pieces may be written in any order, at once, and
-     * again. The answer is this piece's size and md5. A failed write may leave some of its bytes in the part:
-     * a part is unfinished by nature, and only its record in the database says which ranges are complete.
+     * again. The answer is this piece's size; it is not hashed here, since the caller hashes the file as a whole
+     * (a piece's own md5 would cost as much and serve nothing). A failed write may leave some of its bytes in the
+     * part: a part is unfinished by nature, and only its record in the database says which ranges are complete.
      *
      * @throws TooLargeException when the stream holds more than {@code maxBytes}
      * @throws StorageFullException when the storage is full
      */
-    Stored writeAt(StorageKey part, long offset, InputStream in, long maxBytes) throws IOException;
+    long writeAt(StorageKey part, long offset, InputStream in, long maxBytes) throws IOException;
 
     /**
      * Cuts a part down to {@code size} bytes (what a piece written but never recorded left past the recorded

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -73,6 +74,7 @@ public final class Uploads {
     private final DataFiles data;
     private final long maxUploadBytes;
     private final Duration expiry;
+    private final RunningDigests digests;
 
     public Uploads(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, Storage storage, DataFiles data, long maxUploadBytes,
                    Duration expiry) {
@@ -83,6 +85,7 @@ public final class Uploads {
         this.data = data;
         this.maxUploadBytes = maxUploadBytes;
         this.expiry = expiry;
+        this.digests = new RunningDigests(expiry);
     }
 
     /** The fields of one chunk's request, checked for form (not yet against the upload). */
@@ -165,16 +168,22 @@ public final class Uploads {
                 throw e;
             }
         }
-        try {
-            if (plan.offset() == null) storage.write(u.key().child("last"), in, size);
-            else storage.writeAt(u.key().child("part"), plan.offset(), in, size);
-        } catch (StorageFullException e) {
-            discard(u);
-            throw ApiException.storageFull("the server's storage is full; the upload was discarded");
-        }
-
         DataDetection.Detected seen = detected;
-        Recorded recorded = jdbi.inTransaction(h -> record(h, u, c, size, plan.offset(), seen));
+        Recorded recorded;
+        // A last chunk kept apart (its offset not known yet) is hashed at the completion, with what follows the prefix.
+        try (RunningDigests.Piece piece = plan.offset() == null ? null : digests.writing(u.id(), plan.offset())) {
+            long written;
+            try {
+                if (piece == null) written = storage.write(u.key().child("last"), in, size).size();
+                else written = storage.writeAt(u.key().child("part"), plan.offset(), piece.through(in), size);
+            } catch (StorageFullException e) {
+                discard(u);
+                throw ApiException.storageFull("the server's storage is full; the upload was discarded");
+            }
+            recorded = jdbi.inTransaction(h -> record(h, u, c, size, plan.offset(), seen));
+            boolean mine = recorded == Recorded.RECEIVED || recorded == Recorded.COMPLETE;
+            if (piece != null && mine && written == size) piece.recorded(size);
+        }
         return switch (recorded) {
             case GONE -> {
                 removeBytes(u); // this request's write may have made them again
@@ -213,6 +222,15 @@ public final class Uploads {
      */
     public OffsetAnswer receive(Caller caller, Piece p, long size, InputStream bytes) throws IOException {
         InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
+        RunningDigests.Piece[] piece = {null};
+        try {
+            return receive(caller, p, size, in, piece);
+        } finally {
+            if (piece[0] != null) piece[0].close();
+        }
+    }
+
+    private OffsetAnswer receive(Caller caller, Piece p, long size, InputStream in, RunningDigests.Piece[] piece) throws IOException {
         Plan plan = jdbi.inTransaction(h -> {
             Upload u = offsetUpload(h, caller, p);
             long end = p.offset() > maxUploadBytes ? Long.MAX_VALUE : p.offset() + size;
@@ -238,11 +256,14 @@ public final class Uploads {
                     return discarding(h, u, e);
                 }
             }
+            long written;
             try {
-                storage.writeAt(u.key().child("part"), p.offset(), in, size);
+                piece[0] = digests.writing(u.id(), p.offset());
+                written = storage.writeAt(u.key().child("part"), p.offset(), piece[0].through(in), size);
             } catch (StorageFullException e) {
                 return discarding(h, u, ApiException.storageFull("the server's storage is full; the upload was discarded"));
             }
+            if (written != size) piece[0].close(); // not the bytes the part was said to hold: the prefix stops here
             h.createUpdate("UPDATE uploads SET held = :held, status = :status, detected_type = COALESCE(:type, detected_type), "
                             + "compression = COALESCE(:compression, compression) WHERE id = :id")
                     .bind("held", end).bind("status", p.last() ? "completing" : "receiving")
@@ -255,6 +276,8 @@ public final class Uploads {
             removeBytes(u);
             throw plan.refusal();
         }
+        // Committed: the piece is recorded (a repeat wrote nothing).
+        if (!plan.repeat() && piece[0] != null) piece[0].recorded(size);
         String id = Long.toString(u.recordId());
         if (plan.complete()) return new OffsetAnswer(id, id, complete(caller, u.id()));
         return new OffsetAnswer(id, id, plan.repeat() ? detail(caller, u) : null);
@@ -473,7 +496,10 @@ public final class Uploads {
             // A piece written but not recorded (the server stopped between the two) may have left bytes past the
             // recorded ones, which a shorter piece sent again did not cover: they are no part of the file.
             if (storage.exists(part) && storage.size(part) > expected) storage.truncate(part, expected);
-            Storage.Stored whole = storage.digest(part);
+            // The md5 of the pieces hashed in order as they came, continued with the rest; else the whole part's.
+            byte[] running = digests.finish(u.id(), expected, (offset, length) -> storage.read(part, offset, length));
+            Storage.Stored whole = running != null && storage.size(part) == expected
+                    ? new Storage.Stored(expected, HexFormat.of().formatHex(running)) : storage.digest(part);
             if (whole.size() != expected) {
                 throw ApiException.invalid("file", "the chunks hold " + whole.size() + " bytes where their sizes add up to " + expected
                         + " (chunks of different sizes were sent at once); the upload was discarded");
@@ -602,6 +628,7 @@ public final class Uploads {
     }
 
     private void removeBytes(Upload u) {
+        digests.forget(u.id());
         try {
             storage.delete(u.key());
         } catch (IOException e) {

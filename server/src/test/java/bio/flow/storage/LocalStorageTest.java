@@ -243,14 +243,14 @@ class LocalStorageTest {
         StorageKey upload = StorageKey.of("uploads", UUID.randomUUID());
         StorageKey part = upload.child("part");
         List<Integer> order = List.of(5, 2, 0, 2, 4, 1, 3, 5); // out of order, with retries
-        List<Callable<Storage.Stored>> pieces = new ArrayList<>();
+        List<Callable<Long>> pieces = new ArrayList<>();
         for (int chunk : order) {
             int from = chunk * 1000;
             int to = Math.min(bytes.length, from + 1000);
             pieces.add(() -> storage.writeAt(part, from, new ByteArrayInputStream(bytes, from, to - from), 1000));
         }
-        List<Storage.Stored> written = Parallel.run(pieces); // and several at once
-        assertThat(written.get(0)).isEqualTo(new Storage.Stored(123, md5(Arrays.copyOfRange(bytes, 5000, 5123))));
+        List<Long> written = Parallel.run(pieces); // and several at once
+        assertThat(written.get(0)).isEqualTo(123);
 
         assertThat(storage.digest(part)).isEqualTo(new Storage.Stored(bytes.length, md5(bytes)));
         StorageKey data = StorageKey.of("data", 77);
