@@ -85,7 +85,8 @@ public final class Uploads {
         this.data = data;
         this.maxUploadBytes = maxUploadBytes;
         this.expiry = expiry;
-        this.digests = new RunningDigests(expiry);
+        this.digests = new RunningDigests((upload, offset, length) -> storage.read(StorageKey.of("uploads", upload).child("part"), offset, length),
+                expiry);
     }
 
     /** The fields of one chunk's request, checked for form (not yet against the upload). */
@@ -170,19 +171,21 @@ public final class Uploads {
         }
         DataDetection.Detected seen = detected;
         Recorded recorded;
-        // A last chunk kept apart (its offset not known yet) is hashed at the completion, with what follows the prefix.
+        // A last chunk kept apart (its offset not known yet) is hashed at the completion, with what follows the digest.
         try (RunningDigests.Piece piece = plan.offset() == null ? null : digests.writing(u.id(), plan.offset())) {
             long written;
             try {
                 if (piece == null) written = storage.write(u.key().child("last"), in, size).size();
-                else written = storage.writeAt(u.key().child("part"), plan.offset(), piece.through(in), size);
+                else written = storage.writeAt(u.key().child("part"), plan.offset(), in, size);
             } catch (StorageFullException e) {
                 discard(u);
                 throw ApiException.storageFull("the server's storage is full; the upload was discarded");
             }
             recorded = jdbi.inTransaction(h -> record(h, u, c, size, plan.offset(), seen));
-            boolean mine = recorded == Recorded.RECEIVED || recorded == Recorded.COMPLETE;
-            if (piece != null && mine && written == size) piece.recorded(size);
+            if (piece != null) {
+                if (recorded == Recorded.REPEAT) piece.rewrote(); // another request recorded this range while this one wrote it
+                else if (recorded != Recorded.GONE && written == size) piece.recorded(size);
+            }
         }
         return switch (recorded) {
             case GONE -> {
@@ -259,11 +262,11 @@ public final class Uploads {
             long written;
             try {
                 piece[0] = digests.writing(u.id(), p.offset());
-                written = storage.writeAt(u.key().child("part"), p.offset(), piece[0].through(in), size);
+                written = storage.writeAt(u.key().child("part"), p.offset(), in, size);
             } catch (StorageFullException e) {
                 return discarding(h, u, ApiException.storageFull("the server's storage is full; the upload was discarded"));
             }
-            if (written != size) piece[0].close(); // not the bytes the part was said to hold: the prefix stops here
+            if (written != size) piece[0].close(); // not the bytes the part was said to hold: the digest stops before them
             h.createUpdate("UPDATE uploads SET held = :held, status = :status, detected_type = COALESCE(:type, detected_type), "
                             + "compression = COALESCE(:compression, compression) WHERE id = :id")
                     .bind("held", end).bind("status", p.last() ? "completing" : "receiving")
@@ -496,8 +499,8 @@ public final class Uploads {
             // A piece written but not recorded (the server stopped between the two) may have left bytes past the
             // recorded ones, which a shorter piece sent again did not cover: they are no part of the file.
             if (storage.exists(part) && storage.size(part) > expected) storage.truncate(part, expected);
-            // The md5 of the pieces hashed in order as they came, continued with the rest; else the whole part's.
-            byte[] running = digests.finish(u.id(), expected, (offset, length) -> storage.read(part, offset, length));
+            // The md5 kept up as the pieces came, continued with the rest; else the whole part's.
+            byte[] running = digests.finish(u.id(), expected);
             Storage.Stored whole = running != null && storage.size(part) == expected
                     ? new Storage.Stored(expected, HexFormat.of().formatHex(running)) : storage.digest(part);
             if (whole.size() != expected) {
