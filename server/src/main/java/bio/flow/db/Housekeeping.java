@@ -99,10 +99,12 @@ public final class Housekeeping implements AutoCloseable {
         int uploads = expireUploads();
         int orphans = removeOrphans("data");
         int archives = expireArchives();
-        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads + orphans + archives > 0) {
+        // Writes a crash cut off; a write going on (an upload, an import, an archive) touches its file all along.
+        int abandoned = storage.removeAbandonedWrites(ORPHAN_DATA_AGE);
+        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads + orphans + archives + abandoned > 0) {
             log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails, "
-                    + "{} uploads, {} data files no record names, {} bulk archives", rows[0], rows[1], rows[2], rows[3], mails, uploads, orphans,
-                    archives);
+                    + "{} uploads, {} data files no record names, {} bulk archives, {} abandoned writes", rows[0], rows[1], rows[2], rows[3],
+                    mails, uploads, orphans, archives, abandoned);
         }
     }
 

@@ -381,7 +381,7 @@ class UploadsTest {
 
     /** Bytes under data/ that no record names (a crash after a delete committed) go; a record's bytes never do. */
     @Test
-    void housekeepingRemovesOldDataBytesThatNoRecordNames() throws Exception {
+    void housekeepingRemovesOldDataBytesThatNoRecordNamesAndAbandonedWrites() throws Exception {
         Account owner = Users.signUp(server, "up");
         long kept = Fixtures.data(owner, null);
         StorageKey orphan = StorageKey.of("data", Long.MAX_VALUE - 7);
@@ -393,8 +393,17 @@ class UploadsTest {
             Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
         }
 
+        // what a crash cut off in the middle of a write, an hour ago, and a write going on now
+        Path writes = server.dataDir().resolve("files/.tmp");
+        Path abandoned = Files.write(writes.resolve("abandoned.tmp"), new byte[10]);
+        Path writing = Files.write(writes.resolve("writing.tmp"), new byte[10]);
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+
         server.housekeep();
 
+        assertThat(abandoned).as("an abandoned write").doesNotExist();
+        assertThat(writing).as("a write going on").exists();
+        Files.delete(writing);
         assertThat(storage(server).exists(orphan)).as("old bytes no record names").isFalse();
         assertThat(storage(server).exists(young)).as("young bytes: a record may be on its way").isTrue();
         assertThat(storage(server).exists(StorageKey.of("data", kept))).as("a record's bytes").isTrue();
