@@ -279,7 +279,9 @@ public final class App implements AutoCloseable {
         r.post("/downloads", c.downloadRoutes::create);
         r.get("/downloads/status", c.downloadRoutes::status);
         r.get("/downloads/{job_id}", c.downloadRoutes::archive);
+        r.head("/downloads/{job_id}", c.downloadRoutes::archive);
         r.get("/downloads/{data_id}/{filename}", c.downloadRoutes::data);
+        r.head("/downloads/{data_id}/{filename}", c.downloadRoutes::data);
 
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         r.get("/samples/owned", c.sampleRoutes::owned);

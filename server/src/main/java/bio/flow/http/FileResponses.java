@@ -1,6 +1,7 @@
 package bio.flow.http;
 
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,7 @@ public final class FileResponses {
         try (InputStream in = body.opener().open(0, body.size())) {
             HttpServletResponse res = start(ctx, 200, body.contentType(), body.filename());
             res.setContentLengthLong(body.size());
-            copy(in, res);
+            copy(ctx, in, res);
         }
     }
 
@@ -85,7 +86,7 @@ public final class FileResponses {
             try (InputStream in = body.opener().open(0, size)) {
                 HttpServletResponse r = start(ctx, 200, body.contentType(), body.filename());
                 r.setContentLengthLong(size);
-                copy(in, r);
+                copy(ctx, in, r);
             }
             return;
         }
@@ -95,7 +96,7 @@ public final class FileResponses {
             HttpServletResponse r = start(ctx, 206, body.contentType(), body.filename());
             r.setHeader("Content-Range", "bytes " + first + "-" + span[1] + "/" + size);
             r.setContentLengthLong(length);
-            copy(in, r);
+            copy(ctx, in, r);
         }
     }
 
@@ -112,18 +113,25 @@ public final class FileResponses {
      */
     public static void streamed(Context ctx, String contentType, String filename, Writer writer) throws IOException {
         HttpServletResponse res = start(ctx, 200, contentType, filename);
+        if (isHead(ctx)) return;
         OutputStream out = res.getOutputStream();
         writer.writeTo(out);
         out.flush();
     }
 
-    /** Sends the bytes with the response's own buffer, sized for disk-speed transfers. */
-    private static void copy(InputStream in, HttpServletResponse res) throws IOException {
+    /** Sends the bytes with the response's own buffer, sized for disk-speed transfers; none to a HEAD request. */
+    private static void copy(Context ctx, InputStream in, HttpServletResponse res) throws IOException {
+        if (isHead(ctx)) return;
         OutputStream out = res.getOutputStream();
         byte[] buffer = new byte[256 * 1024];
         int n;
         while ((n = in.read(buffer)) > 0) out.write(buffer, 0, n);
         out.flush();
+    }
+
+    /** A HEAD request gets the headers a GET would, without the body (nor the work of making it). */
+    private static boolean isHead(Context ctx) {
+        return ctx.method() == HandlerType.HEAD;
     }
 
     private static HttpServletResponse start(Context ctx, int status, String contentType, String filename) {

@@ -66,6 +66,31 @@ class DownloadsTest {
     }
 
     @Test
+    void headAnswersWhatGetWouldWithoutTheBytes() throws Exception {
+        Account alice = Users.signUp(server, "alice");
+        byte[] bytes = text(2000);
+        long id = Fixtures.upload(alice, "h.txt", bytes, Map.of());
+        String path = "/downloads/" + id + "/h.txt";
+
+        Api.Res get = get(alice.api(), path);
+        Api.Res head = alice.api().send("HEAD", path, null, Map.of());
+        assertThat(head.status()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        for (String h : List.of("Content-Length", "ETag", "Last-Modified", "Accept-Ranges", "Content-Disposition")) {
+            assertThat(head.header(h)).as(h).isEqualTo(get.header(h));
+        }
+        Api.Res part = alice.api().send("HEAD", path, null, Map.of("Range", "bytes=10-19"));
+        assertThat(part.status()).isEqualTo(206);
+        assertThat(part.header("Content-Range")).isEqualTo("bytes 10-19/" + bytes.length);
+        assertThat(part.header("Content-Length")).isEqualTo("10");
+        assertThat(alice.api().send("HEAD", path, null, Map.of("If-None-Match", get.header("ETag"))).status()).isEqualTo(304);
+        // not readable, or not there: the same 404 as GET
+        Account stranger = Users.signUp(server, "stranger");
+        assertThat(stranger.api().send("HEAD", path, null, Map.of()).status()).isEqualTo(404);
+        assertThat(server.client().send("HEAD", "/downloads/999999999/x", null, Map.of()).status()).isEqualTo(404);
+    }
+
+    @Test
     void singleRangesAndUnsatisfiableOnes() {
         Account alice = Users.signUp(server, "alice");
         byte[] bytes = text(2000);
