@@ -377,7 +377,8 @@ public final class App implements AutoCloseable {
             this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
                     config.importConcurrency());
             this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
-            this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes());
+            this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes(),
+                    config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
         }

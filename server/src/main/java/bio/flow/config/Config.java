@@ -148,6 +148,13 @@ public final class Config {
     /** The largest chunk of an upload one multipart request may carry (spooled to disk, never held in memory). */
     public long maxChunkBytes() { return positiveLong("FLOW_MAX_CHUNK_BYTES", 64L << 20); }
 
+    /** How many MiB of upload requests may be parsed in memory at once; the others are spooled to disk. 0: all spooled. */
+    public int uploadMemoryMb() {
+        int v = getInt("FLOW_UPLOAD_MEMORY_MB", 128);
+        if (v < 0 || v > 1 << 20) throw new ConfigException("FLOW_UPLOAD_MEMORY_MB must be between 0 and " + (1 << 20));
+        return v;
+    }
+
     /** How long an unfinished upload is kept after it started. */
     public int uploadExpiryHours() { return positive("FLOW_UPLOAD_EXPIRY_HOURS", 24); }
 
