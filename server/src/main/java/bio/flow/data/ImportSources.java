@@ -288,9 +288,13 @@ public final class ImportSources {
     }
 
     static boolean isPrivate(InetAddress a) {
-        boolean uniqueLocal = a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc; // fc00::/7
+        byte[] b = a.getAddress();
+        boolean uniqueLocal = a instanceof Inet6Address && (b[0] & 0xfe) == 0xfc; // fc00::/7
+        // "this network" 0.0.0.0/8 (Linux connects 0.x to the host itself) and the shared address space 100.64.0.0/10
+        boolean thisNetwork = b.length == 4 && b[0] == 0;
+        boolean shared = b.length == 4 && (b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64;
         return a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
-                || a.isMulticastAddress() || uniqueLocal;
+                || a.isMulticastAddress() || uniqueLocal || thisNetwork || shared;
     }
 
     private static int millis(Duration d) {
