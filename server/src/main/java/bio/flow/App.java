@@ -56,6 +56,8 @@ import bio.flow.users.UserStore;
 import bio.flow.vocabularies.Vocabularies;
 import bio.flow.vocabularies.VocabularyRoutes;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
@@ -180,35 +182,35 @@ public final class App implements AutoCloseable {
         });
 
         // health
-        r.get("/ping", c.health::ping);
-        r.get("/health", c.health::health);
+        get(r, "/ping", c.health::ping);
+        get(r, "/health", c.health::health);
 
         // the contract
-        r.get("/openapi.yaml", c.docs::spec);
-        r.get("/docs", c.docs::page);
+        get(r, "/openapi.yaml", c.docs::spec);
+        get(r, "/docs", c.docs::page);
 
         // accounts and tokens
         r.post("/signup", c.authRoutes::signup);
         r.post("/login", c.authRoutes::login);
         r.post("/oidc-login", c.authRoutes::oidcLogin);
         r.post("/logout", c.authRoutes::logout);
-        r.get("/token", c.authRoutes::token);
+        get(r, "/token", c.authRoutes::token);
         r.post("/password-reset/request", c.authRoutes::requestPasswordReset);
         r.post("/password-reset", c.authRoutes::resetPassword);
 
         // users
-        r.get("/me", c.userRoutes::me);
+        get(r, "/me", c.userRoutes::me);
         r.post("/settings/user", c.userRoutes::updateSettings);
         r.post("/settings/password", c.userRoutes::changePassword);
         r.post("/settings/key", c.userRoutes::setSshKey);
         r.post("/admin/users/{username}", c.userRoutes::adminUpdateUser);
         r.post("/admin/storage/verify", c.verifyRoutes::start);
-        r.get("/admin/storage/verify", c.verifyRoutes::get);
+        get(r, "/admin/storage/verify", c.verifyRoutes::get);
 
         // groups
         r.post("/groups/new", c.groupRoutes::create);
-        r.get("/groups", c.groupRoutes::list);
-        r.get("/groups/{slug}", c.groupRoutes::get);
+        get(r, "/groups", c.groupRoutes::list);
+        get(r, "/groups/{slug}", c.groupRoutes::get);
         r.post("/groups/{slug}/invite", c.groupRoutes::invite);
         r.post("/groups/{slug}/accept", c.groupRoutes::accept);
         r.post("/groups/{slug}/decline", c.groupRoutes::decline);
@@ -218,15 +220,15 @@ public final class App implements AutoCloseable {
         r.post("/groups/{slug}/delete", c.groupRoutes::delete);
 
         // projects
-        r.get("/projects", c.projectRoutes::list);
-        r.get("/projects/owned", c.projectRoutes::owned);
-        r.get("/projects/shared", c.projectRoutes::shared);
-        r.get("/projects/public", c.projectRoutes::publicProjects);
+        get(r, "/projects", c.projectRoutes::list);
+        get(r, "/projects/owned", c.projectRoutes::owned);
+        get(r, "/projects/shared", c.projectRoutes::shared);
+        get(r, "/projects/public", c.projectRoutes::publicProjects);
         r.post("/projects/new", c.projectRoutes::create);
-        r.get("/projects/{id}", c.projectRoutes::get);
-        r.get("/projects/{id}/samples", c.projectRoutes::samples);
-        r.get("/projects/{id}/executions", c.projectRoutes::executions);
-        r.get("/projects/{id}/data", c.projectRoutes::data);
+        get(r, "/projects/{id}", c.projectRoutes::get);
+        get(r, "/projects/{id}/samples", c.projectRoutes::samples);
+        get(r, "/projects/{id}/executions", c.projectRoutes::executions);
+        get(r, "/projects/{id}/data", c.projectRoutes::data);
         r.post("/projects/{id}/edit", c.projectRoutes::edit);
         r.post("/projects/{id}/metadata", c.projectRoutes::metadata);
         r.post("/projects/{id}/share", c.projectSharing::share);
@@ -234,67 +236,75 @@ public final class App implements AutoCloseable {
         r.post("/projects/{id}/delete", c.projectSharing::delete);
 
         // vocabularies (before /samples/{id}: Javalin matches routes in the order they are added)
-        r.get("/samples/sources", c.vocabularyRoutes.sources::list);
+        get(r, "/samples/sources", c.vocabularyRoutes.sources::list);
         r.post("/samples/sources/create", c.vocabularyRoutes.sources::create);
         r.post("/samples/sources/{id}/edit", c.vocabularyRoutes.sources::edit);
         r.post("/samples/sources/{id}/delete", c.vocabularyRoutes.sources::delete);
-        r.get("/samples/purification_targets", c.vocabularyRoutes.purificationTargets::list);
+        get(r, "/samples/purification_targets", c.vocabularyRoutes.purificationTargets::list);
         r.post("/samples/purification_targets/create", c.vocabularyRoutes.purificationTargets::create);
         r.post("/samples/purification_targets/{id}/edit", c.vocabularyRoutes.purificationTargets::edit);
         r.post("/samples/purification_targets/{id}/delete", c.vocabularyRoutes.purificationTargets::delete);
-        r.get("/samples/types", c.vocabularyRoutes.sampleTypes::list);
+        get(r, "/samples/types", c.vocabularyRoutes.sampleTypes::list);
         r.post("/samples/types/create", c.vocabularyRoutes.sampleTypes::create);
         r.post("/samples/types/{id}/edit", c.vocabularyRoutes.sampleTypes::edit);
         r.post("/samples/types/{id}/delete", c.vocabularyRoutes.sampleTypes::delete);
-        r.get("/organisms", c.vocabularyRoutes.organisms::list);
+        get(r, "/organisms", c.vocabularyRoutes.organisms::list);
         r.post("/organisms/create", c.vocabularyRoutes.organisms::create);
         r.post("/organisms/{id}/edit", c.vocabularyRoutes.organisms::edit);
         r.post("/organisms/{id}/delete", c.vocabularyRoutes.organisms::delete);
         // data types: before any /data/{id} route, since Javalin matches routes in the order they are added and
         // GET /data/{id} would otherwise take GET /data/types for the data record 'types'
-        r.get("/data/types", c.vocabularyRoutes.dataTypes::list);
-        r.get("/data/types/available", c.vocabularyRoutes.dataTypes::available);
+        get(r, "/data/types", c.vocabularyRoutes.dataTypes::list);
+        get(r, "/data/types/available", c.vocabularyRoutes.dataTypes::available);
         r.post("/data/types/create", c.vocabularyRoutes.dataTypes::create);
         r.post("/data/types/{id}/edit", c.vocabularyRoutes.dataTypes::edit);
         r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
         // data and uploads (after the data types; /data/owned and /data/shared before /data/{id} too)
-        r.get("/data/owned", c.dataRoutes::owned);
-        r.get("/data/shared", c.dataRoutes::shared);
+        get(r, "/data/owned", c.dataRoutes::owned);
+        get(r, "/data/shared", c.dataRoutes::shared);
         r.post("/data/delete", c.dataSharing::deleteMany);
         r.post("/data/import", c.dataRoutes::importData);
-        r.get("/data/{id}", c.dataRoutes::get);
-        r.get("/data/{id}/contents", c.dataRoutes::contents);
-        r.get("/data/{id}/downstream", c.dataRoutes::downstream);
+        get(r, "/data/{id}", c.dataRoutes::get);
+        get(r, "/data/{id}/contents", c.dataRoutes::contents);
+        get(r, "/data/{id}/downstream", c.dataRoutes::downstream);
         r.post("/data/{id}/share", c.dataSharing::share);
         r.post("/data/{id}/transfer", c.dataSharing::transfer);
         r.post("/data/{id}/delete", c.dataSharing::delete);
         r.post("/upload", c.uploadRoutes::upload);
         r.post("/upload/sample", c.uploadRoutes::sample);
-        r.get("/filesets/{id}", c.filesets::get);
-        r.get("/filesets/{id}/executions", c.filesets::executions);
-        r.get("/upload/{file_id}", c.uploadRoutes::progress);
+        get(r, "/filesets/{id}", c.filesets::get);
+        get(r, "/filesets/{id}/executions", c.filesets::executions);
+        get(r, "/upload/{file_id}", c.uploadRoutes::progress);
 
         // downloads: /downloads/status before /downloads/{job_id}, which would take it for the job 'status'
         r.post("/downloads", c.downloadRoutes::create);
-        r.get("/downloads/status", c.downloadRoutes::status);
-        r.get("/downloads/{job_id}", c.downloadRoutes::archive);
-        r.head("/downloads/{job_id}", c.downloadRoutes::archive);
-        r.get("/downloads/{data_id}/{filename}", c.downloadRoutes::data);
-        r.head("/downloads/{data_id}/{filename}", c.downloadRoutes::data);
+        get(r, "/downloads/status", c.downloadRoutes::status);
+        get(r, "/downloads/{job_id}", c.downloadRoutes::archive);
+        get(r, "/downloads/{data_id}/{filename}", c.downloadRoutes::data);
 
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
-        r.get("/samples/owned", c.sampleRoutes::owned);
-        r.get("/samples/shared", c.sampleRoutes::shared);
+        get(r, "/samples/owned", c.sampleRoutes::owned);
+        get(r, "/samples/shared", c.sampleRoutes::shared);
         r.post("/samples/new", c.sampleRoutes::create);
         r.post("/samples/delete", c.sampleSharing::deleteMany);
-        r.get("/samples/{id}", c.sampleRoutes::get);
-        r.get("/samples/{id}/data", c.sampleRoutes::data);
-        r.get("/samples/{id}/executions", c.sampleRoutes::executions);
+        get(r, "/samples/{id}", c.sampleRoutes::get);
+        get(r, "/samples/{id}/data", c.sampleRoutes::data);
+        get(r, "/samples/{id}/executions", c.sampleRoutes::executions);
         r.post("/samples/{id}/edit", c.sampleRoutes::edit);
         r.post("/samples/{id}/share", c.sampleSharing::share);
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
+    }
+
+    /**
+     * A GET route, and HEAD on the same path answering what GET would without the body (Jetty sends none to a HEAD
+     * request): Javalin alone answers a HEAD on a GET route with an empty 200, without running the handler, so a
+     * HEAD of a page one may not read, or of a file, would say nothing true.
+     */
+    private static void get(RoutesConfig r, String path, Handler handler) {
+        r.get(path, handler);
+        r.head(path, handler);
     }
 
     /** The components behind the routes, built once per server. */
