@@ -3,8 +3,10 @@ package bio.flow.access;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -147,13 +149,32 @@ public final class AccessPolicy {
                 .bind("id", id).map((rs, ctx) -> rs.getInt("level")).findOne();
     }
 
+    /** Whether the caller may read the resource (false when it does not exist). */
+    public boolean readable(Handle h, Resource resource, long id, Optional<Caller> caller) {
+        return level(h, resource, id, caller).orElse(Level.NONE) >= Level.READ;
+    }
+
+    /** Those of {@code ids} that exist and the caller may read, in one query. */
+    public Set<Long> readable(Handle h, Resource resource, Collection<Long> ids, Optional<Caller> caller) {
+        Set<Long> readable = new HashSet<>();
+        levels(h, resource, ids, caller, "").forEach((id, level) -> {
+            if (level >= Level.READ) readable.add(id);
+        });
+        return readable;
+    }
+
     /**
      * The caller's level on each of the resources that exist among {@code ids}, whose rows stay locked until the
      * transaction ends (so that what was checked is what a delete then removes).
      */
     public Map<Long, Integer> levelsLocked(Handle h, Resource resource, Collection<Long> ids, Caller caller) {
+        return levels(h, resource, ids, Optional.of(caller), " FOR UPDATE OF r");
+    }
+
+    private Map<Long, Integer> levels(Handle h, Resource resource, Collection<Long> ids, Optional<Caller> caller, String lock) {
         Map<Long, Integer> levels = new LinkedHashMap<>();
-        bindCaller(h.createQuery(withLevel(resource) + " WHERE r.id = ANY(:ids) FOR UPDATE OF r"), Optional.of(caller))
+        if (ids.isEmpty()) return levels;
+        bindCaller(h.createQuery(withLevel(resource) + " WHERE r.id = ANY(:ids)" + lock), caller)
                 .bindArray("ids", Long.class, ids)
                 .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getInt(2)))
                 .forEach(e -> levels.put(e.getKey(), e.getValue()));

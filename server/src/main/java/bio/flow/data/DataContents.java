@@ -38,8 +38,11 @@ public final class DataContents {
     public static final int MAX_LINES = 10_000;
     /** A preview stops after this many (decompressed) bytes, even within its lines: a file may have no line breaks. */
     public static final int MAX_PREVIEW_BYTES = 1024 * 1024;
-    /** Types whose content is binary by definition: a text preview of them would be noise. */
-    private static final Set<String> BINARY_TYPES = Set.of("BAM", "CRAM", "OTHER");
+    /**
+     * Types whose content is binary by definition: a text preview of them would be noise, and compressing them again
+     * (BAM and CRAM are compressed already) would cost time for nothing.
+     */
+    public static final Set<String> BINARY_TYPES = Set.of("BAM", "CRAM", "OTHER");
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;

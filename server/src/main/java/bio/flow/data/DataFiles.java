@@ -77,12 +77,12 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                     Long projectId = (Long) rs.getObject("project_id");
                     Long filesetId = (Long) rs.getObject("fileset_id");
                     String status = rs.getString("status");
-                    boolean sampleReadable = sampleId != null && readable(h, Resource.SAMPLE, sampleId, caller);
+                    boolean sampleReadable = sampleId != null && policy.readable(h, Resource.SAMPLE, sampleId, caller);
                     return new DataDetail(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
                             rs.getString("compression"), rs.getString("md5"), rs.getObject("created", OffsetDateTime.class).toInstant(),
                             new UserRef(rs.getLong("owner_id"), rs.getString("username")),
                             sampleReadable ? new Ref(sampleId, rs.getString("sample_name")) : null,
-                            projectId != null && readable(h, Resource.PROJECT, projectId, caller) ? new Ref(projectId, rs.getString("project_name")) : null,
+                            projectId != null && policy.readable(h, Resource.PROJECT, projectId, caller) ? new Ref(projectId, rs.getString("project_name")) : null,
                             filesetId != null && sampleReadable ? new Ref(filesetId, rs.getString("fileset_name")) : null,
                             (Integer) rs.getObject("read_number", Integer.class), (Integer) rs.getObject("lane"),
                             status,
@@ -152,9 +152,5 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                 }
             }
         };
-    }
-
-    private boolean readable(Handle h, Resource resource, long id, Optional<Caller> caller) {
-        return policy.level(h, resource, id, caller).orElse(Level.NONE) >= Level.READ;
     }
 }

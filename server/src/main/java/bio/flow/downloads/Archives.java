@@ -1,7 +1,6 @@
 package bio.flow.downloads;
 
 import bio.flow.access.AccessPolicy;
-import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.data.DataContents;
 import bio.flow.data.DataContents.StoredFile;
@@ -21,10 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -64,8 +64,6 @@ public final class Archives implements AutoCloseable {
     static final int MAX_IDS = 10_000;
     /** Archives written at once by one server. */
     private static final int WORKERS = 2;
-    /** Types whose bytes are compressed (BAM, CRAM) or binary of no known format: deflating them gains little and costs much. */
-    private static final Set<String> INCOMPRESSIBLE_TYPES = Set.of("BAM", "CRAM", "OTHER");
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -124,16 +122,15 @@ public final class Archives implements AutoCloseable {
         Optional<Caller> who = Optional.of(caller);
         long id = jdbi.inTransaction(h -> {
             List<String> unreadable = new ArrayList<>();
-            dataIds.stream().filter(i -> !readable(h, Resource.DATA, i, who)).forEach(i -> unreadable.add("data " + i));
-            sampleIds.stream().filter(i -> !readable(h, Resource.SAMPLE, i, who)).forEach(i -> unreadable.add("sample " + i));
-            projectIds.stream().filter(i -> !readable(h, Resource.PROJECT, i, who)).forEach(i -> unreadable.add("project " + i));
+            unreadable(h, Resource.DATA, dataIds, who).forEach(i -> unreadable.add("data " + i));
+            unreadable(h, Resource.SAMPLE, sampleIds, who).forEach(i -> unreadable.add("sample " + i));
+            unreadable(h, Resource.PROJECT, projectIds, who).forEach(i -> unreadable.add("project " + i));
             if (!unreadable.isEmpty()) throw ApiException.notFound(String.join(", ", unreadable));
 
             // Each data file once, however many of the things listed hold it.
             List<Candidate> candidates = h.createQuery("SELECT " + DataContents.COLUMNS + ", s.id AS s_id, s.name AS s_name, "
                             + "p.id AS p_id, p.name AS p_name FROM data d "
-                            + "LEFT JOIN filesets f ON f.id = d.fileset_id "
-                            + "LEFT JOIN samples s ON s.id = coalesce(d.sample_id, f.sample_id) "
+                            + "LEFT JOIN samples s ON s.id = d.sample_id "
                             + "LEFT JOIN projects p ON p.id = coalesce(d.project_id, s.project_id) "
                             + "WHERE d.id = ANY(:data) OR s.id = ANY(:samples) OR p.id = ANY(:projects)")
                     .bindArray("data", Long.class, dataIds).bindArray("samples", Long.class, sampleIds)
@@ -142,17 +139,19 @@ public final class Archives implements AutoCloseable {
                             rs.getString("s_name"), (Long) rs.getObject("p_id"), rs.getString("p_name")))
                     .list();
             Set<Long> listed = Set.copyOf(dataIds);
-            Map<Long, Boolean> samplesNamed = new HashMap<>();
-            Map<Long, Boolean> projectsNamed = new HashMap<>();
+            // Only what the caller may read is named: data may be shared out of a private sample or project.
+            Set<Long> samplesNamed = policy.readable(h, Resource.SAMPLE,
+                    candidates.stream().map(Candidate::sample).filter(Objects::nonNull).collect(Collectors.toSet()), who);
+            Set<Long> projectsNamed = policy.readable(h, Resource.PROJECT,
+                    candidates.stream().map(Candidate::project).filter(Objects::nonNull).collect(Collectors.toSet()), who);
             List<ArchiveLayout.Item> items = new ArrayList<>();
             long total = 0;
             for (Candidate c : candidates) {
                 // what is listed must be served; of a listed sample or project, what is not ready yet (an import) is left out
                 if (!listed.contains(c.file().id()) && !c.file().status().equals("ready")) continue;
                 contents.servable(c.file());
-                // Only what the caller may read is named: data may be shared out of a private sample or project.
-                boolean sampleNamed = c.sample() != null && samplesNamed.computeIfAbsent(c.sample(), i -> readable(h, Resource.SAMPLE, i, who));
-                boolean projectNamed = c.project() != null && projectsNamed.computeIfAbsent(c.project(), i -> readable(h, Resource.PROJECT, i, who));
+                boolean sampleNamed = samplesNamed.contains(c.sample());
+                boolean projectNamed = projectsNamed.contains(c.project());
                 items.add(new ArchiveLayout.Item(c.file().id(), c.file().filename(), sampleNamed ? c.sample() : null,
                         sampleNamed ? c.sampleName() : null, projectNamed ? c.project() : null, projectNamed ? c.projectName() : null));
                 total += c.file().size();
@@ -219,8 +218,10 @@ public final class Archives implements AutoCloseable {
         return List.copyOf(new LinkedHashSet<>(ids));
     }
 
-    private boolean readable(Handle h, Resource resource, long id, Optional<Caller> caller) {
-        return policy.level(h, resource, id, caller).orElse(Level.NONE) >= Level.READ;
+    /** Those of {@code ids} the caller may not read (or that do not exist), in the order listed. */
+    private List<Long> unreadable(Handle h, Resource resource, List<Long> ids, Optional<Caller> caller) {
+        Set<Long> readable = policy.readable(h, resource, ids, caller);
+        return ids.stream().filter(i -> !readable.contains(i)).toList();
     }
 
     // ---- the background work ----------------------------------------------------------------------------------
@@ -258,7 +259,7 @@ public final class Archives implements AutoCloseable {
         try {
             Storage.Stored stored = write(id, key);
             jdbi.useHandle(h -> h.createUpdate("UPDATE archive_jobs SET status = 'completed', progress = 100, size = :size, md5 = :md5, "
-                            + "completed_at = now(), expires_at = now() + :hours * interval '1 hour' WHERE id = :id")
+                            + "completed_at = now(), expires_at = now() + :hours * interval '1 hour' WHERE id = :id AND status = 'running'")
                     .bind("size", stored.size()).bind("md5", stored.md5()).bind("hours", expiry.toHours()).bind("id", id).execute());
         } catch (Exception e) {
             if (closed) {
@@ -274,7 +275,7 @@ public final class Archives implements AutoCloseable {
                 log.warn("could not remove the bytes of failed download job {}: {}", id, d.toString());
             }
             jdbi.useHandle(h -> h.createUpdate("UPDATE archive_jobs SET status = 'failed', error = :error, "
-                            + "expires_at = now() + :hours * interval '1 hour' WHERE id = :id")
+                            + "expires_at = now() + :hours * interval '1 hour' WHERE id = :id AND status = 'running'")
                     .bind("error", reason).bind("hours", expiry.toHours()).bind("id", id).execute());
         }
     }
@@ -306,7 +307,7 @@ public final class Archives implements AutoCloseable {
             byte[] buffer = new byte[256 * 1024];
             for (Entry e : entries) {
                 StoredFile f = servable(e.dataId());
-                zip.setLevel(f.compression().equals("none") && !INCOMPRESSIBLE_TYPES.contains(f.dataType())
+                zip.setLevel(f.compression().equals("none") && !DataContents.BINARY_TYPES.contains(f.dataType())
                         ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
                 ZipEntry entry = new ZipEntry(e.path());
                 entry.setLastModifiedTime(FileTime.from(f.created()));
@@ -361,7 +362,7 @@ public final class Archives implements AutoCloseable {
             int percent = total == 0 ? 0 : (int) Math.min(99, done * 100 / total);
             if (percent == recorded) return;
             recorded = percent;
-            jdbi.useHandle(h -> h.createUpdate("UPDATE archive_jobs SET progress = :p, heartbeat_at = now() WHERE id = :id")
+            jdbi.useHandle(h -> h.createUpdate("UPDATE archive_jobs SET progress = :p, heartbeat_at = now() WHERE id = :id AND status = 'running'")
                     .bind("p", percent).bind("id", id).execute());
         }
     }

@@ -7,6 +7,7 @@ import bio.flow.http.ApiException;
 import bio.flow.http.FileResponses;
 import bio.flow.http.Json;
 import bio.flow.http.PathIds;
+import bio.flow.uploads.FileNames;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ public final class DownloadRoutes {
             }
         } else {
             try (InputStream in = gunzip(f)) {
-                FileResponses.streamed(ctx, "application/octet-stream", withoutGzipSuffix(f.filename()), in::transferTo);
+                FileResponses.streamed(ctx, "application/octet-stream", FileNames.withoutGzipSuffix(f.filename()), in::transferTo);
             }
         }
     }
@@ -80,13 +81,6 @@ public final class DownloadRoutes {
             throw ApiException.conflict("the stored " + f.compression() + " content of data " + f.id() + " is corrupt: " + e.getMessage(),
                     Map.of("compression", f.compression()));
         }
-    }
-
-    private static String withoutGzipSuffix(String name) {
-        for (String suffix : List.of(".gz", ".bgz", ".bgzf")) {
-            if (name.toLowerCase().endsWith(suffix) && name.length() > suffix.length()) return name.substring(0, name.length() - suffix.length());
-        }
-        return name;
     }
 
     public void create(Context ctx) {

@@ -83,11 +83,7 @@ public final class FileResponses {
         String range = ctx.header("Range");
         long[] span = range != null && rangeStillApplies(ctx.header("If-Range"), etag, modified) ? span(range, size) : null;
         if (span == null) {
-            try (InputStream in = body.opener().open(0, size)) {
-                HttpServletResponse r = start(ctx, 200, body.contentType(), body.filename());
-                r.setContentLengthLong(size);
-                copy(ctx, in, r);
-            }
+            whole(ctx, body);
             return;
         }
         long first = span[0];

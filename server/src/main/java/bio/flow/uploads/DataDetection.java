@@ -97,7 +97,7 @@ public final class DataDetection {
             return new Detected(declared.name(), compression, "declared " + declared + "; the content agrees");
         }
 
-        String inner = withoutGzipSuffix(filename);
+        String inner = FileNames.withoutGzipSuffix(filename);
         Type named = typeOfName(inner);
         if (named != null && named.signed) {
             String why = disagreement(named, content);
@@ -131,7 +131,7 @@ public final class DataDetection {
                 }
                 return new Content(peek.bgzf() ? Compression.BGZF : Compression.GZIP, peek.content(), Text.of(peek.content(), !peek.cut()));
             }
-            if (!withoutGzipSuffix(filename).equals(filename)) {
+            if (!FileNames.withoutGzipSuffix(filename).equals(filename)) {
                 throw ApiException.invalid("file", filename + " is not gzip-compressed (it does not start with the gzip magic bytes 1f 8b)");
             }
             byte[] bytes = Arrays.copyOf(head, length);
@@ -254,13 +254,6 @@ public final class DataDetection {
 
     private static boolean isRange(String start, String end) {
         return NUMBER.matcher(start).matches() && NUMBER.matcher(end).matches() && Long.parseLong(start) <= Long.parseLong(end);
-    }
-
-    private static String withoutGzipSuffix(String filename) {
-        String lower = filename.toLowerCase(Locale.ROOT);
-        if (lower.endsWith(".gz")) return filename.substring(0, filename.length() - 3);
-        if (lower.endsWith(".bgz")) return filename.substring(0, filename.length() - 4);
-        return filename;
     }
 
     private static String extension(String name) {

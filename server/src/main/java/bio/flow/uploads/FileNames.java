@@ -1,6 +1,8 @@
 package bio.flow.uploads;
 
 import bio.flow.http.ApiException;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The check every upload and import applies to the filename a client gives. The name is metadata only (storage
@@ -75,5 +77,14 @@ public final class FileNames {
 
     private static String codePoint(char c) {
         return String.format("U+%04X", (int) c);
+    }
+
+    /** The name without its gzip suffix ({@code .gz}, {@code .bgz}, {@code .bgzf}, any case): what it holds uncompressed. */
+    public static String withoutGzipSuffix(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (String suffix : List.of(".gz", ".bgz", ".bgzf")) {
+            if (lower.endsWith(suffix) && name.length() > suffix.length()) return name.substring(0, name.length() - suffix.length());
+        }
+        return name;
     }
 }

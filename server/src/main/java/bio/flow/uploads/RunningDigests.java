@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,10 @@ final class RunningDigests {
         InputStream read(UUID upload, long offset, long length) throws IOException;
     }
 
+    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
+
     private final Map<UUID, Running> uploads = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
     private final PartReader part;
     private final Duration forgetAfter;
     private final ExecutorService hashing;
@@ -200,9 +204,14 @@ final class RunningDigests {
         }
     }
 
-    /** Uploads nobody wrote to for longer than an upload lives are gone (expired): their digests are dropped. */
+    /**
+     * Uploads nobody wrote to for longer than an upload lives are gone (expired): their digests are dropped. Looked
+     * for at most once a minute, not at every piece.
+     */
     private void forgetIdle() {
         long now = System.nanoTime();
+        long last = lastSweep.get();
+        if (now - last < SWEEP_EVERY_NANOS || !lastSweep.compareAndSet(last, now)) return;
         uploads.entrySet().removeIf(e -> {
             Running r = e.getValue();
             synchronized (r) {
