@@ -145,7 +145,7 @@ public final class Config {
     /** The largest file an upload may make (declared or actual); larger ones get 413 and nothing is kept. */
     public long maxUploadBytes() { return positiveLong("FLOW_MAX_UPLOAD_BYTES", 50L << 30); }
 
-    /** The largest chunk of an upload one multipart request may carry (spooled to disk, never held in memory). */
+    /** The largest chunk of an upload one multipart request may carry (parsed in memory within FLOW_UPLOAD_MEMORY_MB, else spooled). */
     public long maxChunkBytes() { return positiveLong("FLOW_MAX_CHUNK_BYTES", 64L << 20); }
 
     /** How many MiB of upload requests may be parsed in memory at once; the others are spooled to disk. 0: all spooled. */

@@ -1,7 +1,6 @@
 package bio.flow.data;
 
 import bio.flow.access.AccessPolicy;
-import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
@@ -64,7 +63,7 @@ public final class Filesets {
                 .map((rs, c) -> new Fileset(rs.getLong("id"), rs.getString("name"),
                         new DataFiles.Ref(rs.getLong("sample_id"), rs.getString("sample_name")), List.of()))
                 .findOne().orElseThrow(() -> ApiException.notFound("fileset " + id));
-        if (policy.level(h, Resource.SAMPLE, f.sample().id(), caller).orElse(Level.NONE) < Level.READ) {
+        if (!policy.readable(h, Resource.SAMPLE, f.sample().id(), caller)) {
             throw ApiException.notFound("fileset " + id);
         }
         return f;

@@ -189,10 +189,10 @@ public final class Verifier implements AutoCloseable {
                 }
             }
             // what is left: records not ready (an import writing its bytes), and orphans
-            List<Long> ids = files.keySet().stream().map(Verifier::recordId).filter(Objects::nonNull).toList();
+            List<Long> ids = files.keySet().stream().map(StorageKey::recordId).filter(Objects::nonNull).toList();
             Set<Long> named = jdbi.withHandle(h -> DataFiles.claimedIds(h, ids));
             files.forEach((id, size) -> {
-                if (!named.contains(recordId(id))) p.orphaned.add(new Orphan(KIND + "/" + id, size));
+                if (!named.contains(StorageKey.recordId(id))) p.orphaned.add(new Orphan(KIND + "/" + id, size));
             });
             p.orphaned.sort(Comparator.comparing(Orphan::key));
         } catch (InterruptedException | ClosedByInterruptException e) {
@@ -256,14 +256,6 @@ public final class Verifier implements AutoCloseable {
     }
 
     /** The data record a stored id would belong to; null when it is not a record id at all. */
-    private static Long recordId(String id) {
-        try {
-            return Long.valueOf(id);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     private String md5(StorageKey key, Throttle throttle) throws IOException, InterruptedException {
         MessageDigest md5;
         try {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -141,7 +142,9 @@ public final class Housekeeping implements AutoCloseable {
         Instant before = Instant.now().minus(ORPHAN_DATA_AGE);
         List<Long> old;
         try (Stream<Storage.Entry> files = storage.list(kind)) {
-            old = files.filter(e -> e.modified().isBefore(before)).map(e -> Long.valueOf(e.key().id())).distinct().toList();
+            // a file that is no record's key (not a number) is left alone: it is not Flow's to remove
+            old = files.filter(e -> e.modified().isBefore(before)).map(e -> StorageKey.recordId(e.key().id())).filter(Objects::nonNull)
+                    .distinct().toList();
         }
         if (old.isEmpty()) return 0;
         Set<Long> named = jdbi.withHandle(h -> kind.equals("data") ? DataFiles.claimedIds(h, old)

@@ -72,6 +72,15 @@ public final class StorageKey implements Comparable<StorageKey> {
         return id;
     }
 
+    /** An id as a record's (a database id), or null when it is none: a UUID, or a file that is no key of Flow's. */
+    public static Long recordId(String id) {
+        try {
+            return Long.valueOf(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     public Optional<String> name() {
         return Optional.ofNullable(name);
     }

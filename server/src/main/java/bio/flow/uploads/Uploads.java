@@ -65,7 +65,7 @@ public final class Uploads {
     private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final Pattern MD5 = Pattern.compile("[0-9a-f]{32}");
     private static final String UPLOAD_COLUMNS = "id, filename, total_chunks, chunk_size, data_type, detected_type, compression, "
-            + "sample_id, project_id, md5, status, data_id, file_id, expires_at, read_number, lane, record_id, held";
+            + "sample_id, project_id, md5, status, data_id, file_id, expires_at, read_number, lane, record_id, held, received";
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -129,7 +129,7 @@ public final class Uploads {
     /** An upload of either protocol: {@code fileId} and {@code totalChunks} for chunks, {@code held} for offsets. */
     private record Upload(UUID id, String fileId, String filename, Integer totalChunks, Long chunkSize, String dataType, String detectedType,
                           String compression, Long sampleId, Long projectId, String md5, String status, Long dataId, Instant expiresAt,
-                          Read read, long recordId, Long held) {
+                          Read read, long recordId, Long held, int received) {
         StorageKey key() {
             return StorageKey.of("uploads", id);
         }
@@ -321,9 +321,11 @@ public final class Uploads {
         String declaredType = declaredType(h, c.dataType());
         requireContainer(h, caller, c.sampleId(), c.projectId());
         if (c.read() != null && declaredType != null) requireReads(declaredType);
-        insert(h, caller, c.fileId(), c.totalChunks(), c.filename(), declaredType, c.sampleId(), c.projectId(), c.md5(), c.read());
-        Upload u = h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE owner_id = :owner AND file_id = :file_id FOR UPDATE")
-                .bind("owner", caller.id()).bind("file_id", c.fileId()).map((rs, ctx) -> upload(rs)).one();
+        // The upload's row, locked; made by its first chunk (of several sent at once, one inserts, the others wait).
+        Upload u = lockedUpload(h, caller, c.fileId()).orElseGet(() -> {
+            insert(h, caller, c.fileId(), c.totalChunks(), c.filename(), declaredType, c.sampleId(), c.projectId(), c.md5(), c.read());
+            return lockedUpload(h, caller, c.fileId()).orElseThrow();
+        });
 
         requireSame(u, c.filename(), declaredType, c.sampleId(), c.projectId(), c.md5());
         same("total_chunks", u.totalChunks(), c.totalChunks());
@@ -336,8 +338,7 @@ public final class Uploads {
             if (recordedSize != size) {
                 throw ApiException.invalid("chunk", "chunk " + c.chunk() + " was received with " + recordedSize + " bytes; this one has " + size);
             }
-            long received = h.createQuery("SELECT count(*) FROM upload_chunks WHERE upload_id = :id").bind("id", u.id()).mapTo(Long.class).one();
-            return new Plan(u, null, true, null, received == u.totalChunks() && resumesCompletion(h, u));
+            return new Plan(u, null, true, null, u.received() == u.totalChunks() && resumesCompletion(h, u));
         }
         if (!u.status().equals("receiving")) return new Plan(u, null, true, null); // every chunk is in: nothing to write
         // At the first chunk received, so that a client learns before sending the rest; completion checks again
@@ -378,6 +379,11 @@ public final class Uploads {
         }
         Long offset = c.chunk() == 0 ? Long.valueOf(0) : chunkSize == null ? null : c.chunk() * chunkSize;
         return new Plan(u, offset, false, null);
+    }
+
+    private static Optional<Upload> lockedUpload(Handle h, Caller caller, String fileId) {
+        return h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE owner_id = :owner AND file_id = :file_id FOR UPDATE")
+                .bind("owner", caller.id()).bind("file_id", fileId).map((rs, ctx) -> upload(rs)).findOne();
     }
 
     private String declaredType(Handle h, String dataType) {
@@ -438,7 +444,8 @@ public final class Uploads {
             h.createUpdate("UPDATE uploads SET detected_type = :type, compression = :compression WHERE id = :id")
                     .bind("type", detected.dataType()).bind("compression", detected.compression().id()).bind("id", u.id()).execute();
         }
-        long received = h.createQuery("SELECT count(*) FROM upload_chunks WHERE upload_id = :id").bind("id", u.id()).mapTo(Long.class).one();
+        int received = h.createQuery("UPDATE uploads SET received = received + 1 WHERE id = :id RETURNING received")
+                .bind("id", u.id()).mapTo(Integer.class).one();
         if (received < u.totalChunks() || !status.get().equals("receiving")) return Recorded.RECEIVED;
         h.createUpdate("UPDATE uploads SET status = 'completing' WHERE id = :id").bind("id", u.id()).execute();
         return Recorded.COMPLETE;
@@ -646,6 +653,6 @@ public final class Uploads {
                 (Long) rs.getObject("sample_id"), (Long) rs.getObject("project_id"), rs.getString("md5"), rs.getString("status"),
                 (Long) rs.getObject("data_id"), rs.getObject("expires_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("read_number") == null ? null : new Read(rs.getInt("read_number"), (Integer) rs.getObject("lane", Integer.class)),
-                rs.getLong("record_id"), (Long) rs.getObject("held"));
+                rs.getLong("record_id"), (Long) rs.getObject("held"), rs.getInt("received"));
     }
 }
