@@ -27,8 +27,10 @@ import org.jdbi.v3.core.statement.SqlStatement;
  *       (or the project) they have on its data, up to share level, so that whoever may read a sample reads its
  *       reads, whoever may edit it edits them, and the owner of a sample has share level on data others
  *       uploaded into it. Deleting and transferring one data file is for its owner (and admins).</li>
- *   <li>A public project, its samples and their data are readable by everyone, signed in or not; publicity
- *       never gives more than read.</li>
+ *   <li>An execution has its own grants and is covered by the project it is attached to, up to share level; the
+ *       data it made are covered by it in the same way, so whoever may read a run reads its results.</li>
+ *   <li>A public project, its samples, their data and its executions are readable by everyone, signed in or not;
+ *       publicity never gives more than read.</li>
  * </ul>
  * Anonymous callers are bound as user 0, which no account has.
  */
@@ -68,14 +70,26 @@ public final class AccessPolicy {
     }
 
     /**
-     * SQL expression: :caller's level on the data row {@code d}, whose sample {@code s} (and its project {@code sp})
-     * or project {@code dp} are LEFT JOINed: its own grants, and its container's level up to share.
+     * SQL expression: :caller's level on the execution row {@code e}, whose project {@code p} is LEFT JOINed: its
+     * own grants, and the level on the project it is attached to up to share (a public project makes it readable).
      */
-    private static String dataLevel(String d, String s, String sp, String dp) {
+    private static String executionLevel(String e, String p) {
+        return "CASE WHEN :admin OR " + e + ".owner_id = :caller THEN 4 ELSE GREATEST("
+                + "(SELECT coalesce(max(g.permission), 0) FROM execution_grants g WHERE g.execution_id = " + e + ".id AND " + GRANT_HELD + "), "
+                + "CASE WHEN " + p + ".id IS NULL THEN 0 ELSE LEAST(3, " + projectLevel(p) + ") END) END";
+    }
+
+    /**
+     * SQL expression: :caller's level on the data row {@code d}, whose sample {@code s} (and its project {@code sp}),
+     * project {@code dp}, and the execution {@code de} that made it (and its project {@code dep}) are LEFT JOINed:
+     * its own grants, and its container's or its execution's level up to share.
+     */
+    private static String dataLevel(String d, String s, String sp, String dp, String de, String dep) {
         return "CASE WHEN :admin OR " + d + ".owner_id = :caller THEN 4 ELSE GREATEST("
                 + "(SELECT coalesce(max(g.permission), 0) FROM data_grants g WHERE g.data_id = " + d + ".id AND " + GRANT_HELD + "), "
                 + "CASE WHEN " + s + ".id IS NULL THEN 0 ELSE LEAST(3, " + sampleLevel(s, sp) + ") END, "
-                + "CASE WHEN " + dp + ".id IS NULL THEN 0 ELSE LEAST(3, " + projectLevel(dp) + ") END) END";
+                + "CASE WHEN " + dp + ".id IS NULL THEN 0 ELSE LEAST(3, " + projectLevel(dp) + ") END, "
+                + "CASE WHEN " + de + ".id IS NULL THEN 0 ELSE LEAST(3, " + executionLevel(de, dep) + ") END) END";
     }
 
     /** SQL condition: the project {@code p} is shared with :caller (a grant to them or their groups), not owned. */
@@ -137,9 +151,11 @@ public final class AccessPolicy {
         return switch (resource) {
             case PROJECT -> "SELECT r.id, " + projectLevel("r") + " AS level FROM projects r";
             case SAMPLE -> "SELECT r.id, " + sampleLevel("r", "p") + " AS level FROM samples r LEFT JOIN projects p ON p.id = r.project_id";
-            case DATA -> "SELECT r.id, " + dataLevel("r", "s", "sp", "dp") + " AS level FROM data r "
+            case DATA -> "SELECT r.id, " + dataLevel("r", "s", "sp", "dp", "de", "dep") + " AS level FROM data r "
                     + "LEFT JOIN samples s ON s.id = r.sample_id LEFT JOIN projects sp ON sp.id = s.project_id "
-                    + "LEFT JOIN projects dp ON dp.id = r.project_id";
+                    + "LEFT JOIN projects dp ON dp.id = r.project_id "
+                    + "LEFT JOIN executions de ON de.id = r.execution_id LEFT JOIN projects dep ON dep.id = de.project_id";
+            case EXECUTION -> "SELECT r.id, " + executionLevel("r", "p") + " AS level FROM executions r LEFT JOIN projects p ON p.id = r.project_id";
         };
     }
 

@@ -130,13 +130,14 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
     }
 
     /**
-     * Called in a transaction that is about to delete these projects, samples or data (whose data the database's
+     * Called in a transaction that is about to delete these projects, samples, data or executions (whose data the database's
      * cascades delete too): the removal of those data's stored bytes, to run once the delete has committed. The
      * bytes go after the records: a failure leaves files no record names, never a record without its bytes.
      */
     public Runnable bytesGoingWith(Handle h, Resource deleted, Collection<Long> ids) {
         String which = switch (deleted) {
             case DATA -> "SELECT id FROM data WHERE id = ANY(:ids)";
+            case EXECUTION -> "SELECT id FROM data WHERE execution_id = ANY(:ids)";
             case SAMPLE -> "SELECT id FROM data WHERE sample_id = ANY(:ids) "
                     + "OR fileset_id IN (SELECT id FROM filesets WHERE sample_id = ANY(:ids))";
             case PROJECT -> "SELECT id FROM data WHERE project_id = ANY(:ids) OR sample_id IN (SELECT id FROM samples WHERE project_id = ANY(:ids)) "

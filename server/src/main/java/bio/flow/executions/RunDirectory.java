@@ -1,0 +1,28 @@
+package bio.flow.executions;
+
+import java.nio.file.Path;
+
+/**
+ * Where one execution's files are: {@code <data dir>/runs/<execution id>/}, Nextflow's launch directory. The one
+ * place that names them.
+ */
+public record RunDirectory(Path root) {
+    public static RunDirectory of(Path dataDir, long executionId) {
+        return new RunDirectory(dataDir.resolve("runs").resolve(Long.toString(executionId)));
+    }
+
+    /** Nextflow's own log ({@code -log}), served by {@code GET /executions/<id>/log}. */
+    public Path nextflowLog() {
+        return root.resolve(".nextflow.log");
+    }
+
+    /** Where the pipeline publishes its outputs (Flow passes it as the version's outdir parameter). */
+    public Path results() {
+        return root.resolve("results");
+    }
+
+    /** Nextflow's work directory: the tasks' own directories. */
+    public Path work() {
+        return root.resolve("work");
+    }
+}
