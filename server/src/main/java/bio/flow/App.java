@@ -27,6 +27,8 @@ import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
 import bio.flow.downloads.Archives;
 import bio.flow.downloads.DownloadRoutes;
+import bio.flow.executions.RunRoutes;
+import bio.flow.executions.Submissions;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -295,6 +297,9 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/share", c.sampleSharing::share);
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
+
+        // executions
+        r.post("/pipelines/versions/{id}/run", c.runRoutes::run);
     }
 
     /**
@@ -334,6 +339,7 @@ public final class App implements AutoCloseable {
         final Path outbox;
         final Storage storage;
         final Imports imports;
+        final RunRoutes runRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -391,6 +397,8 @@ public final class App implements AutoCloseable {
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
+            // The engine's workers poll for pending runs; its wake() goes here once it is wired.
+            this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, () -> {}));
         }
     }
 

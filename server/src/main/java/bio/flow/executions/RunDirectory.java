@@ -21,6 +21,26 @@ public record RunDirectory(Path root) {
         return root.resolve("results");
     }
 
+    /** The nf-core samplesheet of a {@code samplesheet} version's run. */
+    public Path samplesheet() {
+        return root.resolve("samplesheet.csv");
+    }
+
+    /** The run's reads, staged as symbolic links named for their sample ({@code <sample>_1.fastq.gz}). */
+    public Path reads() {
+        return root.resolve("reads");
+    }
+
+    /** The data parameters' files, staged as {@code inputs/<parameter>/<filename>} symbolic links. */
+    public Path inputs() {
+        return root.resolve("inputs");
+    }
+
+    /** {@code {"<name the pipeline saw>": sample id}}: how outputs are traced back to the samples they came from. */
+    public Path samples() {
+        return root.resolve("samples.json");
+    }
+
     /** Nextflow's work directory: the tasks' own directories. */
     public Path work() {
         return root.resolve("work");

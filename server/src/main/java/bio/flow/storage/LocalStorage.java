@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -140,6 +142,40 @@ public final class LocalStorage implements Storage {
             channel.close();
             throw e;
         }
+    }
+
+    @Override
+    public Optional<Path> localPath(StorageKey key) {
+        Path file = path(key);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /**
+     * A hard link to the file (its target, when it is a symbolic link) when both are on this storage's file system:
+     * the bytes are shared, none copied, and the file stays where it is; else a copy. The link is made under
+     * {@code .tmp/}, synced, then renamed into place, as {@link #write} does. Its md5 is read back once.
+     */
+    @Override
+    public Stored store(StorageKey key, Path file) throws IOException {
+        Path target = path(key);
+        Path tmp = temporary.resolve(UUID.randomUUID() + ".tmp");
+        try {
+            Files.createLink(tmp, file.toRealPath());
+        } catch (FileSystemException | UnsupportedOperationException e) {
+            return Storage.super.store(key, file); // another file system (EXDEV), or no hard links there
+        }
+        try {
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            PrivateFiles.restrict(tmp, PrivateFiles.FILE);
+            folder(target.getParent());
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            syncFolder(target.getParent());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return digest(key);
     }
 
     @Override

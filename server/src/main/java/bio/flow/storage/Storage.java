@@ -3,8 +3,10 @@ package bio.flow.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -72,6 +74,25 @@ public interface Storage {
     /** All the bytes of a key; see {@link #read(StorageKey, long, long)}. */
     default InputStream read(StorageKey key) throws IOException {
         return read(key, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Where a key's bytes are on this machine's file system, for a program that must be handed a path (a pipeline
+     * reading its inputs); empty when the key holds nothing, or when the storage keeps no local files (S3 will not:
+     * a run there stages its inputs by downloading them). The one place that lends out a stored file's path; the
+     * file must only be read.
+     */
+    Optional<Path> localPath(StorageKey key);
+
+    /**
+     * Stores the bytes of a local file under a key, replacing what it held, atomically, and leaves the file where
+     * it is (a pipeline's published output, which stays in its run directory). Copies it through {@link #write};
+     * {@link LocalStorage} links it instead when both are on one file system, so that no byte is copied.
+     */
+    default Stored store(StorageKey key, Path file) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return write(key, in, Long.MAX_VALUE);
+        }
     }
 
     /** Reads a key's bytes again for their size and md5 (a finished part, or integrity verification). */
