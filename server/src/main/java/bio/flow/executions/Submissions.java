@@ -32,7 +32,7 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>The version exists (else 404) and is not retired (else 400: it can no longer be run; its executions stay).</li>
  *   <li>The name, when given, is 1 to 200 characters; by default "{@code <pipeline> <version>}".</li>
  *   <li>{@code parameters} and {@code data_params} fit the version ({@link PipelineVersions#checkParameters}): 400
- *       naming the parameter.</li>
+ *       naming the parameter. A parameter given as null is left out.</li>
  *   <li>Every sample, fileset (through its sample) and data id given may be read by the caller: else 404 naming
  *       each, as for one that does not exist. A data parameter's file must be ready (else 409).</li>
  *   <li>The project, when given, may be changed by the caller (attaching a run is a change to the project): 404
@@ -77,7 +77,7 @@ public final class Submissions {
                 throw ApiException.invalid(v.pipeline() + " " + v.version() + " is retired: it can no longer be run", Map.of("version_id", versionId));
             }
             String name = r.name() == null ? defaultName(v) : Check.text("name", r.name(), 1, MAX_NAME);
-            Map<String, Object> params = PipelineVersions.checkParameters(v, r.parameters(), r.data_params());
+            Map<String, Object> params = PipelineVersions.checkParameters(v, withoutNulls(r.parameters()), r.data_params());
             Map<String, Long> dataParams = new LinkedHashMap<>();
             if (r.data_params() != null) r.data_params().forEach((param, id) -> dataParams.put(param, ((Number) id).longValue()));
 
@@ -124,7 +124,7 @@ public final class Submissions {
             for (SampleInput s : inputs) {
                 for (RunInputs.Pair p : s.pairs()) {
                     for (RunInputs.Read read : p.r2() == null ? List.of(p.r1()) : List.of(p.r1(), p.r2())) {
-                        data.bind("e", id).bind("data", read.file().id()).bindNull("param", java.sql.Types.VARCHAR).add();
+                        data.bind("e", id).bind("data", read.file().id()).bind("param", (String) null).add();
                     }
                 }
             }
@@ -167,6 +167,14 @@ public final class Submissions {
             }
         }
         return inputs;
+    }
+
+    /** The parameters given a value: one given as null is left out, so that the pipeline's default applies. */
+    private static Map<String, Object> withoutNulls(Map<String, Object> parameters) {
+        if (parameters == null) return null;
+        Map<String, Object> out = new LinkedHashMap<>(parameters);
+        out.values().removeIf(java.util.Objects::isNull);
+        return out;
     }
 
     private static String defaultName(RunnableVersion v) {
