@@ -7,6 +7,7 @@ import bio.flow.testing.Api;
 import bio.flow.testing.Contract;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.Outbox;
+import bio.flow.testing.RunFixtures;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
@@ -25,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -296,6 +299,14 @@ class ContractBoundaryTest {
         final long sample = Fixtures.sample(owner, project, "boundaries");
         final long data = Fixtures.data(owner, sample);
         final Map<String, String> vocabularyIds = new LinkedHashMap<>();
+        final long fileset = RunFixtures.read(owner, sample, 1, null, "boundaries_R1.fastq", RunFixtures.fastq("b")).path("fileset").path("id").asLong();
+        /**
+         * A version to run, whose parameters include those the walker names in the maps it is given: "key" (for the
+         * values it sends) and "unknown_property" (for "with an unknown property"), both strings, and "fasta".
+         */
+        final long version = RunFixtures.version(server, "samplesheet", "[" + Stream.of("key", "unknown_property", "fasta")
+                .map(p -> "{\"name\": \"" + p + "\", \"type\": \"string\", \"description\": \"\", \"required\": false, "
+                        + "\"hidden\": false, \"data\": false}").collect(Collectors.joining(", ")) + "]");
 
         World() {
             for (String kind : List.of("samples/sources", "samples/purification_targets", "samples/types")) {
@@ -365,6 +376,8 @@ class ContractBoundaryTest {
                         "sample_id", sample, "project_id", OMIT, "data_type", "TEXT", "filename", "import.txt"));
                 case "POST /projects/{id}/metadata" ->
                         overrides.put("samples", List.of(Map.of("id", sample, "metadata", Map.of("tissue", "liver"))));
+                case "POST /pipelines/versions/{id}/run" -> overrides.putAll(Map.of("samples", List.of(sample), "filesets", List.of(fileset),
+                        "parameters", Map.of("key", "x"), "data_params", Map.of("fasta", data), "project", project));
                 case "POST /samples/new", "POST /samples/{id}/edit" -> overrides.putAll(Map.of("project", project,
                         "organism", "human", "sample_type", "RNA", "source", "", "purification_target", ""));
                 default -> {}
@@ -382,6 +395,7 @@ class ContractBoundaryTest {
             for (Map.Entry<String, String> v : vocabularyIds.entrySet()) {
                 if (template.startsWith(v.getKey())) return template.replace("{id}", v.getValue());
             }
+            if (template.startsWith("/pipelines/versions/")) return template.replace("{id}", Long.toString(version));
             String p = template.startsWith("/projects/") ? template.replace("{id}", Long.toString(projectId))
                     : template.startsWith("/data/") ? template.replace("{id}", Long.toString(dataId))
                     : template.replace("{id}", Long.toString(sampleId));

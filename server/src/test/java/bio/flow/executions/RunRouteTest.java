@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
+import bio.flow.testing.RunFixtures;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;

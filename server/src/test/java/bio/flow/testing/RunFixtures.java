@@ -1,9 +1,5 @@
-package bio.flow.executions;
+package bio.flow.testing;
 
-import bio.flow.testing.Api;
-import bio.flow.testing.Multipart;
-import bio.flow.testing.TestServer;
-import bio.flow.testing.Users;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,14 +9,14 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 
 /** Pipeline versions inserted with SQL (the registry's admin API is another branch's) and reads uploaded to samples. */
-final class RunFixtures {
+public final class RunFixtures {
     private RunFixtures() {}
 
     /**
      * A version of a new pipeline in a new directory holding a main.nf, with the parameters given as V16 keeps them
      * (a JSON array of {name, type, choices?, default?, description, required, hidden, data}).
      */
-    static long version(TestServer server, String style, String parametersJson) {
+    public static long version(TestServer server, String style, String parametersJson) {
         String name = Users.uniqueName("pipe");
         try {
             Path dir = Files.createTempDirectory(server.dataDir(), "pipeline-");
@@ -41,17 +37,17 @@ final class RunFixtures {
         }
     }
 
-    static final String PARAMETERS = "[{\"name\": \"min_quality\", \"type\": \"integer\", \"default\": 20, \"description\": \"\", "
+    public static final String PARAMETERS = "[{\"name\": \"min_quality\", \"type\": \"integer\", \"default\": 20, \"description\": \"\", "
             + "\"required\": false, \"hidden\": false, \"data\": false}, "
             + "{\"name\": \"strandedness\", \"type\": \"choice\", \"choices\": [\"auto\", \"forward\", \"reverse\"], \"default\": \"auto\", "
             + "\"description\": \"\", \"required\": false, \"hidden\": false, \"data\": false}, "
             + "{\"name\": \"fasta\", \"type\": \"string\", \"description\": \"\", \"required\": false, \"hidden\": false, \"data\": true}]";
 
-    static byte[] fastq(String tag) {
+    public static byte[] fastq(String tag) {
         return ("@" + tag + "\nACGTACGT\n+\nIIIIIIII\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] gzip(byte[] bytes) {
+    public static byte[] gzip(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(bytes);
@@ -62,7 +58,7 @@ final class RunFixtures {
     }
 
     /** A read uploaded to the sample with POST /upload/sample (which files it in a fileset); its data record as answered. */
-    static com.fasterxml.jackson.databind.JsonNode read(Users.Account owner, long sample, int read, Integer lane, String filename, byte[] bytes) {
+    public static com.fasterxml.jackson.databind.JsonNode read(Users.Account owner, long sample, int read, Integer lane, String filename, byte[] bytes) {
         Multipart m = new Multipart().field("sample_id", sample).field("read_number", read).field("filename", filename);
         if (lane != null) m.field("lane", lane);
         Api.Res r = m.file("file", bytes).post(owner.api(), "/upload/sample");
