@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -169,6 +170,9 @@ public final class LocalStorage implements Storage {
                 channel.force(true);
             }
             PrivateFiles.restrict(tmp, PrivateFiles.FILE);
+            // A link keeps the file's own time, maybe hours old: the orphan sweep would take it for bytes left long ago
+            // by a crash while its record is still being committed.
+            Files.setLastModifiedTime(tmp, FileTime.from(Instant.now()));
             folder(target.getParent());
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             syncFolder(target.getParent());

@@ -74,6 +74,8 @@ class OutputsTest {
         write(results.resolve("salmon/S10/quant.sf"), "Name\tLength\nt1\t100\n");
         byte[] gz = RunFixtures.gzip(RunFixtures.fastq("out"));
         write(results.resolve("S1_trimmed.fastq.gz"), gz);
+        // published long ago: once stored, the orphan sweep must not take its bytes for old ones no record names
+        Files.setLastModifiedTime(results.resolve("S1_trimmed.fastq.gz"), java.nio.file.attribute.FileTime.fromMillis(0));
         write(results.resolve("fake.fastq"), "not FASTQ at all\n");
         // Nextflow's default publish mode: links into the tasks' work folders, to files and to folders
         Path task = write(dir.work().resolve("ab/cdef/linked.txt"), "made by a task\n");
@@ -124,6 +126,7 @@ class OutputsTest {
         Path stored = storage.localPath(StorageKey.of("data", reads.id())).orElseThrow();
         assertThat(Files.readAllBytes(stored)).isEqualTo(gz);
         assertThat(Files.isSameFile(stored, results.resolve("S1_trimmed.fastq.gz"))).isTrue();
+        assertThat(Files.getLastModifiedTime(stored).toInstant()).isAfter(java.time.Instant.now().minusSeconds(600));
         assertThat(Files.readString(storage.localPath(StorageKey.of("data", out.get("linked.txt").id())).orElseThrow())).isEqualTo("made by a task\n");
 
         // the owner reads them through the API; a stranger does not see them
