@@ -73,8 +73,8 @@ final class RunInputs {
         record Row(Read read, long sampleId, String name, String condition, String replicate) {}
         List<Row> rows = q.map((rs, ctx) -> {
             StoredFile f = DataContents.row(rs);
-            Integer recorded = (Integer) rs.getObject("read_number", Integer.class);
-            Integer lane = (Integer) rs.getObject("lane", Integer.class);
+            Integer recorded = rs.getObject("read_number", Integer.class);
+            Integer lane = rs.getObject("lane", Integer.class);
             return new Row(new Read(f, recorded != null ? recorded : readInName(f.filename()), lane == null ? 0 : lane),
                     rs.getLong("sample_id"), rs.getString("sample_name"), rs.getString("condition"), rs.getString("replicate_group"));
         }).list();

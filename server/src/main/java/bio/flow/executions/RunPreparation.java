@@ -3,7 +3,6 @@ package bio.flow.executions;
 import bio.flow.data.DataContents;
 import bio.flow.data.DataContents.StoredFile;
 import bio.flow.executions.RunInputs.Pair;
-import bio.flow.executions.RunInputs.Read;
 import bio.flow.executions.RunInputs.SampleInput;
 import bio.flow.http.ApiException;
 import bio.flow.http.Json;
