@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What a reader of an execution sees of the things it links to: its inputs (samples, filesets, data) are listed
  * only when the reader may read them; the others are left out and only counted ({@code inputs.hidden}), so that an
- * input shared with the run's owner alone is not revealed, not even by its id. Its project is named only when the
+ * input shared with the run's owner alone is not revealed, not even by its id (a data parameter's file shows as null
+ * in {@code data_params}). Its project is named only when the
  * reader may read the project. Outputs are all readable by whoever reads the run (the policy covers them); the sample
  * an output was traced to is named only when readable.
  */
@@ -101,10 +102,22 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
                         ExecutionListing.instant(rs, "started"), ExecutionListing.instant(rs, "finished"),
                         new UserRef(rs.getLong("owner_id"), rs.getString("username")),
                         rs.getBoolean("project_readable") ? new Ref(rs.getLong("project_id"), rs.getString("project_name")) : null,
-                        json(rs.getString("params_text")), json(rs.getString("data_params_text")),
+                        json(rs.getString("params_text")), dataParams(h, rs.getString("data_params_text"), caller),
                         rs.getString("error"), logs(h, id), rs.getLong("logs_total"), processes(h, id), inputs(h, id, caller),
                         outputs(h, id, caller), Level.Permissions.of(level)))
                 .one();
+    }
+
+    /** {@code {"param": data_id}}, with null for the files the caller may not read: which file it was is not revealed. */
+    private JsonNode dataParams(Handle h, String text, Optional<Caller> caller) {
+        com.fasterxml.jackson.databind.node.ObjectNode params = (com.fasterxml.jackson.databind.node.ObjectNode) json(text);
+        List<Long> ids = new ArrayList<>();
+        params.forEach(v -> { if (v.canConvertToLong()) ids.add(v.asLong()); });
+        Set<Long> readable = policy.readable(h, Resource.DATA, ids, caller);
+        params.fields().forEachRemaining(e -> {
+            if (!e.getValue().canConvertToLong() || !readable.contains(e.getValue().asLong())) e.setValue(com.fasterxml.jackson.databind.node.NullNode.getInstance());
+        });
+        return params;
     }
 
     private static JsonNode json(String text) {
