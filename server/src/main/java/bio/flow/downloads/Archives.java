@@ -132,14 +132,15 @@ public final class Archives implements AutoCloseable {
 
             // Each data file once, however many of the things listed hold it.
             List<Candidate> candidates = h.createQuery("SELECT " + DataContents.COLUMNS + ", s.id AS s_id, s.name AS s_name, "
-                            + "p.id AS p_id, p.name AS p_name FROM data d "
-                            + "LEFT JOIN samples s ON s.id = d.sample_id "
+                            + "p.id AS p_id, p.name AS p_name, e.id AS e_id, e.name AS e_name FROM data d "
+                            + "LEFT JOIN samples s ON s.id = d.sample_id LEFT JOIN executions e ON e.id = d.execution_id "
                             + "LEFT JOIN projects p ON p.id = coalesce(d.project_id, s.project_id) "
                             + "WHERE d.id = ANY(:data) OR s.id = ANY(:samples) OR p.id = ANY(:projects) OR d.execution_id = ANY(:executions)")
                     .bindArray("data", Long.class, dataIds).bindArray("samples", Long.class, sampleIds)
                     .bindArray("projects", Long.class, projectIds).bindArray("executions", Long.class, executionIds)
                     .map((rs, ctx) -> new Candidate(DataContents.row(rs), (Long) rs.getObject("s_id"),
-                            rs.getString("s_name"), (Long) rs.getObject("p_id"), rs.getString("p_name")))
+                            rs.getString("s_name"), (Long) rs.getObject("p_id"), rs.getString("p_name"), (Long) rs.getObject("e_id"),
+                            rs.getString("e_name")))
                     .list();
             Set<Long> listed = Set.copyOf(dataIds);
             // Only what the caller may read is named: data may be shared out of a private sample or project.
@@ -147,6 +148,8 @@ public final class Archives implements AutoCloseable {
                     candidates.stream().map(Candidate::sample).filter(Objects::nonNull).collect(Collectors.toSet()), who);
             Set<Long> projectsNamed = policy.readable(h, Resource.PROJECT,
                     candidates.stream().map(Candidate::project).filter(Objects::nonNull).collect(Collectors.toSet()), who);
+            Set<Long> executionsNamed = policy.readable(h, Resource.EXECUTION,
+                    candidates.stream().map(Candidate::execution).filter(Objects::nonNull).collect(Collectors.toSet()), who);
             List<ArchiveLayout.Item> items = new ArrayList<>();
             long total = 0;
             for (Candidate c : candidates) {
@@ -155,8 +158,10 @@ public final class Archives implements AutoCloseable {
                 contents.servable(c.file());
                 boolean sampleNamed = samplesNamed.contains(c.sample());
                 boolean projectNamed = projectsNamed.contains(c.project());
+                boolean executionNamed = executionsNamed.contains(c.execution());
                 items.add(new ArchiveLayout.Item(c.file().id(), c.file().filename(), sampleNamed ? c.sample() : null,
-                        sampleNamed ? c.sampleName() : null, projectNamed ? c.project() : null, projectNamed ? c.projectName() : null));
+                        sampleNamed ? c.sampleName() : null, projectNamed ? c.project() : null, projectNamed ? c.projectName() : null,
+                        executionNamed ? c.execution() : null, executionNamed ? c.executionName() : null));
                 total += c.file().size();
             }
             if (total > maxBytes) {
@@ -201,7 +206,8 @@ public final class Archives implements AutoCloseable {
     }
 
     /** A data file that a request names, itself or through its sample or project, with where it is. */
-    private record Candidate(StoredFile file, Long sample, String sampleName, Long project, String projectName) {}
+    private record Candidate(StoredFile file, Long sample, String sampleName, Long project, String projectName, Long execution,
+                             String executionName) {}
 
     private static final String JOB = "SELECT j.*, (SELECT count(*) FROM archive_files a WHERE a.job_id = j.id) AS files FROM archive_jobs j";
 

@@ -281,7 +281,8 @@ class ExecutionsTest {
         assertThat(done.path("status").asText()).isEqualTo("completed");
         assertThat(done.path("files").asInt()).isEqualTo(1);
         Map<String, String> entries = unzip(alice.api().get("/downloads/" + job).body());
-        assertThat(entries).containsEntry("counts.tsv", "g\t3\n");
+        // in a folder named after the run
+        assertThat(entries).containsEntry("run of " + alice.username() + "/counts.tsv", "g\t3\n");
 
         Api.Res refused = stranger.api().post("/downloads", Map.of("executions", List.of(e)));
         assertStatus(refused, 404, "NOT_FOUND");
