@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Who may do what with an execution, over real HTTP: read it (detail, Nextflow log, results archive), share,
  * transfer and delete it (one or in a batch), for every kind of caller; and the rules of deleting and transferring
- * (a run still going, outputs that later runs read, what goes with a run). Executions are inserted as the engine
+ * (outputs that later runs read, what goes with a run; a run still going: {@link ExecutionQueueTest}). Executions are inserted as the engine
  * leaves them ({@link ExecutionRows}).
  */
 class ExecutionAccessTest {
@@ -171,20 +171,6 @@ class ExecutionAccessTest {
         assertThat(server.client().get("/executions/" + e).status()).isEqualTo(200);
         assertThat(w.stranger.api().get("/executions/" + e).json().path("permissions").path("can_edit").asBoolean()).isFalse();
         assertStatus(w.stranger.api().post("/executions/" + e + "/delete"), 403, "FORBIDDEN");
-    }
-
-    @Test
-    void aRunStillGoingIsNotDeleted() {
-        World w = World.get();
-        for (String status : List.of("running", "pending")) {
-            long e = ExecutionRows.insert(server, w.owner, status, null, null);
-            Api.Res r = w.owner.api().post("/executions/" + e + "/delete");
-            assertStatus(r, 409, "CONFLICT");
-            assertThat(message(r)).contains("execution " + e + " is " + status).contains("cancel it first");
-            assertThat(r.json().path("error").path("details").path("executions").get(0).path("status").asText()).isEqualTo(status);
-            assertStatus(w.owner.api().post("/executions/delete", Map.of("ids", List.of(e))), 409, "CONFLICT");
-            assertThat(w.owner.api().get("/executions/" + e).status()).isEqualTo(200);
-        }
     }
 
     @Test

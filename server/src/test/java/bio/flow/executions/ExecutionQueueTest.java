@@ -3,6 +3,7 @@ package bio.flow.executions;
 import static bio.flow.testing.Answers.assertStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import bio.flow.testing.Api;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
@@ -15,16 +16,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * GET /queue on a server of its own (its counts are the whole site's): the counts, the order (running first, then
- * pending in claim order), and who sees which entries. The executions are inserted as the run route and the engine
- * leave them ({@link ExecutionRows}); times are set in SQL so that the order does not depend on the test's speed.
+ * Executions in flight, on a server of their own: GET /queue (its counts are the whole site's): the counts, the order
+ * (running first, then pending in claim order), and who sees which entries; and that a pending or running run is not
+ * deleted. The executions are inserted as the run route and the engine leave them ({@link ExecutionRows}); times are
+ * set in SQL so that the order does not depend on the test's speed.
  */
 class ExecutionQueueTest {
+    /**
+     * This server's settings: the pending and running rows these tests insert are no runs a worker could take, so
+     * when the server has workers they must be kept from claiming (or recovering) them here.
+     */
+    private static final Map<String, String> SETTINGS = Map.of();
+
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of());
+        server = TestServer.start(SETTINGS);
     }
 
     @AfterAll
@@ -64,6 +72,20 @@ class ExecutionQueueTest {
         assertThat(entries(admin.api().get("/queue").json()))
                 .containsExactly(r1 + "@1 running", r2 + "@2 running", p1 + "@3 pending", p2 + "@4 pending", p3 + "@5 pending");
         assertStatus(server.client().get("/queue"), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void aRunStillGoingIsNotDeleted() {
+        Account owner = Users.signUp(server, "qdel");
+        for (String status : List.of("running", "pending")) {
+            long e = ExecutionRows.insert(server, owner, status, null, null);
+            Api.Res r = owner.api().post("/executions/" + e + "/delete");
+            assertStatus(r, 409, "CONFLICT");
+            assertThat(r.json().path("error").path("message").asText()).contains("execution " + e + " is " + status).contains("cancel it first");
+            assertThat(r.json().path("error").path("details").path("executions").get(0).path("status").asText()).isEqualTo(status);
+            assertStatus(owner.api().post("/executions/delete", Map.of("ids", List.of(e))), 409, "CONFLICT");
+            assertThat(owner.api().get("/executions/" + e).status()).isEqualTo(200);
+        }
     }
 
     /** Sets when the execution was created and (when not null) started, that long ago. */
