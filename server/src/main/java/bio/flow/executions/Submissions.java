@@ -160,7 +160,10 @@ public final class Submissions {
         }
         if (v.inputStyle().equals("reads_glob")) {
             Set<String> extensions = new LinkedHashSet<>();
-            inputs.forEach(s -> s.pairs().forEach(p -> extensions.add(RunInputs.extension(p.r1().file()))));
+            inputs.forEach(s -> s.pairs().forEach(p -> {
+                extensions.add(RunInputs.extension(p.r1().file()));
+                if (p.r2() != null) extensions.add(RunInputs.extension(p.r2().file()));
+            }));
             if (extensions.size() > 1) {
                 throw ApiException.invalid("samples", v.pipeline() + " takes its reads through one file pattern, so they must all be "
                         + "of one kind; these reads are " + String.join(" and ", extensions));

@@ -357,4 +357,28 @@ class LocalStorageTest {
         assertThat(storage.health().writable()).isTrue();
         assertThat(temporaryFiles()).isEmpty();
     }
+
+    @Test
+    void storingAFileLinksItOnTheSameFileSystemAndTheInterfaceCopiesIt() throws Exception {
+        byte[] bytes = random(3 * MiB + 7, 11);
+        Path file = Files.write(dir.resolve("published.bin"), bytes);
+        Path link = Files.createSymbolicLink(dir.resolve("published-link"), file);
+        StorageKey linked = StorageKey.of("data", 501);
+        assertThat(storage.store(linked, link)).isEqualTo(new Storage.Stored(bytes.length, md5(bytes)));
+        Path stored = storage.localPath(linked).orElseThrow();
+        assertThat(Files.isSameFile(stored, file)).as("a hard link to the link's target, not a copy").isTrue();
+        assertThat(Files.isSymbolicLink(stored)).isFalse();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stored))).isEqualTo("rw-------");
+        assertThat(storage.localPath(StorageKey.of("data", 502))).isEmpty();
+
+        // What a storage without local files does (its default): a copy through write().
+        Storage plain = (Storage) java.lang.reflect.Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+                (proxy, method, args) -> method.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+                        : method.invoke(storage, args));
+        StorageKey copied = StorageKey.of("data", 503);
+        assertThat(plain.store(copied, file)).isEqualTo(new Storage.Stored(bytes.length, md5(bytes)));
+        assertThat(Files.isSameFile(storage.localPath(copied).orElseThrow(), file)).isFalse();
+        assertThat(Files.readAllBytes(storage.localPath(copied).orElseThrow())).isEqualTo(bytes);
+        assertThat(temporaryFiles()).isEmpty();
+    }
 }
