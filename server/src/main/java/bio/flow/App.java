@@ -133,7 +133,7 @@ public final class App implements AutoCloseable {
             archives = c.archives;
             imports = c.imports;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
-            shippedPipelines(config).ifPresent(bundle -> ShippedPipelines.register(bundle, config.dataDir(), c.pipelineRegistry));
+            ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {

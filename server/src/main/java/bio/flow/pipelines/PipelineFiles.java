@@ -8,6 +8,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** Where the registry keeps pipeline files under the data directory, and removing a folder of them. */
 final class PipelineFiles {
@@ -21,6 +25,25 @@ final class PipelineFiles {
     /** {@code <data dir>/pipelines/shipped/}: the pipelines Flow ships, as extracted at start. */
     static Path shippedRoot(Path dataDir) {
         return dataDir.resolve("pipelines").resolve("shipped");
+    }
+
+    /**
+     * Removes the {@code .incoming-*} folders under {@code <data dir>/pipelines/git/} and {@code shipped/} that a server
+     * stopped in the middle of a registration left behind. Only those older than {@code age}: another server sharing
+     * the data directory may be filling a fresh one.
+     */
+    static void sweepAbandoned(Path dataDir, Duration age) {
+        Instant before = Instant.now().minus(age);
+        for (Path root : List.of(gitRoot(dataDir), shippedRoot(dataDir))) {
+            if (!Files.isDirectory(root)) continue;
+            try (Stream<Path> s = Files.list(root)) {
+                for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".incoming-")).toList()) {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) deleteTree(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot look for abandoned checkouts in " + root, e);
+            }
+        }
     }
 
     /** Removes the folder and everything in it (symbolic links are removed, not followed); nothing when it is gone. */

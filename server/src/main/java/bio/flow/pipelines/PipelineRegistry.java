@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
@@ -74,25 +73,20 @@ public final class PipelineRegistry {
                               List<Object> upstream, boolean isLatest) {}
 
     public Listing listing() {
+        record Version(long pipelineId, VersionItem item) {}
+        record Pipeline(long categoryId, PipelineItem item) {}
         return jdbi.withHandle(h -> {
-            Map<Long, List<VersionItem>> versions = new LinkedHashMap<>();
-            h.createQuery("SELECT id, pipeline_id, version, is_latest, retired, created FROM pipeline_versions ORDER BY created DESC, id DESC")
-                    .map((rs, ctx) -> {
-                        versions.computeIfAbsent(rs.getLong("pipeline_id"), k -> new ArrayList<>()).add(new VersionItem(rs.getLong("id"),
-                                rs.getString("version"), rs.getBoolean("is_latest"), rs.getBoolean("retired"), instant(rs.getObject("created", OffsetDateTime.class))));
-                        return 0;
-                    }).list();
-            Map<Long, List<PipelineItem>> pipelines = new LinkedHashMap<>();
-            h.createQuery("SELECT id, category_id, name, description FROM pipelines ORDER BY lower(name), id")
-                    .map((rs, ctx) -> {
-                        long id = rs.getLong("id");
-                        pipelines.computeIfAbsent(rs.getLong("category_id"), k -> new ArrayList<>()).add(new PipelineItem(id,
-                                rs.getString("name"), rs.getString("description"), versions.getOrDefault(id, List.of())));
-                        return 0;
-                    }).list();
+            Map<Long, List<VersionItem>> versions = h.createQuery("SELECT id, pipeline_id, version, is_latest, retired, created "
+                            + "FROM pipeline_versions ORDER BY created DESC, id DESC")
+                    .map((rs, ctx) -> new Version(rs.getLong("pipeline_id"), new VersionItem(rs.getLong("id"), rs.getString("version"),
+                            rs.getBoolean("is_latest"), rs.getBoolean("retired"), instant(rs.getObject("created", OffsetDateTime.class)))))
+                    .stream().collect(Collectors.groupingBy(Version::pipelineId, Collectors.mapping(Version::item, Collectors.toList())));
+            Map<Long, List<PipelineItem>> pipelines = h.createQuery("SELECT id, category_id, name, description FROM pipelines ORDER BY lower(name), id")
+                    .map((rs, ctx) -> new Pipeline(rs.getLong("category_id"), new PipelineItem(rs.getLong("id"), rs.getString("name"),
+                            rs.getString("description"), versions.getOrDefault(rs.getLong("id"), List.of()))))
+                    .stream().collect(Collectors.groupingBy(Pipeline::categoryId, Collectors.mapping(Pipeline::item, Collectors.toList())));
             return new Listing(h.createQuery("SELECT id, name FROM pipeline_categories ORDER BY lower(name), id")
-                    .map((rs, ctx) -> new CategoryItem(rs.getLong("id"), rs.getString("name"),
-                            pipelines.getOrDefault(rs.getLong("id"), List.of())))
+                    .map((rs, ctx) -> new CategoryItem(rs.getLong("id"), rs.getString("name"), pipelines.getOrDefault(rs.getLong("id"), List.of())))
                     .list());
         });
     }

@@ -101,9 +101,9 @@ public final class PipelineRoutes {
         if (!source.startsWith("/") && !GitSources.isGitUrl(source)) {
             throw ApiException.invalid("source", "must be an absolute directory on the server or a git URL (https://, ssh://, file:// or user@host:path)");
         }
-        String revision = r.revision() == null ? null : pattern("revision", Check.text("revision", r.revision(), 1, 200), GitSources.REVISION,
+        String revision = r.revision() == null ? null : Check.matches("revision", Check.text("revision", r.revision(), 1, 200), GitSources.REVISION,
                 "must be a commit or tag name (letters, digits and . _ / + -, starting with a letter or digit)");
-        String mainScript = r.main_script() == null ? "main.nf" : pattern("main_script", Check.text("main_script", r.main_script(), 1, MAX_SCRIPT), SCRIPT,
+        String mainScript = r.main_script() == null ? "main.nf" : Check.matches("main_script", Check.text("main_script", r.main_script(), 1, MAX_SCRIPT), SCRIPT,
                 "must be a path inside the pipeline (letters, digits, _ . - and /, no . or .. parts)");
         InputRequest input = Check.required("input", r.input());
         String style = Check.required("input.style", input.style());
@@ -112,13 +112,13 @@ public final class PipelineRoutes {
             case "reads_glob" -> "reads";
             default -> throw ApiException.invalid("input.style", "must be samplesheet or reads_glob, not '" + style + "'");
         };
-        String inputParam = input.param() == null ? defaultParam : pattern("input.param", input.param(), PARAM, "must be a Nextflow parameter name");
-        String outdirParam = r.outdir_param() == null ? "outdir" : pattern("outdir_param", r.outdir_param(), PARAM, "must be a Nextflow parameter name");
+        String inputParam = input.param() == null ? defaultParam : Check.matches("input.param", input.param(), PARAM, "must be a Nextflow parameter name");
+        String outdirParam = r.outdir_param() == null ? "outdir" : Check.matches("outdir_param", r.outdir_param(), PARAM, "must be a Nextflow parameter name");
         if (inputParam.equals(outdirParam)) throw ApiException.invalid("outdir_param", "must differ from the input parameter");
         List<String> profiles = r.profiles() == null ? List.of() : r.profiles();
         if (profiles.size() > MAX_PROFILES) throw ApiException.invalid("profiles", "must be at most " + MAX_PROFILES + " profiles");
         for (int i = 0; i < profiles.size(); i++) {
-            pattern("profiles." + i, Check.required("profiles." + i, profiles.get(i)), PROFILE, "must be a profile name (letters, digits, _ . -)");
+            Check.matches("profiles." + i, Check.required("profiles." + i, profiles.get(i)), PROFILE, "must be a profile name (letters, digits, _ . -)");
         }
         String config = r.config() == null ? "" : r.config();
         if (config.length() > MAX_CONFIG) throw ApiException.invalid("config", "must be at most " + MAX_CONFIG + " characters");
@@ -154,10 +154,6 @@ public final class PipelineRoutes {
 
     static JsonNode nullIfNull(JsonNode value) {
         return value == null || value.isNull() ? null : value;
-    }
-
-    private static String pattern(String field, String value, Pattern pattern, String rule) {
-        return Check.matches(field, value, pattern, rule);
     }
 
     private boolean isAdmin(Context ctx) {

@@ -36,14 +36,22 @@ public final class ShippedPipelines {
     /** Where the build puts the repository's pipelines/ in the server's classes (and jar). */
     static final String BUNDLED = "shipped-pipelines";
 
+    /** How old an unfinished extraction or checkout must be to count as abandoned (see PipelineFiles.sweepAbandoned). */
+    private static final java.time.Duration ABANDONED = java.time.Duration.ofDays(1);
+
     private ShippedPipelines() {}
 
     /**
      * Extracts and registers the pipelines under {@code bundle} (each folder with a {@value #DESCRIPTOR}); a broken one
-     * is logged and skipped, so that it does not keep the server from starting.
+     * is logged and skipped, so that it does not keep the server from starting. First removes what registrations
+     * that a stopped server broke off left under {@code <data dir>/pipelines/}.
      */
-    public static void register(Path bundle, Path dataDir, PipelineRegistry registry) {
-        if (!Files.isDirectory(bundle)) return;
+    public static void atStart(Optional<Path> bundle, Path dataDir, PipelineRegistry registry) {
+        PipelineFiles.sweepAbandoned(dataDir, ABANDONED);
+        bundle.filter(Files::isDirectory).ifPresent(b -> register(b, dataDir, registry));
+    }
+
+    private static void register(Path bundle, Path dataDir, PipelineRegistry registry) {
         List<Path> folders;
         try (Stream<Path> s = Files.list(bundle)) {
             folders = s.filter(f -> Files.isRegularFile(f.resolve(DESCRIPTOR))).sorted().toList();

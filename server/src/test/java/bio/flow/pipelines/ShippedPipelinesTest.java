@@ -78,10 +78,19 @@ class ShippedPipelinesTest {
     }
 
     @Test
-    void noneShipsNothing(@TempDir Path dataDir) {
+    void noneShipsNothingAndAbandonedCheckoutsAreRemoved(@TempDir Path dataDir) throws Exception {
+        Path abandoned = Files.createDirectories(dataDir.resolve("pipelines/git/.incoming-abandoned/sub"));
+        Files.writeString(abandoned.resolve("main.nf"), "workflow {}");
+        Files.setLastModifiedTime(abandoned.getParent(), FileTime.fromMillis(System.currentTimeMillis() - 2 * 86_400_000L));
+        Path fresh = Files.createDirectories(dataDir.resolve("pipelines/shipped/.incoming-fresh"));
+        Path pinned = Files.createDirectories(dataDir.resolve("pipelines/git/12"));
         try (TestServer server = TestServer.start(dataDir, Map.of("FLOW_SHIPPED_PIPELINES", "none"))) {
             assertThat(server.client().get("/pipelines").json().path("categories")).isEmpty();
         }
+        assertThat(abandoned.getParent()).doesNotExist();
+        // one that another server may be filling right now stays, and so do the checkouts
+        assertThat(fresh).exists();
+        assertThat(pinned).exists();
     }
 
     /** In the server's jar the bundle is a folder of a zip file system. */
