@@ -220,7 +220,7 @@ public final class PipelineRegistry {
      */
     public VersionDetail addVersion(long pipelineId, VersionSpec spec) {
         List<Long> upstream = jdbi.withHandle(h -> {
-            pipelineName(h, pipelineId);
+            requirePipeline(h, pipelineId);
             requireVersionFree(h, pipelineId, spec.version());
             return spec.upstream() == null ? null : upstreamIds(h, pipelineId, spec.upstream());
         });
@@ -254,9 +254,9 @@ public final class PipelineRegistry {
             VersionDetail added = jdbi.inTransaction(h -> {
                 lockPipeline(h, pipelineId);
                 requireVersionFree(h, pipelineId, spec.version());
-                boolean hasLatest = h.createQuery("SELECT EXISTS (SELECT 1 FROM pipeline_versions WHERE pipeline_id = :p AND is_latest)")
+                boolean first = !h.createQuery("SELECT EXISTS (SELECT 1 FROM pipeline_versions WHERE pipeline_id = :p)")
                         .bind("p", pipelineId).mapTo(Boolean.class).one();
-                boolean latest = spec.isLatest() || !hasLatest;
+                boolean latest = spec.isLatest() || first;
                 if (latest) h.createUpdate("UPDATE pipeline_versions SET is_latest = FALSE WHERE pipeline_id = :p AND is_latest").bind("p", pipelineId).execute();
                 long id = h.createQuery("INSERT INTO pipeline_versions (pipeline_id, version, source, revision, directory, main_script, input_style, "
                                 + "input_param, outdir_param, profiles, config, parameters, is_latest) VALUES (:p, :version, :source, :revision, :directory, "
@@ -321,8 +321,8 @@ public final class PipelineRegistry {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    private static String pipelineName(Handle h, long id) {
-        return h.createQuery("SELECT name FROM pipelines WHERE id = :id").bind("id", id).mapTo(String.class).findOne()
+    private static void requirePipeline(Handle h, long id) {
+        h.createQuery("SELECT id FROM pipelines WHERE id = :id").bind("id", id).mapTo(Long.class).findOne()
                 .orElseThrow(() -> ApiException.notFound("pipeline " + id));
     }
 

@@ -229,6 +229,9 @@ class PipelineRegistryTest {
         assertThat(latest(pipeline)).containsExactly(v1);
         admin.api().post("/pipelines/versions/" + v1 + "/edit", Map.of("is_latest", false));
         assertThat(latest(pipeline)).isEmpty();
+        // only the first version is latest whatever it asks
+        Pipelines.version(admin, pipeline, "4.0-beta", dir, Map.of("is_latest", false));
+        assertThat(latest(pipeline)).isEmpty();
     }
 
     @Test
