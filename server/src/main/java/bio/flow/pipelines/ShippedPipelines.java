@@ -65,6 +65,8 @@ public final class ShippedPipelines {
                 JsonNode d = Json.MAPPER.readTree(Files.readAllBytes(folder.resolve(DESCRIPTOR)));
                 PipelineRoutes.VersionRequest asked = Json.MAPPER.treeToValue(d, PipelineRoutes.VersionRequest.class);
                 String version = required(d, "version");
+                // the version names the folder it is extracted to
+                if (!version.matches("[A-Za-z0-9][A-Za-z0-9._+-]*")) throw new IllegalArgumentException(DESCRIPTOR + ": version " + version + " cannot name a folder");
                 Path target = PipelineFiles.shippedRoot(dataDir).resolve(name + "-" + version);
                 extract(folder, target);
                 long pipelineId = registry.ensurePipeline(required(d, "name"), d.path("description").asText(""), required(d, "category"));
