@@ -109,6 +109,12 @@ class CheckParametersTest {
     }
 
     @Test
+    void aDataParameterIsNotGivenAsAPath() throws Exception {
+        refusedNaming("transcriptome", "{\"genome\": \"g\", \"transcriptome\": \"/srv/flow-data/files/data/1\"}", "{}");
+        assertThat(refused(json("{\"genome\": \"g\", \"transcriptome\": \"/etc/passwd\"}"), Map.of()).getMessage()).contains("data_params");
+    }
+
+    @Test
     void theDetailsNameTheField() throws Exception {
         ApiException e = refused(json("{\"genome\": \"g\"}"), json("{\"transcriptome\": \"x\"}"));
         assertThat(e.details()).containsEntry("field", "data_params.transcriptome");
