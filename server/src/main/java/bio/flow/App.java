@@ -42,6 +42,10 @@ import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
 import bio.flow.mail.MailQueue;
 import bio.flow.mail.Mailer;
+import bio.flow.pipelines.GitSources;
+import bio.flow.pipelines.PipelineRegistry;
+import bio.flow.pipelines.PipelineRoutes;
+import bio.flow.pipelines.ShippedPipelines;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
 import bio.flow.samples.SampleRoutes;
@@ -131,6 +135,7 @@ public final class App implements AutoCloseable {
             archives = c.archives;
             imports = c.imports;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
+            ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {
@@ -285,6 +290,16 @@ public final class App implements AutoCloseable {
         get(r, "/downloads/{job_id}", c.downloadRoutes::archive);
         get(r, "/downloads/{data_id}/{filename}", c.downloadRoutes::data);
 
+        // the pipeline registry: /pipelines/versions/{id} before /pipelines/{id}
+        get(r, "/pipelines", c.pipelineRoutes::list);
+        r.post("/pipelines/categories/new", c.pipelineRoutes::createCategory);
+        r.post("/pipelines/new", c.pipelineRoutes::create);
+        get(r, "/pipelines/versions/{id}", c.pipelineRoutes::version);
+        r.post("/pipelines/versions/{id}/edit", c.pipelineRoutes::editVersion);
+        get(r, "/pipelines/{id}", c.pipelineRoutes::get);
+        r.post("/pipelines/{id}/edit", c.pipelineRoutes::edit);
+        r.post("/pipelines/{id}/versions/new", c.pipelineRoutes::addVersion);
+
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         get(r, "/samples/owned", c.sampleRoutes::owned);
         get(r, "/samples/shared", c.sampleRoutes::shared);
@@ -350,6 +365,8 @@ public final class App implements AutoCloseable {
         final Path outbox;
         final Storage storage;
         final Imports imports;
+        final PipelineRegistry pipelineRegistry;
+        final PipelineRoutes pipelineRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -410,7 +427,18 @@ public final class App implements AutoCloseable {
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
+            this.pipelineRegistry = new PipelineRegistry(jdbi, config.dataDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
+            this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
         }
+    }
+
+    /** The folder of the pipelines to register at start (FLOW_SHIPPED_PIPELINES), if any. */
+    private static java.util.Optional<Path> shippedPipelines(Config config) {
+        return switch (config.shippedPipelines()) {
+            case "none" -> java.util.Optional.empty();
+            case "bundled" -> ShippedPipelines.bundled();
+            default -> java.util.Optional.of(Path.of(config.shippedPipelines()));
+        };
     }
 
     /** The stored files of a data directory, for the server and for {@code ./flow verify}. */

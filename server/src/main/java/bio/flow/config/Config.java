@@ -217,6 +217,21 @@ public final class Config {
 
     public record ImportS3(URI endpoint, String region, String accessKeyId, String secretAccessKey, boolean pathStyle) {}
 
+    /** How long one git command (clone, checkout) of registering a pipeline from a git source may run before it is killed. */
+    public int gitTimeoutSeconds() { return positive("FLOW_GIT_TIMEOUT_SECONDS", 120); }
+
+    /**
+     * Which pipelines Flow registers at start: {@code bundled} (those built into the server from the repository's
+     * pipelines/), {@code none}, or those in an absolute folder (one sub-folder per pipeline, as in pipelines/).
+     */
+    public String shippedPipelines() {
+        String v = get("FLOW_SHIPPED_PIPELINES", "bundled").strip();
+        if (!v.equals("bundled") && !v.equals("none") && !Path.of(v).isAbsolute()) {
+            throw new ConfigException("FLOW_SHIPPED_PIPELINES must be bundled, none or an absolute folder, not '" + v + "'");
+        }
+        return v;
+    }
+
     public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
 
     public int loginMaxFailuresPerAddress() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 50); }
