@@ -27,6 +27,9 @@ import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
 import bio.flow.downloads.Archives;
 import bio.flow.downloads.DownloadRoutes;
+import bio.flow.executions.CancelRoutes;
+import bio.flow.executions.Nextflow;
+import bio.flow.executions.Workers;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -86,12 +89,13 @@ public final class App implements AutoCloseable {
     private final Verifier verifier;
     private final Archives archives;
     private final Imports imports;
+    private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Javalin http, String baseUrl, Passwords passwords) {
+                Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -99,6 +103,7 @@ public final class App implements AutoCloseable {
         this.verifier = verifier;
         this.archives = archives;
         this.imports = imports;
+        this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -117,6 +122,7 @@ public final class App implements AutoCloseable {
         Verifier verifier = null;
         Archives archives = null;
         Imports imports = null;
+        Workers workers = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -128,6 +134,7 @@ public final class App implements AutoCloseable {
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
+            workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
@@ -156,13 +163,15 @@ public final class App implements AutoCloseable {
             housekeeping.start();
             archives.start();
             imports.resume();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, http, baseUrl, c.passwords);
+            workers.start();
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, workers, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
+            if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -295,6 +304,9 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/share", c.sampleSharing::share);
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
+
+        // executions
+        r.post("/executions/{id}/cancel", c.cancelRoutes::cancel);
     }
 
     /**
@@ -334,6 +346,8 @@ public final class App implements AutoCloseable {
         final Path outbox;
         final Storage storage;
         final Imports imports;
+        final Workers workers;
+        final CancelRoutes cancelRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -354,7 +368,9 @@ public final class App implements AutoCloseable {
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
                     Duration.ofMillis(config.passwordHashWaitMillis()));
             this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond());
-            this.health = new HealthRoutes(jdbi, storage, verifier, Version.current());
+            this.workers = new Workers(jdbi, config.dataDir(), Nextflow.install(config), config.maxRunningExecutions(),
+                    config.maxExecutionResumes());
+            this.health = new HealthRoutes(jdbi, storage, verifier, workers, Version.current());
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
@@ -391,6 +407,7 @@ public final class App implements AutoCloseable {
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
+            this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
         }
     }
 
@@ -459,6 +476,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
+        workers.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

@@ -1,0 +1,173 @@
+package bio.flow.executions;
+
+import static bio.flow.testing.TestPipelines.awaitStatus;
+import static bio.flow.testing.TestPipelines.execution;
+import static bio.flow.testing.TestPipelines.folder;
+import static bio.flow.testing.TestPipelines.status;
+import static bio.flow.testing.TestPipelines.version;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bio.flow.testing.Api;
+import bio.flow.testing.TestServer;
+import bio.flow.testing.Users;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Executions on real Nextflow: the worker claims them, follows their tasks live, and finishes them. */
+class EngineTest {
+    private final TestServer server = TestServer.shared();
+
+    private record Task(String process, String name, String status, Integer exit, String nativeId, Long durationMs, boolean started) {}
+
+    private List<Task> tasks(long execution) {
+        return server.jdbi().withHandle(h -> h.createQuery("SELECT process, name, status, exit_code, native_id, duration_ms, started IS NOT NULL "
+                        + "FROM process_executions WHERE execution_id = :id ORDER BY name")
+                .bind("id", execution)
+                .map((rs, ctx) -> new Task(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, Integer.class),
+                        rs.getString(5), rs.getObject(6, Long.class), rs.getBoolean(7)))
+                .list());
+    }
+
+    private List<String> logs(long execution) {
+        return server.jdbi().withHandle(h -> h.createQuery("SELECT message FROM execution_logs WHERE execution_id = :id ORDER BY id")
+                .bind("id", execution).mapTo(String.class).list());
+    }
+
+    private String error(long execution) {
+        return server.jdbi().withHandle(h -> h.createQuery("SELECT error FROM executions WHERE id = :id").bind("id", execution).mapTo(String.class).one());
+    }
+
+    @Test
+    void runsAPipelineFollowingItsTasksToCompletion() throws Exception {
+        Users.Account owner = Users.signUp(server, "runner");
+        long id = execution(server, owner.id(), version(server, folder("engine-test")), "{\"tasks\": 2, \"sleep\": 1}");
+        // Progress as the API would show it over the run: it never goes back, and is 100 only once completed.
+        List<Integer> seen = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String status = "pending";
+        while (System.nanoTime() < deadline && !List.of("completed", "failed", "canceled").contains(status)) {
+            record State(String status, int progress) {}
+            State s = server.jdbi().withHandle(h -> h.createQuery("SELECT status, progress FROM executions WHERE id = :id").bind("id", id)
+                    .map((rs, ctx) -> new State(rs.getString(1), rs.getInt(2))).one());
+            status = s.status();
+            if (!status.equals("completed")) assertThat(s.progress()).as("progress before the end").isLessThan(100);
+            seen.add(s.progress());
+            Thread.sleep(100);
+        }
+        assertThat(status).as("logs: " + logs(id)).isEqualTo("completed");
+        assertThat(seen).isSorted();
+        assertThat(seen).anyMatch(p -> p > 0 && p < 100);
+        assertThat(server.queryLong("SELECT progress FROM executions WHERE id = " + id)).isEqualTo(100);
+
+        assertThat(tasks(id)).extracting(Task::name).containsExactly("GREET (1)", "GREET (2)", "WAIT"); // a single task has no index
+        assertThat(tasks(id)).allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo("completed");
+            assertThat(t.exit()).isZero();
+            assertThat(t.nativeId()).matches("\\d+");
+            assertThat(t.durationMs()).isNotNull();
+            assertThat(t.started()).isTrue();
+        });
+        assertThat(logs(id)).contains("Task submitted: GREET (1)", "Task completed: WAIT (exit code 0)", "Execution completed");
+
+        RunDirectory dir = RunDirectory.of(server.dataDir(), id);
+        JsonNode params = bio.flow.http.Json.MAPPER.readTree(dir.params().toFile());
+        assertThat(params.path("tasks").asInt()).isEqualTo(2);
+        assertThat(params.path("outdir").asText()).isEqualTo(dir.results().toString());
+        assertThat(dir.results().resolve("waited.txt")).satisfiesAnyOf(
+                p -> assertThat(p).hasContent("hello 1\nhello 2"), p -> assertThat(p).hasContent("hello 2\nhello 1"));
+        assertThat(dir.nextflowLog()).isRegularFile();
+        assertThat(dir.trace()).isRegularFile();
+        assertThat(server.queryLong("SELECT events_read FROM executions WHERE id = " + id)).isEqualTo(Files.size(dir.events()));
+        assertThat(server.queryLong("SELECT count(*) FROM executions WHERE id = " + id + " AND started IS NOT NULL AND finished IS NOT NULL")).isOne();
+    }
+
+    @Test
+    void aFailingTaskFailsTheExecutionWithItsProcessExitCodeAndStandardError() throws Exception {
+        Users.Account owner = Users.signUp(server, "failer");
+        long id = execution(server, owner.id(), version(server, folder("engine-test")), "{\"tasks\": 1, \"fail\": true}");
+        awaitStatus(server, id, "failed", Duration.ofSeconds(90));
+        assertThat(error(id)).contains("Process BREAK failed: task BREAK exited with code 3", "BREAK could not go on");
+        assertThat(tasks(id)).filteredOn(t -> t.process().equals("BREAK")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.status()).isEqualTo("failed");
+                    assertThat(t.exit()).isEqualTo(3);
+                });
+        assertThat(logs(id)).anyMatch(l -> l.equals("Task failed: BREAK with exit code 3"))
+                .anyMatch(l -> l.startsWith("Standard error of BREAK (end)") && l.contains("BREAK could not go on: the input is wrong"));
+        assertThat(server.queryLong("SELECT progress FROM executions WHERE id = " + id)).isLessThan(100);
+    }
+
+    @Test
+    void aPipelineWhoseDirectoryIsGoneFailsWithTheReason() throws Exception {
+        Users.Account owner = Users.signUp(server, "orphan");
+        Path gone = Files.createTempDirectory("flow-gone-pipeline");
+        long version = version(server, gone);
+        Files.delete(gone);
+        long id = execution(server, owner.id(), version, "{}");
+        awaitStatus(server, id, "failed", Duration.ofSeconds(30));
+        assertThat(error(id)).contains(gone.toString(), "no longer exists on the server");
+        assertThat(logs(id)).anyMatch(l -> l.startsWith("Execution failed: ") && l.contains("no longer exists"));
+    }
+
+    @Test
+    void healthShowsTheQueueTheWorkersAndTheNextflowVersion() {
+        JsonNode health = server.client().get("/health").json();
+        assertThat(health.at("/nextflow/version").asText()).isEqualTo("24.10.0");
+        assertThat(health.at("/workers/max").asInt()).isEqualTo(2);
+        assertThat(health.at("/workers/active").asInt()).isBetween(0, 2);
+        assertThat(health.at("/queue/pending").isIntegralNumber()).isTrue();
+        assertThat(health.at("/queue/running").isIntegralNumber()).isTrue();
+    }
+
+    @Test
+    void cancelStopsAPendingExecutionAtOnceAndARunningOneWithAllItsProcesses() throws Exception {
+        try (TestServer one = TestServer.start(Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "1"))) {
+            Users.Account owner = Users.signUp(one, "canceler");
+            long version = version(one, folder("engine-test"));
+            long running = execution(one, owner.id(), version, "{\"tasks\": 1, \"sleep\": 120}");
+            awaitTask(one, running, "WAIT", "running");
+            long waiting = execution(one, owner.id(), version, "{}");
+            Thread.sleep(1200); // more than a poll of the queue: one runs at a time, so it waits
+            assertThat(status(one, waiting)).isEqualTo("pending");
+            assertThat(one.client().get("/health").json().at("/queue/pending").asInt()).isEqualTo(1);
+            assertThat(one.client().get("/health").json().at("/workers/active").asInt()).isEqualTo(1);
+
+            Api stranger = Users.signUp(one, "stranger").api();
+            assertThat(stranger.post("/executions/" + waiting + "/cancel").status()).isEqualTo(404);
+
+            Api.Res r = owner.api().post("/executions/" + waiting + "/cancel");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().path("message").asText()).isEqualTo("Execution cancellation requested");
+            assertThat(status(one, waiting)).isEqualTo("canceled");
+            assertThat(owner.api().post("/executions/" + waiting + "/cancel").status()).isEqualTo(409);
+
+            long nextflowPid = one.queryLong("SELECT pid FROM executions WHERE id = " + running);
+            List<Long> taskPids = one.jdbi().withHandle(h -> h.createQuery("SELECT native_id::bigint FROM process_executions "
+                    + "WHERE execution_id = :id AND native_id IS NOT NULL").bind("id", running).mapTo(Long.class).list());
+            List<ProcessHandle> family = ProcessHandle.of(nextflowPid).stream()
+                    .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants())).toList();
+            assertThat(family).hasSizeGreaterThan(2); // Nextflow, the task's bash, its sleep
+            long asked = System.nanoTime();
+            assertThat(owner.api().post("/executions/" + running + "/cancel").status()).isEqualTo(200);
+            awaitStatus(one, running, "canceled", Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(10));
+            assertThat(family).noneMatch(ProcessHandle::isAlive);
+            assertThat(taskPids).isNotEmpty().allSatisfy(pid -> assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty());
+            assertThat(owner.api().post("/executions/" + running + "/cancel").status()).isEqualTo(409);
+            assertThat(one.queryLong("SELECT count(*) FROM execution_logs WHERE execution_id = " + running
+                    + " AND message = 'Execution canceled'")).isOne();
+        }
+    }
+
+    private static void awaitTask(TestServer s, long execution, String name, String status) throws InterruptedException {
+        String sql = "SELECT count(*) FROM process_executions WHERE execution_id = " + execution + " AND name = '" + name + "' AND status = '" + status + "'";
+        for (int i = 0; i < 600 && s.queryLong(sql) == 0; i++) Thread.sleep(100);
+        assertThat(s.queryLong(sql)).as(name + " " + status).isOne();
+    }
+}

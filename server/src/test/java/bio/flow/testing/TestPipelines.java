@@ -1,0 +1,69 @@
+package bio.flow.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Pipeline versions and executions put straight into the database, for the engine's tests (registering through the
+ * admin API and submitting through the run route are other features, tested on their own).
+ */
+public final class TestPipelines {
+    private static final AtomicInteger names = new AtomicInteger();
+
+    private TestPipelines() {}
+
+    /** The test pipeline's folder among the test resources (pipelines/<name>). */
+    public static Path folder(String name) {
+        try {
+            return Path.of(TestPipelines.class.getResource("/pipelines/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A version of a new pipeline, its files in {@code directory}; answers its id. */
+    public static long version(TestServer server, Path directory) {
+        String name = "engine-test-" + System.nanoTime() + "-" + names.incrementAndGet();
+        return server.jdbi().withHandle(h -> {
+            long category = h.createQuery("INSERT INTO pipeline_categories (name) VALUES (:n) ON CONFLICT (lower(name)) DO UPDATE SET name = EXCLUDED.name RETURNING id")
+                    .bind("n", "Engine tests").mapTo(Long.class).one();
+            long pipeline = h.createQuery("INSERT INTO pipelines (name, category_id) VALUES (:n, :c) RETURNING id")
+                    .bind("n", name).bind("c", category).mapTo(Long.class).one();
+            return h.createQuery("INSERT INTO pipeline_versions (pipeline_id, version, source, directory, input_style, input_param, parameters, is_latest) "
+                            + "VALUES (:p, '1.0', :d, :d, 'samplesheet', 'input', CAST(:params AS jsonb), TRUE) RETURNING id")
+                    .bind("p", pipeline).bind("d", directory.toString())
+                    .bind("params", "[{\"name\":\"tasks\",\"type\":\"integer\",\"choices\":[],\"defaultValue\":2,\"description\":\"\",\"required\":false,\"hidden\":false,\"data\":false},"
+                            + "{\"name\":\"sleep\",\"type\":\"integer\",\"choices\":[],\"defaultValue\":0,\"description\":\"\",\"required\":false,\"hidden\":false,\"data\":false},"
+                            + "{\"name\":\"fail\",\"type\":\"boolean\",\"choices\":[],\"defaultValue\":false,\"description\":\"\",\"required\":false,\"hidden\":false,\"data\":false}]")
+                    .mapTo(Long.class).one();
+        });
+    }
+
+    /** A pending execution of the version, owned by {@code owner}, with these parameters (a JSON object). */
+    public static long execution(TestServer server, long owner, long versionId, String params) {
+        return server.jdbi().withHandle(h -> h.createQuery("INSERT INTO executions (name, owner_id, pipeline_version_id, params) "
+                        + "VALUES ('engine test', :o, :v, CAST(:params AS jsonb)) RETURNING id")
+                .bind("o", owner).bind("v", versionId).bind("params", params).mapTo(Long.class).one());
+    }
+
+    public static String status(TestServer server, long execution) {
+        return server.jdbi().withHandle(h -> h.createQuery("SELECT status FROM executions WHERE id = :id").bind("id", execution).mapTo(String.class).one());
+    }
+
+    /** Waits for the execution to reach the status (failing the test after the time given). */
+    public static void awaitStatus(TestServer server, long execution, String status, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline && !status(server, execution).equals(status)) Thread.sleep(100);
+        assertThat(status(server, execution)).as("status of execution " + execution).isEqualTo(status);
+    }
+
+    /** How many tasks of the execution have this status. */
+    public static long tasks(TestServer server, long execution, String status) {
+        return server.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM process_executions WHERE execution_id = :id AND status = :s")
+                .bind("id", execution).bind("s", status).mapTo(Long.class).one());
+    }
+}
