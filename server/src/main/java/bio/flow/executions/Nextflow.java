@@ -88,10 +88,11 @@ public final class Nextflow {
 
     /**
      * Starts Nextflow on the version's pipeline in the run directory (its launch directory), with the parameters
-     * already written to {@link RunDirectory#params()}; {@code resumeSession} continues an earlier launch.
+     * already written to {@link RunDirectory#params()}; {@code launch} counts the launches of the run (0 first),
+     * {@code resumeSession} continues an earlier one.
      * Nextflow's output goes to the run's stdout and stderr files (appended to, across launches).
      */
-    Process launch(RunnableVersion v, RunDirectory dir, Optional<String> resumeSession) throws IOException {
+    Process launch(RunnableVersion v, RunDirectory dir, int launch, Optional<String> resumeSession) throws IOException {
         Files.writeString(dir.config(), config(v));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -99,7 +100,7 @@ public final class Nextflow {
         cmd.addAll(javaOptions);
         cmd.addAll(List.of("-cp", lib.toAbsolutePath() + "/*", "nextflow.cli.Launcher",
                 "-log", dir.nextflowLog().toString(), "run", v.directory().resolve(v.mainScript()).toString(),
-                "-params-file", dir.params().toString(), "-plugins", pluginSpec, "-with-trace", dir.trace().toString(),
+                "-params-file", dir.params().toString(), "-plugins", pluginSpec, "-with-trace", dir.trace(launch).toString(),
                 "-c", dir.config().toString()));
         if (!v.profiles().isEmpty()) cmd.addAll(List.of("-profile", String.join(",", v.profiles())));
         resumeSession.ifPresent(s -> cmd.addAll(List.of("-resume", s)));

@@ -41,9 +41,12 @@ public record RunDirectory(Path root) {
         return root.resolve("events.jsonl");
     }
 
-    /** Nextflow's trace file ({@code -with-trace}): a row per finished task. */
-    public Path trace() {
-        return root.resolve("trace.txt");
+    /**
+     * Nextflow's trace file ({@code -with-trace}) of a launch: a row per finished task. One per launch (trace.txt, then
+     * trace-1.txt for the first -resume, ...): Nextflow refuses to start on an existing trace file.
+     */
+    public Path trace(int launch) {
+        return root.resolve(launch == 0 ? "trace.txt" : "trace-" + launch + ".txt");
     }
 
     /** What Nextflow printed (its errors among it), appended to across launches. */

@@ -217,7 +217,7 @@ public final class Workers implements AutoCloseable {
             Map<String, Object> params = jdbi.inTransaction(h -> RunPreparation.prepare(h, id, v, dir));
             Files.writeString(dir.params(), Json.MAPPER.writeValueAsString(params));
         }
-        Process p = nextflow.launch(v, dir, session);
+        Process p = nextflow.launch(v, dir, launch, session);
         jdbi.useHandle(h -> {
             h.createUpdate("UPDATE executions SET pid = :pid WHERE id = :id").bind("pid", p.pid()).bind("id", id).execute();
             RunEvents.log(h, id, Instant.now(), null, session.isPresent()
@@ -244,6 +244,7 @@ public final class Workers implements AutoCloseable {
         }
         List<JsonNode> events = RunEvents.all(dir.events());
         if (s.cancel() || RunEvents.outcome(events).isPresent()) {
+            jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Flow's worker was restarted; Nextflow had ended meanwhile"));
             finish(id, dir, new Tracked(null, null, s.resumes()), null, Set.of());
             return Optional.empty();
         }
@@ -358,7 +359,11 @@ public final class Workers implements AutoCloseable {
             return "Process " + f.process() + " failed: task " + f.name() + (f.exit() == null ? "" : " exited with code " + f.exit())
                     + lastLine(stderrOf(id, f.name()));
         }
-        String error = said.lines().filter(l -> l.startsWith("ERROR ~")).findFirst().map(l -> ": " + l.substring(7).strip()).orElse("");
+        // Nextflow says why on its output ("ERROR ~ ...") or, for what stops it before it runs, on its standard error.
+        String complaint = tail(dir.stderr());
+        String error = said.lines().filter(l -> l.startsWith("ERROR ~")).reduce((a, b) -> b).map(l -> l.substring(7).strip())
+                .or(() -> complaint.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).map(String::strip))
+                .map(e -> ": " + e).orElse("");
         return "Nextflow stopped" + (exit == null ? "" : " with exit status " + exit) + error;
     }
 

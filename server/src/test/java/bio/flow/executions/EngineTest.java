@@ -1,6 +1,7 @@
 package bio.flow.executions;
 
 import static bio.flow.testing.TestPipelines.awaitStatus;
+import static bio.flow.testing.TestPipelines.awaitTask;
 import static bio.flow.testing.TestPipelines.execution;
 import static bio.flow.testing.TestPipelines.folder;
 import static bio.flow.testing.TestPipelines.status;
@@ -82,7 +83,7 @@ class EngineTest {
         assertThat(dir.results().resolve("waited.txt")).satisfiesAnyOf(
                 p -> assertThat(p).hasContent("hello 1\nhello 2"), p -> assertThat(p).hasContent("hello 2\nhello 1"));
         assertThat(dir.nextflowLog()).isRegularFile();
-        assertThat(dir.trace()).isRegularFile();
+        assertThat(dir.trace(0)).isRegularFile();
         assertThat(server.queryLong("SELECT events_read FROM executions WHERE id = " + id)).isEqualTo(Files.size(dir.events()));
         assertThat(server.queryLong("SELECT count(*) FROM executions WHERE id = " + id + " AND started IS NOT NULL AND finished IS NOT NULL")).isOne();
     }
@@ -131,7 +132,7 @@ class EngineTest {
             Users.Account owner = Users.signUp(one, "canceler");
             long version = version(one, folder("engine-test"));
             long running = execution(one, owner.id(), version, "{\"tasks\": 1, \"sleep\": 120}");
-            awaitTask(one, running, "WAIT", "running");
+            awaitTask(one.jdbi(), running, "WAIT", "running");
             long waiting = execution(one, owner.id(), version, "{}");
             Thread.sleep(1200); // more than a poll of the queue: one runs at a time, so it waits
             assertThat(status(one, waiting)).isEqualTo("pending");
@@ -163,11 +164,5 @@ class EngineTest {
             assertThat(one.queryLong("SELECT count(*) FROM execution_logs WHERE execution_id = " + running
                     + " AND message = 'Execution canceled'")).isOne();
         }
-    }
-
-    private static void awaitTask(TestServer s, long execution, String name, String status) throws InterruptedException {
-        String sql = "SELECT count(*) FROM process_executions WHERE execution_id = " + execution + " AND name = '" + name + "' AND status = '" + status + "'";
-        for (int i = 0; i < 600 && s.queryLong(sql) == 0; i++) Thread.sleep(100);
-        assertThat(s.queryLong(sql)).as(name + " " + status).isOne();
     }
 }
