@@ -50,6 +50,8 @@ class EngineTest {
         long id = execution(server, owner.id(), version(server, folder("engine-test")), "{\"tasks\": 2, \"sleep\": 1}");
         // Progress as the API would show it over the run: it never goes back, and is 100 only once completed.
         List<Integer> seen = new ArrayList<>();
+        // When each task was first seen completed here, to compare with when Nextflow saw it complete.
+        Map<String, java.time.Instant> seenCompleted = new java.util.HashMap<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String status = "pending";
         while (System.nanoTime() < deadline && !List.of("completed", "failed", "canceled").contains(status)) {
@@ -59,6 +61,9 @@ class EngineTest {
             status = s.status();
             if (!status.equals("completed")) assertThat(s.progress()).as("progress before the end").isLessThan(100);
             seen.add(s.progress());
+            java.time.Instant now = java.time.Instant.now();
+            server.jdbi().withHandle(h -> h.createQuery("SELECT name FROM process_executions WHERE execution_id = :id AND status = 'completed'")
+                    .bind("id", id).mapTo(String.class).list()).forEach(name -> seenCompleted.putIfAbsent(name, now));
             Thread.sleep(100);
         }
         assertThat(status).as("logs: " + logs(id)).isEqualTo("completed");
@@ -67,6 +72,13 @@ class EngineTest {
         assertThat(server.queryLong("SELECT progress FROM executions WHERE id = " + id)).isEqualTo(100);
 
         assertThat(tasks(id)).extracting(Task::name).containsExactly("GREET (1)", "GREET (2)", "WAIT"); // a single task has no index
+        // Live: each task shows as completed within 2 s of Nextflow seeing it complete.
+        Map<String, java.time.Instant> finished = server.jdbi().withHandle(h -> h.createQuery("SELECT name, finished FROM process_executions WHERE execution_id = :id")
+                .bind("id", id).map((rs, ctx) -> Map.entry(rs.getString(1), rs.getTimestamp(2).toInstant()))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        for (String name : List.of("GREET (1)", "GREET (2)")) {
+            assertThat(Duration.between(finished.get(name), seenCompleted.get(name))).as(name + " shown after").isLessThan(Duration.ofSeconds(2));
+        }
         assertThat(tasks(id)).allSatisfy(t -> {
             assertThat(t.status()).isEqualTo("completed");
             assertThat(t.exit()).isZero();
@@ -114,6 +126,27 @@ class EngineTest {
         awaitStatus(server, id, "failed", Duration.ofSeconds(30));
         assertThat(error(id)).contains(gone.toString(), "no longer exists on the server");
         assertThat(logs(id)).anyMatch(l -> l.startsWith("Execution failed: ") && l.contains("no longer exists"));
+    }
+
+    @Test
+    void eachRunIsConfiguredByTheOperatorsSettingsThenByItsVersion() throws Exception {
+        Path operatorConfig = Files.createTempFile("flow-nextflow", ".config");
+        Files.writeString(operatorConfig, "process.beforeScript = 'echo from-operator > operator.txt'\n");
+        try (TestServer configured = TestServer.start(Map.of("FLOW_NEXTFLOW_CONFIG", operatorConfig.toString(),
+                "FLOW_NEXTFLOW_EXECUTOR", "local"))) {
+            Users.Account owner = Users.signUp(configured, "configured");
+            long version = version(configured.jdbi(), folder("engine-test"), "process.afterScript = 'echo from-version > version.txt'");
+            long id = execution(configured, owner.id(), version, "{\"tasks\": 1}");
+            awaitStatus(configured, id, "completed", Duration.ofSeconds(90));
+            RunDirectory dir = RunDirectory.of(configured.dataDir(), id);
+            assertThat(dir.config()).content().contains("process.executor = 'local'", "from-operator", "from-version");
+            String workdir = configured.jdbi().withHandle(h -> h.createQuery("SELECT workdir FROM process_executions WHERE execution_id = :id AND name = 'GREET (1)'")
+                    .bind("id", id).mapTo(String.class).one());
+            assertThat(Path.of(workdir, "operator.txt")).hasContent("from-operator");
+            assertThat(Path.of(workdir, "version.txt")).hasContent("from-version");
+        } finally {
+            Files.delete(operatorConfig);
+        }
     }
 
     @Test

@@ -32,15 +32,20 @@ public final class TestPipelines {
     }
 
     public static long version(Jdbi jdbi, Path directory) {
+        return version(jdbi, directory, "");
+    }
+
+    /** A version whose own Nextflow configuration text is {@code config}. */
+    public static long version(Jdbi jdbi, Path directory, String config) {
         String name = "engine-test-" + System.nanoTime() + "-" + names.incrementAndGet();
         return jdbi.withHandle(h -> {
             long category = h.createQuery("INSERT INTO pipeline_categories (name) VALUES (:n) ON CONFLICT (lower(name)) DO UPDATE SET name = EXCLUDED.name RETURNING id")
                     .bind("n", "Engine tests").mapTo(Long.class).one();
             long pipeline = h.createQuery("INSERT INTO pipelines (name, category_id) VALUES (:n, :c) RETURNING id")
                     .bind("n", name).bind("c", category).mapTo(Long.class).one();
-            return h.createQuery("INSERT INTO pipeline_versions (pipeline_id, version, source, directory, input_style, input_param, parameters, is_latest) "
-                            + "VALUES (:p, '1.0', :d, :d, 'samplesheet', 'input', CAST(:params AS jsonb), TRUE) RETURNING id")
-                    .bind("p", pipeline).bind("d", directory.toString())
+            return h.createQuery("INSERT INTO pipeline_versions (pipeline_id, version, source, directory, input_style, input_param, config, parameters, is_latest) "
+                            + "VALUES (:p, '1.0', :d, :d, 'samplesheet', 'input', :config, CAST(:params AS jsonb), TRUE) RETURNING id")
+                    .bind("p", pipeline).bind("d", directory.toString()).bind("config", config)
                     .bind("params", "[{\"name\":\"tasks\",\"type\":\"integer\",\"choices\":[],\"defaultValue\":2,\"description\":\"\",\"required\":false,\"hidden\":false,\"data\":false},"
                             + "{\"name\":\"sleep\",\"type\":\"integer\",\"choices\":[],\"defaultValue\":0,\"description\":\"\",\"required\":false,\"hidden\":false,\"data\":false},"
                             + "{\"name\":\"fail\",\"type\":\"boolean\",\"choices\":[],\"defaultValue\":false,\"description\":\"\",\"required\":false,\"hidden\":false,\"data\":false}]")
