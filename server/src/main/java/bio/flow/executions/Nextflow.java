@@ -119,8 +119,11 @@ public final class Nextflow {
 
     /** The run's configuration: the executor, then the operator's FLOW_NEXTFLOW_CONFIG text, then the version's. */
     private String config(RunnableVersion v) {
-        return "// Written by Flow for this run: the executor, the operator's configuration, the pipeline version's\n"
-                + "process.executor = '" + executor + "'\n\n" + extraConfig + "\n\n" + v.config() + "\n";
+        return "// Written by Flow for this run: the executor, the trace columns Flow reads, the operator's configuration, the\n"
+                + "// pipeline version's\n"
+                + "process.executor = '" + executor + "'\n"
+                + "trace.fields = '" + RunEvents.TRACE_FIELDS + "'\ntrace.raw = true\n\n"
+                + extraConfig + "\n\n" + v.config() + "\n";
     }
 
     private static Optional<String> versionOf(Path jars) {

@@ -27,6 +27,9 @@ import org.jdbi.v3.core.Handle;
  * set to 100 when the execution completes.
  */
 final class RunEvents {
+    /** The trace file's columns, as {@link #crossCheck} reads them (written raw: times in epoch ms, durations in ms). */
+    static final String TRACE_FIELDS = "task_id,hash,native_id,process,name,status,exit,workdir,start,complete,duration";
+
     /** How much of a failed task's standard error the log keeps. */
     private static final int STDERR_TAIL_BYTES = 2000;
 
@@ -111,6 +114,47 @@ final class RunEvents {
             }
         }
         return out;
+    }
+
+    /**
+     * The trace file against what the events said: a task the trace file shows finished but the events did not (an
+     * event lost, say to a full disk) is recorded from its row, as its completion event would have been. Answers how
+     * many tasks it recorded so.
+     */
+    static int crossCheck(Handle h, long executionId, int launch, Path trace) throws IOException {
+        if (!Files.exists(trace)) return 0;
+        List<String> lines = Files.readAllLines(trace, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) return 0;
+        List<String> columns = List.of(lines.get(0).split("\t", -1));
+        Map<Integer, String> recorded = new HashMap<>();
+        h.createQuery("SELECT task_id, status FROM process_executions WHERE execution_id = :id AND launch = :launch")
+                .bind("id", executionId).bind("launch", launch)
+                .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getString(2)))
+                .forEach(e -> recorded.put(e.getKey(), e.getValue()));
+        int added = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] values = line.split("\t", -1);
+            var event = Json.MAPPER.createObjectNode();
+            for (int i = 0; i < Math.min(columns.size(), values.length); i++) {
+                String v = values[i];
+                if (v.isEmpty() || v.equals("-")) continue;
+                String column = columns.get(i);
+                if (List.of("task_id", "exit", "start", "complete", "duration").contains(column) && v.matches("-?\\d{1,18}")) {
+                    event.put(column, Long.parseLong(v));
+                } else {
+                    event.put(column, v);
+                }
+            }
+            if (!event.has("task_id") || !event.has("status")) continue;
+            String status = event.get("status").asText();
+            boolean cached = status.equals("CACHED");
+            String known = recorded.get(event.get("task_id").asInt());
+            if (known != null && List.of("completed", "failed", "aborted", "cached").contains(known)) continue;
+            Instant time = event.has("complete") ? Instant.ofEpochMilli(event.get("complete").asLong()) : Instant.now();
+            task(h, executionId, launch, event, cached ? "cached" : finishedStatus(event), time);
+            added++;
+        }
+        return added;
     }
 
     /** Records the events of the execution's launch {@code launch}, then its progress. */

@@ -319,6 +319,8 @@ public final class Workers implements AutoCloseable {
 
     /** Nextflow has ended: the execution is canceled, completed (its outputs collected) or failed, with the reason. */
     private void finish(long id, RunDirectory dir, Tracked t, Integer exit, Set<ProcessHandle> family) throws IOException, RunFailure {
+        int fromTrace = jdbi.inTransaction(h -> RunEvents.crossCheck(h, id, t.launch(), dir.trace(t.launch())));
+        if (fromTrace > 0) log.warn("execution {}: {} finished tasks were known from the trace file only", id, fromTrace);
         boolean cancel = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested FROM executions WHERE id = :id")
                 .bind("id", id).mapTo(Boolean.class).one());
         List<JsonNode> events = RunEvents.all(dir.events());
