@@ -29,6 +29,9 @@ import bio.flow.downloads.Archives;
 import bio.flow.downloads.DownloadRoutes;
 import bio.flow.executions.ExecutionRoutes;
 import bio.flow.executions.Executions;
+import bio.flow.executions.CancelRoutes;
+import bio.flow.executions.Nextflow;
+import bio.flow.executions.Workers;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -92,12 +95,13 @@ public final class App implements AutoCloseable {
     private final Verifier verifier;
     private final Archives archives;
     private final Imports imports;
+    private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Javalin http, String baseUrl, Passwords passwords) {
+                Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -105,6 +109,7 @@ public final class App implements AutoCloseable {
         this.verifier = verifier;
         this.archives = archives;
         this.imports = imports;
+        this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -123,6 +128,7 @@ public final class App implements AutoCloseable {
         Verifier verifier = null;
         Archives archives = null;
         Imports imports = null;
+        Workers workers = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -134,6 +140,7 @@ public final class App implements AutoCloseable {
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
+            workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
@@ -163,13 +170,15 @@ public final class App implements AutoCloseable {
             housekeeping.start();
             archives.start();
             imports.resume();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, http, baseUrl, c.passwords);
+            workers.start();
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, workers, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
+            if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -324,6 +333,8 @@ public final class App implements AutoCloseable {
         r.post("/executions/{id}/transfer", c.executionSharing::transfer);
         r.post("/executions/{id}/delete", c.executionSharing::delete);
         get(r, "/queue", c.executionRoutes::queue);
+        // executions
+        r.post("/executions/{id}/cancel", c.cancelRoutes::cancel);
     }
 
     /**
@@ -367,6 +378,8 @@ public final class App implements AutoCloseable {
         final Imports imports;
         final PipelineRegistry pipelineRegistry;
         final PipelineRoutes pipelineRoutes;
+        final Workers workers;
+        final CancelRoutes cancelRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -387,7 +400,9 @@ public final class App implements AutoCloseable {
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
                     Duration.ofMillis(config.passwordHashWaitMillis()));
             this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond());
-            this.health = new HealthRoutes(jdbi, storage, verifier, Version.current());
+            this.workers = new Workers(jdbi, config.dataDir(), Nextflow.install(config), config.maxRunningExecutions(),
+                    config.maxExecutionResumes());
+            this.health = new HealthRoutes(jdbi, storage, verifier, workers, Version.current());
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
@@ -429,6 +444,7 @@ public final class App implements AutoCloseable {
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
             this.pipelineRegistry = new PipelineRegistry(jdbi, config.dataDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
             this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
+            this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
         }
     }
 
@@ -506,6 +522,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
+        workers.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);
