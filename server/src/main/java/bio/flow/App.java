@@ -29,8 +29,13 @@ import bio.flow.downloads.Archives;
 import bio.flow.downloads.DownloadRoutes;
 import bio.flow.executions.ExecutionRoutes;
 import bio.flow.executions.Executions;
+import bio.flow.executions.CancelRoutes;
+import bio.flow.executions.Nextflow;
+import bio.flow.executions.Outputs;
+import bio.flow.executions.RunPreparation;
 import bio.flow.executions.RunRoutes;
 import bio.flow.executions.Submissions;
+import bio.flow.executions.Workers;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -44,6 +49,10 @@ import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
 import bio.flow.mail.MailQueue;
 import bio.flow.mail.Mailer;
+import bio.flow.pipelines.GitSources;
+import bio.flow.pipelines.PipelineRegistry;
+import bio.flow.pipelines.PipelineRoutes;
+import bio.flow.pipelines.ShippedPipelines;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
 import bio.flow.samples.SampleRoutes;
@@ -90,12 +99,13 @@ public final class App implements AutoCloseable {
     private final Verifier verifier;
     private final Archives archives;
     private final Imports imports;
+    private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Javalin http, String baseUrl, Passwords passwords) {
+                Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -103,6 +113,7 @@ public final class App implements AutoCloseable {
         this.verifier = verifier;
         this.archives = archives;
         this.imports = imports;
+        this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -121,6 +132,7 @@ public final class App implements AutoCloseable {
         Verifier verifier = null;
         Archives archives = null;
         Imports imports = null;
+        Workers workers = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -132,7 +144,9 @@ public final class App implements AutoCloseable {
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
+            workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
+            ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {
@@ -160,13 +174,15 @@ public final class App implements AutoCloseable {
             housekeeping.start();
             archives.start();
             imports.resume();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, http, baseUrl, c.passwords);
+            workers.start();
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, workers, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
+            if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -287,6 +303,16 @@ public final class App implements AutoCloseable {
         get(r, "/downloads/{job_id}", c.downloadRoutes::archive);
         get(r, "/downloads/{data_id}/{filename}", c.downloadRoutes::data);
 
+        // the pipeline registry: /pipelines/versions/{id} before /pipelines/{id}
+        get(r, "/pipelines", c.pipelineRoutes::list);
+        r.post("/pipelines/categories/new", c.pipelineRoutes::createCategory);
+        r.post("/pipelines/new", c.pipelineRoutes::create);
+        get(r, "/pipelines/versions/{id}", c.pipelineRoutes::version);
+        r.post("/pipelines/versions/{id}/edit", c.pipelineRoutes::editVersion);
+        get(r, "/pipelines/{id}", c.pipelineRoutes::get);
+        r.post("/pipelines/{id}/edit", c.pipelineRoutes::edit);
+        r.post("/pipelines/{id}/versions/new", c.pipelineRoutes::addVersion);
+
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         get(r, "/samples/owned", c.sampleRoutes::owned);
         get(r, "/samples/shared", c.sampleRoutes::shared);
@@ -311,6 +337,7 @@ public final class App implements AutoCloseable {
         r.post("/executions/{id}/transfer", c.executionSharing::transfer);
         r.post("/executions/{id}/delete", c.executionSharing::delete);
         get(r, "/queue", c.executionRoutes::queue);
+        r.post("/executions/{id}/cancel", c.cancelRoutes::cancel);
         r.post("/pipelines/versions/{id}/run", c.runRoutes::run);
     }
 
@@ -353,6 +380,10 @@ public final class App implements AutoCloseable {
         final Path outbox;
         final Storage storage;
         final Imports imports;
+        final PipelineRegistry pipelineRegistry;
+        final PipelineRoutes pipelineRoutes;
+        final Workers workers;
+        final CancelRoutes cancelRoutes;
         final RunRoutes runRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
@@ -374,7 +405,6 @@ public final class App implements AutoCloseable {
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
                     Duration.ofMillis(config.passwordHashWaitMillis()));
             this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond());
-            this.health = new HealthRoutes(jdbi, storage, verifier, Version.current());
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
@@ -396,6 +426,9 @@ public final class App implements AutoCloseable {
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
             DataContents contents = new DataContents(jdbi, policy, storage);
+            this.workers = new Workers(jdbi, config.dataDir(), Nextflow.install(config), config.maxRunningExecutions(),
+                    config.maxExecutionResumes(), new RunPreparation(contents, storage), new Outputs(storage));
+            this.health = new HealthRoutes(jdbi, storage, verifier, workers, Version.current());
             this.archives = new Archives(jdbi, policy, contents, storage, config.maxArchiveBytes(), Duration.ofHours(config.archiveExpiryHours()));
             this.downloadRoutes = new DownloadRoutes(authenticator, contents, archives);
             Executions executions = new Executions(jdbi, policy, dataFiles, config.dataDir());
@@ -414,9 +447,20 @@ public final class App implements AutoCloseable {
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
-            // The engine's workers poll for pending runs; its wake() goes here once it is wired.
-            this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, () -> {}));
+            this.pipelineRegistry = new PipelineRegistry(jdbi, config.dataDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
+            this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
+            this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
+            this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
         }
+    }
+
+    /** The folder of the pipelines to register at start (FLOW_SHIPPED_PIPELINES), if any. */
+    private static java.util.Optional<Path> shippedPipelines(Config config) {
+        return switch (config.shippedPipelines()) {
+            case "none" -> java.util.Optional.empty();
+            case "bundled" -> ShippedPipelines.bundled();
+            default -> java.util.Optional.of(Path.of(config.shippedPipelines()));
+        };
     }
 
     /** The stored files of a data directory, for the server and for {@code ./flow verify}. */
@@ -484,6 +528,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
+        workers.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

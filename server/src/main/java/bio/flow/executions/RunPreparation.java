@@ -48,10 +48,11 @@ import org.jdbi.v3.core.Handle;
  * {@code samples.json} maps each name the pipeline saw to its sample's id, so that {@link Outputs} can trace
  * outputs back. Preparing again (a resumed run) stages the same files again.
  *
- * <p>Fails with {@link PreparationException}, whose message is for the user, when the pipeline's directory or main
- * script is gone, when a sample of the run has no reads left, or when an input's bytes cannot be served
+ * <p>Fails with {@link PreparationException}, whose message is for the user (the engine fails the run with it),
+ * when a sample of the run has no reads left, or when an input's bytes cannot be served
  * ({@link DataContents#servable}: not ready, marked missing or corrupt, or not the size recorded) or have no
- * local path ({@link Storage#localPath}).
+ * local path ({@link Storage#localPath}). Whether the pipeline's directory is still there the engine checks before
+ * it prepares ({@link Workers}).
  */
 public final class RunPreparation {
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
@@ -72,12 +73,6 @@ public final class RunPreparation {
     }
 
     public Map<String, Object> prepare(Handle h, long executionId, RunnableVersion v, RunDirectory dir) {
-        if (!Files.isDirectory(v.directory())) {
-            throw new PreparationException("the directory of " + v.pipeline() + " " + v.version() + " (" + v.directory() + ") does not exist any more");
-        }
-        if (!Files.isRegularFile(v.directory().resolve(v.mainScript()))) {
-            throw new PreparationException(v.pipeline() + " " + v.version() + " has no " + v.mainScript() + " in " + v.directory() + " any more");
-        }
         record Run(String params, String dataParams) {}
         Run run = h.createQuery("SELECT params::text, data_params::text FROM executions WHERE id = :id").bind("id", executionId)
                 .map((rs, ctx) -> new Run(rs.getString(1), rs.getString(2))).one();
@@ -121,7 +116,7 @@ public final class RunPreparation {
                 Files.writeString(dir.samplesheet(), sheet);
                 params.put(v.inputParam(), dir.samplesheet().toString());
             } else {
-                params.put(v.inputParam(), dir.reads() + "/*_{1,2}." + extension);
+                params.put(v.inputParam(), dir.reads() + "/*_{1,2}." + (extension == null ? "fastq.gz" : extension));
             }
             params.put(v.outdirParam(), dir.results().toString());
             return params;
@@ -130,7 +125,11 @@ public final class RunPreparation {
         }
     }
 
-    /** The run's samples and the reads recorded for them at submission; each sample and fileset of the run has some. */
+    /**
+     * The run's samples and the reads recorded for them at submission; each sample and fileset still in the run has
+     * some. A run left with none (a sample deleted takes its place in the run with it) is prepared without inputs:
+     * its samplesheet has only its header, and the pipeline decides what that means.
+     */
     private static List<SampleInput> inputs(Handle h, long executionId) {
         List<SampleInput> inputs;
         try {
@@ -150,7 +149,6 @@ public final class RunPreparation {
                 .map((rs, ctx) -> withReads.contains(rs.getLong(1)) ? null : "sample " + rs.getString(2) + " (" + rs.getLong(1) + ")")
                 .list().stream().filter(java.util.Objects::nonNull).toList();
         if (!bare.isEmpty()) throw new PreparationException(String.join(", ", bare) + ": the reads this run was given were deleted");
-        if (inputs.isEmpty()) throw new PreparationException("the samples this run was given were deleted");
         return inputs;
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Outputs.collect on a results folder made by hand in a real run directory of a submitted execution. */
 class OutputsTest {
-    private static final TestServer server = TestServer.shared();
+    private static final TestServer server = RunFixtures.serverWithoutWorkers();
     private static final LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
     private static final Outputs outputs = new Outputs(storage);
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** RunPreparation on runs submitted over HTTP: what it stages in a run directory and the parameters it answers. */
 class RunPreparationTest {
-    private static final TestServer server = TestServer.shared();
+    private static final TestServer server = RunFixtures.serverWithoutWorkers();
     private static final LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
     private static final RunPreparation preparation =
             new RunPreparation(new DataContents(server.jdbi(), new AccessPolicy(server.jdbi()), storage), storage);
@@ -130,7 +130,7 @@ class RunPreparationTest {
     }
 
     @Test
-    void inputsWhoseBytesCannotBeServedOrAPipelineDirectoryThatIsGoneFailWithAReason() throws Exception {
+    void inputsWhoseBytesCannotBeServedOrThatWereDeletedFailWithAReason() throws Exception {
         long version = RunFixtures.version(server, "samplesheet", "[]");
         Account alice = Users.signUp(server, "prep");
         long sample = Fixtures.sample(alice, Fixtures.project(alice, "prep", false), "S1");
@@ -146,10 +146,5 @@ class RunPreparationTest {
         assertThatThrownBy(() -> prepare(execution, version, dir)).isInstanceOf(PreparationException.class)
                 .hasMessageContaining("sample S1 (" + sample + "): the reads this run was given were deleted");
 
-        Path pipeline = server.jdbi().withHandle(h -> PipelineVersions.runnable(h, version).orElseThrow().directory());
-        Files.delete(pipeline.resolve("main.nf"));
-        Files.delete(pipeline);
-        assertThatThrownBy(() -> prepare(execution, version, dir)).isInstanceOf(PreparationException.class)
-                .hasMessageContaining("does not exist any more");
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** POST /pipelines/versions/{id}/run over real HTTP: who may run what on which inputs, and what is recorded. */
 class RunRouteTest {
-    private static final TestServer server = TestServer.shared();
+    private static final TestServer server = RunFixtures.serverWithoutWorkers();
     private static final long VERSION = RunFixtures.version(server, "samplesheet", RunFixtures.PARAMETERS);
 
     private static Api.Res run(Account who, long version, Map<String, Object> body) {

@@ -10,7 +10,22 @@ import java.util.zip.GZIPOutputStream;
 
 /** Pipeline versions inserted with SQL (the registry's admin API is another branch's) and reads uploaded to samples. */
 public final class RunFixtures {
+    private static TestServer withoutWorkers;
+
     private RunFixtures() {}
+
+    /**
+     * A server, shared by the tests of submission, preparation and outputs, whose workers take no run
+     * ({@code FLOW_MAX_RUNNING_EXECUTIONS=0}): a submitted run stays pending, and nothing prepares or collects it but
+     * the test.
+     */
+    public static synchronized TestServer serverWithoutWorkers() {
+        if (withoutWorkers == null) {
+            withoutWorkers = TestServer.start(java.util.Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "0"));
+            Runtime.getRuntime().addShutdownHook(new Thread(withoutWorkers::close));
+        }
+        return withoutWorkers;
+    }
 
     /**
      * A version of a new pipeline in a new directory holding a main.nf, with the parameters given as V16 keeps them
