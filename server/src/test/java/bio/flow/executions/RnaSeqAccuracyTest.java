@@ -1,10 +1,14 @@
 package bio.flow.executions;
 
+import static bio.flow.testing.PipelineRuns.latestVersion;
+import static bio.flow.testing.PipelineRuns.output;
+import static bio.flow.testing.PipelineRuns.text;
+import static bio.flow.testing.PipelineRuns.uploadRead;
+import static bio.flow.testing.PipelineRuns.waitUntilFinished;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
-import bio.flow.testing.Multipart;
 import bio.flow.testing.ReadSimulator;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
@@ -17,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RnaSeqAccuracyTest {
     private static final List<String> TOOLS = List.of("fastp", "salmon", "multiqc");
     private static final double MIN_SPEARMAN = 0.9;
-    private static final long TIMEOUT_MS = 10 * 60_000;
 
     @TempDir Path dir;
 
@@ -61,8 +63,8 @@ class RnaSeqAccuracyTest {
         for (String name : List.of("acc-ctrl", "acc-treat")) {
             ReadSimulator.SampleTruth t = sim.sample(transcripts, name, 30_000, dir);
             long sample = Fixtures.sample(owner, project, name);
-            uploadRead(owner, sample, 1, t.read1());
-            uploadRead(owner, sample, 2, t.read2());
+            uploadRead(owner, sample, 1, null, t.read1().getFileName().toString(), Files.readAllBytes(t.read1()));
+            uploadRead(owner, sample, 2, null, t.read2().getFileName().toString(), Files.readAllBytes(t.read2()));
             truth.put(name, t);
             sampleIds.put(name, sample);
         }
@@ -112,56 +114,12 @@ class RnaSeqAccuracyTest {
         }
     }
 
-    private static void uploadRead(Users.Account owner, long sample, int read, Path file) throws IOException {
-        Api.Res r = new Multipart().field("sample_id", sample).field("read_number", read).field("filename", file.getFileName().toString())
-                .file("file", Files.readAllBytes(file)).post(owner.api(), "/upload/sample");
-        assertThat(r.status()).as("upload of %s: %s", file.getFileName(), r).isEqualTo(200);
-    }
-
-    /** The latest version of a pipeline in GET /pipelines, by category and pipeline name. */
-    private static long latestVersion(Api api, String category, String pipeline) {
-        Api.Res r = api.get("/pipelines");
-        assertThat(r.status()).as("GET /pipelines: %s", r).isEqualTo(200);
-        for (JsonNode c : r.json().path("categories")) {
-            if (!c.path("name").asText().equals(category)) continue;
-            for (JsonNode p : c.path("pipelines")) {
-                if (!p.path("name").asText().equals(pipeline)) continue;
-                for (JsonNode v : p.path("versions")) if (v.path("is_latest").asBoolean()) return v.path("id").asLong();
-            }
-        }
-        throw new AssertionError("no latest version of " + pipeline + " in " + category + ": " + r.text());
-    }
-
-    private static JsonNode waitUntilFinished(Api api, long execution) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-        JsonNode last = null;
-        while (System.currentTimeMillis() < deadline) {
-            Api.Res r = api.get("/executions/" + execution);
-            assertThat(r.status()).as("GET /executions/%d: %s", execution, r).isEqualTo(200);
-            last = r.json();
-            if (Set.of("completed", "failed", "canceled").contains(last.path("status").asText())) return last;
-            Thread.sleep(500);
-        }
-        throw new AssertionError("execution " + execution + " not finished after " + TIMEOUT_MS / 1000 + " s: " + last);
-    }
-
-    /** The output whose filename ends with {@code name} (Flow may keep a folder in front of it). */
-    private static JsonNode output(JsonNode execution, String name) {
-        for (JsonNode o : execution.path("outputs")) {
-            String f = o.path("filename").asText();
-            if (f.equals(name) || f.endsWith("/" + name) || f.endsWith("_" + name)) return o;
-        }
-        throw new AssertionError("no output " + name + " in " + execution.path("outputs"));
-    }
-
     /**
      * A merged matrix (TSV: id columns, then one column per sample) downloaded through GET /data/{id}/contents:
      * sample -> row id -> value. {@code idColumns} is how many columns name the row (the first is the id).
      */
     private static Map<String, Map<String, Double>> matrix(Api api, JsonNode output, int idColumns) {
-        Api.Res r = api.get("/data/" + output.path("id").asLong() + "/contents?download=true");
-        assertThat(r.status()).as("download of %s: %s", output, r).isEqualTo(200);
-        List<String> lines = r.text().lines().toList();
+        List<String> lines = text(api, output).lines().toList();
         String[] header = lines.get(0).split("\t");
         Map<String, Map<String, Double>> out = new HashMap<>();
         for (int c = idColumns; c < header.length; c++) out.put(header[c], new HashMap<>());
