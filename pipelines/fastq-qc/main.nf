@@ -78,8 +78,8 @@ def label(files) {
 
 // Safe inside the single quotes of the task scripts above, and a usable file name prefix.
 def checkSampleName(String name) {
-    if (!(name ==~ /[A-Za-z0-9][A-Za-z0-9._-]*/)) {
-        error "samplesheet: sample name '${name}' must be letters, digits, '.', '_' or '-' (not starting with '.', '_' or '-')"
+    if (!(name ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
+        error "samplesheet: sample name '${name}' must be letters, digits, '.', '_' or '-', not starting with '.'"
     }
     name
 }

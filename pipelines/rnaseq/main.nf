@@ -51,11 +51,11 @@ process FASTP {
     in1=\$(pool raw_1 ${r1})
     ${paired ? "in2=\$(pool raw_2 ${r2})" : ''}
     fastp \\
-        --in1 "\$in1" --out1 '${sample}_trimmed_1.fq.gz' \\
-        ${paired ? "--in2 \"\$in2\" --out2 '${sample}_trimmed_2.fq.gz' --detect_adapter_for_pe" : ''} \\
+        --in1 "\$in1" --out1 './${sample}_trimmed_1.fq.gz' \\
+        ${paired ? "--in2 \"\$in2\" --out2 './${sample}_trimmed_2.fq.gz' --detect_adapter_for_pe" : ''} \\
         --thread ${task.cpus} \\
         --length_required ${params.min_read_length} \\
-        --json '${sample}.fastp.json' --html '${sample}.fastp.html' --report_title '${sample}'
+        --json './${sample}.fastp.json' --html './${sample}.fastp.html' --report_title 'fastp: ${sample}'
     """
 }
 
@@ -77,7 +77,8 @@ process SALMON_QUANT {
     publishDir "${params.outdir}", mode: 'copy', pattern: '*.{quant.sf,lib_format_counts.json}'
 
     input:
-    tuple val(sample), val(strandedness), path(reads)
+    // staged under names of their own: Nextflow's task wrapper cannot stage a file whose name starts with '-'
+    tuple val(sample), val(strandedness), path(reads, stageAs: 'trimmed_?.fq.gz')
     path index
 
     output:
@@ -92,9 +93,9 @@ process SALMON_QUANT {
     """
     set -euo pipefail
     salmon quant --index '${index}' --libType ${libType(strandedness, paired)} ${input} \\
-        --validateMappings --threads ${task.cpus} --output '${sample}'
-    cp '${sample}/quant.sf' '${sample}.quant.sf'
-    cp '${sample}/lib_format_counts.json' '${sample}.lib_format_counts.json'
+        --validateMappings --threads ${task.cpus} --output './${sample}'
+    cp './${sample}/quant.sf' './${sample}.quant.sf'
+    cp './${sample}/lib_format_counts.json' './${sample}.lib_format_counts.json'
     """
 }
 
@@ -137,8 +138,8 @@ process MULTIQC {
 }
 
 def checkSampleName(String name) {
-    if (!(name ==~ /[A-Za-z0-9][A-Za-z0-9._-]*/)) {
-        error "samplesheet: sample name '${name}' must be letters, digits, '.', '_' or '-' (not starting with '.', '_' or '-')"
+    if (!(name ==~ /[A-Za-z0-9_-][A-Za-z0-9._-]*/)) {
+        error "samplesheet: sample name '${name}' must be letters, digits, '.', '_' or '-', not starting with '.'"
     }
     name
 }
