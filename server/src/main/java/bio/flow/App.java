@@ -27,6 +27,8 @@ import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
 import bio.flow.downloads.Archives;
 import bio.flow.downloads.DownloadRoutes;
+import bio.flow.executions.ExecutionRoutes;
+import bio.flow.executions.Executions;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -295,6 +297,18 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/share", c.sampleSharing::share);
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
+
+        // executions: /owned, /shared and /delete before /executions/{id}; /log before the results archive /{filename}
+        get(r, "/executions/owned", c.executionRoutes::owned);
+        get(r, "/executions/shared", c.executionRoutes::shared);
+        r.post("/executions/delete", c.executionSharing::deleteMany);
+        get(r, "/executions/{id}", c.executionRoutes::get);
+        get(r, "/executions/{id}/log", c.executionRoutes::log);
+        get(r, "/executions/{id}/{filename}", c.executionRoutes::results);
+        r.post("/executions/{id}/share", c.executionSharing::share);
+        r.post("/executions/{id}/transfer", c.executionSharing::transfer);
+        r.post("/executions/{id}/delete", c.executionSharing::delete);
+        get(r, "/queue", c.executionRoutes::queue);
     }
 
     /**
@@ -331,6 +345,8 @@ public final class App implements AutoCloseable {
         final SharedResourceRoutes projectSharing;
         final SharedResourceRoutes sampleSharing;
         final SharedResourceRoutes dataSharing;
+        final SharedResourceRoutes executionSharing;
+        final ExecutionRoutes executionRoutes;
         final Path outbox;
         final Storage storage;
         final Imports imports;
@@ -378,6 +394,9 @@ public final class App implements AutoCloseable {
             DataContents contents = new DataContents(jdbi, policy, storage);
             this.archives = new Archives(jdbi, policy, contents, storage, config.maxArchiveBytes(), Duration.ofHours(config.archiveExpiryHours()));
             this.downloadRoutes = new DownloadRoutes(authenticator, contents, archives);
+            Executions executions = new Executions(jdbi, policy, dataFiles, config.dataDir());
+            this.executionRoutes = new ExecutionRoutes(authenticator, jdbi, policy, executions, contents);
+            this.executionSharing = new SharedResourceRoutes(Resource.EXECUTION, executions, authenticator, jdbi, policy, sharing);
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             uploads.resumeInterrupted();

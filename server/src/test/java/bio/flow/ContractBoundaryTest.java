@@ -295,6 +295,7 @@ class ContractBoundaryTest {
         final long project = Fixtures.project(owner, "boundaries", false);
         final long sample = Fixtures.sample(owner, project, "boundaries");
         final long data = Fixtures.data(owner, sample);
+        final long execution = execution();
         final Map<String, String> vocabularyIds = new LinkedHashMap<>();
 
         World() {
@@ -329,6 +330,7 @@ class ContractBoundaryTest {
             long projectId = project;
             long sampleId = sample;
             long dataId = data;
+            long executionId = execution;
             Map<String, Object> overrides = new LinkedHashMap<>();
             switch (operation) {
                 // these use up what they act on: a transferred project, a deleted sample, a changed password
@@ -337,7 +339,10 @@ class ContractBoundaryTest {
                 case "POST /samples/delete" -> overrides.put("ids", List.of(Fixtures.sample(owner, project, "to delete")));
                 case "POST /data/{id}/transfer" -> dataId = Fixtures.data(owner, sample);
                 case "POST /data/delete" -> overrides.put("ids", List.of(Fixtures.data(owner, sample)));
-                case "POST /downloads" -> overrides.putAll(Map.of("data", List.of(data), "samples", List.of(sample), "projects", List.of(project)));
+                case "POST /executions/{id}/transfer" -> executionId = execution();
+                case "POST /executions/delete" -> overrides.put("ids", List.of(execution()));
+                case "POST /downloads" -> overrides.putAll(Map.of("data", List.of(data), "samples", List.of(sample), "projects", List.of(project),
+                        "executions", List.of(execution)));
                 case "POST /settings/password" -> {
                     api = Users.signUp(server, "cbpassword").api();
                     overrides.put("current_password", Users.PASSWORD);
@@ -375,15 +380,22 @@ class ContractBoundaryTest {
                 overrides.put("groups", List.of(group));
             }
             if (operation.endsWith("/transfer")) overrides.put("user", recipient.username());
-            return new Call(api, path(template, projectId, sampleId, dataId), overrides);
+            return new Call(api, path(template, projectId, sampleId, dataId, executionId), overrides);
         }
 
-        private String path(String template, long projectId, long sampleId, long dataId) {
+        /** A completed execution of the owner, as the engine leaves one (inserted: no pipeline runs here). */
+        private long execution() {
+            return server.jdbi().withHandle(h -> h.createQuery("INSERT INTO executions (name, status, owner_id) VALUES ('boundaries', "
+                    + "'completed', :owner) RETURNING id").bind("owner", owner.id()).mapTo(Long.class).one());
+        }
+
+        private String path(String template, long projectId, long sampleId, long dataId, long executionId) {
             for (Map.Entry<String, String> v : vocabularyIds.entrySet()) {
                 if (template.startsWith(v.getKey())) return template.replace("{id}", v.getValue());
             }
             String p = template.startsWith("/projects/") ? template.replace("{id}", Long.toString(projectId))
                     : template.startsWith("/data/") ? template.replace("{id}", Long.toString(dataId))
+                    : template.startsWith("/executions/") ? template.replace("{id}", Long.toString(executionId))
                     : template.replace("{id}", Long.toString(sampleId));
             p = p.replace("{slug}", group).replace("{data_id}", Long.toString(dataId)).replace("{filename}", "reads.fastq");
             return p.replace("{username}", p.startsWith("/admin/") ? plain.username() : member.username());

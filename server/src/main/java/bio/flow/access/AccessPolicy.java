@@ -115,11 +115,24 @@ public final class AccessPolicy {
             + "SELECT g.sample_id FROM sample_grants g WHERE " + GRANT_HELD + "))";
 
     /**
+     * SQL: (id, created) of the executions shared with :caller: not theirs, but readable through a grant on the run
+     * (to them or their groups) or through the project it is attached to (owned by them or granted). As for
+     * samples, a public project alone does not make its executions "shared". A UNION whose arms use the grants'
+     * user/group indexes and then executions' primary key and executions_project.
+     */
+    public static final String SHARED_EXECUTION_KEYS =
+            "SELECT e.id, e.created FROM executions e WHERE e.owner_id <> :caller AND e.id = ANY (ARRAY("
+            + "SELECT g.execution_id FROM execution_grants g WHERE " + GRANT_HELD + "))"
+            + " UNION SELECT e.id, e.created FROM executions e WHERE e.owner_id <> :caller AND e.project_id = ANY (ARRAY("
+            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))";
+
+    /**
      * SQL: (id, created) of the ready data shared with :caller: not theirs, but readable through a grant on the file
      * (to them or their groups), through its sample (owned by them, or one of {@link #SHARED_SAMPLE_KEYS}), or
-     * through the project it is attached to (owned by them or granted). As for samples, a public project alone
-     * does not make its data "shared". A UNION whose arms use the grants' user/group indexes and then data's
-     * primary key, data_sample and data_project (each (container, created DESC, id DESC)).
+     * through the project it is attached to (owned by them or granted), or through the execution that made it (owned
+     * by them, or one of {@link #SHARED_EXECUTION_KEYS}). As for samples, a public project alone does not make its
+     * data "shared". A UNION whose arms use the grants' user/group indexes and then data's primary key,
+     * data_sample and data_project (each (container, created DESC, id DESC)), and data_execution.
      */
     public static final String SHARED_DATA_KEYS =
             "SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.id = ANY (ARRAY("
@@ -127,7 +140,9 @@ public final class AccessPolicy {
             + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.sample_id = ANY (ARRAY("
             + "SELECT id FROM samples WHERE owner_id = :caller UNION SELECT k.id FROM (" + SHARED_SAMPLE_KEYS + ") k))"
             + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.project_id = ANY (ARRAY("
-            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))";
+            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))"
+            + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.execution_id = ANY (ARRAY("
+            + "SELECT id FROM executions WHERE owner_id = :caller UNION SELECT k.id FROM (" + SHARED_EXECUTION_KEYS + ") k))";
 
     /**
      * SQL condition: the sample row {@code s} (whose project {@code p} is LEFT JOINed) is readable by :caller; false
@@ -135,6 +150,15 @@ public final class AccessPolicy {
      */
     public static String sampleReadable(String s, String p) {
         return "(" + sampleLevel(s, p) + ") >= 1";
+    }
+
+    /**
+     * SQL condition: the execution row {@code e} (whose project {@code p} is LEFT JOINed) is readable by :caller: what
+     * every listing of executions under another resource filters with, so that a run the caller may not read is not
+     * listed even under a sample or project they may read.
+     */
+    public static String executionReadable(String e, String p) {
+        return "(" + executionLevel(e, p) + ") >= 1";
     }
 
     /** Binds :caller and :admin for the SQL above. */

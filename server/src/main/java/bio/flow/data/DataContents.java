@@ -3,6 +3,7 @@ package bio.flow.data;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
+import bio.flow.executions.ExecutionListing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.FileResponses;
@@ -19,7 +20,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,11 +57,6 @@ public final class DataContents {
     /** The stored file behind a readable data record. */
     public record StoredFile(long id, String filename, long size, String dataType, String compression, String md5, Instant created,
                              String status, String integrity, String integrityReason) {}
-
-    /** An execution that used a data file, as {@code GET /data/{id}/downstream} lists it. */
-    public record DownstreamExecution(long id, String name, String pipeline, String status) {}
-
-    public record Downstream(List<DownstreamExecution> executions) {}
 
     /** SQL: the columns {@link #row} reads, of the data rows aliased {@code d}. */
     public static final String COLUMNS = "d.id, d.filename, d.size, d.data_type, d.compression, d.md5, d.created, d.status, "
@@ -167,10 +162,12 @@ public final class DataContents {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    /** The executions that used a readable data file: none until executions record their inputs. */
-    public Downstream downstream(Optional<Caller> caller, long id) {
-        policy.require(Resource.DATA, id, caller, Level.READ);
-        return new Downstream(List.of());
+    /** The executions that read a readable data file, those the caller may read ({@link ExecutionListing#ofData}). */
+    public ExecutionListing.UsedByList downstream(Optional<Caller> caller, long id) {
+        return jdbi.withHandle(h -> {
+            policy.require(h, Resource.DATA, id, caller, Level.READ);
+            return ExecutionListing.ofData(h, caller, id);
+        });
     }
 
     private static ApiException missing(StoredFile f) {

@@ -46,7 +46,8 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
 
     public record DataDetail(long id, String filename, long size, String data_type, String compression, String md5, Instant created,
                              UserRef owner, Ref sample, Ref project, Ref fileset, Integer read_number, Integer lane, String status,
-                             ImportProgress progress, String reason, Integrity integrity, Level.Permissions permissions) {}
+                             ImportProgress progress, String reason, Integrity integrity, Ref execution, String process,
+                             Level.Permissions permissions) {}
 
     /**
      * What storage verification found of the record's bytes: {@code ok} (not marked: good when last verified, or not
@@ -63,14 +64,15 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
 
     /**
      * The record as a caller with {@code level} on it sees it. Its sample and project are named only when the
-     * caller may read them: data may be shared on its own, out of a private sample.
+     * caller may read them: data may be shared on its own, out of a private sample. So is the execution that made it
+     * (with the process that published it), only when the caller may read that run.
      */
     public DataDetail detail(Handle h, long id, Optional<Caller> caller, int level) {
         return h.createQuery("SELECT d.*, u.username, s.name AS sample_name, p.name AS project_name, f.name AS fileset_name, "
-                        + "i.bytes AS import_bytes, i.total AS import_total, i.reason AS import_reason "
+                        + "i.bytes AS import_bytes, i.total AS import_total, i.reason AS import_reason, e.name AS execution_name "
                         + "FROM data d JOIN users u ON u.id = d.owner_id LEFT JOIN samples s ON s.id = d.sample_id "
                         + "LEFT JOIN projects p ON p.id = d.project_id LEFT JOIN filesets f ON f.id = d.fileset_id "
-                        + "LEFT JOIN data_imports i ON i.data_id = d.id WHERE d.id = :id")
+                        + "LEFT JOIN data_imports i ON i.data_id = d.id LEFT JOIN executions e ON e.id = d.execution_id WHERE d.id = :id")
                 .bind("id", id)
                 .map((rs, ctx) -> {
                     Long sampleId = (Long) rs.getObject("sample_id");
@@ -78,6 +80,8 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                     Long filesetId = (Long) rs.getObject("fileset_id");
                     String status = rs.getString("status");
                     boolean sampleReadable = sampleId != null && policy.readable(h, Resource.SAMPLE, sampleId, caller);
+                    Long executionId = (Long) rs.getObject("execution_id");
+                    boolean executionReadable = executionId != null && policy.readable(h, Resource.EXECUTION, executionId, caller);
                     return new DataDetail(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
                             rs.getString("compression"), rs.getString("md5"), rs.getObject("created", OffsetDateTime.class).toInstant(),
                             new UserRef(rs.getLong("owner_id"), rs.getString("username")),
@@ -88,7 +92,8 @@ public final class DataFiles implements Shareable<DataFiles.DataDetail> {
                             status,
                             status.equals("importing") ? new ImportProgress(rs.getLong("import_bytes"), (Long) rs.getObject("import_total")) : null,
                             status.equals("failed") ? rs.getString("import_reason") : null,
-                            integrity(rs), Level.Permissions.of(level));
+                            integrity(rs), executionReadable ? new Ref(executionId, rs.getString("execution_name")) : null,
+                            executionReadable ? rs.getString("execution_process") : null, Level.Permissions.of(level));
                 })
                 .one();
     }

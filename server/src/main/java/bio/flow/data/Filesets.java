@@ -3,12 +3,12 @@ package bio.flow.data;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Resource;
 import bio.flow.auth.Authenticator;
+import bio.flow.executions.ExecutionListing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.PathIds;
 import io.javalin.http.Context;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -47,12 +47,14 @@ public final class Filesets {
         }));
     }
 
-    /** Executions that used the fileset as input: none until executions record their inputs. */
+    /** The executions that took the fileset as input, those the caller may read ({@link ExecutionListing#ofFileset}). */
     public void executions(Context ctx) {
         Optional<Caller> caller = authenticator.optional(ctx);
         long id = PathIds.of(ctx, "id", "fileset");
-        jdbi.useHandle(h -> readable(h, id, caller));
-        ctx.json(Map.of("executions", List.of()));
+        ctx.json(jdbi.withHandle(h -> {
+            readable(h, id, caller);
+            return ExecutionListing.ofFileset(h, caller, id);
+        }));
     }
 
     /** The fileset (without files) when the caller may read its sample; 404 otherwise. */

@@ -101,23 +101,25 @@ public final class Archives implements AutoCloseable {
         }, 0, HEARTBEAT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    public record ArchiveRequest(List<Long> data, List<Long> samples, List<Long> projects) {}
+    /** {@code executions}: their outputs. */
+    public record ArchiveRequest(List<Long> data, List<Long> samples, List<Long> projects, List<Long> executions) {}
 
     /** A job as {@code GET /downloads/status} shows it. */
     public record Job(long id, String status, int progress, String download_url, Instant expires_at, Instant created, int files,
                       long total_bytes, Long size, String error) {}
 
     /**
-     * Starts a job for what the request lists: every id must name something the caller may read (else 404 naming
-     * each that does not), each data file listed must be servable (else 409), and the files together may not pass
-     * the limit (413). Data of the samples and projects listed that is not ready yet is left out, as listings leave it.
+     * Starts a job for what the request lists (data, samples, projects, and executions for their outputs): every id
+     * must name something the caller may read (else 404 naming each that does not), each data file listed must be
+     * servable (else 409), and the files together may not pass the limit (413). Data of the samples and projects listed that is not ready yet is left out, as listings leave it.
      */
     public Job create(Caller caller, ArchiveRequest r) {
         List<Long> dataIds = ids("data", r.data());
         List<Long> sampleIds = ids("samples", r.samples());
         List<Long> projectIds = ids("projects", r.projects());
-        if (dataIds.isEmpty() && sampleIds.isEmpty() && projectIds.isEmpty()) {
-            throw ApiException.invalid("list at least one id in data, samples or projects", Map.of());
+        List<Long> executionIds = ids("executions", r.executions());
+        if (dataIds.isEmpty() && sampleIds.isEmpty() && projectIds.isEmpty() && executionIds.isEmpty()) {
+            throw ApiException.invalid("list at least one id in data, samples, projects or executions", Map.of());
         }
         Optional<Caller> who = Optional.of(caller);
         long id = jdbi.inTransaction(h -> {
@@ -125,18 +127,20 @@ public final class Archives implements AutoCloseable {
             unreadable(h, Resource.DATA, dataIds, who).forEach(i -> unreadable.add("data " + i));
             unreadable(h, Resource.SAMPLE, sampleIds, who).forEach(i -> unreadable.add("sample " + i));
             unreadable(h, Resource.PROJECT, projectIds, who).forEach(i -> unreadable.add("project " + i));
+            unreadable(h, Resource.EXECUTION, executionIds, who).forEach(i -> unreadable.add("execution " + i));
             if (!unreadable.isEmpty()) throw ApiException.notFound(String.join(", ", unreadable));
 
             // Each data file once, however many of the things listed hold it.
             List<Candidate> candidates = h.createQuery("SELECT " + DataContents.COLUMNS + ", s.id AS s_id, s.name AS s_name, "
-                            + "p.id AS p_id, p.name AS p_name FROM data d "
-                            + "LEFT JOIN samples s ON s.id = d.sample_id "
+                            + "p.id AS p_id, p.name AS p_name, e.id AS e_id, e.name AS e_name FROM data d "
+                            + "LEFT JOIN samples s ON s.id = d.sample_id LEFT JOIN executions e ON e.id = d.execution_id "
                             + "LEFT JOIN projects p ON p.id = coalesce(d.project_id, s.project_id) "
-                            + "WHERE d.id = ANY(:data) OR s.id = ANY(:samples) OR p.id = ANY(:projects)")
+                            + "WHERE d.id = ANY(:data) OR s.id = ANY(:samples) OR p.id = ANY(:projects) OR d.execution_id = ANY(:executions)")
                     .bindArray("data", Long.class, dataIds).bindArray("samples", Long.class, sampleIds)
-                    .bindArray("projects", Long.class, projectIds)
+                    .bindArray("projects", Long.class, projectIds).bindArray("executions", Long.class, executionIds)
                     .map((rs, ctx) -> new Candidate(DataContents.row(rs), (Long) rs.getObject("s_id"),
-                            rs.getString("s_name"), (Long) rs.getObject("p_id"), rs.getString("p_name")))
+                            rs.getString("s_name"), (Long) rs.getObject("p_id"), rs.getString("p_name"), (Long) rs.getObject("e_id"),
+                            rs.getString("e_name")))
                     .list();
             Set<Long> listed = Set.copyOf(dataIds);
             // Only what the caller may read is named: data may be shared out of a private sample or project.
@@ -144,6 +148,8 @@ public final class Archives implements AutoCloseable {
                     candidates.stream().map(Candidate::sample).filter(Objects::nonNull).collect(Collectors.toSet()), who);
             Set<Long> projectsNamed = policy.readable(h, Resource.PROJECT,
                     candidates.stream().map(Candidate::project).filter(Objects::nonNull).collect(Collectors.toSet()), who);
+            Set<Long> executionsNamed = policy.readable(h, Resource.EXECUTION,
+                    candidates.stream().map(Candidate::execution).filter(Objects::nonNull).collect(Collectors.toSet()), who);
             List<ArchiveLayout.Item> items = new ArrayList<>();
             long total = 0;
             for (Candidate c : candidates) {
@@ -152,8 +158,10 @@ public final class Archives implements AutoCloseable {
                 contents.servable(c.file());
                 boolean sampleNamed = samplesNamed.contains(c.sample());
                 boolean projectNamed = projectsNamed.contains(c.project());
+                boolean executionNamed = executionsNamed.contains(c.execution());
                 items.add(new ArchiveLayout.Item(c.file().id(), c.file().filename(), sampleNamed ? c.sample() : null,
-                        sampleNamed ? c.sampleName() : null, projectNamed ? c.project() : null, projectNamed ? c.projectName() : null));
+                        sampleNamed ? c.sampleName() : null, projectNamed ? c.project() : null, projectNamed ? c.projectName() : null,
+                        executionNamed ? c.execution() : null, executionNamed ? c.executionName() : null));
                 total += c.file().size();
             }
             if (total > maxBytes) {
@@ -198,7 +206,8 @@ public final class Archives implements AutoCloseable {
     }
 
     /** A data file that a request names, itself or through its sample or project, with where it is. */
-    private record Candidate(StoredFile file, Long sample, String sampleName, Long project, String projectName) {}
+    private record Candidate(StoredFile file, Long sample, String sampleName, Long project, String projectName, Long execution,
+                             String executionName) {}
 
     private static final String JOB = "SELECT j.*, (SELECT count(*) FROM archive_files a WHERE a.job_id = j.id) AS files FROM archive_jobs j";
 
@@ -307,8 +316,7 @@ public final class Archives implements AutoCloseable {
             byte[] buffer = new byte[256 * 1024];
             for (Entry e : entries) {
                 StoredFile f = servable(e.dataId());
-                zip.setLevel(f.compression().equals("none") && !DataContents.BINARY_TYPES.contains(f.dataType())
-                        ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
+                zip.setLevel(deflateLevel(f));
                 ZipEntry entry = new ZipEntry(e.path());
                 entry.setLastModifiedTime(FileTime.from(f.created()));
                 zip.putNextEntry(entry);
@@ -335,6 +343,11 @@ public final class Archives implements AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    /** The DEFLATE level of a file's entry (see the class comment): the one rule, for the archives and a run's results. */
+    public static int deflateLevel(StoredFile f) {
+        return f.compression().equals("none") && !DataContents.BINARY_TYPES.contains(f.dataType()) ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION;
     }
 
     /** A data file of a job as it is now: it may have been deleted, or its bytes lost, since the job was asked for. */

@@ -207,7 +207,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
     public bio.flow.executions.ExecutionListing.ExecutionList executions(Optional<Caller> caller, long id, Paging paging) {
         return jdbi.withHandle(h -> {
             policy.require(h, Resource.PROJECT, id, caller, Level.READ);
-            return bio.flow.executions.ExecutionListing.ofProject(h, id, paging);
+            return bio.flow.executions.ExecutionListing.ofProject(h, caller, id, paging);
         });
     }
 

@@ -227,7 +227,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     public ExecutionListing.ExecutionList executions(Optional<Caller> caller, long id, Paging paging) {
         return jdbi.withHandle(h -> {
             policy.require(h, Resource.SAMPLE, id, caller, Level.READ);
-            return ExecutionListing.ofSample(h, id, paging);
+            return ExecutionListing.ofSample(h, caller, id, paging);
         });
     }
 

@@ -130,8 +130,16 @@ public final class LocalStorage implements Storage {
 
     @Override
     public InputStream read(StorageKey key, long offset, long length) throws IOException {
+        return range(file(key), offset, length);
+    }
+
+    /**
+     * {@code length} bytes of a file from {@code offset} (fewer when it ends sooner), read as the stream is read: also
+     * for files Flow serves that are not stored records (a run's Nextflow log, which may grow while it is read).
+     */
+    public static InputStream range(Path file, long offset, long length) throws IOException {
         if (offset < 0 || length < 0) throw new IllegalArgumentException("negative offset or length");
-        FileChannel channel = FileChannel.open(file(key), StandardOpenOption.READ);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             long size = channel.size();
             if (offset > size) throw new IllegalArgumentException("offset " + offset + " is past the end (" + size + ")");

@@ -30,9 +30,13 @@ class ArchiveLayoutTest {
                 new Item(20, "R.FASTQ.GZ", 5L, "S", 1L, "P"),
                 new Item(40, "r.fastq.gz", 6L, "s", 1L, "P"),
                 new Item(50, "P", null, null, null, null),
-                new Item(60, "MANIFEST.tsv", null, null, null, null)));
+                new Item(60, "MANIFEST.tsv", null, null, null, null),
+                new Item(70, "counts.tsv", null, null, null, null, 7L, "run"),
+                new Item(80, "counts.tsv", null, null, null, null, 8L, "run"),
+                new Item(90, "r.fastq.gz", null, null, null, null, 9L, "P")));
         Map<Long, String> expected = Map.of(10L, "P/S/r.fastq.gz", 20L, "P/S/R_20.FASTQ.GZ", 30L, "P/S/r_30.fastq.gz",
-                40L, "P/s_6/r.fastq.gz", 50L, "P_50", 60L, "MANIFEST_60.tsv");
+                40L, "P/s_6/r.fastq.gz", 50L, "P_50", 60L, "MANIFEST_60.tsv", 70L, "run/counts.tsv", 80L, "run_8/counts.tsv",
+                90L, "P_9/r.fastq.gz");
         for (int i = 0; i < 5; i++) {
             Collections.shuffle(items);
             assertThat(ArchiveLayout.paths(items)).containsExactlyInAnyOrderEntriesOf(expected);
