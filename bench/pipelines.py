@@ -26,6 +26,7 @@ import http.client
 import json
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -390,7 +391,7 @@ def main():
           f"{len(violations)} violations of the queue's rules")
     kinds = {}
     for v in violations:
-        kinds.setdefault(v.split(":")[0] if ":" in v else v, []).append(v)
+        kinds.setdefault(re.sub(r"\d+", "N", v.split(":")[0])[:60], []).append(v)
     for kind, vs in kinds.items():
         print(f"    {len(vs)} x {vs[0]}"[:400])
     if overhead > allowed:
