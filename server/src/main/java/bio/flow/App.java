@@ -29,6 +29,9 @@ import bio.flow.downloads.Archives;
 import bio.flow.downloads.DownloadRoutes;
 import bio.flow.executions.ExecutionRoutes;
 import bio.flow.executions.Executions;
+import bio.flow.executions.CancelRoutes;
+import bio.flow.executions.Nextflow;
+import bio.flow.executions.Workers;
 import bio.flow.groups.GroupRoutes;
 import bio.flow.groups.GroupService;
 import bio.flow.health.HealthRoutes;
@@ -42,6 +45,10 @@ import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
 import bio.flow.mail.MailQueue;
 import bio.flow.mail.Mailer;
+import bio.flow.pipelines.GitSources;
+import bio.flow.pipelines.PipelineRegistry;
+import bio.flow.pipelines.PipelineRoutes;
+import bio.flow.pipelines.ShippedPipelines;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
 import bio.flow.samples.SampleRoutes;
@@ -88,12 +95,13 @@ public final class App implements AutoCloseable {
     private final Verifier verifier;
     private final Archives archives;
     private final Imports imports;
+    private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Javalin http, String baseUrl, Passwords passwords) {
+                Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -101,6 +109,7 @@ public final class App implements AutoCloseable {
         this.verifier = verifier;
         this.archives = archives;
         this.imports = imports;
+        this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
@@ -119,6 +128,7 @@ public final class App implements AutoCloseable {
         Verifier verifier = null;
         Archives archives = null;
         Imports imports = null;
+        Workers workers = null;
         Javalin http = null;
         try {
             database = Database.open(config);
@@ -130,7 +140,9 @@ public final class App implements AutoCloseable {
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
+            workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
+            ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {
@@ -158,13 +170,15 @@ public final class App implements AutoCloseable {
             housekeeping.start();
             archives.start();
             imports.resume();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, http, baseUrl, c.passwords);
+            workers.start();
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, workers, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
+            if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -285,6 +299,16 @@ public final class App implements AutoCloseable {
         get(r, "/downloads/{job_id}", c.downloadRoutes::archive);
         get(r, "/downloads/{data_id}/{filename}", c.downloadRoutes::data);
 
+        // the pipeline registry: /pipelines/versions/{id} before /pipelines/{id}
+        get(r, "/pipelines", c.pipelineRoutes::list);
+        r.post("/pipelines/categories/new", c.pipelineRoutes::createCategory);
+        r.post("/pipelines/new", c.pipelineRoutes::create);
+        get(r, "/pipelines/versions/{id}", c.pipelineRoutes::version);
+        r.post("/pipelines/versions/{id}/edit", c.pipelineRoutes::editVersion);
+        get(r, "/pipelines/{id}", c.pipelineRoutes::get);
+        r.post("/pipelines/{id}/edit", c.pipelineRoutes::edit);
+        r.post("/pipelines/{id}/versions/new", c.pipelineRoutes::addVersion);
+
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
         get(r, "/samples/owned", c.sampleRoutes::owned);
         get(r, "/samples/shared", c.sampleRoutes::shared);
@@ -309,6 +333,8 @@ public final class App implements AutoCloseable {
         r.post("/executions/{id}/transfer", c.executionSharing::transfer);
         r.post("/executions/{id}/delete", c.executionSharing::delete);
         get(r, "/queue", c.executionRoutes::queue);
+        // executions
+        r.post("/executions/{id}/cancel", c.cancelRoutes::cancel);
     }
 
     /**
@@ -350,6 +376,10 @@ public final class App implements AutoCloseable {
         final Path outbox;
         final Storage storage;
         final Imports imports;
+        final PipelineRegistry pipelineRegistry;
+        final PipelineRoutes pipelineRoutes;
+        final Workers workers;
+        final CancelRoutes cancelRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -370,7 +400,9 @@ public final class App implements AutoCloseable {
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
                     Duration.ofMillis(config.passwordHashWaitMillis()));
             this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond());
-            this.health = new HealthRoutes(jdbi, storage, verifier, Version.current());
+            this.workers = new Workers(jdbi, config.dataDir(), Nextflow.install(config), config.maxRunningExecutions(),
+                    config.maxExecutionResumes());
+            this.health = new HealthRoutes(jdbi, storage, verifier, workers, Version.current());
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
@@ -410,7 +442,19 @@ public final class App implements AutoCloseable {
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
+            this.pipelineRegistry = new PipelineRegistry(jdbi, config.dataDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
+            this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
+            this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
         }
+    }
+
+    /** The folder of the pipelines to register at start (FLOW_SHIPPED_PIPELINES), if any. */
+    private static java.util.Optional<Path> shippedPipelines(Config config) {
+        return switch (config.shippedPipelines()) {
+            case "none" -> java.util.Optional.empty();
+            case "bundled" -> ShippedPipelines.bundled();
+            default -> java.util.Optional.of(Path.of(config.shippedPipelines()));
+        };
     }
 
     /** The stored files of a data directory, for the server and for {@code ./flow verify}. */
@@ -478,6 +522,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
+        workers.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

@@ -7,6 +7,7 @@ import bio.flow.testing.Api;
 import bio.flow.testing.Contract;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.Outbox;
+import bio.flow.testing.Pipelines;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
@@ -297,6 +298,12 @@ class ContractBoundaryTest {
         final long data = Fixtures.data(owner, sample);
         final long execution = execution();
         final Map<String, String> vocabularyIds = new LinkedHashMap<>();
+        // the pipeline registry: a category, a pipeline with a version, another pipeline to name upstream, a pipeline folder
+        final long pipelineCategory = Pipelines.category(admin, "cb");
+        final long pipeline = Pipelines.pipeline(admin, "cb");
+        final long upstreamPipeline = Pipelines.pipeline(admin, "cbup");
+        final String pipelineSource = Pipelines.folder(null).toString();
+        final long pipelineVersion = Pipelines.version(admin, pipeline, "cb", pipelineSource, Map.of()).json().path("id").asLong();
 
         World() {
             for (String kind : List.of("samples/sources", "samples/purification_targets", "samples/types")) {
@@ -325,7 +332,8 @@ class ContractBoundaryTest {
         Call call(String operation) {
             String template = operation.substring(operation.indexOf(' ') + 1);
             boolean needsAdmin = template.startsWith("/admin/") || operation.startsWith("POST ")
-                    && vocabularyIds.keySet().stream().anyMatch(v -> template.startsWith(v.substring(0, v.indexOf("/{id}"))));
+                    && vocabularyIds.keySet().stream().anyMatch(v -> template.startsWith(v.substring(0, v.indexOf("/{id}"))))
+                    || operation.startsWith("POST /pipelines/") && !operation.endsWith("/run");
             Api api = needsAdmin ? admin.api() : owner.api();
             long projectId = project;
             long sampleId = sample;
@@ -360,6 +368,10 @@ class ContractBoundaryTest {
                 case "POST /settings/key" -> overrides.put("ssh_key", SSH_KEY);
                 case "POST /groups/{slug}/invite" -> overrides.put("username", invitee.username());
                 case "POST /projects/new", "POST /projects/{id}/edit" -> overrides.put("organism", "human");
+                case "POST /pipelines/new", "POST /pipelines/{id}/edit" -> overrides.put("category", pipelineCategory);
+                // a folder with main.nf, so that only the request itself can be refused
+                case "POST /pipelines/{id}/versions/new" -> overrides.putAll(Map.of("source", pipelineSource, "main_script", "main.nf",
+                        "revision", OMIT, "upstream", List.of(upstreamPipeline)));
                 case "POST /data/types/create" -> {
                     overrides.put("identifier", dataTypeIdentifier());
                     overrides.put("extensions", List.of(extension()));
@@ -394,6 +406,8 @@ class ContractBoundaryTest {
                 if (template.startsWith(v.getKey())) return template.replace("{id}", v.getValue());
             }
             String p = template.startsWith("/projects/") ? template.replace("{id}", Long.toString(projectId))
+                    : template.startsWith("/pipelines/versions/") ? template.replace("{id}", Long.toString(pipelineVersion))
+                    : template.startsWith("/pipelines/") ? template.replace("{id}", Long.toString(pipeline))
                     : template.startsWith("/data/") ? template.replace("{id}", Long.toString(dataId))
                     : template.startsWith("/executions/") ? template.replace("{id}", Long.toString(executionId))
                     : template.replace("{id}", Long.toString(sampleId));

@@ -217,6 +217,61 @@ public final class Config {
 
     public record ImportS3(URI endpoint, String region, String accessKeyId, String secretAccessKey, boolean pathStyle) {}
 
+    /** How long one git command (clone, checkout) of registering a pipeline from a git source may run before it is killed. */
+    public int gitTimeoutSeconds() { return positive("FLOW_GIT_TIMEOUT_SECONDS", 120); }
+
+    /**
+     * Which pipelines Flow registers at start: {@code bundled} (those built into the server from the repository's
+     * pipelines/), {@code none}, or those in an absolute folder (one sub-folder per pipeline, as in pipelines/).
+     */
+    public String shippedPipelines() {
+        String v = get("FLOW_SHIPPED_PIPELINES", "bundled").strip();
+        if (!v.equals("bundled") && !v.equals("none") && !Path.of(v).isAbsolute()) {
+            throw new ConfigException("FLOW_SHIPPED_PIPELINES must be bundled, none or an absolute folder, not '" + v + "'");
+        }
+        return v;
+    }
+
+    /** The folder holding Nextflow's jars (lib/) and Flow's plugin (plugin/); else target/nextflow beside Flow's classes or jar. */
+    public Optional<Path> nextflowLib() {
+        return get("FLOW_NEXTFLOW_LIB").map(v -> Path.of(v).toAbsolutePath().normalize());
+    }
+
+    /** The Nextflow executor tasks run on: local, slurm, k8s, ... (its options go in FLOW_NEXTFLOW_CONFIG). */
+    public String nextflowExecutor() {
+        String v = get("FLOW_NEXTFLOW_EXECUTOR", "local");
+        if (!v.matches("[A-Za-z0-9_-]{1,50}")) throw new ConfigException("FLOW_NEXTFLOW_EXECUTOR is not an executor name: '" + v + "'");
+        return v;
+    }
+
+    /** A Nextflow configuration file whose text is part of every run's configuration (executor options, queues, ...). */
+    public Optional<Path> nextflowConfig() {
+        return get("FLOW_NEXTFLOW_CONFIG").map(v -> {
+            Path p = Path.of(v);
+            if (!Files.isRegularFile(p)) throw new ConfigException("FLOW_NEXTFLOW_CONFIG " + p + " is not a file");
+            return p;
+        });
+    }
+
+    /** The options of each run's Nextflow JVM (heap and start-up: a JVM per run, mostly waiting on its tasks). */
+    public List<String> nextflowJavaOptions() {
+        return List.of(get("FLOW_NEXTFLOW_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").strip().split("\\s+"));
+    }
+
+    /** How many executions this server's workers run at once; 0: this server runs none (an API-only server). */
+    public int maxRunningExecutions() {
+        int n = getInt("FLOW_MAX_RUNNING_EXECUTIONS", 2);
+        if (n < 0) throw new ConfigException("FLOW_MAX_RUNNING_EXECUTIONS must not be negative");
+        return n;
+    }
+
+    /** How many times an execution whose worker died is started again with -resume before it is failed. */
+    public int maxExecutionResumes() {
+        int n = getInt("FLOW_MAX_EXECUTION_RESUMES", 3);
+        if (n < 0) throw new ConfigException("FLOW_MAX_EXECUTION_RESUMES must not be negative");
+        return n;
+    }
+
     public int loginMaxFailuresPerAccount() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ACCOUNT", 5); }
 
     public int loginMaxFailuresPerAddress() { return getInt("FLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", 50); }

@@ -25,4 +25,36 @@ public record RunDirectory(Path root) {
     public Path work() {
         return root.resolve("work");
     }
+
+    /** The run's parameters as Nextflow reads them ({@code -params-file}). */
+    public Path params() {
+        return root.resolve("params.json");
+    }
+
+    /** The configuration Flow writes for each launch ({@code -c}): executor and the operator's and version's text. */
+    public Path config() {
+        return root.resolve("flow.config");
+    }
+
+    /** Where Flow's Nextflow plugin appends the run's events, one JSON object per line, across launches. */
+    public Path events() {
+        return root.resolve("events.jsonl");
+    }
+
+    /**
+     * Nextflow's trace file ({@code -with-trace}) of a launch: a row per finished task. One per launch (trace.txt, then
+     * trace-1.txt for the first -resume, ...): Nextflow refuses to start on an existing trace file.
+     */
+    public Path trace(int launch) {
+        return root.resolve(launch == 0 ? "trace.txt" : "trace-" + launch + ".txt");
+    }
+
+    /** What Nextflow printed (its errors among it), appended to across launches. */
+    public Path stdout() {
+        return root.resolve("nextflow.stdout");
+    }
+
+    public Path stderr() {
+        return root.resolve("nextflow.stderr");
+    }
 }

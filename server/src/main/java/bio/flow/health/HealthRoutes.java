@@ -1,6 +1,7 @@
 package bio.flow.health;
 
 import bio.flow.data.Verifier;
+import bio.flow.executions.Workers;
 import bio.flow.storage.Storage;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -19,16 +20,24 @@ public final class HealthRoutes {
     private final Jdbi jdbi;
     private final Storage storage;
     private final Verifier verifier;
+    private final Workers workers;
     private final String version;
 
-    public HealthRoutes(Jdbi jdbi, Storage storage, Verifier verifier, String version) {
+    public HealthRoutes(Jdbi jdbi, Storage storage, Verifier verifier, Workers workers, String version) {
         this.jdbi = jdbi;
         this.storage = storage;
         this.verifier = verifier;
+        this.workers = workers;
         this.version = version;
     }
 
-    record HealthResponse(String status, Instant timestamp, String version, Map<String, Object> services) {}
+    record HealthResponse(String status, Instant timestamp, String version, Map<String, Object> services, Workers.Queue queue,
+                          WorkerHealth workers, NextflowHealth nextflow) {}
+
+    /** This server's workers: executions running now, and how many may run at once. */
+    record WorkerHealth(int active, int max) {}
+
+    record NextflowHealth(String version) {}
 
     record DatabaseHealth(String status, double latency_ms) {}
 
@@ -54,7 +63,9 @@ public final class HealthRoutes {
         services.put("database", db);
         services.put("storage", files);
         services.put("integrity", integrity);
-        ctx.status(status.equals("unhealthy") ? 503 : 200).json(new HealthResponse(status, Instant.now(), version, services));
+        Workers.Queue queue = db.status().equals("healthy") ? workers.queue() : null;
+        ctx.status(status.equals("unhealthy") ? 503 : 200).json(new HealthResponse(status, Instant.now(), version, services, queue,
+                new WorkerHealth(workers.active(), workers.max()), new NextflowHealth(workers.nextflow().version())));
     }
 
     private DatabaseHealth database() {

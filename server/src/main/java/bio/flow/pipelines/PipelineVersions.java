@@ -41,7 +41,8 @@ public final class PipelineVersions {
      * parameters as given (defaults are not filled in: Nextflow applies the pipeline's own). Each of these is a 400
      * naming the parameter: an unknown name; a value of the wrong type (a string "3" is not an integer); a value
      * outside a choice's choices; a required parameter given nowhere and without a default; a data parameter that
-     * names no string parameter or whose value is not a data id (a positive integer); a parameter given in both.
+     * names no string parameter or whose value is not a data id (a positive integer); a parameter given in both; a
+     * data parameter ({@link Parameter#data()}) given as text in {@code params} rather than as a data id.
      * Whether the data ids exist and may be read is for the caller to check.
      */
     public static Map<String, Object> checkParameters(RunnableVersion v, Map<String, Object> params, Map<String, Object> dataParams) {
@@ -54,6 +55,8 @@ public final class PipelineVersions {
             Parameter p = known.get(e.getKey());
             if (p == null) throw refused("parameters", e.getKey(), "is not a parameter of " + v.pipeline() + " " + v.version());
             if (data.containsKey(p.name())) throw refused("parameters", p.name(), "is given in both parameters and data_params");
+            // A path given as text would let the pipeline read any file the server can, past the access rules.
+            if (p.data()) throw refused("parameters", p.name(), "is a file parameter: give it a data id in data_params");
             String wrong = wrongValue(p, e.getValue());
             if (wrong != null) throw refused("parameters", p.name(), wrong);
             checked.put(p.name(), e.getValue());

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 class ExecutionQueueTest {
     /**
      * This server's settings: the pending and running rows these tests insert are no runs a worker could take, so
-     * when the server has workers they must be kept from claiming (or recovering) them here.
+     * this server has no workers (an API-only server), which neither claim nor recover them.
      */
-    private static final Map<String, String> SETTINGS = Map.of();
+    private static final Map<String, String> SETTINGS = Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "0");
 
     private static TestServer server;
 

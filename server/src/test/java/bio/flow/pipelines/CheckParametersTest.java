@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import bio.flow.http.ApiException;
 import bio.flow.http.Json;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -107,6 +106,12 @@ class CheckParametersTest {
     @Test
     void aParameterGivenInBothIsRefused() throws Exception {
         refusedNaming("transcriptome", "{\"genome\": \"g\", \"transcriptome\": \"/x.fa\"}", "{\"transcriptome\": 4}");
+    }
+
+    @Test
+    void aDataParameterIsNotGivenAsAPath() throws Exception {
+        refusedNaming("transcriptome", "{\"genome\": \"g\", \"transcriptome\": \"/srv/flow-data/files/data/1\"}", "{}");
+        assertThat(refused(json("{\"genome\": \"g\", \"transcriptome\": \"/etc/passwd\"}"), Map.of()).getMessage()).contains("data_params");
     }
 
     @Test

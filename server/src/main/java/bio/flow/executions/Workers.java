@@ -1,0 +1,475 @@
+package bio.flow.executions;
+
+import bio.flow.http.Json;
+import bio.flow.pipelines.PipelineVersions;
+import bio.flow.pipelines.RunnableVersion;
+import bio.flow.storage.PrivateFiles;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workers of this server: they claim pending executions from the database queue (oldest first, {@code FOR UPDATE
+ * SKIP LOCKED}, so that several servers can share one queue), at most {@code max} at once, run each on Nextflow, follow
+ * its events into the database, and finish it (completed, failed, canceled). At start, and every half minute, they take
+ * over the running executions of this host whose worker died: a Nextflow still running is re-attached, a dead one is
+ * started again with {@code -resume} (at most {@code maxResumes} times). Stopping the server leaves Nextflow running:
+ * the next start re-attaches it.
+ */
+public final class Workers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Workers.class);
+    private static final long POLL_MS = 500;
+    /** How often a running execution's events file is read: changes show within this plus a database write. */
+    private static final long FOLLOW_MS = 250;
+    private static final long HEARTBEAT_MS = 5_000;
+    private static final long RECOVER_EVERY_MS = 30_000;
+    /** How long Nextflow has after SIGTERM to stop its tasks before they and it are killed. */
+    private static final long CANCEL_GRACE_MS = 6_000;
+    private static final int OUTPUT_TAIL_BYTES = 4000;
+
+    private final Jdbi jdbi;
+    private final Path dataDir;
+    private final Nextflow nextflow;
+    private final int max;
+    private final int maxResumes;
+    private final String host;
+    private final String worker;
+    private final Map<Long, Thread> running = new ConcurrentHashMap<>();
+    private final Object wakeUp = new Object();
+    private boolean woken;
+    private volatile boolean stopped;
+    private Thread scheduler;
+
+    public Workers(Jdbi jdbi, Path dataDir, Nextflow nextflow, int max, int maxResumes) {
+        this.jdbi = jdbi;
+        this.dataDir = dataDir;
+        this.nextflow = nextflow;
+        this.max = max;
+        this.maxResumes = maxResumes;
+        this.host = hostName();
+        this.worker = host + "/" + ProcessHandle.current().pid();
+    }
+
+    public record Queue(long pending, long running) {}
+
+    /** Starts claiming (after taking over what a dead worker of this host left running); a max of 0 claims nothing. */
+    public void start() {
+        if (max == 0) return;
+        scheduler = new Thread(this::schedule, "flow-workers");
+        scheduler.setDaemon(true);
+        scheduler.start();
+    }
+
+    /** Looks at the queue now instead of at the next poll: for a route that has just queued an execution. */
+    public void wake() {
+        synchronized (wakeUp) {
+            woken = true;
+            wakeUp.notifyAll();
+        }
+    }
+
+    /** How many executions this server runs now. */
+    public int active() {
+        return running.size();
+    }
+
+    public int max() {
+        return max;
+    }
+
+    public Nextflow nextflow() {
+        return nextflow;
+    }
+
+    /** The executions waiting and running, on every server sharing the database. */
+    public Queue queue() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'running') "
+                + "FROM executions WHERE status IN ('pending', 'running')").map((rs, ctx) -> new Queue(rs.getLong(1), rs.getLong(2))).one());
+    }
+
+    private void schedule() {
+        long nextRecovery = 0;
+        while (!stopped) {
+            try {
+                if (System.currentTimeMillis() >= nextRecovery) {
+                    takeOverOrphans();
+                    nextRecovery = System.currentTimeMillis() + RECOVER_EVERY_MS;
+                }
+                claim();
+            } catch (RuntimeException e) {
+                log.warn("the execution queue could not be read: {}", e.toString());
+            }
+            synchronized (wakeUp) {
+                try {
+                    if (!woken && !stopped) wakeUp.wait(POLL_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                woken = false;
+            }
+        }
+    }
+
+    private void claim() {
+        while (!stopped && running.size() < max) {
+            Optional<Long> id = jdbi.withHandle(h -> h.createQuery("UPDATE executions SET status = 'running', started = now(), "
+                            + "worker = :worker, heartbeat = now(), pid = NULL WHERE id = (SELECT id FROM executions "
+                            + "WHERE status = 'pending' ORDER BY created, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")
+                    .bind("worker", worker).mapTo(Long.class).findOne());
+            if (id.isEmpty()) return;
+            follow(id.get(), false);
+        }
+    }
+
+    /** The running executions of this host whose worker is gone: each is re-attached, resumed or failed. */
+    private void takeOverOrphans() {
+        List<Map.Entry<Long, String>> orphans = jdbi.withHandle(h -> h.createQuery("SELECT id, worker FROM executions "
+                        + "WHERE status = 'running' AND worker IS DISTINCT FROM :worker AND (worker IS NULL OR worker LIKE :host)")
+                .bind("worker", worker).bind("host", host.replace("%", "\\%").replace("_", "\\_") + "/%")
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2) == null ? "" : rs.getString(2))).list());
+        for (Map.Entry<Long, String> o : orphans) {
+            if (workerAlive(o.getValue())) continue;
+            int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE executions SET worker = :worker, heartbeat = now() "
+                    + "WHERE id = :id AND status = 'running' AND worker IS NOT DISTINCT FROM :old")
+                    .bind("worker", worker).bind("id", o.getKey()).bind("old", o.getValue().isEmpty() ? null : o.getValue()).execute());
+            if (taken == 1) follow(o.getKey(), true);
+        }
+    }
+
+    /** Whether the worker "host/pid" still lives: a JVM with that pid on this host. */
+    private static boolean workerAlive(String worker) {
+        int slash = worker.lastIndexOf('/');
+        if (slash < 0) return false;
+        try {
+            long pid = Long.parseLong(worker.substring(slash + 1));
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .flatMap(p -> p.info().command()).map(c -> c.endsWith("java")).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void follow(long id, boolean takenOver) {
+        Thread t = new Thread(() -> drive(id, takenOver), "flow-execution-" + id);
+        t.setDaemon(true);
+        running.put(id, t);
+        t.start();
+    }
+
+    /** The handle of the Nextflow JVM followed, the Process when it is our child (its exit status is known then). */
+    private record Tracked(ProcessHandle handle, Process child, int launch) {}
+
+    /** A reason the execution fails, in words for its owner. */
+    private static final class RunFailure extends Exception {
+        RunFailure(String message) {
+            super(message);
+        }
+    }
+
+    private void drive(long id, boolean takenOver) {
+        RunDirectory dir = RunDirectory.of(dataDir, id);
+        try {
+            Optional<Tracked> t = takenOver ? takeOver(id, dir) : Optional.of(launch(id, dir, 0, Optional.empty()));
+            if (t.isPresent()) followUntilEnd(id, dir, t.get());
+        } catch (RunFailure e) {
+            fail(id, e.getMessage());
+        } catch (Exception e) {
+            if (stopped) return;
+            log.error("execution {} could not be run", id, e);
+            fail(id, "Flow could not run it: " + e.getMessage());
+        } finally {
+            running.remove(id);
+            wake();
+        }
+    }
+
+    private Tracked launch(long id, RunDirectory dir, int launch, Optional<String> session) throws RunFailure, IOException {
+        Long versionId = jdbi.withHandle(h -> h.createQuery("SELECT pipeline_version_id FROM executions WHERE id = :id")
+                .bind("id", id).mapTo(Long.class).one());
+        RunnableVersion v = Optional.ofNullable(versionId).flatMap(vid -> jdbi.withHandle(h -> PipelineVersions.runnable(h, vid)))
+                .orElseThrow(() -> new RunFailure("Its pipeline version no longer exists"));
+        if (!Files.isDirectory(v.directory())) {
+            throw new RunFailure("The directory of " + v.pipeline() + " " + v.version() + " (" + v.directory() + ") no longer exists on the server");
+        }
+        if (!Files.isRegularFile(v.directory().resolve(v.mainScript()))) {
+            throw new RunFailure("The main script of " + v.pipeline() + " " + v.version() + " (" + v.directory().resolve(v.mainScript())
+                    + ") no longer exists on the server");
+        }
+        PrivateFiles.folder(dir.root());
+        if (launch == 0 || !Files.exists(dir.params())) {
+            Map<String, Object> params = jdbi.inTransaction(h -> RunPreparation.prepare(h, id, v, dir));
+            Files.writeString(dir.params(), Json.MAPPER.writeValueAsString(params));
+        }
+        Process p = nextflow.launch(v, dir, launch, session);
+        jdbi.useHandle(h -> {
+            h.createUpdate("UPDATE executions SET pid = :pid WHERE id = :id").bind("pid", p.pid()).bind("id", id).execute();
+            RunEvents.log(h, id, Instant.now(), null, session.isPresent()
+                    ? "Nextflow " + nextflow.version() + " resumed the run (-resume " + session.get() + ")"
+                    : "Nextflow " + nextflow.version() + " started (" + v.pipeline() + " " + v.version() + ")");
+        });
+        return new Tracked(p.toHandle(), p, launch);
+    }
+
+    /**
+     * An execution whose worker died: what that worker had not read of its events is recorded first (as its launch's);
+     * then its Nextflow, if it still runs, is followed again; else the run is finished if Nextflow reported its end,
+     * or started again with -resume, or failed when it was resumed too often.
+     */
+    private Optional<Tracked> takeOver(long id, RunDirectory dir) throws RunFailure, IOException {
+        record State(Long pid, int resumes, boolean cancel) {}
+        State s = jdbi.withHandle(h -> h.createQuery("SELECT pid, resumes, cancel_requested FROM executions WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new State(rs.getObject("pid", Long.class), rs.getInt("resumes"), rs.getBoolean("cancel_requested"))).one());
+        readEvents(id, dir, s.resumes());
+        Optional<ProcessHandle> alive = Optional.ofNullable(s.pid()).flatMap(ProcessHandle::of).filter(p -> isNextflowOf(p, dir));
+        if (alive.isPresent()) {
+            jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Flow's worker was restarted; it follows the running Nextflow again"));
+            return Optional.of(new Tracked(alive.get(), null, s.resumes()));
+        }
+        List<JsonNode> events = RunEvents.all(dir.events());
+        if (s.cancel() || RunEvents.outcome(events).isPresent()) {
+            jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Flow's worker was restarted; Nextflow had ended meanwhile"));
+            finish(id, dir, new Tracked(null, null, s.resumes()), null, Set.of());
+            return Optional.empty();
+        }
+        killStrayTasks(id, dir);
+        if (s.resumes() >= maxResumes) {
+            throw new RunFailure("Nextflow stopped with the worker running it, " + (s.resumes() + 1) + " times; it is not resumed again");
+        }
+        int launch = s.resumes() + 1;
+        jdbi.useHandle(h -> {
+            h.createUpdate("UPDATE executions SET resumes = :n WHERE id = :id").bind("n", launch).bind("id", id).execute();
+            RunEvents.log(h, id, Instant.now(), null, "Nextflow stopped with the worker running it: starting it again with -resume ("
+                    + launch + " of at most " + maxResumes + ")");
+        });
+        endWithNewline(dir.events());
+        return Optional.of(launch(id, dir, launch, RunEvents.session(events)));
+    }
+
+    /** Whether the process is the Nextflow of this run directory (not an unrelated process that got its pid). */
+    private static boolean isNextflowOf(ProcessHandle p, RunDirectory dir) {
+        if (!p.isAlive()) return false;
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
+            return cmdline.contains("nextflow.cli.Launcher") && cmdline.contains(dir.params().toString());
+        } catch (IOException e) {
+            return p.info().arguments().map(a -> List.of(a).contains(dir.params().toString())).orElse(false);
+        }
+    }
+
+    private void followUntilEnd(long id, RunDirectory dir, Tracked t) throws Exception {
+        Set<ProcessHandle> family = new HashSet<>();
+        long cancelSent = 0;
+        long lastBeat = System.currentTimeMillis();
+        while (true) {
+            boolean alive = t.handle().isAlive();
+            // Known while Nextflow lives: once it is gone, its leftover tasks are nobody's descendants any more.
+            if (alive) t.handle().descendants().forEach(family::add);
+            readEvents(id, dir, t.launch());
+            if (!alive) break;
+            if (stopped) return; // the server stops: Nextflow goes on, and the next start follows it again
+            long now = System.currentTimeMillis();
+            boolean cancel = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested FROM executions WHERE id = :id")
+                    .bind("id", id).mapTo(Boolean.class).one());
+            if (now - lastBeat >= HEARTBEAT_MS) {
+                jdbi.useHandle(h -> h.createUpdate("UPDATE executions SET heartbeat = now() WHERE id = :id AND worker = :worker")
+                        .bind("id", id).bind("worker", worker).execute());
+                lastBeat = now;
+            }
+            if (cancel && cancelSent == 0) {
+                cancelSent = now;
+                t.handle().destroy(); // SIGTERM: Nextflow stops its tasks and reports them aborted
+                jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Cancel requested: Nextflow is asked to stop (SIGTERM)"));
+            } else if (cancelSent > 0 && now - cancelSent > CANCEL_GRACE_MS) {
+                t.handle().destroyForcibly();
+                family.forEach(ProcessHandle::destroyForcibly);
+            }
+            Thread.sleep(FOLLOW_MS);
+        }
+        Integer exit = t.child() == null ? null : t.child().waitFor();
+        finish(id, dir, t, exit, family);
+    }
+
+    /** Records the events written since the execution's stored offset as the launch's, and moves the offset past them. */
+    private void readEvents(long id, RunDirectory dir, int launch) throws IOException {
+        long offset = jdbi.withHandle(h -> h.createQuery("SELECT events_read FROM executions WHERE id = :id").bind("id", id).mapTo(Long.class).one());
+        RunEvents.Batch batch = RunEvents.read(dir.events(), offset);
+        if (batch.end() == offset) return;
+        jdbi.useTransaction(h -> {
+            RunEvents.apply(h, id, launch, batch.events());
+            h.createUpdate("UPDATE executions SET events_read = :end WHERE id = :id").bind("end", batch.end()).bind("id", id).execute();
+        });
+    }
+
+    /** Nextflow has ended: the execution is canceled, completed (its outputs collected) or failed, with the reason. */
+    private void finish(long id, RunDirectory dir, Tracked t, Integer exit, Set<ProcessHandle> family) throws IOException, RunFailure {
+        int fromTrace = jdbi.inTransaction(h -> RunEvents.crossCheck(h, id, t.launch(), dir.trace(t.launch())));
+        if (fromTrace > 0) log.warn("execution {}: {} finished tasks were known from the trace file only", id, fromTrace);
+        boolean cancel = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested FROM executions WHERE id = :id")
+                .bind("id", id).mapTo(Boolean.class).one());
+        List<JsonNode> events = RunEvents.all(dir.events());
+        boolean succeeded = RunEvents.outcome(events).orElse(false) && (exit == null || exit == 0);
+        if (cancel || !succeeded) {
+            kill(family);
+            killStrayTasks(id, dir);
+        }
+        if (cancel) {
+            end(id, "canceled", "Canceled at the request of a user", "Execution canceled");
+            return;
+        }
+        if (succeeded) {
+            jdbi.useTransaction(h -> {
+                Outputs.collect(h, id, dir, RunEvents.processOfPublishedFile(h, id, events));
+                h.createUpdate("UPDATE executions SET status = 'completed', progress = 100, finished = now() WHERE id = :id AND status = 'running'")
+                        .bind("id", id).execute();
+                RunEvents.log(h, id, Instant.now(), null, "Execution completed");
+            });
+            return;
+        }
+        throw new RunFailure(failureReason(id, dir, t, exit));
+    }
+
+    /** The failed task, its process, exit code and last line of standard error; else what Nextflow said. */
+    private String failureReason(long id, RunDirectory dir, Tracked t, Integer exit) throws IOException {
+        record FailedTask(String process, String name, Integer exit) {}
+        Optional<FailedTask> task = jdbi.withHandle(h -> h.createQuery("SELECT process, name, exit_code FROM process_executions "
+                        + "WHERE execution_id = :id AND launch = :launch AND status = 'failed' ORDER BY finished DESC NULLS LAST, id DESC LIMIT 1")
+                .bind("id", id).bind("launch", t.launch())
+                .map((rs, ctx) -> new FailedTask(rs.getString(1), rs.getString(2), rs.getObject(3, Integer.class))).findOne());
+        String said = tail(dir.stdout());
+        if (!said.isBlank()) {
+            jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Nextflow's output (end):\n" + said));
+        }
+        if (task.isPresent()) {
+            FailedTask f = task.get();
+            return "Process " + f.process() + " failed: task " + f.name() + (f.exit() == null ? "" : " exited with code " + f.exit())
+                    + lastLine(stderrOf(id, f.name()));
+        }
+        // Nextflow says why on its output ("ERROR ~ ...") or, for what stops it before it runs, on its standard error.
+        String complaint = tail(dir.stderr());
+        String error = said.lines().filter(l -> l.startsWith("ERROR ~")).reduce((a, b) -> b).map(l -> l.substring(7).strip())
+                .or(() -> complaint.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).map(String::strip))
+                .map(e -> ": " + e).orElse("");
+        return "Nextflow stopped" + (exit == null ? "" : " with exit status " + exit) + error;
+    }
+
+    private String stderrOf(long id, String name) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT message FROM execution_logs WHERE execution_id = :id AND message LIKE :prefix ORDER BY id DESC LIMIT 1")
+                .bind("id", id).bind("prefix", "Standard error of " + name + " (end):%").mapTo(String.class).findOne().orElse(""));
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+        return lines.size() < 2 ? "" : " (" + lines.get(lines.size() - 1).strip() + ")";
+    }
+
+    private void fail(long id, String reason) {
+        end(id, "failed", reason, "Execution failed: " + reason);
+    }
+
+    private void end(long id, String status, String error, String message) {
+        jdbi.useTransaction(h -> {
+            int n = h.createUpdate("UPDATE executions SET status = :status, error = :error, finished = now() WHERE id = :id AND status = 'running'")
+                    .bind("status", status).bind("error", error).bind("id", id).execute();
+            if (n == 1) RunEvents.log(h, id, Instant.now(), null, message);
+        });
+    }
+
+    /**
+     * Kills what is left of the run's tasks (local executor: native_id is the task's pid): processes whose working
+     * directory is in the run's work folder, with their descendants. A pid now used by anything else is left alone.
+     */
+    private void killStrayTasks(long id, RunDirectory dir) {
+        List<Long> pids = jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT native_id::bigint FROM process_executions "
+                + "WHERE execution_id = :id AND native_id ~ '^[0-9]{1,18}$'").bind("id", id).mapTo(Long.class).list());
+        for (long pid : pids) {
+            ProcessHandle.of(pid).filter(p -> workingIn(p, dir.work()))
+                    .ifPresent(p -> kill(java.util.stream.Stream.concat(p.descendants(), java.util.stream.Stream.of(p)).toList()));
+        }
+    }
+
+    /** SIGKILL to each process, then a wait (2 s at most) until each is gone: a canceled run leaves nothing behind. */
+    private static void kill(java.util.Collection<ProcessHandle> processes) {
+        processes.forEach(ProcessHandle::destroyForcibly);
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (ProcessHandle p : processes) {
+            try {
+                p.onExit().get(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("process {} did not end after SIGKILL", p.pid());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static boolean workingIn(ProcessHandle p, Path folder) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).startsWith(folder);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** A line a killed Nextflow left unfinished must not swallow the next launch's first event. */
+    private static void endWithNewline(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) return;
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            f.seek(f.length() - 1);
+            if (f.read() == '\n') return;
+        }
+        Files.writeString(file, "\n", StandardOpenOption.APPEND);
+    }
+
+    private static String tail(Path file) throws IOException {
+        if (!Files.exists(file)) return "";
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long start = Math.max(0, f.length() - OUTPUT_TAIL_BYTES);
+            byte[] bytes = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8).strip();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Stops claiming and following; the Nextflow runs go on, and the next start of a worker on this host follows them again. */
+    @Override
+    public void close() {
+        stopped = true;
+        wake();
+        if (scheduler != null) scheduler.interrupt();
+        for (Thread t : running.values()) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package bio.flow.pipelines;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the registry keeps pipeline files under the data directory, and removing a folder of them. */
+final class PipelineFiles {
+    private PipelineFiles() {}
+
+    /** {@code <data dir>/pipelines/git/}: Flow's pinned checkouts of git sources, one folder per version id. */
+    static Path gitRoot(Path dataDir) {
+        return dataDir.resolve("pipelines").resolve("git");
+    }
+
+    /** {@code <data dir>/pipelines/shipped/}: the pipelines Flow ships, as extracted at start. */
+    static Path shippedRoot(Path dataDir) {
+        return dataDir.resolve("pipelines").resolve("shipped");
+    }
+
+    /**
+     * Removes the {@code .incoming-*} folders under {@code <data dir>/pipelines/git/} and {@code shipped/} that a server
+     * stopped in the middle of a registration left behind. Only those older than {@code age}: another server sharing
+     * the data directory may be filling a fresh one.
+     */
+    static void sweepAbandoned(Path dataDir, Duration age) {
+        Instant before = Instant.now().minus(age);
+        for (Path root : List.of(gitRoot(dataDir), shippedRoot(dataDir))) {
+            if (!Files.isDirectory(root)) continue;
+            try (Stream<Path> s = Files.list(root)) {
+                for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".incoming-")).toList()) {
+                    if (Files.getLastModifiedTime(p).toInstant().isBefore(before)) deleteTree(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot look for abandoned checkouts in " + root, e);
+            }
+        }
+    }
+
+    /** Removes the folder and everything in it (symbolic links are removed, not followed); nothing when it is gone. */
+    static void deleteTree(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null) throw e;
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException gone) {
+            // nothing to remove
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + root, e);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+workflow { Channel.of(1).view() }
