@@ -190,11 +190,12 @@ def run_through_flow(client, version, samples, data_dir):
     while True:
         now = time.time()
         d = client.json("GET", f"/executions/{eid}")
+        answered = time.time()  # a task that ended while the request ran shows in this answer: time it by the answer
         if cmdline is None and d["status"] == "running":
             cmdline = nextflow_cmdline(f"{data_dir}/runs/{eid}")
         for p in d.get("process_executions", []):
             if p.get("status") == "completed" and p["name"] not in seen:
-                seen[p["name"]] = now
+                seen[p["name"]] = answered
         progress.append(d.get("progress", 0))
         if d["status"] in FINISHED:
             break
