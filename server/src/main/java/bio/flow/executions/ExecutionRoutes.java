@@ -36,6 +36,7 @@ import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * {@code GET /executions/owned}, {@code /shared}, {@code /executions/{id}}, its {@code /log} and its results archive
@@ -166,7 +167,8 @@ public final class ExecutionRoutes {
      */
     public void queue(Context ctx) {
         Caller caller = authenticator.require(ctx);
-        ctx.json(jdbi.withHandle(h -> {
+        // one snapshot for the counts and the entries: read apart, a run ending between them made them disagree
+        ctx.json(jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
             String today = "(date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')";
             Map<String, Object> counts = h.createQuery("SELECT count(*) FILTER (WHERE status = 'pending') AS pending, "
                             + "count(*) FILTER (WHERE status = 'running') AS running, "
