@@ -1,5 +1,6 @@
 package bio.flow.executions;
 
+import bio.flow.storage.Trees;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
@@ -12,12 +13,7 @@ import bio.flow.http.Json;
 import bio.flow.users.UserRef;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -244,25 +240,10 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
         };
     }
 
-    /** Removes a run directory; what cannot be removed is logged and left (housekeeping is not told: it is logged). */
+    /** Removes a run directory; what cannot be removed is logged and left. */
     private static void removeTree(Path root) {
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null) throw e;
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException e) {
-            // never launched: no directory
+            Trees.delete(root);
         } catch (IOException e) {
             log.warn("could not remove the run directory {} of a deleted execution: {}", root, e.toString());
         }

@@ -1,5 +1,6 @@
 package bio.flow.executions;
 
+import bio.flow.storage.Trees;
 import bio.flow.config.Config;
 import bio.flow.pipelines.RunnableVersion;
 import bio.flow.storage.PrivateFiles;
@@ -72,7 +73,7 @@ public final class Nextflow {
             PrivateFiles.folder(home);
             Path installed = home.resolve("plugins").resolve(id + "-" + pluginVersion);
             Files.createDirectories(installed.getParent());
-            deleteTree(installed);
+            Trees.delete(installed);
             copyTree(plugin, installed.resolve("classes"));
             return new Nextflow(jars, home, version, id + "@" + pluginVersion, config.nextflowExecutor(),
                     config.nextflowConfig().map(Nextflow::read).orElse(""), config.nextflowJavaOptions());
@@ -174,10 +175,4 @@ public final class Nextflow {
         }
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
-        }
-    }
 }

@@ -1,13 +1,10 @@
 package bio.flow.pipelines;
 
+import bio.flow.storage.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,25 +43,10 @@ final class PipelineFiles {
         }
     }
 
-    /** Removes the folder and everything in it (symbolic links are removed, not followed); nothing when it is gone. */
+    /** Removes the folder and everything in it ({@link Trees#delete}); nothing when it is gone. */
     static void deleteTree(Path root) {
         try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null) throw e;
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (NoSuchFileException gone) {
-            // nothing to remove
+            Trees.delete(root);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + root, e);
         }
