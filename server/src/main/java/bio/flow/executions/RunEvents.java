@@ -30,6 +30,9 @@ final class RunEvents {
     /** The trace file's columns, as {@link #crossCheck} reads them (written raw: times in epoch ms, durations in ms). */
     static final String TRACE_FIELDS = "task_id,hash,native_id,process,name,status,exit,workdir,start,complete,duration";
 
+    /** At most how much of the file one {@link #read} takes in: a long run's file is read in several. */
+    static final int READ_CHUNK_BYTES = 16 << 20;
+
     /** How much of a failed task's standard error the log keeps. */
     private static final int STDERR_TAIL_BYTES = 2000;
 
@@ -43,7 +46,7 @@ final class RunEvents {
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
             long length = f.length();
             if (length <= offset) return new Batch(List.of(), offset);
-            byte[] bytes = new byte[(int) Math.min(length - offset, 16 << 20)];
+            byte[] bytes = new byte[(int) Math.min(length - offset, READ_CHUNK_BYTES)];
             f.seek(offset);
             f.readFully(bytes);
             int last = -1;
@@ -67,9 +70,19 @@ final class RunEvents {
         }
     }
 
-    /** Everything in the file, for what is decided once per run (its session, its outcome, its published files). */
+    /**
+     * Everything in the file, for what is decided once per run (its session, its outcome, its published files): read
+     * chunk after chunk to its end, since a large run's outcome is in its last line.
+     */
     static List<JsonNode> all(Path file) throws IOException {
-        return read(file, 0).events();
+        List<JsonNode> events = new ArrayList<>();
+        long offset = 0;
+        while (true) {
+            Batch batch = read(file, offset);
+            if (batch.end() == offset) return events;
+            events.addAll(batch.events());
+            offset = batch.end();
+        }
     }
 
     /** The Nextflow session of the last launch that began: what {@code -resume} continues. */
