@@ -11,9 +11,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,12 +112,30 @@ public final class Nextflow {
                 .redirectError(ProcessBuilder.Redirect.appendTo(dir.stderr().toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         Map<String, String> env = pb.environment();
+        env.clear();
+        env.putAll(environment(System.getenv()));
         env.put("NXF_HOME", home.toString());
         env.put("NXF_OFFLINE", "true");
         env.put("NXF_ANSI_LOG", "false");
         env.put("NXF_DISABLE_CHECK_LATEST", "true");
         env.put(EVENTS_FILE_ENV, dir.events().toString());
         return pb.start();
+    }
+
+    /** What of Flow's own environment Nextflow and the tasks need to run, no more. */
+    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "LANG", "TMPDIR", "JAVA_HOME", "USER", "TZ");
+
+    /**
+     * The part of Flow's environment Nextflow gets: the allowlisted variables, the locale's LC_*, and the operator's
+     * NXF_* settings. Nothing else: Flow's secrets (FLOW_JWT_SECRET, FLOW_DATABASE_PASSWORD, ...) would otherwise reach
+     * every task, where a user's parameter such as {@code $FLOW_JWT_SECRET} in a script could print them.
+     */
+    static Map<String, String> environment(Map<String, String> flow) {
+        Map<String, String> env = new HashMap<>();
+        flow.forEach((name, value) -> {
+            if (INHERITED.contains(name) || name.startsWith("LC_") || name.startsWith("NXF_")) env.put(name, value);
+        });
+        return env;
     }
 
     /** The run's configuration: the executor, then the operator's FLOW_NEXTFLOW_CONFIG text, then the version's. */
