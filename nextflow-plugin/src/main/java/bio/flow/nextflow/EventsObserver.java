@@ -182,7 +182,9 @@ public class EventsObserver implements TraceObserver {
             out.write((Json.object(event) + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
-            // A full disk must not stop the pipeline: Flow then sees the run through the trace file and the exit status.
+            // A full disk must not stop the pipeline: Flow then sees its tasks through the trace file and its outcome
+            // through Nextflow's exit status (a Nextflow that Flow re-attached to after a restart has no status Flow can
+            // read: a lost flow_complete then fails the run).
             System.err.println("flow-plugin: cannot write an event: " + e.getMessage());
         }
     }

@@ -209,12 +209,15 @@ public final class Workers implements AutoCloseable {
                 .bind("id", id).mapTo(Long.class).one());
         RunnableVersion v = Optional.ofNullable(versionId).flatMap(vid -> jdbi.withHandle(h -> PipelineVersions.runnable(h, vid)))
                 .orElseThrow(() -> new RunFailure("Its pipeline version no longer exists"));
+        // The error is shown to the execution's users; the server's paths (hidden from non-admins) go to the log only.
         if (!Files.isDirectory(v.directory())) {
-            throw new RunFailure("The directory of " + v.pipeline() + " " + v.version() + " (" + v.directory() + ") no longer exists on the server");
+            log.warn("execution {}: the directory of {} {} ({}) no longer exists", id, v.pipeline(), v.version(), v.directory());
+            throw new RunFailure("The directory of " + v.pipeline() + " " + v.version() + " no longer exists on the server");
         }
         if (!Files.isRegularFile(v.directory().resolve(v.mainScript()))) {
-            throw new RunFailure("The main script of " + v.pipeline() + " " + v.version() + " (" + v.directory().resolve(v.mainScript())
-                    + ") no longer exists on the server");
+            log.warn("execution {}: the main script of {} {} ({}) no longer exists", id, v.pipeline(), v.version(),
+                    v.directory().resolve(v.mainScript()));
+            throw new RunFailure("The main script of " + v.pipeline() + " " + v.version() + " no longer exists on the server");
         }
         PrivateFiles.folder(dir.root());
         if (launch == 0 || !Files.exists(dir.params())) {
@@ -333,7 +336,7 @@ public final class Workers implements AutoCloseable {
         boolean cancel = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested FROM executions WHERE id = :id")
                 .bind("id", id).mapTo(Boolean.class).one());
         List<JsonNode> events = RunEvents.all(dir.events());
-        boolean succeeded = RunEvents.outcome(events).orElse(false) && (exit == null || exit == 0);
+        boolean succeeded = succeeded(RunEvents.outcome(events), exit);
         if (cancel || !succeeded) {
             kill(family);
             killStrayTasks(id, dir);
@@ -352,6 +355,15 @@ public final class Workers implements AutoCloseable {
             return;
         }
         throw new RunFailure(failureReason(id, dir, t, exit));
+    }
+
+    /**
+     * Whether the run succeeded: by Nextflow's exit status when it is known (Nextflow is our child), unless its last
+     * flow_complete event said it failed; the plugin may have lost that event (say to a full disk), so a status of 0
+     * without it is a success. A re-attached Nextflow's status is unknown: then only its flow_complete event tells.
+     */
+    static boolean succeeded(Optional<Boolean> outcome, Integer exit) {
+        return exit == null ? outcome.orElse(false) : exit == 0 && outcome.orElse(true);
     }
 
     /** The failed task, its process, exit code and last line of standard error; else what Nextflow said. */
