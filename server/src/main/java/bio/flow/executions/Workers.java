@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * over the running executions of this host whose worker died: a Nextflow still running is re-attached, a dead one is
  * started again with {@code -resume} (at most {@code maxResumes} times). Stopping the server leaves Nextflow running:
  * the next start re-attaches it.
+ *
+ * <p>A worker is "host/pid/random" (random per start: a restarted server in a container has the same host and pid 1)
+ * and writes the heartbeat of its running executions every {@link #HEARTBEAT_MS}. A worker is dead when its heartbeat
+ * is older than {@link #STALE_MS}, or at once when it was on this host and no process has its pid any more.
  */
 public final class Workers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Workers.class);
@@ -39,6 +44,10 @@ public final class Workers implements AutoCloseable {
     /** How often a running execution's events file is read: changes show within this plus a database write. */
     private static final long FOLLOW_MS = 250;
     private static final long HEARTBEAT_MS = 5_000;
+    /** A heartbeat older than this: its worker is dead (three beats missed, not one slow database write). */
+    private static final long STALE_MS = 3 * HEARTBEAT_MS;
+    /** The longest wait between retries of the database while following a run (a database blip must not fail it). */
+    private static final long RETRY_MAX_MS = 10_000;
     private static final long RECOVER_EVERY_MS = 30_000;
     /** How long Nextflow has after SIGTERM to stop its tasks before they and it are killed. */
     private static final long CANCEL_GRACE_MS = 6_000;
@@ -68,7 +77,7 @@ public final class Workers implements AutoCloseable {
         this.max = max;
         this.maxResumes = maxResumes;
         this.host = hostName();
-        this.worker = host + "/" + ProcessHandle.current().pid();
+        this.worker = host + "/" + ProcessHandle.current().pid() + "/" + Long.toHexString(new java.security.SecureRandom().nextLong());
     }
 
     public record Queue(long pending, long running) {}
@@ -110,8 +119,13 @@ public final class Workers implements AutoCloseable {
 
     private void schedule() {
         long nextRecovery = 0;
+        long nextBeat = 0;
         while (!stopped) {
             try {
+                if (System.currentTimeMillis() >= nextBeat) {
+                    beat();
+                    nextBeat = System.currentTimeMillis() + HEARTBEAT_MS;
+                }
                 if (System.currentTimeMillis() >= nextRecovery) {
                     takeOverOrphans();
                     nextRecovery = System.currentTimeMillis() + RECOVER_EVERY_MS;
@@ -142,29 +156,42 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    /** The running executions of this host whose worker is gone: each is re-attached, resumed or failed. */
+    /** One heartbeat for all the executions this worker runs: it says the worker lives, whatever each run is doing. */
+    private void beat() {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE executions SET heartbeat = now() WHERE worker = :worker AND status = 'running'")
+                .bind("worker", worker).execute());
+    }
+
+    /**
+     * The running executions of this host whose worker is gone: each is re-attached, resumed or failed. This worker's
+     * own running executions that it no longer follows (their thread ended without recording their end, say the
+     * database was down then) count as orphans too.
+     */
     private void takeOverOrphans() {
-        List<Map.Entry<Long, String>> orphans = jdbi.withHandle(h -> h.createQuery("SELECT id, worker FROM executions "
-                        + "WHERE status = 'running' AND worker IS DISTINCT FROM :worker AND (worker IS NULL OR worker LIKE :host)")
-                .bind("worker", worker).bind("host", host.replace("%", "\\%").replace("_", "\\_") + "/%")
-                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2) == null ? "" : rs.getString(2))).list());
-        for (Map.Entry<Long, String> o : orphans) {
-            if (workerAlive(o.getValue())) continue;
+        record Orphan(long id, String worker, boolean stale) {}
+        List<Orphan> orphans = jdbi.withHandle(h -> h.createQuery("SELECT id, worker, heartbeat IS NULL OR heartbeat < now() - "
+                        + "make_interval(secs => :stale) FROM executions WHERE status = 'running' AND (worker IS NULL OR worker LIKE :host)")
+                .bind("stale", STALE_MS / 1000.0).bind("host", host.replace("%", "\\%").replace("_", "\\_") + "/%")
+                .map((rs, ctx) -> new Orphan(rs.getLong(1), rs.getString(2) == null ? "" : rs.getString(2), rs.getBoolean(3))).list());
+        for (Orphan o : orphans) {
+            boolean dead = o.worker().equals(worker) ? !running.containsKey(o.id()) : o.stale() || !pidAlive(o.worker());
+            if (!dead) continue;
             int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE executions SET worker = :worker, heartbeat = now() "
                     + "WHERE id = :id AND status = 'running' AND worker IS NOT DISTINCT FROM :old")
-                    .bind("worker", worker).bind("id", o.getKey()).bind("old", o.getValue().isEmpty() ? null : o.getValue()).execute());
-            if (taken == 1) follow(o.getKey(), true);
+                    .bind("worker", worker).bind("id", o.id()).bind("old", o.worker().isEmpty() ? null : o.worker()).execute());
+            if (taken == 1) follow(o.id(), true);
         }
     }
 
-    /** Whether the worker "host/pid" still lives: a JVM with that pid on this host. */
-    private static boolean workerAlive(String worker) {
-        int slash = worker.lastIndexOf('/');
-        if (slash < 0) return false;
+    /**
+     * Whether a process of this host has the pid of the worker "host/pid/random". No: the worker is surely dead. Yes
+     * proves nothing (pids are reused, by Nextflow's JVMs too): then only its heartbeat tells.
+     */
+    private static boolean pidAlive(String worker) {
+        String[] parts = worker.split("/");
+        if (parts.length < 2) return false;
         try {
-            long pid = Long.parseLong(worker.substring(slash + 1));
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .flatMap(p -> p.info().command()).map(c -> c.endsWith("java")).orElse(false);
+            return ProcessHandle.of(Long.parseLong(parts[1])).filter(ProcessHandle::isAlive).isPresent();
         } catch (NumberFormatException e) {
             return false;
         }
@@ -189,15 +216,26 @@ public final class Workers implements AutoCloseable {
 
     private void drive(long id, boolean takenOver) {
         RunDirectory dir = RunDirectory.of(dataDir, id);
+        Optional<Tracked> t = Optional.empty();
         try {
-            Optional<Tracked> t = takenOver ? takeOver(id, dir) : Optional.of(launch(id, dir, 0, Optional.empty()));
+            t = takenOver ? takeOver(id, dir) : Optional.of(launch(id, dir, 0, Optional.empty()));
             if (t.isPresent()) followUntilEnd(id, dir, t.get());
         } catch (RunFailure e) {
             fail(id, e.getMessage());
         } catch (Exception e) {
             if (stopped) return;
+            // The details (server paths, SQL) are for the server's log; the run's users are told it is Flow's fault.
             log.error("execution {} could not be run", id, e);
-            fail(id, "Flow could not run it: " + e.getMessage());
+            // A run is failed only once its Nextflow and tasks are gone: none goes on untracked.
+            t.map(Tracked::handle).filter(ProcessHandle::isAlive)
+                    .ifPresent(p -> kill(java.util.stream.Stream.concat(p.descendants(), java.util.stream.Stream.of(p)).toList()));
+            try {
+                killStrayTasks(id, dir);
+                fail(id, "Flow could not run it (an error of the server: see its log)");
+            } catch (RuntimeException again) {
+                // The row stays running with this worker: takeOverOrphans finishes it later.
+                log.error("execution {} could not be failed", id, again);
+            }
         } finally {
             running.remove(id);
             wake();
@@ -288,22 +326,35 @@ public final class Workers implements AutoCloseable {
     private void followUntilEnd(long id, RunDirectory dir, Tracked t) throws Exception {
         Set<ProcessHandle> family = new HashSet<>();
         long cancelSent = 0;
-        long lastBeat = System.currentTimeMillis();
+        long retry = FOLLOW_MS;
         while (true) {
             boolean alive = t.handle().isAlive();
             // Known while Nextflow lives: once it is gone, its leftover tasks are nobody's descendants any more.
             if (alive) t.handle().descendants().forEach(family::add);
-            readEvents(id, dir, t.launch());
+            record Row(boolean cancel, boolean ours) {}
+            Row row;
+            try {
+                readEvents(id, dir, t.launch());
+                row = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested, worker IS NOT DISTINCT FROM :worker FROM executions WHERE id = :id")
+                        .bind("id", id).bind("worker", worker).map((rs, ctx) -> new Row(rs.getBoolean(1), rs.getBoolean(2))).one());
+                retry = FOLLOW_MS;
+            } catch (JdbiException e) {
+                // The database is away for a while: Nextflow goes on, and so does following it once the database is back.
+                if (stopped) return;
+                log.warn("execution {}: the database could not be reached, again in {} ms: {}", id, retry, e.toString());
+                Thread.sleep(retry);
+                retry = Math.min(2 * retry, RETRY_MAX_MS);
+                continue;
+            }
+            if (!row.ours()) {
+                // Another worker of this host took it over (this one's heartbeat was stale): that worker follows it now.
+                log.warn("execution {} was taken over by another worker", id);
+                return;
+            }
             if (!alive) break;
             if (stopped) return; // the server stops: Nextflow goes on, and the next start follows it again
             long now = System.currentTimeMillis();
-            boolean cancel = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested FROM executions WHERE id = :id")
-                    .bind("id", id).mapTo(Boolean.class).one());
-            if (now - lastBeat >= HEARTBEAT_MS) {
-                jdbi.useHandle(h -> h.createUpdate("UPDATE executions SET heartbeat = now() WHERE id = :id AND worker = :worker")
-                        .bind("id", id).bind("worker", worker).execute());
-                lastBeat = now;
-            }
+            boolean cancel = row.cancel();
             if (cancel && cancelSent == 0) {
                 cancelSent = now;
                 t.handle().destroy(); // SIGTERM: Nextflow stops its tasks and reports them aborted
