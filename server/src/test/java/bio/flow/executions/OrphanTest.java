@@ -13,10 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which running executions a starting server takes over: those whose worker's heartbeat is stale. */
+/** Which running executions a worker takes over: those whose worker's heartbeat is stale, and its own it no longer follows. */
 class OrphanTest {
     @Test
-    void aWorkerWithAStaleHeartbeatIsDeadEvenWhenAProcessHasItsPid(@TempDir Path dir) throws Exception {
+    void runsOfADeadWorkerAreTakenOverWhenItsHeartbeatIsStaleEvenIfAProcessHasItsPid(@TempDir Path dir) throws Exception {
         // This test's JVM lives (a java process, as a Nextflow JVM that got a dead server's pid would be): its pid alone
         // cannot tell whether the worker lives, as in a container where every start of the server is pid 1.
         String thisPid = InetAddress.getLocalHost().getHostName() + "/" + ProcessHandle.current().pid();
@@ -36,6 +36,16 @@ class OrphanTest {
             awaitStatus(second, stale, "failed", Duration.ofSeconds(30));
             assertThat(status(second, beating)).isEqualTo("running");
             assertThat(second.queryLong("SELECT count(*) FROM executions WHERE id = " + beating + " AND worker = '" + thisPid + "/a1ive'")).isOne();
+
+            // A running execution of this very worker that it does not follow (its thread ended without recording the
+            // end, say the database was down then) is taken over at the next round (every 30 s), not left running.
+            String self = second.jdbi().withHandle(h -> h.createQuery("SELECT worker FROM executions WHERE id = :id")
+                    .bind("id", stale).mapTo(String.class).one());
+            assertThat(self).startsWith(thisPid + "/").isNotEqualTo(thisPid);
+            long owner = second.queryLong("SELECT owner_id FROM executions WHERE id = " + stale);
+            long unfollowed = second.queryLong("INSERT INTO executions (name, owner_id, status, worker, heartbeat) VALUES ('unfollowed', "
+                    + owner + ", 'running', '" + self + "', now()) RETURNING id");
+            awaitStatus(second, unfollowed, "failed", Duration.ofSeconds(45));
         }
     }
 }
