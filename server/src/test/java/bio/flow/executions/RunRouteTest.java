@@ -136,7 +136,10 @@ class RunRouteTest {
                 Map.of("parameters", Map.of("aligner", "star")), "aligner",
                 Map.of("parameters", Map.of("min_quality", "20")), "min_quality",
                 Map.of("parameters", Map.of("strandedness", "sideways")), "strandedness",
-                Map.of("data_params", Map.of("min_quality", 5)), "min_quality");
+                Map.of("data_params", Map.of("min_quality", 5)), "min_quality",
+                Map.of("parameters", Map.of("min_quality", 61)), "min_quality",
+                Map.of("parameters", Map.of("custom_config_base", "/tmp")), "custom_config_base",
+                Map.of("data_params", Map.of("custom_config_base", 1)), "custom_config_base");
         bad.forEach((fields, parameter) -> {
             Map<String, Object> body = new HashMap<>(fields);
             body.put("samples", List.of(sample));
