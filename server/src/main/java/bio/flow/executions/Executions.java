@@ -204,7 +204,12 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
      * Refuses (409, nothing deleted) when one of the executions is pending or running (cancel it first), or when
      * another execution read one of their outputs (that run's inputs would vanish under it: {@code details.used}
      * names each output and the executions that read it). Else the outputs' bytes and the run directories go once
-     * the delete has committed. The executions are locked first, so that no worker claims one in between.
+     * the delete has committed. The executions are locked first, so that no worker claims one in between; then
+     * their outputs (FOR UPDATE), so that no run is submitted on one between the check and the delete (a
+     * submission locks its input files FOR KEY SHARE, and one that comes after finds them gone: 404). Outputs
+     * that were handed to another user (see {@link #transferred}: data transferred on its own keeps its new owner)
+     * are no longer the execution's to delete: they are detached from it first and stay, as plain data of their
+     * owner (the process that published them is kept; it is shown only with a readable execution).
      */
     @Override
     public Runnable deleting(Handle h, Collection<Long> ids) {
@@ -218,6 +223,11 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
                             .reduce((a, b) -> a + ", " + b).orElseThrow() + ": cancel it first",
                     Map.of("executions", active));
         }
+        h.createQuery("SELECT id FROM data WHERE execution_id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bindArray("ids", Long.class, ids).mapTo(Long.class).list();
+        h.createUpdate("UPDATE data d SET execution_id = NULL, execution_path = NULL FROM executions e "
+                        + "WHERE e.id = d.execution_id AND d.execution_id = ANY(:ids) AND d.owner_id <> e.owner_id")
+                .bindArray("ids", Long.class, ids).execute();
         List<Map<String, Object>> used = h.createQuery("SELECT d.id, d.filename, array_agg(DISTINCT x.execution_id ORDER BY x.execution_id) AS used_by "
                         + "FROM data d JOIN execution_data x ON x.data_id = d.id "
                         + "WHERE d.execution_id = ANY(:ids) AND NOT x.execution_id = ANY(:ids) GROUP BY d.id, d.filename ORDER BY d.id")
