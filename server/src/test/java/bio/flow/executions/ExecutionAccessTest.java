@@ -241,6 +241,23 @@ class ExecutionAccessTest {
     }
 
     @Test
+    void aHugeRunShowsItsFirstTasksAndOutputsWithTheirTotals() {
+        World w = World.get();
+        long e = w.execution();
+        int tasks = Executions.MAX_LISTED + 1;
+        server.sql("INSERT INTO process_executions (execution_id, task_id, process, name, status) "
+                + "SELECT " + e + ", n, 'P', 'P (' || n || ')', 'completed' FROM generate_series(1, " + tasks + ") n");
+        server.sql("INSERT INTO data (filename, size, data_type, compression, owner_id, status, execution_id) "
+                + "SELECT 'o' || n || '.txt', 0, 'TEXT', 'none', " + w.owner.id() + ", 'ready', " + e + " FROM generate_series(1, " + Executions.MAX_LISTED + ") n");
+        Api.Res r = w.owner.api().get("/executions/" + e);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("process_executions").size()).isEqualTo(Executions.MAX_LISTED);
+        assertThat(r.json().path("process_executions_total").asLong()).isEqualTo(tasks);
+        assertThat(r.json().path("outputs").size()).isEqualTo(Executions.MAX_LISTED);
+        assertThat(r.json().path("outputs_total").asLong()).isEqualTo(Executions.MAX_LISTED + 1);
+    }
+
+    @Test
     void transferHandsTheOutputsOverWithTheRun() {
         World w = World.get();
         long e = w.execution();
