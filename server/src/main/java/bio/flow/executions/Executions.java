@@ -42,6 +42,11 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
     private static final Logger log = LoggerFactory.getLogger(Executions.class);
     /** The log lines {@code GET /executions/{id}} shows at most: the last ones; {@code logs_total} counts all. */
     public static final int MAX_LOGS = 1000;
+    /**
+     * The tasks and the outputs {@code GET /executions/{id}} shows at most (the first ones, in order; the
+     * {@code _total}s count all): a run of thousands of samples would otherwise make one answer of tens of MB.
+     */
+    public static final int MAX_LISTED = 10_000;
 
     private final Jdbi jdbi;
     private final AccessPolicy policy;
@@ -72,8 +77,9 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
     public record ExecutionDetail(long id, String name, String status, int progress, String pipeline, String pipeline_version,
                                   Long pipeline_id, Long pipeline_version_id, Instant created, Instant started, Instant finished,
                                   UserRef owner, Ref project, JsonNode params, JsonNode data_params, String error,
-                                  List<LogLine> logs, long logs_total, List<ProcessExecution> process_executions, Inputs inputs,
-                                  List<Output> outputs, Level.Permissions permissions) {}
+                                  List<LogLine> logs, long logs_total, List<ProcessExecution> process_executions,
+                                  long process_executions_total, Inputs inputs, List<Output> outputs, long outputs_total,
+                                  Level.Permissions permissions) {}
 
     public ExecutionDetail get(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.EXECUTION, id, caller, Level.READ)));
@@ -88,7 +94,9 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
         return AccessPolicy.bindCaller(h.createQuery("SELECT e.*, e.params::text AS params_text, e.data_params::text AS data_params_text, "
                         + "v.pipeline_id, u.username, p.name AS project_name, CASE WHEN p.id IS NULL THEN false ELSE "
                         + AccessPolicy.projectReadable("p") + " END AS project_readable, "
-                        + "(SELECT count(*) FROM execution_logs l WHERE l.execution_id = e.id) AS logs_total "
+                        + "(SELECT count(*) FROM execution_logs l WHERE l.execution_id = e.id) AS logs_total, "
+                        + "(SELECT count(*) FROM process_executions x WHERE x.execution_id = e.id) AS processes_total, "
+                        + "(SELECT count(*) FROM data d WHERE d.execution_id = e.id) AS outputs_total "
                         + "FROM executions e JOIN users u ON u.id = e.owner_id LEFT JOIN pipeline_versions v ON v.id = e.pipeline_version_id "
                         + "LEFT JOIN projects p ON p.id = e.project_id WHERE e.id = :id"), caller)
                 .bind("id", id)
@@ -99,8 +107,8 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
                         new UserRef(rs.getLong("owner_id"), rs.getString("username")),
                         rs.getBoolean("project_readable") ? new Ref(rs.getLong("project_id"), rs.getString("project_name")) : null,
                         json(rs.getString("params_text")), dataParams(h, rs.getString("data_params_text"), caller),
-                        rs.getString("error"), logs(h, id), rs.getLong("logs_total"), processes(h, id), inputs(h, id, caller),
-                        outputs(h, id, caller), Level.Permissions.of(level)))
+                        rs.getString("error"), logs(h, id), rs.getLong("logs_total"), processes(h, id), rs.getLong("processes_total"),
+                        inputs(h, id, caller), outputs(h, id, caller), rs.getLong("outputs_total"), Level.Permissions.of(level)))
                 .one();
     }
 
@@ -133,9 +141,9 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
                 .list();
     }
 
-    /** Every task of every launch (a resumed run is a new launch), in the order Nextflow numbered them. */
+    /** The first {@link #MAX_LISTED} tasks of every launch (a resumed run is a new launch), in the order Nextflow numbered them. */
     private static List<ProcessExecution> processes(Handle h, long id) {
-        return h.createQuery("SELECT * FROM process_executions WHERE execution_id = :id ORDER BY launch, task_id")
+        return h.createQuery("SELECT * FROM process_executions WHERE execution_id = :id ORDER BY launch, task_id LIMIT " + MAX_LISTED)
                 .bind("id", id)
                 .map((rs, ctx) -> {
                     Long ms = (Long) rs.getObject("duration_ms");
@@ -180,7 +188,7 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
         return AccessPolicy.bindCaller(h.createQuery("SELECT d.id, d.filename, d.size, d.data_type, d.execution_process, "
                         + "CASE WHEN " + AccessPolicy.sampleReadable("s", "sp") + " THEN s.id END AS sample_id, s.name AS sample_name "
                         + "FROM data d LEFT JOIN samples s ON s.id = d.source_sample_id LEFT JOIN projects sp ON sp.id = s.project_id "
-                        + "WHERE d.execution_id = :id ORDER BY d.filename, d.id"), caller)
+                        + "WHERE d.execution_id = :id ORDER BY d.filename, d.id LIMIT " + MAX_LISTED), caller)
                 .bind("id", id)
                 .map((rs, ctx) -> new Output(rs.getLong("id"), rs.getString("filename"), rs.getLong("size"), rs.getString("data_type"),
                         rs.getString("execution_process"),
@@ -204,7 +212,12 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
      * Refuses (409, nothing deleted) when one of the executions is pending or running (cancel it first), or when
      * another execution read one of their outputs (that run's inputs would vanish under it: {@code details.used}
      * names each output and the executions that read it). Else the outputs' bytes and the run directories go once
-     * the delete has committed. The executions are locked first, so that no worker claims one in between.
+     * the delete has committed. The executions are locked first, so that no worker claims one in between; then
+     * their outputs (FOR UPDATE), so that no run is submitted on one between the check and the delete (a
+     * submission locks its input files FOR KEY SHARE, and one that comes after finds them gone: 404). Outputs
+     * that were handed to another user (see {@link #transferred}: data transferred on its own keeps its new owner)
+     * are no longer the execution's to delete: they are detached from it first and stay, as plain data of their
+     * owner (the process that published them is kept; it is shown only with a readable execution).
      */
     @Override
     public Runnable deleting(Handle h, Collection<Long> ids) {
@@ -218,6 +231,11 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
                             .reduce((a, b) -> a + ", " + b).orElseThrow() + ": cancel it first",
                     Map.of("executions", active));
         }
+        h.createQuery("SELECT id FROM data WHERE execution_id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bindArray("ids", Long.class, ids).mapTo(Long.class).list();
+        h.createUpdate("UPDATE data d SET execution_id = NULL, execution_path = NULL FROM executions e "
+                        + "WHERE e.id = d.execution_id AND d.execution_id = ANY(:ids) AND d.owner_id <> e.owner_id")
+                .bindArray("ids", Long.class, ids).execute();
         List<Map<String, Object>> used = h.createQuery("SELECT d.id, d.filename, array_agg(DISTINCT x.execution_id ORDER BY x.execution_id) AS used_by "
                         + "FROM data d JOIN execution_data x ON x.data_id = d.id "
                         + "WHERE d.execution_id = ANY(:ids) AND NOT x.execution_id = ANY(:ids) GROUP BY d.id, d.filename ORDER BY d.id")

@@ -44,15 +44,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Names: the path under results/ with each {@code /} made {@code _} ({@code multiqc/multiqc_report.html} is
  * {@code multiqc_multiqc_report.html}), since a data filename holds no separator ({@link FileNames}); its basename
- * when that is too long. The path itself is kept in {@code data.execution_path}, which makes collecting idempotent:
+ * when that is too long; {@code output_<n>} (the file's place among the run's outputs) when that is too long or
+ * blank too. Characters no filename may hold (control and format characters, {@code \}, broken Unicode) are made
+ * {@code _}: a run never fails for the name of one of its files. The path itself is kept in {@code data.execution_path}, which makes collecting idempotent:
  * a file already recorded for the execution is skipped, so collecting again after a crash adds only what is missing.
  *
  * <p>Symbolic links (Nextflow's default {@code publishDir} mode) are followed, to files and folders, as long as
  * what they point to is inside the run directory (a task's work folder); links leading out of it, to a stored input
  * say, are not outputs and are skipped. Bytes are stored with {@link Storage#store}: a hard link on local storage
- * (no copy; the file stays in results/ until the run directory is removed), else a copy. Each record is inserted in
- * its own transaction with its bytes; a crash in between leaves at most bytes no record names, which housekeeping
- * removes.
+ * (no copy; the file stays in results/ until the run directory is removed), else a copy. The records are inserted
+ * in the caller's transaction (the engine records all of a run's outputs and its end in one; a handle outside a
+ * transaction gives each record one of its own); the bytes stored for records that are rolled back are removed
+ * after the rollback, and a crash in between leaves at most bytes no record names, which the orphan sweep removes.
  */
 public final class Outputs {
     private static final Logger log = LoggerFactory.getLogger(Outputs.class);
@@ -81,10 +84,13 @@ public final class Outputs {
         try {
             if (!Files.isDirectory(dir.results())) return created;
             Path results = dir.results().toAbsolutePath().normalize();
-            for (Path file : files(results, dir.root().toRealPath())) {
-                String relative = results.relativize(file).toString().replace('\\', '/');
+            List<Path> files = files(results, dir.root().toRealPath());
+            for (int n = 0; n < files.size(); n++) {
+                Path file = files.get(n);
+                String relative = results.relativize(file).toString();
                 if (recorded.contains(relative)) continue;
-                Long id = record(h, executionId, owner, file, relative, process(processes, results, file), sourceSample(samples, relative));
+                Long id = record(h, executionId, owner, file, relative, filename(relative, n + 1), process(processes, results, file),
+                        sourceSample(samples, relative));
                 if (id != null) created.add(id);
             }
         } catch (IOException e) {
@@ -126,8 +132,8 @@ public final class Outputs {
     }
 
     /** Inserts the record and stores its bytes, in one transaction; null when another collector recorded it first. */
-    private Long record(Handle h, long executionId, long owner, Path file, String relative, String process, Long sample) throws IOException {
-        String filename = filename(relative);
+    private Long record(Handle h, long executionId, long owner, Path file, String relative, String filename, String process, Long sample)
+            throws IOException {
         DataDetection.Detected detected = detect(filename, file);
         return h.inTransaction(tx -> {
             Long id = tx.createQuery("INSERT INTO data (filename, size, data_type, compression, owner_id, status, execution_id, "
@@ -138,19 +144,48 @@ public final class Outputs {
                     .bind("owner", owner).bind("execution", executionId).bind("process", process).bind("sample", sample)
                     .bind("path", relative).mapTo(Long.class).findOne().orElse(null);
             if (id == null) return null;
-            Storage.Stored stored = storage.store(StorageKey.of("data", id), file);
+            StorageKey key = StorageKey.of("data", id);
+            tx.afterRollback(() -> forget(key));
+            Storage.Stored stored = storage.store(key, file);
             tx.createUpdate("UPDATE data SET size = :size, md5 = :md5 WHERE id = :id")
                     .bind("size", stored.size()).bind("md5", stored.md5()).bind("id", id).execute();
             return id;
         });
     }
 
-    /** The path with its separators made {@code _}, else its basename when that is too long. */
-    static String filename(String relative) {
+    /** Removes the bytes of a record that was rolled back; what cannot be removed is left to the orphan sweep. */
+    private void forget(StorageKey key) {
         try {
-            return FileNames.check(relative.replace('/', '_'));
+            storage.delete(key);
+        } catch (IOException e) {
+            log.warn("could not remove the bytes of output {}, whose record was rolled back: {}", key, e.toString());
+        }
+    }
+
+    /**
+     * The path with its separators made {@code _}, else its basename when that is too long, else {@code output_<n>};
+     * characters a filename may not hold made {@code _} first.
+     */
+    static String filename(String relative, int n) {
+        String flat = fit(relative.replace('/', '_'));
+        if (flat != null) return flat;
+        String base = fit(relative.substring(relative.lastIndexOf('/') + 1));
+        return base != null ? base : "output_" + n;
+    }
+
+    /** The name with what {@link FileNames} refuses in a name made {@code _}; null when it is still refused (too long, blank). */
+    private static String fit(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            boolean bad = c == '\\' || type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+            out.appendCodePoint(bad ? '_' : c);
+        });
+        try {
+            return FileNames.check(out.toString());
         } catch (ApiException e) {
-            return FileNames.check(relative.substring(relative.lastIndexOf('/') + 1));
+            return null;
         }
     }
 

@@ -21,8 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
+import org.postgresql.util.PSQLException;
 
 /**
  * Submitting a run of a pipeline version ({@code POST /pipelines/versions/{id}/run}): the checks, in this order,
@@ -104,6 +108,7 @@ public final class Submissions {
                 throw ApiException.invalid("samples", "give at least one sample or fileset: " + v.pipeline() + " reads samples");
             }
             List<SampleInput> inputs = inputs(h, v, sampleIds, filesetIds);
+            lockInputs(h, dataParams, inputs);
 
             var row = h.createQuery("INSERT INTO executions (name, status, pipeline, pipeline_version, pipeline_version_id, params, "
                             + "data_params, project_id, owner_id) VALUES (:name, 'pending', :pipeline, :version, :version_id, "
@@ -114,10 +119,16 @@ public final class Submissions {
                     .map((rs, ctx) -> new Submitted(rs.getLong("id"), name, "pending", rs.getObject("created", OffsetDateTime.class).toInstant()))
                     .one();
             long id = row.id();
-            h.createUpdate("INSERT INTO execution_samples (execution_id, sample_id) SELECT :e, unnest(:ids)")
-                    .bind("e", id).bindArray("ids", Long.class, sampleIds).execute();
-            h.createUpdate("INSERT INTO execution_filesets (execution_id, fileset_id) SELECT :e, unnest(:ids)")
-                    .bind("e", id).bindArray("ids", Long.class, filesetIds).execute();
+            try {
+                h.createUpdate("INSERT INTO execution_samples (execution_id, sample_id) SELECT :e, unnest(:ids)")
+                        .bind("e", id).bindArray("ids", Long.class, sampleIds).execute();
+                h.createUpdate("INSERT INTO execution_filesets (execution_id, fileset_id) SELECT :e, unnest(:ids)")
+                        .bind("e", id).bindArray("ids", Long.class, filesetIds).execute();
+            } catch (StatementException e) {
+                // The samples and filesets are not locked (their files are): one deleted since it was read is a 404.
+                if (e.getCause() instanceof PSQLException p && "23503".equals(p.getSQLState())) throw ApiException.notFound(missingInput(p));
+                throw e;
+            }
             // A file named by two parameters, or both a read and a parameter's file, is recorded once, by the first.
             var data = h.prepareBatch("INSERT INTO execution_data (execution_id, data_id, param) VALUES (:e, :data, :param) ON CONFLICT DO NOTHING");
             dataParams.forEach((param, dataId) -> data.bind("e", id).bind("data", dataId).bind("param", param).add());
@@ -128,7 +139,7 @@ public final class Submissions {
                     }
                 }
             }
-            data.execute();
+            data.execute(); // its files are locked (lockInputs)
             return row;
         });
         wake.run();
@@ -170,6 +181,33 @@ public final class Submissions {
             }
         }
         return inputs;
+    }
+
+    /**
+     * Locks the files the run will read (FOR KEY SHARE: they may still change, not go) until the run is recorded:
+     * deleting an execution locks its outputs FOR UPDATE before it looks for runs that read them, so a run and the
+     * delete of the execution that made its input happen one after the other, never interleaved. A file deleted
+     * since it was read is a 404 naming it.
+     */
+    private static void lockInputs(Handle h, Map<String, Long> dataParams, List<SampleInput> inputs) {
+        Set<Long> ids = new LinkedHashSet<>(dataParams.values());
+        for (SampleInput s : inputs) {
+            for (RunInputs.Pair p : s.pairs()) {
+                ids.add(p.r1().file().id());
+                if (p.r2() != null) ids.add(p.r2().file().id());
+            }
+        }
+        Set<Long> locked = new HashSet<>(h.createQuery("SELECT id FROM data WHERE id = ANY(:ids) ORDER BY id FOR KEY SHARE")
+                .bindArray("ids", Long.class, ids).mapTo(Long.class).list());
+        List<String> gone = ids.stream().filter(id -> !locked.contains(id)).map(id -> "data " + id).toList();
+        if (!gone.isEmpty()) throw ApiException.notFound(String.join(", ", gone));
+    }
+
+    /** The input a foreign-key violation names ("sample 5"), from PostgreSQL's detail "Key (sample_id)=(5) is not present...". */
+    private static String missingInput(PSQLException p) {
+        String detail = p.getServerErrorMessage() == null ? null : p.getServerErrorMessage().getDetail();
+        Matcher m = detail == null ? null : Pattern.compile("Key \\((\\w+?)(?:_id)?\\)=\\((\\d+)\\)").matcher(detail);
+        return m != null && m.find() ? m.group(1) + " " + m.group(2) : "an input of the run";
     }
 
     /** The parameters given a value: one given as null is left out, so that the pipeline's default applies. */

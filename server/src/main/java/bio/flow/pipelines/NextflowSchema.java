@@ -5,6 +5,7 @@ import bio.flow.http.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,20 +15,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The parameters a pipeline declares in its {@code nextflow_schema.json}, as nf-core writes it: groups of
  * parameters under {@code definitions} (draft-07) or {@code $defs} (2020-12), pulled in by {@code allOf}
  * references, and parameters right under the top-level {@code properties}. When there is no {@code allOf}, every
  * group counts. Types string, integer, number and boolean are kept; an {@code enum} makes a choice (its values as
- * text); {@code format} file-path, directory-path or path makes a data parameter. Parameters of other types (array,
+ * text); {@code format} file-path, directory-path, path or file-path-pattern makes a data parameter; {@code pattern}
+ * (which must be a valid Java regular expression), {@code minimum} and {@code maximum} are kept for the check of a run. Parameters of other types (array,
  * object) cannot be set through Flow and are left out, as are the ones Flow sets itself (input and outdir).
  */
 public final class NextflowSchema {
     public static final String FILE = "nextflow_schema.json";
     /** Larger schema files are refused: nf-core's biggest are ~60 KB. */
     private static final long MAX_BYTES = 4 << 20;
-    private static final Set<String> DATA_FORMATS = Set.of("file-path", "directory-path", "path");
+    private static final Set<String> DATA_FORMATS = Set.of("file-path", "directory-path", "path", "file-path-pattern");
 
     private NextflowSchema() {}
 
@@ -119,8 +123,26 @@ public final class NextflowSchema {
         }
         JsonNode d = property.get("default");
         Object dflt = d == null || d.isNull() ? null : Json.MAPPER.convertValue(d, Object.class);
+        String pattern = null;
+        if (type.equals("string") && property.hasNonNull("pattern")) {
+            pattern = property.get("pattern").asText();
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                throw refused("the pattern of " + name + " is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        boolean numeric = type.equals("integer") || type.equals("number");
         return new Parameter(name, type, List.copyOf(choices), dflt, property.path("description").asText(""),
-                required, property.path("hidden").asBoolean(false), DATA_FORMATS.contains(property.path("format").asText("")));
+                required, property.path("hidden").asBoolean(false), DATA_FORMATS.contains(property.path("format").asText("")),
+                pattern, numeric ? bound(name, property, "minimum") : null, numeric ? bound(name, property, "maximum") : null);
+    }
+
+    private static BigDecimal bound(String name, JsonNode property, String key) {
+        JsonNode b = property.get(key);
+        if (b == null || b.isNull()) return null;
+        if (!b.isNumber()) throw refused("the " + key + " of " + name + " must be a number");
+        return b.decimalValue();
     }
 
     /** string, integer, number or boolean; a missing type is a string; null for array and object. */

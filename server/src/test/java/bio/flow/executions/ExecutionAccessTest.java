@@ -222,6 +222,42 @@ class ExecutionAccessTest {
     }
 
     @Test
+    void anOutputTransferredToAnotherUserSurvivesTheDeleteOfItsRun() {
+        World w = World.get();
+        long e = w.execution();
+        long mine = Fixtures.ids(w.owner.api().get("/executions/" + e).json().path("outputs")).get(0);
+        long given = ExecutionRows.output(server, w.owner, e, "given.txt", "theirs now\n", "P", null);
+        Api.Res t = w.owner.api().post("/data/" + given + "/transfer", Map.of("user", w.recipient.username()));
+        assertThat(t.status()).as(t.toString()).isEqualTo(200);
+        LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
+
+        assertThat(w.owner.api().post("/executions/" + e + "/delete").status()).isEqualTo(200);
+        assertThat(w.admin.api().get("/data/" + mine).status()).isEqualTo(404);
+        Api.Res kept = w.recipient.api().get("/data/" + given);
+        assertThat(kept.status()).as(kept.toString()).isEqualTo(200);
+        assertThat(kept.json().path("owner").path("id").asLong()).isEqualTo(w.recipient.id());
+        assertThat(kept.json().path("execution").isNull() || kept.json().path("execution").isMissingNode()).isTrue();
+        assertThat(storage.exists(StorageKey.of("data", given))).isTrue();
+    }
+
+    @Test
+    void aHugeRunShowsItsFirstTasksAndOutputsWithTheirTotals() {
+        World w = World.get();
+        long e = w.execution();
+        int tasks = Executions.MAX_LISTED + 1;
+        server.sql("INSERT INTO process_executions (execution_id, task_id, process, name, status) "
+                + "SELECT " + e + ", n, 'P', 'P (' || n || ')', 'completed' FROM generate_series(1, " + tasks + ") n");
+        server.sql("INSERT INTO data (filename, size, data_type, compression, owner_id, status, execution_id) "
+                + "SELECT 'o' || n || '.txt', 0, 'TEXT', 'none', " + w.owner.id() + ", 'ready', " + e + " FROM generate_series(1, " + Executions.MAX_LISTED + ") n");
+        Api.Res r = w.owner.api().get("/executions/" + e);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("process_executions").size()).isEqualTo(Executions.MAX_LISTED);
+        assertThat(r.json().path("process_executions_total").asLong()).isEqualTo(tasks);
+        assertThat(r.json().path("outputs").size()).isEqualTo(Executions.MAX_LISTED);
+        assertThat(r.json().path("outputs_total").asLong()).isEqualTo(Executions.MAX_LISTED + 1);
+    }
+
+    @Test
     void transferHandsTheOutputsOverWithTheRun() {
         World w = World.get();
         long e = w.execution();

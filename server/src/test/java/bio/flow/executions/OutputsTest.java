@@ -143,11 +143,37 @@ class OutputsTest {
         assertThat(recorded(execution).get("multiqc/multiqc_report.html").id()).isEqualTo(again.get(0));
     }
 
+    /** One file whose name no data filename may hold, beside a good one: both recorded, the run's outputs whole. */
+    @Test
+    void aFileWithAnImpossibleNameIsRecordedUnderAFittingOne() throws Exception {
+        Account alice = Users.signUp(server, "badnames");
+        long project = Fixtures.project(alice, "badnames", false);
+        long s1 = Fixtures.sample(alice, project, "S1");
+        Fixtures.data(alice, s1);
+        long version = RunFixtures.version(server, "samplesheet", "[]");
+        long execution = alice.api().post("/pipelines/versions/" + version + "/run", Map.of("samples", List.of(s1))).json().path("id").asLong();
+        RunDirectory dir = RunDirectory.of(Files.createTempDirectory(server.dataDir(), "runs-"), execution);
+        write(dir.results().resolve("good.txt"), "good\n");
+        write(dir.results().resolve("line\nbreak.txt"), "control character in the name\n");
+        write(dir.results().resolve(" "), "a blank name\n");
+
+        List<Long> created = server.jdbi().withHandle(h -> outputs.collect(h, execution, dir, Map.of()));
+        assertThat(created).hasSize(3);
+        Map<String, Output> out = recorded(execution);
+        assertThat(out.get("good.txt").filename()).isEqualTo("good.txt");
+        assertThat(out.get("line\nbreak.txt").filename()).isEqualTo("line_break.txt");
+        assertThat(out.get(" ").filename()).as("first of the three in path order").isEqualTo("output_1");
+    }
+
     @Test
     void namesAreTheirPathFlattenedUnlessTooLongAndSamplesMatchWholeNamePrefixesLongestFirst() {
-        assertThat(Outputs.filename("a/b/c.txt")).isEqualTo("a_b_c.txt");
+        assertThat(Outputs.filename("a/b/c.txt", 1)).isEqualTo("a_b_c.txt");
         String deep = "d".repeat(200) + "/" + "e".repeat(100) + ".txt";
-        assertThat(Outputs.filename(deep)).isEqualTo("e".repeat(100) + ".txt");
+        assertThat(Outputs.filename(deep, 1)).isEqualTo("e".repeat(100) + ".txt");
+        // names no data filename may hold: made valid, never a failure
+        assertThat(Outputs.filename("qc/a\nb\\c\u202Ed.txt", 1)).isEqualTo("qc_a_b_c_d.txt");
+        assertThat(Outputs.filename("d/" + "f".repeat(300), 7)).isEqualTo("output_7");
+        assertThat(Outputs.filename(" ", 2)).isEqualTo("output_2");
         Map<String, Long> samples = Map.of("S1", 1L, "S1_L001", 2L, "S10", 3L);
         assertThat(Outputs.sourceSample(samples, "S1_L001.qc.tsv")).isEqualTo(2L);
         assertThat(Outputs.sourceSample(samples, "S1_L002.qc.tsv")).isEqualTo(1L);

@@ -10,8 +10,11 @@ import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /** POST /pipelines/versions/{id}/run over real HTTP: who may run what on which inputs, and what is recorded. */
@@ -136,7 +139,10 @@ class RunRouteTest {
                 Map.of("parameters", Map.of("aligner", "star")), "aligner",
                 Map.of("parameters", Map.of("min_quality", "20")), "min_quality",
                 Map.of("parameters", Map.of("strandedness", "sideways")), "strandedness",
-                Map.of("data_params", Map.of("min_quality", 5)), "min_quality");
+                Map.of("data_params", Map.of("min_quality", 5)), "min_quality",
+                Map.of("parameters", Map.of("min_quality", 61)), "min_quality",
+                Map.of("parameters", Map.of("custom_config_base", "/tmp")), "custom_config_base",
+                Map.of("data_params", Map.of("custom_config_base", 1)), "custom_config_base");
         bad.forEach((fields, parameter) -> {
             Map<String, Object> body = new HashMap<>(fields);
             body.put("samples", List.of(sample));
@@ -229,5 +235,35 @@ class RunRouteTest {
         assertThat(mixed.json().at("/error/message").asText()).contains("fastq and fastq.gz");
         assertThat(run(alice, glob, Map.of("samples", List.of(gz))).status()).isEqualTo(201);
         assertThat(run(alice, VERSION, Map.of("samples", List.of(plain, gz))).status()).isEqualTo(201);
+    }
+
+    /**
+     * A run submitted on an output while the delete of its execution holds the outputs (as Executions.deleting
+     * does, FOR UPDATE): the run waits for the delete and then answers 404 naming the file, never a 500 from a
+     * foreign key, and records nothing.
+     */
+    @Test
+    void aRunOnAnOutputBeingDeletedWaitsAndAnswers404() throws Exception {
+        Account alice = Users.signUp(server, "racer");
+        long sample = sampleWithReads(alice);
+        long made = ExecutionRows.completed(server, alice, null);
+        long output = ExecutionRows.output(server, alice, made, "ref.fa", ">x\nACGT\n", "P", null);
+        long before = server.queryLong("SELECT count(*) FROM executions WHERE owner_id = " + alice.id());
+        try (Handle h = server.jdbi().open()) {
+            h.begin();
+            h.createQuery("SELECT id FROM data WHERE execution_id = :e FOR UPDATE").bind("e", made).mapTo(Long.class).list();
+            CompletableFuture<Api.Res> submitted = CompletableFuture.supplyAsync(() ->
+                    run(alice, VERSION, Map.of("samples", List.of(sample), "data_params", Map.of("fasta", output))));
+            // The submission is waiting on the lock (bounded: a submission that does not wait fails the test below).
+            for (int i = 0; i < 200 && server.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0; i++) {
+                Thread.sleep(25);
+            }
+            h.execute("DELETE FROM executions WHERE id = ?", made);
+            h.commit();
+            Api.Res r = submitted.get(30, TimeUnit.SECONDS);
+            assertThat(r.status()).as(r.toString()).isEqualTo(404);
+            assertThat(r.json().at("/error/message").asText()).contains("data " + output);
+        }
+        assertThat(server.queryLong("SELECT count(*) FROM executions WHERE owner_id = " + alice.id())).isEqualTo(before - 1);
     }
 }

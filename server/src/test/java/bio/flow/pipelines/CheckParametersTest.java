@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import bio.flow.http.ApiException;
 import bio.flow.http.Json;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,12 @@ class CheckParametersTest {
                     new Parameter("strandedness", "choice", List.of("auto", "forward", "reverse", "unstranded"), "auto", "", true, false, false),
                     new Parameter("min_reads", "integer", List.of(), null, "", false, false, false),
                     new Parameter("ratio", "number", List.of(), 0.5, "", false, false, false),
-                    new Parameter("skip_qc", "boolean", List.of(), false, "", false, true, false),
+                    new Parameter("skip_qc", "boolean", List.of(), false, "", false, false, false),
+                    new Parameter("custom_config_base", "string", List.of(), null, "", true, true, false),
+                    new Parameter("sample", "string", List.of(), null, "", false, false, false, "^[A-Za-z]+$", null, null),
+                    new Parameter("slow", "string", List.of(), null, "", false, false, false, "^(a+)+$", null, null),
+                    new Parameter("threads", "integer", List.of(), null, "", false, false, false, null, new BigDecimal("1"), new BigDecimal("64")),
+                    new Parameter("fraction", "number", List.of(), null, "", false, false, false, null, new BigDecimal("0"), new BigDecimal("0.5")),
                     new Parameter("genome", "string", List.of(), null, "", true, false, false),
                     new Parameter("transcriptome", "string", List.of(), null, "", false, false, true),
                     new Parameter("kmer", "choice", List.of("21", "31"), null, "", false, false, false)),
@@ -125,5 +131,27 @@ class CheckParametersTest {
     void parametersSurviveTheirJsonForm() {
         assertThat(PipelineVersions.parametersFromJson(PipelineVersions.parametersToJson(V.parameters()).toString()))
                 .isEqualTo(V.parameters());
+    }
+
+    @Test
+    void hiddenParametersAreRefusedAndNotRequired() throws Exception {
+        refusedNaming("custom_config_base", "{\"genome\": \"g\", \"custom_config_base\": \"/data/x\"}", "{}");
+        refusedNaming("custom_config_base", "{\"genome\": \"g\"}", "{\"custom_config_base\": 3}");
+        // Required and without a default, yet not required of a run: nobody may set it.
+        assertThat(PipelineVersions.checkParameters(V, json("{\"genome\": \"g\"}"), Map.of())).containsOnlyKeys("genome");
+    }
+
+    @Test
+    void patternsAndBoundsAreChecked() throws Exception {
+        assertThat(PipelineVersions.checkParameters(V, json("{\"genome\": \"g\", \"sample\": \"Liver\", \"threads\": 64, "
+                + "\"fraction\": 0, \"slow\": \"aaaa\"}"), Map.of())).containsKeys("sample", "threads", "fraction", "slow");
+        refusedNaming("sample", "{\"genome\": \"g\", \"sample\": \"Liver 2\"}", "{}");
+        refusedNaming("threads", "{\"genome\": \"g\", \"threads\": 0}", "{}");
+        refusedNaming("threads", "{\"genome\": \"g\", \"threads\": 65}", "{}");
+        refusedNaming("fraction", "{\"genome\": \"g\", \"fraction\": 0.51}", "{}");
+        refusedNaming("fraction", "{\"genome\": \"g\", \"fraction\": -1e-9}", "{}");
+        refusedNaming("genome", "{\"genome\": \"" + "g".repeat(PipelineVersions.MAX_STRING + 1) + "\"}", "{}");
+        // Catastrophic backtracking: refused after a bounded amount of work rather than hanging.
+        refusedNaming("slow", "{\"genome\": \"g\", \"slow\": \"" + "a".repeat(40) + "!\"}", "{}");
     }
 }

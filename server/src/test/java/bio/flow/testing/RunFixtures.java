@@ -53,7 +53,8 @@ public final class RunFixtures {
     }
 
     public static final String PARAMETERS = "[{\"name\": \"min_quality\", \"type\": \"integer\", \"default\": 20, \"description\": \"\", "
-            + "\"required\": false, \"hidden\": false, \"data\": false}, "
+            + "\"required\": false, \"hidden\": false, \"data\": false, \"minimum\": 0, \"maximum\": 60}, "
+            + "{\"name\": \"custom_config_base\", \"type\": \"string\", \"description\": \"\", \"required\": false, \"hidden\": true, \"data\": false}, "
             + "{\"name\": \"strandedness\", \"type\": \"choice\", \"choices\": [\"auto\", \"forward\", \"reverse\"], \"default\": \"auto\", "
             + "\"description\": \"\", \"required\": false, \"hidden\": false, \"data\": false}, "
             + "{\"name\": \"fasta\", \"type\": \"string\", \"description\": \"\", \"required\": false, \"hidden\": false, \"data\": true}]";
