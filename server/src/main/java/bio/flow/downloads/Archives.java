@@ -310,30 +310,9 @@ public final class Archives implements AutoCloseable {
         storer.start();
         boolean zipped = false;
         try {
-            ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(pipeOut, 1 << 20), StandardCharsets.UTF_8);
-            StringBuilder manifest = new StringBuilder("path\tsize\tmd5\n");
             Progress progress = new Progress(id, total);
-            byte[] buffer = new byte[256 * 1024];
-            for (Entry e : entries) {
-                StoredFile f = servable(e.dataId());
-                zip.setLevel(deflateLevel(f));
-                ZipEntry entry = new ZipEntry(e.path());
-                entry.setLastModifiedTime(FileTime.from(f.created()));
-                zip.putNextEntry(entry);
-                try (InputStream in = contents.open(f)) {
-                    for (int n; (n = in.read(buffer)) > 0; ) {
-                        zip.write(buffer, 0, n);
-                        progress.add(n);
-                    }
-                }
-                zip.closeEntry();
-                manifest.append(e.path()).append('\t').append(f.size()).append('\t').append(f.md5()).append('\n');
-            }
-            zip.setLevel(Deflater.DEFAULT_COMPRESSION);
-            zip.putNextEntry(new ZipEntry(ArchiveLayout.MANIFEST));
-            zip.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-            zip.close();
+            writeZip(pipeOut, entries.stream().map(e -> new ZipPart(e.path(), () -> servable(e.dataId()))).toList(), contents, progress::add);
+            pipeOut.close();
             zipped = true;
         } finally {
             if (!zipped) pipeIn.close();
@@ -343,6 +322,42 @@ public final class Archives implements AutoCloseable {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
+    }
+
+    /** One file of a ZIP: its path in the archive, and the file, looked up when its turn comes (it may have gone since). */
+    public record ZipPart(String path, java.util.function.Supplier<StoredFile> file) {}
+
+    /**
+     * Writes the files as a ZIP (ZIP64 where it needs to be) with a {@code MANIFEST.tsv} (path, size, md5) last, telling
+     * {@code written} of each file's bytes as they go; finishes the ZIP and leaves {@code out} open. The one way Flow
+     * zips data files: bulk archives and a run's results.
+     */
+    public static void writeZip(java.io.OutputStream out, List<ZipPart> parts, DataContents contents, java.util.function.LongConsumer written)
+            throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 20), StandardCharsets.UTF_8);
+        StringBuilder manifest = new StringBuilder("path\tsize\tmd5\n");
+        byte[] buffer = new byte[256 * 1024];
+        for (ZipPart part : parts) {
+            StoredFile f = part.file().get();
+            zip.setLevel(deflateLevel(f));
+            ZipEntry entry = new ZipEntry(part.path());
+            entry.setLastModifiedTime(FileTime.from(f.created()));
+            zip.putNextEntry(entry);
+            try (InputStream in = contents.open(f)) {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    zip.write(buffer, 0, n);
+                    written.accept(n);
+                }
+            }
+            zip.closeEntry();
+            manifest.append(part.path()).append('\t').append(f.size()).append('\t').append(f.md5()).append('\n');
+        }
+        zip.setLevel(Deflater.DEFAULT_COMPRESSION);
+        zip.putNextEntry(new ZipEntry(ArchiveLayout.MANIFEST));
+        zip.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+        zip.finish();
+        zip.flush();
     }
 
     /** The DEFLATE level of a file's entry (see the class comment): the one rule, for the archives and a run's results. */

@@ -16,15 +16,11 @@ import bio.flow.http.PathIds;
 import bio.flow.storage.LocalStorage;
 import bio.flow.users.UserRef;
 import io.javalin.http.Context;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,9 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.Deflater;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
@@ -129,29 +122,9 @@ public final class ExecutionRoutes {
             items.add(new ArchiveLayout.Item(f.id(), f.filename(), null, null, null, null));
         }
         Map<Long, String> paths = ArchiveLayout.paths(items);
-        FileResponses.streamed(ctx, "application/zip", filename, out -> {
-            ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(out, 1 << 20), StandardCharsets.UTF_8);
-            StringBuilder manifest = new StringBuilder("path\tsize\tmd5\n");
-            byte[] buffer = new byte[256 * 1024];
-            for (Map.Entry<Long, String> e : paths.entrySet()) {
-                StoredFile f = byId.get(e.getKey());
-                zip.setLevel(Archives.deflateLevel(f));
-                ZipEntry entry = new ZipEntry(e.getValue());
-                entry.setLastModifiedTime(FileTime.from(f.created()));
-                zip.putNextEntry(entry);
-                try (InputStream in = contents.open(f)) {
-                    for (int n; (n = in.read(buffer)) > 0; ) zip.write(buffer, 0, n);
-                }
-                zip.closeEntry();
-                manifest.append(e.getValue()).append('\t').append(f.size()).append('\t').append(f.md5()).append('\n');
-            }
-            zip.setLevel(Deflater.DEFAULT_COMPRESSION);
-            zip.putNextEntry(new ZipEntry(ArchiveLayout.MANIFEST));
-            zip.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
-            zip.closeEntry();
-            zip.finish();
-            zip.flush();
-        });
+        List<Archives.ZipPart> parts = paths.entrySet().stream()
+                .map(e -> new Archives.ZipPart(e.getValue(), () -> byId.get(e.getKey()))).toList();
+        FileResponses.streamed(ctx, "application/zip", filename, out -> Archives.writeZip(out, parts, contents, n -> {}));
     }
 
     public record QueueEntry(long id, String name, String status, int position, Instant submitted, String pipeline, UserRef owner) {}

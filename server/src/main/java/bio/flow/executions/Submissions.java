@@ -132,13 +132,7 @@ public final class Submissions {
             // A file named by two parameters, or both a read and a parameter's file, is recorded once, by the first.
             var data = h.prepareBatch("INSERT INTO execution_data (execution_id, data_id, param) VALUES (:e, :data, :param) ON CONFLICT DO NOTHING");
             dataParams.forEach((param, dataId) -> data.bind("e", id).bind("data", dataId).bind("param", param).add());
-            for (SampleInput s : inputs) {
-                for (RunInputs.Pair p : s.pairs()) {
-                    for (RunInputs.Read read : p.r2() == null ? List.of(p.r1()) : List.of(p.r1(), p.r2())) {
-                        data.bind("e", id).bind("data", read.file().id()).bind("param", (String) null).add();
-                    }
-                }
-            }
+            reads(inputs).forEach(read -> data.bind("e", id).bind("data", read).bind("param", (String) null).add());
             data.execute(); // its files are locked (lockInputs)
             return row;
         });
@@ -191,16 +185,23 @@ public final class Submissions {
      */
     private static void lockInputs(Handle h, Map<String, Long> dataParams, List<SampleInput> inputs) {
         Set<Long> ids = new LinkedHashSet<>(dataParams.values());
+        ids.addAll(reads(inputs));
+        Set<Long> locked = new HashSet<>(h.createQuery("SELECT id FROM data WHERE id = ANY(:ids) ORDER BY id FOR KEY SHARE")
+                .bindArray("ids", Long.class, ids).mapTo(Long.class).list());
+        List<String> gone = ids.stream().filter(id -> !locked.contains(id)).map(id -> "data " + id).toList();
+        if (!gone.isEmpty()) throw ApiException.notFound(String.join(", ", gone));
+    }
+
+    /** The ids of the read files of the run's samples, in their order. */
+    private static List<Long> reads(List<SampleInput> inputs) {
+        List<Long> ids = new ArrayList<>();
         for (SampleInput s : inputs) {
             for (RunInputs.Pair p : s.pairs()) {
                 ids.add(p.r1().file().id());
                 if (p.r2() != null) ids.add(p.r2().file().id());
             }
         }
-        Set<Long> locked = new HashSet<>(h.createQuery("SELECT id FROM data WHERE id = ANY(:ids) ORDER BY id FOR KEY SHARE")
-                .bindArray("ids", Long.class, ids).mapTo(Long.class).list());
-        List<String> gone = ids.stream().filter(id -> !locked.contains(id)).map(id -> "data " + id).toList();
-        if (!gone.isEmpty()) throw ApiException.notFound(String.join(", ", gone));
+        return ids;
     }
 
     /** The input a foreign-key violation names ("sample 5"), from PostgreSQL's detail "Key (sample_id)=(5) is not present...". */

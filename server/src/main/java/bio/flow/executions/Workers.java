@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
@@ -228,7 +227,7 @@ public final class Workers implements AutoCloseable {
             log.error("execution {} could not be run", id, e);
             // A run is failed only once its Nextflow and tasks are gone: none goes on untracked.
             t.map(Tracked::handle).filter(ProcessHandle::isAlive)
-                    .ifPresent(p -> kill(java.util.stream.Stream.concat(p.descendants(), java.util.stream.Stream.of(p)).toList()));
+                    .ifPresent(p -> kill(withDescendants(p)));
             try {
                 killStrayTasks(id, dir);
                 fail(id, "Flow could not run it (an error of the server: see its log)");
@@ -331,12 +330,14 @@ public final class Workers implements AutoCloseable {
             boolean alive = t.handle().isAlive();
             // Known while Nextflow lives: once it is gone, its leftover tasks are nobody's descendants any more.
             if (alive) t.handle().descendants().forEach(family::add);
-            record Row(boolean cancel, boolean ours) {}
+            record Row(long eventsRead, boolean cancel, boolean ours) {}
             Row row;
             try {
-                readEvents(id, dir, t.launch());
-                row = jdbi.withHandle(h -> h.createQuery("SELECT cancel_requested, worker IS NOT DISTINCT FROM :worker FROM executions WHERE id = :id")
-                        .bind("id", id).bind("worker", worker).map((rs, ctx) -> new Row(rs.getBoolean(1), rs.getBoolean(2))).one());
+                // one query a round: where the events file was left, whether a cancel is asked, whether the run is still ours
+                row = jdbi.withHandle(h -> h.createQuery("SELECT events_read, cancel_requested, worker IS NOT DISTINCT FROM :worker "
+                                + "FROM executions WHERE id = :id")
+                        .bind("id", id).bind("worker", worker).map((rs, ctx) -> new Row(rs.getLong(1), rs.getBoolean(2), rs.getBoolean(3))).one());
+                if (row.ours()) readEvents(id, dir, t.launch(), row.eventsRead());
                 retry = FOLLOW_MS;
             } catch (JdbiException e) {
                 // The database is away for a while: Nextflow goes on, and so does following it once the database is back.
@@ -372,6 +373,11 @@ public final class Workers implements AutoCloseable {
     /** Records the events written since the execution's stored offset as the launch's, and moves the offset past them. */
     private void readEvents(long id, RunDirectory dir, int launch) throws IOException {
         long offset = jdbi.withHandle(h -> h.createQuery("SELECT events_read FROM executions WHERE id = :id").bind("id", id).mapTo(Long.class).one());
+        readEvents(id, dir, launch, offset);
+    }
+
+    /** Records the events written past {@code offset} (the stored one) as the launch's, and moves the offset past them. */
+    private void readEvents(long id, RunDirectory dir, int launch, long offset) throws IOException {
         RunEvents.Batch batch = RunEvents.read(dir.events(), offset);
         if (batch.end() == offset) return;
         jdbi.useTransaction(h -> {
@@ -472,8 +478,12 @@ public final class Workers implements AutoCloseable {
                 + "WHERE execution_id = :id AND native_id ~ '^[0-9]{1,18}$'").bind("id", id).mapTo(Long.class).list());
         for (long pid : pids) {
             ProcessHandle.of(pid).filter(p -> workingIn(p, dir.work()))
-                    .ifPresent(p -> kill(java.util.stream.Stream.concat(p.descendants(), java.util.stream.Stream.of(p)).toList()));
+                    .ifPresent(p -> kill(withDescendants(p)));
         }
+    }
+
+    private static List<ProcessHandle> withDescendants(ProcessHandle p) {
+        return java.util.stream.Stream.concat(p.descendants(), java.util.stream.Stream.of(p)).toList();
     }
 
     /** SIGKILL to each process, then a wait (2 s at most) until each is gone: a canceled run leaves nothing behind. */
