@@ -161,6 +161,45 @@ public final class AccessPolicy {
         return "(" + executionLevel(e, p) + ") >= 1";
     }
 
+    /** SQL: the ids of the projects :caller may read without being an admin: public, their own, granted to them. */
+    private static final String READABLE_PROJECT_IDS =
+            "SELECT id FROM projects WHERE is_public OR owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD;
+
+    /*
+     * The conditions below say the same as sampleReadable and executionReadable (and as the data level being at least
+     * read), written for searches, which test many rows: the readable projects and the caller's grants are each read
+     * once per query into a hashed set (an uncorrelated IN) and probed for every row, where the level expressions
+     * run subqueries per row. SearchVisibilityTest checks that both forms agree for every kind of caller.
+     */
+
+    /** SQL condition for searches: the sample row {@code s} is readable by :caller ({@link #sampleReadable}). */
+    public static String sampleVisible(String s) {
+        return "(:admin OR " + s + ".owner_id = :caller OR " + s + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
+                + s + ".id IN (SELECT g.sample_id FROM sample_grants g WHERE " + GRANT_HELD + "))";
+    }
+
+    /** SQL condition for searches: the execution row {@code e} is readable by :caller ({@link #executionReadable}). */
+    public static String executionVisible(String e) {
+        return "(:admin OR " + e + ".owner_id = :caller OR " + e + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
+                + e + ".id IN (SELECT g.execution_id FROM execution_grants g WHERE " + GRANT_HELD + "))";
+    }
+
+    /**
+     * SQL condition for searches: the data row {@code d} is readable by :caller: its own grants, its project, and its
+     * sample and the execution that made it (each looked up by primary key, only for rows the cheaper tests left).
+     */
+    public static String dataVisible(String d) {
+        return "(:admin OR " + d + ".owner_id = :caller OR " + d + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
+                + d + ".id IN (SELECT g.data_id FROM data_grants g WHERE " + GRANT_HELD + ") OR "
+                + "EXISTS (SELECT 1 FROM samples vs WHERE vs.id = " + d + ".sample_id AND " + sampleVisible("vs") + ") OR "
+                + "EXISTS (SELECT 1 FROM executions ve WHERE ve.id = " + d + ".execution_id AND " + executionVisible("ve") + "))";
+    }
+
+    /** SQL condition for searches: the project row {@code p} is readable by :caller ({@link #projectReadable}). */
+    public static String projectVisible(String p) {
+        return projectReadable(p);
+    }
+
     /** Binds :caller and :admin for the SQL above. */
     public static <S extends SqlStatement<S>> S bindCaller(S statement, Optional<Caller> caller) {
         return statement.bind("caller", caller.map(Caller::id).orElse(0L))

@@ -2,6 +2,7 @@ package bio.flow.data;
 
 import bio.flow.access.AccessPolicy;
 import bio.flow.http.Caller;
+import bio.flow.http.Filters;
 import bio.flow.http.Listing;
 import bio.flow.http.Paging;
 import java.time.Instant;
@@ -53,14 +54,14 @@ public final class DataListing {
 
     /**
      * The caller's own ready data, or the ready data shared with them ({@link AccessPolicy#SHARED_DATA_KEYS}), newest
-     * first, whose filename contains {@code text} (an ILIKE pattern) when given. Counts and pages over the keys
+     * first, whose filename matches the {@code text} filter ({@link Filters#textMatches}) when given. Counts and pages over the keys
      * (id, created) alone, then reads the page's rows. A file's sample is named only when the caller may read it:
      * data may be shared on its own out of a private sample.
      */
     public static DataList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Optional<String> text) {
         String keys = scope == Scope.OWNED ? "SELECT d.id, d.created FROM data d WHERE d.owner_id = :caller AND d.status = 'ready'"
                 : AccessPolicy.SHARED_DATA_KEYS;
-        String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND f.filename ILIKE :text" : "");
+        String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND " + Filters.textMatches("f.filename") : "");
         return Listing.read(h, paging, "SELECT count(*) FROM " + from,
                 "SELECT d.id, d.filename, d.size, d.data_type, d.created, "
                         + "CASE WHEN " + AccessPolicy.sampleReadable("s", "sp") + " THEN s.id END AS sample_id, s.name AS sample_name "

@@ -1,21 +1,38 @@
 package bio.flow.http;
 
+import bio.flow.search.SearchText;
 import io.javalin.http.Context;
 import java.util.Optional;
 
-/** The query-string filters that listings share: {@code filter} (text) and {@code organism}. */
+/**
+ * The query-string filters that listings and searches share: {@code filter} (text) and {@code organism}, read and
+ * matched here only, so that {@code GET /samples/owned?filter=} and {@code GET /samples/search?filter=} agree.
+ */
 public final class Filters {
     private Filters() {}
 
-    /** The {@code filter} text as an ILIKE pattern matching it anywhere, wildcards in it escaped; empty when absent. */
+    /** The {@code filter} text, bound as {@code :text} for {@link #textMatches}; empty when absent or blank. */
     public static Optional<String> text(Context ctx) {
         String raw = ctx.queryParam("filter");
         if (raw == null || raw.isBlank()) return Optional.empty();
-        if (raw.length() > 200) throw ApiException.invalid("filter", "must be at most 200 characters");
-        String escaped = raw.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-        return Optional.of("%" + escaped + "%");
+        if (raw.length() > SearchText.MAX_LENGTH) throw ApiException.invalid("filter", "must be at most " + SearchText.MAX_LENGTH + " characters");
+        return Optional.of(raw.strip());
     }
 
+    /**
+     * SQL condition: one of the columns matches the {@code :text} filter: it contains the filter's letters and digits
+     * in that order, whatever their case and the spaces and punctuation between them ({@link SearchText}).
+     */
+    public static String textMatches(String... columns) {
+        StringBuilder sql = new StringBuilder("(");
+        for (int i = 0; i < columns.length; i++) {
+            if (i > 0) sql.append(" OR ");
+            sql.append(SearchText.contains(columns[i], "text"));
+        }
+        return sql.append(")").toString();
+    }
+
+    /** The {@code organism} filter (an organism's id), bound as {@code :organism}; empty when absent or blank. */
     public static Optional<String> organism(Context ctx) {
         String raw = ctx.queryParam("organism");
         return raw == null || raw.isBlank() ? Optional.empty() : Optional.of(raw.strip().toLowerCase(java.util.Locale.ROOT));

@@ -8,6 +8,7 @@ import bio.flow.access.Sharing;
 import bio.flow.data.DataFiles;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import bio.flow.http.Filters;
 import bio.flow.http.Listing;
 import bio.flow.http.Paging;
 import bio.flow.users.UserRef;
@@ -75,7 +76,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
             case SHARED -> AccessPolicy.projectSharedWithCaller("p");
             case PUBLIC -> "p.is_public";
         });
-        text.ifPresent(t -> where.add("(p.name ILIKE :text OR p.description ILIKE :text)"));
+        text.ifPresent(t -> where.add(Filters.textMatches("p.name", "p.description")));
         organism.ifPresent(o -> where.add("p.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same

@@ -10,6 +10,7 @@ import bio.flow.executions.ExecutionListing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.Check;
+import bio.flow.http.Filters;
 import bio.flow.http.Json;
 import bio.flow.http.Listing;
 import bio.flow.http.Paging;
@@ -81,7 +82,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
      */
     private SampleList listKeys(Optional<Caller> caller, String keys, Paging paging, Optional<String> text, Optional<String> organism) {
         List<String> where = new ArrayList<>();
-        text.ifPresent(t -> where.add("f.name ILIKE :text"));
+        text.ifPresent(t -> where.add(Filters.textMatches("f.name")));
         organism.ifPresent(o -> where.add("f.organism_id = :organism"));
         String from = "(" + keys + ") k" + (where.isEmpty() ? "" : " JOIN samples f ON f.id = k.id AND " + String.join(" AND ", where));
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM " + from,
@@ -99,7 +100,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     private SampleList list(Optional<Caller> caller, String scopeCondition, Map<String, Object> binds, Paging paging,
                             Optional<String> text, Optional<String> organism) {
         List<String> where = new ArrayList<>(List.of(scopeCondition));
-        text.ifPresent(t -> where.add("s.name ILIKE :text"));
+        text.ifPresent(t -> where.add(Filters.textMatches("s.name")));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM samples s WHERE " + condition,

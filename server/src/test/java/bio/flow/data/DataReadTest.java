@@ -91,7 +91,10 @@ class DataReadTest {
 
         assertThat(ids(alice, "/data/owned?filter=liver")).containsExactly(b, a);
         assertThat(ids(alice, "/data/owned?filter=50%25")).containsExactly(c);
-        assertThat(ids(alice, "/data/owned?filter=0_R")).isEmpty();
+        // letters and digits are matched, spaces and punctuation ignored: "0 r" is in kidney_50%_R1
+        assertThat(ids(alice, "/data/owned?filter=0%20r")).containsExactly(c);
+        assertThat(ids(alice, "/data/owned?filter=_R3")).isEmpty();
+        assertThat(ids(alice, "/data/owned?filter=%25")).isEmpty();
 
         JsonNode first = alice.api().get("/data/owned?limit=2").json();
         assertThat(first.path("count").asLong()).isEqualTo(3);

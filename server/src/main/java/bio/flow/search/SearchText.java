@@ -1,0 +1,32 @@
+package bio.flow.search;
+
+import java.util.regex.Pattern;
+
+/**
+ * How Flow matches text: on search keys, a name in lower case without ASCII spaces and punctuation, so that
+ * {@code rna-seq}, {@code RNA seq} and {@code rnaseq} all find "RNA-seq Sample 1". The key is computed by the SQL
+ * function {@code search_key} (migration V21), for the names and for the query alike; this class only tells
+ * whether a query has anything left to match once those characters are gone (the same ASCII ranges as V21).
+ */
+public final class SearchText {
+    /** What search_key removes: every ASCII character but letters and digits. */
+    private static final Pattern REMOVED = Pattern.compile("[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+");
+    /** The longest query text taken, in characters. */
+    public static final int MAX_LENGTH = 200;
+
+    private SearchText() {}
+
+    /** Whether the text has a character search_key keeps: without one, a query matches nothing. */
+    public static boolean hasTerms(String text) {
+        return !REMOVED.matcher(text).replaceAll("").isEmpty();
+    }
+
+    /**
+     * SQL condition: the column's search key contains the search key of the text bound as {@code :param}; false for
+     * a text with nothing to match (so that an empty query finds nothing rather than everything). A trigram index
+     * on {@code search_key(column)} serves it: with custom plans the pattern is a constant.
+     */
+    public static String contains(String column, String param) {
+        return "(search_key(:" + param + ") <> '' AND search_key(" + column + ") LIKE '%' || search_key(:" + param + ") || '%')";
+    }
+}
