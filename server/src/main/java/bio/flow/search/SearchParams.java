@@ -8,7 +8,15 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Reading the filters of the search endpoints from the query string: each is checked here, and a bad one is a 400
@@ -65,7 +73,7 @@ public final class SearchParams {
             return (after.isPresent() ? " AND " + column + " >= :created_after" : "") + (before.isPresent() ? " AND " + column + " < :created_before" : "");
         }
 
-        public <S extends org.jdbi.v3.core.statement.SqlStatement<S>> S bind(S q) {
+        public <S extends SqlStatement<S>> S bind(S q) {
             after.ifPresent(t -> q.bind("created_after", java.sql.Timestamp.from(t)));
             before.ifPresent(t -> q.bind("created_before", java.sql.Timestamp.from(t)));
             return q;
@@ -92,7 +100,7 @@ public final class SearchParams {
     public static Optional<Boolean> bool(Context ctx, String name) {
         String raw = param(ctx, name);
         if (raw == null) return Optional.empty();
-        return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (raw.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes" -> Optional.of(true);
             case "false", "0", "no" -> Optional.of(false);
             default -> throw ApiException.invalid(name, "must be true or false");
@@ -120,23 +128,23 @@ public final class SearchParams {
     }
 
     /** The query parameters every search takes: the page ({@link Paging}). */
-    private static final java.util.Set<String> PAGING = java.util.Set.of("limit", "offset", "count", "page");
+    private static final Set<String> PAGING = Set.of("limit", "offset", "count", "page");
 
     /**
      * Refuses query parameters the search does not know (a 400 naming them and listing the known ones), so that a
      * misspelt filter is not silently ignored. {@code prefixes} admit families such as {@code metadata.<key>}.
      */
-    public static void allowOnly(Context ctx, java.util.Collection<String> names, String... prefixes) {
-        java.util.List<String> unknown = ctx.queryParamMap().keySet().stream()
+    public static void allowOnly(Context ctx, Collection<String> names, String... prefixes) {
+        List<String> unknown = ctx.queryParamMap().keySet().stream()
                 .filter(n -> !PAGING.contains(n) && !names.contains(n))
-                .filter(n -> java.util.Arrays.stream(prefixes).noneMatch(n::startsWith))
+                .filter(n -> Arrays.stream(prefixes).noneMatch(n::startsWith))
                 .sorted().toList();
         if (!unknown.isEmpty()) {
-            java.util.List<String> known = new java.util.ArrayList<>(names);
+            List<String> known = new ArrayList<>(names);
             known.addAll(PAGING);
             for (String p : prefixes) known.add(p + "<key>");
             throw ApiException.invalid("unknown parameter" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
-                    + ": this search takes " + String.join(", ", known), java.util.Map.of("field", unknown.get(0), "unknown", unknown, "allowed", known));
+                    + ": this search takes " + String.join(", ", known), Map.of("field", unknown.get(0), "unknown", unknown, "allowed", known));
         }
     }
 
