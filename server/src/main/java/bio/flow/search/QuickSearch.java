@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -20,15 +19,16 @@ import org.jdbi.v3.core.Jdbi;
  * <ol>
  *   <li>exact: the name's key is the query's key;</li>
  *   <li>prefix: the name's key starts with the query's key;</li>
- *   <li>word: the query's key is the key of a run of whole words of the name, words being the runs of characters
- *       that search keys keep ({@code seq sample} and {@code Sample} in "RNA-seq Sample 1", not {@code ample});</li>
+ *   <li>word: the query's key is the key of a run of up to 8 whole words of the name, words being the runs of
+ *       characters that search keys keep ({@code seq sample} and {@code Sample} in "RNA-seq Sample 1", not
+ *       {@code ample}): {@code search_word_runs} (V22);</li>
  *   <li>substring: the name's key contains the query's key anywhere else;</li>
  *   <li>description: the name does not match but the description's key contains the query's key (projects only:
  *       the other kinds have no description).</li>
  * </ol>
- * Each rank is read by one statement that a trigram index (or the (created DESC, id DESC) index, for a query that
- * matches many rows) drives, with LIMIT: ranks are read in order until {@code limit} results are found, so that an
- * unselective query never ranks all its matches. The ranks divide the matches between them, so a kind with fewer
+ * Each rank is read by one statement with LIMIT, driven by an index on the keys (trigrams; the word runs' GIN index)
+ * or, for a text that many names contain, by the (created DESC, id DESC) index: ranks are read in order until
+ * {@code limit} results are found, so that an unselective query never ranks all its matches. The ranks divide the matches between them, so a kind with fewer
  * results than {@code limit} has as many matches as results; otherwise its matches are counted up to
  * {@link SearchParams#MAX_RESULTS}. {@code total_count} is the sum of the counts of the four kinds.
  */
@@ -36,8 +36,8 @@ public final class QuickSearch {
     public static final int DEFAULT_LIMIT = 10;
     public static final int MAX_LIMIT = 100;
 
-    /** What search_key removes, as a regular expression class of PostgreSQL (the same ranges as V21 and SearchText). */
-    private static final String SEPARATOR = "[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]";
+    /** The index of the word rank in {@link Kind#ranks}. */
+    private static final int WORD_RANK = 2;
 
     /** One result: what the reference answers for every kind. */
     public record Result(long id, String name, String type, String url) {}
@@ -72,11 +72,12 @@ public final class QuickSearch {
             String key = "search_key(" + name + ")";
             String contains = key + " LIKE '%' || :key || '%'";
             String prefix = key + " LIKE :key || '%'";
+            String words = "search_word_runs(" + name + ") @> ARRAY[CAST(:key AS text)]";
             List<String> ranks = new ArrayList<>(List.of(
                     key + " = :key",
                     prefix + " AND " + key + " <> :key",
-                    contains + " AND NOT " + prefix + " AND lower(" + name + ") ~ :words",
-                    contains + " AND NOT " + prefix + " AND lower(" + name + ") !~ :words"));
+                    words + " AND NOT " + prefix,
+                    contains + " AND NOT " + prefix + " AND NOT " + words));
             if (description != null) ranks.add("search_key(" + description + ") LIKE '%' || :key || '%' AND NOT " + contains);
             return ranks;
         }
@@ -111,19 +112,21 @@ public final class QuickSearch {
         }
         return SearchListing.run(jdbi, h -> {
             String key = h.createQuery("SELECT search_key(:q)").bind("q", query).mapTo(String.class).one();
-            String words = "(^|" + SEPARATOR + ")" + key.codePoints().mapToObj(Character::toString)
-                    .collect(Collectors.joining(SEPARATOR + "*")) + "(" + SEPARATOR + "|$)";
             List<List<Result>> found = new ArrayList<>();
             long[] counts = new long[Kind.values().length];
             boolean capped = false;
             for (Kind kind : Kind.values()) {
                 List<Result> results = new ArrayList<>();
-                for (String rank : kind.ranks()) {
-                    if (results.size() == limit) break;
+                List<String> ranks = kind.ranks();
+                for (int rank = 0; rank < ranks.size() && results.size() < limit; rank++) {
+                    // The word rank orders by an expression no index has, so that it is read through the word runs'
+                    // index whatever the planner guesses: walking the newest rows until enough names have the query
+                    // as whole words would read the whole table when few or none do.
+                    String order = rank == WORD_RANK ? "x.created + interval '0 s' DESC, x.id DESC" : "x.created DESC, x.id DESC";
                     results.addAll(AccessPolicy.bindCaller(h.createQuery("SELECT x.id, " + kind.name + " AS name FROM " + kind.table
-                                    + " x WHERE " + rank + " AND " + kind.visible + " ORDER BY x.created DESC, x.id DESC LIMIT "
+                                    + " x WHERE " + ranks.get(rank) + " AND " + kind.visible + " ORDER BY " + order + " LIMIT "
                                     + (limit - results.size())), caller)
-                            .bind("key", key).bind("words", words)
+                            .bind("key", key)
                             .map((rs, c) -> new Result(rs.getLong("id"), rs.getString("name"), kind.type, kind.url + rs.getLong("id") + "/"))
                             .list());
                 }

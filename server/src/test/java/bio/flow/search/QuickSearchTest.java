@@ -133,6 +133,21 @@ class QuickSearchTest {
     }
 
     @Test
+    void aWordRunIsAtMostEightWords() {
+        Users.Account a = Users.signUp(server, "qsrun");
+        String w = word();
+        long project = Fixtures.project(a, "Runs", false);
+        String words = "Start " + w + " b c d e f g h i";
+        String inside = "x" + w + "bcdefghi";
+        for (String name : List.of(words, inside)) Fixtures.sample(a, project, name);
+        assertThat(names(search(a.api(), w + " b c d e f g h", "").json().path("results").path("samples")))
+                .containsExactly(words, inside);
+        // nine words are no longer a word run: both are substrings, newest first
+        assertThat(names(search(a.api(), w + " b c d e f g h i", "").json().path("results").path("samples")))
+                .containsExactly(inside, words);
+    }
+
+    @Test
     void projectDescriptionsRankAfterNames() {
         Users.Account a = Users.signUp(server, "qsdesc");
         String w = word();
