@@ -53,6 +53,7 @@ import bio.flow.pipelines.GitSources;
 import bio.flow.pipelines.PipelineRegistry;
 import bio.flow.pipelines.PipelineRoutes;
 import bio.flow.pipelines.ShippedPipelines;
+import bio.flow.search.SearchRoutes;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
 import bio.flow.samples.SampleRoutes;
@@ -239,6 +240,10 @@ public final class App implements AutoCloseable {
         r.post("/groups/{slug}/members/{username}/remove", c.groupRoutes::remove);
         r.post("/groups/{slug}/delete", c.groupRoutes::delete);
 
+        // search
+        get(r, "/search", c.searchRoutes::quick);
+        get(r, "/search/info", c.searchRoutes::info);
+
         // projects
         get(r, "/projects", c.projectRoutes::list);
         get(r, "/projects/owned", c.projectRoutes::owned);
@@ -385,6 +390,7 @@ public final class App implements AutoCloseable {
         final Workers workers;
         final CancelRoutes cancelRoutes;
         final RunRoutes runRoutes;
+        final SearchRoutes searchRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -451,6 +457,7 @@ public final class App implements AutoCloseable {
             this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
             this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
+            this.searchRoutes = new SearchRoutes(authenticator, jdbi);
         }
     }
 
