@@ -116,6 +116,17 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         return q;
     }
 
+    /**
+     * SQL: the listing items of the samples (aliased {@code s}) that {@code condition} picks, newest first, with
+     * :caller's view of their project; for searches, which pick the page's ids themselves.
+     */
+    public static String itemsWhere(String condition) {
+        return "SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE " + condition + " ORDER BY s.created DESC, s.id DESC";
+    }
+
+    /** Reads a row of {@link #itemsWhere}. */
+    public static final org.jdbi.v3.core.mapper.RowMapper<SampleItem> ITEM = (rs, ctx) -> item(rs);
+
     public SampleDetail get(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.SAMPLE, id, caller, Level.READ)));
     }
