@@ -83,12 +83,12 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
         // SELECT as OFFSET it would be computed for the skipped rows too).
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM projects p WHERE " + condition,
                 items("SELECT p.* FROM projects p WHERE " + condition + " ORDER BY p.created DESC, p.id DESC " + paging.sql()),
-                q -> bind(q, caller, text, organism), (rs, ctx) -> item(rs), ProjectList::new));
+                q -> bind(q, caller, text, organism), ITEM, ProjectList::new));
     }
 
     /**
      * SQL: the listing items of the projects that {@code pageSql} selects (all their columns, in order, one page), with
-     * their owner and sample_count (for the page's rows only); for searches, which pick the page themselves.
+     * their owner and sample_count (for the page's rows only); for the listings and searches.
      */
     public static String items(String pageSql) {
         return "SELECT " + COLUMNS + " FROM (" + pageSql + ") p JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC";
