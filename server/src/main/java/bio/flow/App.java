@@ -58,6 +58,9 @@ import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
 import bio.flow.samples.SampleRoutes;
 import bio.flow.samples.Samples;
+import bio.flow.search.FilesetSearch;
+import bio.flow.search.ProjectSearch;
+import bio.flow.search.SampleSearch;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
@@ -250,6 +253,7 @@ public final class App implements AutoCloseable {
         get(r, "/projects/shared", c.projectRoutes::shared);
         get(r, "/projects/public", c.projectRoutes::publicProjects);
         r.post("/projects/new", c.projectRoutes::create);
+        get(r, "/projects/search", c.projectSearch::search);
         get(r, "/projects/{id}", c.projectRoutes::get);
         get(r, "/projects/{id}/samples", c.projectRoutes::samples);
         get(r, "/projects/{id}/executions", c.projectRoutes::executions);
@@ -298,6 +302,7 @@ public final class App implements AutoCloseable {
         r.post("/data/{id}/delete", c.dataSharing::delete);
         r.post("/upload", c.uploadRoutes::upload);
         r.post("/upload/sample", c.uploadRoutes::sample);
+        get(r, "/filesets/search", c.filesetSearch::search);
         get(r, "/filesets/{id}", c.filesets::get);
         get(r, "/filesets/{id}/executions", c.filesets::executions);
         get(r, "/upload/{file_id}", c.uploadRoutes::progress);
@@ -319,6 +324,7 @@ public final class App implements AutoCloseable {
         r.post("/pipelines/{id}/versions/new", c.pipelineRoutes::addVersion);
 
         // samples (after the vocabularies: /samples/types must match before /samples/{id})
+        get(r, "/samples/search", c.sampleSearch::search);
         get(r, "/samples/owned", c.sampleRoutes::owned);
         get(r, "/samples/shared", c.sampleRoutes::shared);
         r.post("/samples/new", c.sampleRoutes::create);
@@ -372,6 +378,9 @@ public final class App implements AutoCloseable {
         final DataRoutes dataRoutes;
         final UploadRoutes uploadRoutes;
         final Filesets filesets;
+        final SampleSearch sampleSearch;
+        final ProjectSearch projectSearch;
+        final FilesetSearch filesetSearch;
         final Verifier verifier;
         final VerifyRoutes verifyRoutes;
         final Archives archives;
@@ -452,6 +461,9 @@ public final class App implements AutoCloseable {
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes(),
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
+            this.sampleSearch = new SampleSearch(authenticator, jdbi, vocabularies);
+            this.projectSearch = new ProjectSearch(authenticator, jdbi);
+            this.filesetSearch = new FilesetSearch(authenticator, jdbi);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
             this.pipelineRegistry = new PipelineRegistry(jdbi, config.dataDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
             this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);

@@ -82,10 +82,20 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
         // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same
         // SELECT as OFFSET it would be computed for the skipped rows too).
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM projects p WHERE " + condition,
-                "SELECT " + COLUMNS + " FROM (SELECT p.* FROM projects p WHERE " + condition + " ORDER BY p.created DESC, p.id DESC "
-                        + paging.sql() + ") p JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC",
-                q -> bind(q, caller, text, organism), (rs, ctx) -> item(rs), ProjectList::new));
+                items("SELECT p.* FROM projects p WHERE " + condition + " ORDER BY p.created DESC, p.id DESC " + paging.sql()),
+                q -> bind(q, caller, text, organism), ITEM, ProjectList::new));
     }
+
+    /**
+     * SQL: the listing items of the projects that {@code pageSql} selects (all their columns, in order, one page), with
+     * their owner and sample_count (for the page's rows only); for the listings and searches.
+     */
+    public static String items(String pageSql) {
+        return "SELECT " + COLUMNS + " FROM (" + pageSql + ") p JOIN users u ON u.id = p.owner_id ORDER BY p.created DESC, p.id DESC";
+    }
+
+    /** Reads a row of {@link #items}. */
+    public static final org.jdbi.v3.core.mapper.RowMapper<ProjectItem> ITEM = (rs, ctx) -> item(rs);
 
     private static Query bind(Query q, Optional<Caller> caller, Optional<String> text, Optional<String> organism) {
         AccessPolicy.bindCaller(q, caller);

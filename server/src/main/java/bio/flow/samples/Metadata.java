@@ -16,7 +16,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Metadata {
     static final int MAX_KEYS = 200;
-    static final int MAX_KEY_LENGTH = 100;
+    public static final int MAX_KEY_LENGTH = 100;
     static final int MAX_VALUE_LENGTH = 10_000;
     /** The largest metadata of one sample, as UTF-8 JSON text (as PostgreSQL renders the JSONB). */
     public static final int MAX_TOTAL_BYTES = 256 * 1024;

@@ -86,9 +86,8 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         organism.ifPresent(o -> where.add("f.organism_id = :organism"));
         String from = "(" + keys + ") k" + (where.isEmpty() ? "" : " JOIN samples f ON f.id = k.id AND " + String.join(" AND ", where));
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM " + from,
-                "SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE s.id IN (SELECT k.id FROM " + from
-                        + " ORDER BY k.created DESC, k.id DESC " + paging.sql() + ") ORDER BY s.created DESC, s.id DESC",
-                q -> bind(q, caller, Map.of(), text, organism), (rs, ctx) -> item(rs), SampleList::new));
+                itemsWhere("s.id IN (SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql() + ")"),
+                q -> bind(q, caller, Map.of(), text, organism), ITEM, SampleList::new));
     }
 
     /** The samples of a project the caller may read. */
@@ -104,8 +103,8 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM samples s WHERE " + condition,
-                "SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE " + condition + " ORDER BY s.created DESC, s.id DESC " + paging.sql(),
-                q -> bind(q, caller, binds, text, organism), (rs, ctx) -> item(rs), SampleList::new));
+                itemsWhere(condition) + " " + paging.sql(),
+                q -> bind(q, caller, binds, text, organism), ITEM, SampleList::new));
     }
 
     private static Query bind(Query q, Optional<Caller> caller, Map<String, Object> binds, Optional<String> text, Optional<String> organism) {
@@ -115,6 +114,17 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         organism.ifPresent(o -> q.bind("organism", o));
         return q;
     }
+
+    /**
+     * SQL: the listing items of the samples (aliased {@code s}) that {@code condition} picks, newest first, with
+     * :caller's view of their project; for the listings and searches, which pick the page's ids.
+     */
+    public static String itemsWhere(String condition) {
+        return "SELECT " + ITEM_COLUMNS + " " + FROM + " WHERE " + condition + " ORDER BY s.created DESC, s.id DESC";
+    }
+
+    /** Reads a row of {@link #itemsWhere}. */
+    public static final org.jdbi.v3.core.mapper.RowMapper<SampleItem> ITEM = (rs, ctx) -> item(rs);
 
     public SampleDetail get(Optional<Caller> caller, long id) {
         return jdbi.withHandle(h -> detail(h, id, caller, policy.require(h, Resource.SAMPLE, id, caller, Level.READ)));
