@@ -57,6 +57,7 @@ import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
 import bio.flow.samples.SampleRoutes;
 import bio.flow.samples.Samples;
+import bio.flow.search.DataExecutionSearchRoutes;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
@@ -280,9 +281,10 @@ public final class App implements AutoCloseable {
         r.post("/data/types/{id}/edit", c.vocabularyRoutes.dataTypes::edit);
         r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
-        // data and uploads (after the data types; /data/owned and /data/shared before /data/{id} too)
+        // data and uploads (after the data types; /data/owned, /data/shared and /data/search before /data/{id} too)
         get(r, "/data/owned", c.dataRoutes::owned);
         get(r, "/data/shared", c.dataRoutes::shared);
+        get(r, "/data/search", c.dataExecutionSearch::data);
         r.post("/data/delete", c.dataSharing::deleteMany);
         r.post("/data/import", c.dataRoutes::importData);
         get(r, "/data/{id}", c.dataRoutes::get);
@@ -326,9 +328,10 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
 
-        // executions: /owned, /shared and /delete before /executions/{id}; /log before the results archive /{filename}
+        // executions: /owned, /shared, /search and /delete before /executions/{id}; /log before the results archive /{filename}
         get(r, "/executions/owned", c.executionRoutes::owned);
         get(r, "/executions/shared", c.executionRoutes::shared);
+        get(r, "/executions/search", c.dataExecutionSearch::executions);
         r.post("/executions/delete", c.executionSharing::deleteMany);
         get(r, "/executions/{id}", c.executionRoutes::get);
         get(r, "/executions/{id}/log", c.executionRoutes::log);
@@ -385,6 +388,7 @@ public final class App implements AutoCloseable {
         final Workers workers;
         final CancelRoutes cancelRoutes;
         final RunRoutes runRoutes;
+        final DataExecutionSearchRoutes dataExecutionSearch;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -451,6 +455,7 @@ public final class App implements AutoCloseable {
             this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
             this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
+            this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
         }
     }
 
