@@ -62,7 +62,10 @@ public final class DataSearch {
                     + AccessPolicy.sampleVisible("vs") + ")"));
             project.ifPresent(p -> {
                 String visible = "(SELECT vp.id FROM projects vp WHERE vp.id = :project AND " + AccessPolicy.projectVisible("vp") + ")";
-                where.add("(d.project_id = " + visible + " OR d.sample_id IN (SELECT ps.id FROM samples ps WHERE ps.project_id = " + visible + "))");
+                // = ANY (ARRAY(...)): the project's samples are read once (samples_project), and both arms are then
+                // conditions on data_project and data_sample (a BitmapOr), where IN (...) would filter every row of a scan
+                where.add("(d.project_id = " + visible + " OR d.sample_id = ANY (ARRAY(SELECT ps.id FROM samples ps WHERE ps.project_id = "
+                        + visible + ")))");
             });
             where.add(AccessPolicy.dataVisible("d"));
             return String.join(" AND ", where) + created.sql("d.created");

@@ -37,8 +37,9 @@ public final class ExecutionSearch {
         String sql() {
             List<String> where = new ArrayList<>(listing.sql("e"));
             text.ifPresent(t -> where.add(Filters.textMatches("e.name")));
-            sample.ifPresent(s -> where.add("e.id IN (SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = "
-                    + "(SELECT vs.id FROM samples vs WHERE vs.id = :sample AND " + AccessPolicy.sampleVisible("vs") + "))"));
+            // = ANY (ARRAY(...)): the sample's runs are read once (execution_samples_sample), then by primary key
+            sample.ifPresent(s -> where.add("e.id = ANY (ARRAY(SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = "
+                    + "(SELECT vs.id FROM samples vs WHERE vs.id = :sample AND " + AccessPolicy.sampleVisible("vs") + ")))"));
             where.add(AccessPolicy.executionVisible("e"));
             return String.join(" AND ", where) + created.sql("e.created");
         }

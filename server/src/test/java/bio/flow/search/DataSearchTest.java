@@ -140,6 +140,10 @@ class DataSearchTest {
         assertThat(Fixtures.ids(r.json().path("data"))).isEqualTo(w.visibleTo(who));
         assertThat(r.json().path("count").asLong()).isEqualTo(w.visibleTo(who).size());
         assertThat(r.text()).doesNotContain("_importing").doesNotContain("_failed");
+        // the search's condition (AccessPolicy.dataVisible) agrees with the level GET /data/{id} goes by
+        for (long id : List.of(w.r1, w.r2, w.r3, w.report, w.literal, w.bam, w.counts, w.strangers)) {
+            assertThat(w.api(who).get("/data/" + id).status()).as("GET /data/" + id).isEqualTo(w.visibleTo(who).contains(id) ? 200 : 404);
+        }
         if (who != Who.OWNER && who != Who.ADMIN && who != Who.SAMPLE_READER && who != Who.GROUP_MEMBER) {
             // the private sample's name is never shown to those who may not read it, not even beside a file they may read
             assertThat(r.text()).doesNotContain("Liver");
