@@ -54,11 +54,6 @@ public final class DataListing {
     }
 
     /**
-     * The caller's own ready data, or the ready data shared with them ({@link AccessPolicy#SHARED_DATA_KEYS}), newest
-     * first, whose filename matches the {@code text} filter ({@link Filters#textMatches}) when given. Counts and pages over the keys
-     * (id, created) alone, then reads the page's rows ({@link #items}).
-     */
-    /**
      * SQL: the data items ({@link #ROW}) whose ids {@code idsSql} selects (a page of them), newest first. A file's
      * sample is named only when :caller may read it: data may be shared on its own out of a private sample.
      */
@@ -69,6 +64,11 @@ public final class DataListing {
                 + "WHERE d.id IN (" + idsSql + ") ORDER BY d.created DESC, d.id DESC";
     }
 
+    /**
+     * The caller's own ready data, or the ready data shared with them ({@link AccessPolicy#SHARED_DATA_KEYS}), newest
+     * first, whose filename matches the {@code text} filter ({@link Filters#textMatches}) when given. Counts and pages over the keys
+     * (id, created) alone, then reads the page's rows ({@link #items}).
+     */
     public static DataList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Optional<String> text) {
         String keys = scope == Scope.OWNED ? "SELECT d.id, d.created FROM data d WHERE d.owner_id = :caller AND d.status = 'ready'"
                 : AccessPolicy.SHARED_DATA_KEYS;
