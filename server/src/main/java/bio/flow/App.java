@@ -61,6 +61,7 @@ import bio.flow.samples.Samples;
 import bio.flow.search.FilesetSearch;
 import bio.flow.search.ProjectSearch;
 import bio.flow.search.SampleSearch;
+import bio.flow.search.DataExecutionSearchRoutes;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
@@ -289,9 +290,10 @@ public final class App implements AutoCloseable {
         r.post("/data/types/{id}/edit", c.vocabularyRoutes.dataTypes::edit);
         r.post("/data/types/{id}/delete", c.vocabularyRoutes.dataTypes::delete);
 
-        // data and uploads (after the data types; /data/owned and /data/shared before /data/{id} too)
+        // data and uploads (after the data types; /data/owned, /data/shared and /data/search before /data/{id} too)
         get(r, "/data/owned", c.dataRoutes::owned);
         get(r, "/data/shared", c.dataRoutes::shared);
+        get(r, "/data/search", c.dataExecutionSearch::data);
         r.post("/data/delete", c.dataSharing::deleteMany);
         r.post("/data/import", c.dataRoutes::importData);
         get(r, "/data/{id}", c.dataRoutes::get);
@@ -337,9 +339,10 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
 
-        // executions: /owned, /shared and /delete before /executions/{id}; /log before the results archive /{filename}
+        // executions: /owned, /shared, /search and /delete before /executions/{id}; /log before the results archive /{filename}
         get(r, "/executions/owned", c.executionRoutes::owned);
         get(r, "/executions/shared", c.executionRoutes::shared);
+        get(r, "/executions/search", c.dataExecutionSearch::executions);
         r.post("/executions/delete", c.executionSharing::deleteMany);
         get(r, "/executions/{id}", c.executionRoutes::get);
         get(r, "/executions/{id}/log", c.executionRoutes::log);
@@ -400,6 +403,7 @@ public final class App implements AutoCloseable {
         final CancelRoutes cancelRoutes;
         final RunRoutes runRoutes;
         final SearchRoutes searchRoutes;
+        final DataExecutionSearchRoutes dataExecutionSearch;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -470,6 +474,7 @@ public final class App implements AutoCloseable {
             this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
             this.searchRoutes = new SearchRoutes(authenticator, jdbi);
+            this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
         }
     }
 

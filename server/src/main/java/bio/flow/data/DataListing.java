@@ -30,7 +30,8 @@ public final class DataListing {
     /** Which of the caller's data {@link #ofCaller} lists. */
     public enum Scope { OWNED, SHARED }
 
-    private static final RowMapper<DataItem> ROW = (rs, ctx) -> new DataItem(rs.getLong("id"), rs.getString("filename"),
+    /** Reads a row of {@link #items}. */
+    public static final RowMapper<DataItem> ROW = (rs, ctx) -> new DataItem(rs.getLong("id"), rs.getString("filename"),
             rs.getLong("size"), rs.getString("data_type"), rs.getObject("created", OffsetDateTime.class).toInstant(),
             rs.getObject("sample_id") == null ? null : new SampleRef(rs.getLong("sample_id"), rs.getString("sample_name")));
 
@@ -53,21 +54,27 @@ public final class DataListing {
     }
 
     /**
+     * SQL: the data items ({@link #ROW}) whose ids {@code idsSql} selects (a page of them), newest first. A file's
+     * sample is named only when :caller may read it: data may be shared on its own out of a private sample.
+     */
+    public static String items(String idsSql) {
+        return "SELECT d.id, d.filename, d.size, d.data_type, d.created, "
+                + "CASE WHEN " + AccessPolicy.sampleReadable("s", "sp") + " THEN s.id END AS sample_id, s.name AS sample_name "
+                + "FROM data d LEFT JOIN samples s ON s.id = d.sample_id LEFT JOIN projects sp ON sp.id = s.project_id "
+                + "WHERE d.id IN (" + idsSql + ") ORDER BY d.created DESC, d.id DESC";
+    }
+
+    /**
      * The caller's own ready data, or the ready data shared with them ({@link AccessPolicy#SHARED_DATA_KEYS}), newest
      * first, whose filename matches the {@code text} filter ({@link Filters#textMatches}) when given. Counts and pages over the keys
-     * (id, created) alone, then reads the page's rows. A file's sample is named only when the caller may read it:
-     * data may be shared on its own out of a private sample.
+     * (id, created) alone, then reads the page's rows ({@link #items}).
      */
     public static DataList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Optional<String> text) {
         String keys = scope == Scope.OWNED ? "SELECT d.id, d.created FROM data d WHERE d.owner_id = :caller AND d.status = 'ready'"
                 : AccessPolicy.SHARED_DATA_KEYS;
         String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND " + Filters.textMatches("f.filename") : "");
         return Listing.read(h, paging, "SELECT count(*) FROM " + from,
-                "SELECT d.id, d.filename, d.size, d.data_type, d.created, "
-                        + "CASE WHEN " + AccessPolicy.sampleReadable("s", "sp") + " THEN s.id END AS sample_id, s.name AS sample_name "
-                        + "FROM data d LEFT JOIN samples s ON s.id = d.sample_id LEFT JOIN projects sp ON sp.id = s.project_id "
-                        + "WHERE d.id IN (SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql() + ") "
-                        + "ORDER BY d.created DESC, d.id DESC",
+                items("SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql()),
                 q -> {
                     AccessPolicy.bindCaller(q, Optional.of(caller));
                     text.ifPresent(t -> q.bind("text", t));

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Listing executions: the caller's own and those shared with them ({@code GET /executions/owned}, {@code /shared}),
@@ -45,7 +47,10 @@ public final class ExecutionListing {
     /** Which of the caller's executions {@link #ofCaller} lists. */
     public enum Scope { OWNED, SHARED }
 
-    /** The filters of {@code GET /executions/owned} and {@code /shared}: a status, a pipeline id. */
+    /**
+     * The filters of {@code GET /executions/owned}, {@code /shared} and {@code /search}: a status
+     * ({@link #STATUSES}), a pipeline id (any of its versions).
+     */
     public record Filters(Optional<String> status, Optional<Long> pipeline) {
         public static Filters from(Context ctx) {
             String status = ctx.queryParam("status");
@@ -57,10 +62,31 @@ public final class ExecutionListing {
             if (pipeline != null && !pipeline.matches("[1-9]\\d{0,17}")) throw ApiException.invalid("pipeline", "must be a pipeline's id (a whole number)");
             return new Filters(Optional.ofNullable(status), Optional.ofNullable(pipeline).map(Long::parseLong));
         }
+
+        /** SQL conditions on the execution row {@code e}, bound as :status and :pipeline ({@link #bind}); empty for none. */
+        public List<String> sql(String e) {
+            List<String> where = new ArrayList<>();
+            status.ifPresent(s -> where.add(e + ".status = :status"));
+            pipeline.ifPresent(p -> where.add(e + ".pipeline_version_id IN (SELECT id FROM pipeline_versions WHERE pipeline_id = :pipeline)"));
+            return where;
+        }
+
+        public <S extends SqlStatement<S>> S bind(S q) {
+            status.ifPresent(s -> q.bind("status", s));
+            pipeline.ifPresent(p -> q.bind("pipeline", p));
+            return q;
+        }
     }
 
-    private static final String ITEM = "SELECT e.id, e.name, e.pipeline, e.pipeline_version, e.status, e.progress, e.created, e.started, "
-            + "e.finished, e.owner_id, u.username FROM executions e JOIN users u ON u.id = e.owner_id";
+    /** SQL: the execution items ({@link #ROW}) whose ids {@code idsSql} selects (a page of them), newest first. */
+    public static String items(String idsSql) {
+        return "SELECT e.id, e.name, e.pipeline, e.pipeline_version, e.status, e.progress, e.created, e.started, e.finished, "
+                + "e.owner_id, u.username FROM executions e JOIN users u ON u.id = e.owner_id "
+                + "WHERE e.id IN (" + idsSql + ") ORDER BY e.created DESC, e.id DESC";
+    }
+
+    /** Reads a row of {@link #items}. */
+    public static final RowMapper<ExecutionItem> ROW = (rs, ctx) -> item(rs);
 
     /**
      * The caller's own executions, or those shared with them ({@link AccessPolicy#SHARED_EXECUTION_KEYS}), newest
@@ -68,20 +94,11 @@ public final class ExecutionListing {
      */
     public static ExecutionList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Filters filters) {
         String keys = scope == Scope.OWNED ? "SELECT e.id, e.created FROM executions e WHERE e.owner_id = :caller" : AccessPolicy.SHARED_EXECUTION_KEYS;
-        List<String> where = new ArrayList<>();
-        filters.status().ifPresent(s -> where.add("f.status = :status"));
-        filters.pipeline().ifPresent(p -> where.add("f.pipeline_version_id IN (SELECT id FROM pipeline_versions WHERE pipeline_id = :pipeline)"));
+        List<String> where = filters.sql("f");
         String from = "(" + keys + ") k" + (where.isEmpty() ? "" : " JOIN executions f ON f.id = k.id AND " + String.join(" AND ", where));
         return Listing.read(h, paging, "SELECT count(*) FROM " + from,
-                ITEM + " WHERE e.id IN (SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql() + ") "
-                        + "ORDER BY e.created DESC, e.id DESC",
-                q -> {
-                    AccessPolicy.bindCaller(q, Optional.of(caller));
-                    filters.status().ifPresent(s -> q.bind("status", s));
-                    filters.pipeline().ifPresent(p -> q.bind("pipeline", p));
-                    return q;
-                },
-                (rs, ctx) -> item(rs), ExecutionList::new);
+                items("SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql()),
+                q -> filters.bind(AccessPolicy.bindCaller(q, Optional.of(caller))), ROW, ExecutionList::new);
     }
 
     /** The executions attached to the project that the caller may read. */
@@ -108,9 +125,8 @@ public final class ExecutionListing {
         String where = condition + " AND " + AccessPolicy.executionReadable("e", "p");
         String from = " FROM executions e LEFT JOIN projects p ON p.id = e.project_id WHERE " + where;
         return Listing.read(h, paging, "SELECT count(*)" + from,
-                ITEM + " WHERE e.id IN (SELECT e.id" + from + " ORDER BY e.created DESC, e.id DESC " + paging.sql() + ") "
-                        + "ORDER BY e.created DESC, e.id DESC",
-                q -> bind(q, caller, id), (rs, ctx) -> item(rs), ExecutionList::new);
+                items("SELECT e.id" + from + " ORDER BY e.created DESC, e.id DESC " + paging.sql()),
+                q -> bind(q, caller, id), ROW, ExecutionList::new);
     }
 
     private static UsedByList usedBy(Handle h, Optional<Caller> caller, String condition, long id) {

@@ -20,7 +20,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * Reading the filters of the search endpoints from the query string: each is checked here, and a bad one is a 400
- * naming the parameter. Absent or blank parameters are "no filter". The text filter and the organism are
+ * naming the parameter. Absent or blank parameters are "no filter", but for whole numbers ({@link #id}, {@link #size}),
+ * which must be numbers when given. The text filter and the organism are
  * {@link bio.flow.http.Filters}' (the same as the listings').
  */
 public final class SearchParams {
@@ -80,17 +81,20 @@ public final class SearchParams {
         }
     }
 
-    /** An id filter ({@code project}, {@code sample}, {@code pipeline}): a positive whole number. */
+    /**
+     * An id filter ({@code project}, {@code sample}, {@code pipeline}): a positive whole number. Given blank, it is a
+     * 400 as for the other whole numbers (limit, offset), where openapi.yaml's integer refuses an empty value.
+     */
     public static Optional<Long> id(Context ctx, String name) {
-        String raw = param(ctx, name);
+        String raw = number(ctx, name);
         if (raw == null) return Optional.empty();
         if (!raw.matches("[1-9]\\d{0,17}")) throw ApiException.invalid(name, "must be an id (a positive whole number)");
         return Optional.of(Long.parseLong(raw));
     }
 
-    /** A size in bytes ({@code size_min}, {@code size_max}): a whole number, 0 or more. */
+    /** A size in bytes ({@code size_min}, {@code size_max}): a whole number, 0 or more (blank: 400, as for {@link #id}). */
     public static Optional<Long> size(Context ctx, String name) {
-        String raw = param(ctx, name);
+        String raw = number(ctx, name);
         if (raw == null) return Optional.empty();
         if (!raw.matches("\\d{1,18}")) throw ApiException.invalid(name, "must be a whole number of bytes, 0 or more");
         return Optional.of(Long.parseLong(raw));
@@ -146,6 +150,12 @@ public final class SearchParams {
             throw ApiException.invalid("unknown parameter" + (unknown.size() > 1 ? "s " : " ") + String.join(", ", unknown)
                     + ": this search takes " + String.join(", ", known), Map.of("field", unknown.get(0), "unknown", unknown, "allowed", known));
         }
+    }
+
+    /** A whole-number parameter stripped; null when absent (blank is kept, for the caller to refuse). */
+    private static String number(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        return raw == null ? null : raw.strip();
     }
 
     /** The parameter stripped; null when absent or blank. */
