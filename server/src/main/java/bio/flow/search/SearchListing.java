@@ -40,7 +40,7 @@ public final class SearchListing {
         try {
             return jdbi.inTransaction(h -> {
                 h.execute("SET TRANSACTION READ ONLY");
-                h.createQuery("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('statement_timeout', :timeout, true)")
+                h.createQuery("SELECT set_config('plan_cache_mode', 'force_custom_plan', true) AS plan, set_config('statement_timeout', :timeout, true) AS timeout")
                         .bind("timeout", TIMEOUT).mapToMap().one();
                 return search.withHandle(h);
             });
