@@ -67,7 +67,7 @@ class SearchVisibilityTest {
         Account owner = Users.signUp(server, "svowner");
         Account projectOwner = Users.signUp(server, "svprojowner");
         Account reader = Users.signUp(server, "svreader");
-        Account editor = Users.signUp(server, "svetditor");
+        Account editor = Users.signUp(server, "sveditor");
         Account head = Users.signUp(server, "svhead");
         Account member = Users.signUp(server, "svmember");
         Account invited = Users.signUp(server, "svinvited");
