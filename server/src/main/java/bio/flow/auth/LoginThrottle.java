@@ -29,6 +29,8 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>Per client address: at most {@code maxPerAddress} failed logins and reset requests within the window.</li>
  *   <li>Reset requests per email: at most {@code maxPerAccount} within the window.</li>
  *   <li>Sign-ups per client address: at most {@code maxSignupsPerAddress} within the window.</li>
+ *   <li>Limits of other features, each with its own scope, maximum and window ({@link #count}): the user and
+ *       group searches per account.</li>
  * </ul>
  * Counts live in the database so that every server behind a load balancer enforces the same limit.
  */
