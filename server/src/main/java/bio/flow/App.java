@@ -62,6 +62,7 @@ import bio.flow.search.FilesetSearch;
 import bio.flow.search.ProjectSearch;
 import bio.flow.search.SampleSearch;
 import bio.flow.search.DataExecutionSearchRoutes;
+import bio.flow.search.PeopleSearchRoutes;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
@@ -152,7 +153,8 @@ public final class App implements AutoCloseable {
             workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
-            housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(config.loginFailureWindowSeconds()),
+            // login_failures holds the people searches' counts too: keep rows as long as the longer window needs them.
+            housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(Math.max(config.loginFailureWindowSeconds(), PeopleSearchRoutes.WINDOW.toSeconds())),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
             http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
@@ -225,6 +227,7 @@ public final class App implements AutoCloseable {
 
         // users
         get(r, "/me", c.userRoutes::me);
+        get(r, "/users/search", c.peopleSearch::users);
         r.post("/settings/user", c.userRoutes::updateSettings);
         r.post("/settings/password", c.userRoutes::changePassword);
         r.post("/settings/key", c.userRoutes::setSshKey);
@@ -235,6 +238,7 @@ public final class App implements AutoCloseable {
         // groups
         r.post("/groups/new", c.groupRoutes::create);
         get(r, "/groups", c.groupRoutes::list);
+        get(r, "/groups/search", c.peopleSearch::groups);
         get(r, "/groups/{slug}", c.groupRoutes::get);
         r.post("/groups/{slug}/invite", c.groupRoutes::invite);
         r.post("/groups/{slug}/accept", c.groupRoutes::accept);
@@ -375,6 +379,7 @@ public final class App implements AutoCloseable {
         final AuthRoutes authRoutes;
         final UserRoutes userRoutes;
         final GroupRoutes groupRoutes;
+        final PeopleSearchRoutes peopleSearch;
         final VocabularyRoutes vocabularyRoutes;
         final ProjectRoutes projectRoutes;
         final SampleRoutes sampleRoutes;
@@ -431,6 +436,8 @@ public final class App implements AutoCloseable {
             this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, clientAddress);
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi, clientAddress);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
+            this.peopleSearch = new PeopleSearchRoutes(authenticator, jdbi, throttle, config.peopleSearchMaxPerMinute(),
+                    config.peopleSearchMinLength());
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();
 

@@ -29,6 +29,8 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>Per client address: at most {@code maxPerAddress} failed logins and reset requests within the window.</li>
  *   <li>Reset requests per email: at most {@code maxPerAccount} within the window.</li>
  *   <li>Sign-ups per client address: at most {@code maxSignupsPerAddress} within the window.</li>
+ *   <li>Limits of other features, each with its own scope, maximum and window ({@link #count}): the user and
+ *       group searches per account.</li>
  * </ul>
  * Counts live in the database so that every server behind a load balancer enforces the same limit.
  */
@@ -66,8 +68,8 @@ public final class LoginThrottle {
     /** Reserves a login attempt for the account and the address, or throws 429 when either has used up its attempts. */
     public Reservation reserveLogin(String account, String address) {
         return new Reservation(account, reserve(List.of(
-                new Counter(ACCOUNT, account, maxPerAccount, true),
-                new Counter(ADDRESS, address, maxPerAddress, false))));
+                new Counter(ACCOUNT, account, maxPerAccount, true, window),
+                new Counter(ADDRESS, address, maxPerAddress, false, window))));
     }
 
     /** The password was right: the attempt is no failure, and the account's earlier failures are forgiven. */
@@ -95,16 +97,25 @@ public final class LoginThrottle {
 
     /** Counts a password-reset request for the email and the address, or throws 429 when either is used up. */
     public void reserveResetRequest(String email, String address) {
-        reserve(List.of(new Counter(RESET, email, maxPerAccount, false), new Counter(ADDRESS, address, maxPerAddress, false)));
+        reserve(List.of(new Counter(RESET, email, maxPerAccount, false, window), new Counter(ADDRESS, address, maxPerAddress, false, window)));
     }
 
     /** Counts a sign-up from the address, or throws 429 when the address has used up its sign-ups. */
     public void reserveSignup(String address) {
-        reserve(List.of(new Counter(SIGNUP, address, maxSignupsPerAddress, false)));
+        reserve(List.of(new Counter(SIGNUP, address, maxSignupsPerAddress, false, window)));
+    }
+
+    /**
+     * Counts one attempt on a limit of another feature, {@code scope} (not a login scope) and {@code key}: at most
+     * {@code max} within {@code window}, else 429 with Retry-After. The same reservation as the logins', so that
+     * parallel requests get no further than sequential ones.
+     */
+    public void count(String scope, String key, int max, Duration window) {
+        reserve(List.of(new Counter(scope, key, max, false, window)));
     }
 
     /** Attempts counted as rows (scope, key): at most {@code max} within the window, then refused or slowed down. */
-    private record Counter(String scope, String key, int max, boolean backOff) {
+    private record Counter(String scope, String key, int max, boolean backOff, Duration window) {
         /** The advisory-lock key of this counter: the first 8 bytes of a SHA-256, so that distinct counters rarely share a lock. */
         long lockKey() {
             try {
@@ -134,7 +145,7 @@ public final class LoginThrottle {
                 // Rows out of the window are of no further use: drop them as we go so the table stays small.
                 h.createUpdate("DELETE FROM login_failures WHERE scope = :s AND key = :k "
                                 + "AND failed_at < clock_timestamp() - make_interval(secs => :w)")
-                        .bind("s", c.scope()).bind("k", c.key()).bind("w", window.toSeconds()).execute();
+                        .bind("s", c.scope()).bind("k", c.key()).bind("w", c.window().toSeconds()).execute();
                 ids.add(h.createQuery("INSERT INTO login_failures (scope, key, failed_at) VALUES (:s, :k, clock_timestamp()) RETURNING id")
                         .bind("s", c.scope()).bind("k", c.key()).mapTo(Long.class).one());
             }
@@ -150,14 +161,14 @@ public final class LoginThrottle {
                         + "  WHERE scope = :s AND key = :k AND failed_at > clock_timestamp() - make_interval(secs => :w) "
                         + "  ORDER BY failed_at DESC LIMIT :max) latest)), 0) AS since_maxth_latest "
                         + "FROM login_failures WHERE scope = :s AND key = :k AND failed_at > clock_timestamp() - make_interval(secs => :w)")
-                .bind("s", c.scope()).bind("k", c.key()).bind("w", window.toSeconds()).bind("max", c.max())
+                .bind("s", c.scope()).bind("k", c.key()).bind("w", c.window().toSeconds()).bind("max", c.max())
                 .map((rs, ctx) -> new State(rs.getLong("attempts"), rs.getDouble("since_latest"), rs.getDouble("since_maxth_latest")))
                 .one();
         if (s.attempts() < c.max()) return 0;
         double wait = c.backOff()
                 ? backOffSeconds(s.attempts() - c.max()) - s.sinceLatest()
                 // Refused until the max-th latest attempt leaves the window and a place is free again.
-                : window.toSeconds() - s.sinceMaxthLatest();
+                : c.window().toSeconds() - s.sinceMaxthLatest();
         return wait <= 0 ? 0 : (long) Math.ceil(wait);
     }
 

@@ -290,6 +290,12 @@ public final class Config {
 
     public int signupMaxPerAddress() { return getInt("FLOW_SIGNUP_MAX_PER_ADDRESS", 20); }
 
+    /** How many user and group searches (GET /users/search, /groups/search) one account may make a minute. */
+    public int peopleSearchMaxPerMinute() { return positive("FLOW_PEOPLE_SEARCH_MAX_PER_MINUTE", 60); }
+
+    /** The fewest letters and digits a user or group search must have (admins excepted; a whole email is enough). */
+    public int peopleSearchMinLength() { return positive("FLOW_PEOPLE_SEARCH_MIN_LENGTH", 3); }
+
     /** How many password hashes may run at once: each takes a core and 19 MiB. */
     public int passwordHashConcurrency() {
         return positive("FLOW_PASSWORD_HASH_CONCURRENCY", Math.max(2, Runtime.getRuntime().availableProcessors()));

@@ -28,6 +28,14 @@ public final class GroupAccess {
         return role != null || caller.isAdmin();
     }
 
+    /**
+     * SQL condition saying {@link #canSee} for the group row {@code g}, for reading many groups at once (the group
+     * search): a row of :caller in it, or :admin (bound with {@link bio.flow.access.AccessPolicy#bindCaller}).
+     */
+    public static String canSeeSql(String g) {
+        return "(:admin OR EXISTS (SELECT 1 FROM group_members vm WHERE vm.group_id = " + g + ".id AND vm.user_id = :caller))";
+    }
+
     public static boolean canAdminister(Caller caller, Integer role) {
         return caller.isAdmin() || isAdmin(role);
     }

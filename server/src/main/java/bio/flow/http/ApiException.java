@@ -84,7 +84,7 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException rateLimited(long retryAfterSeconds) {
-        return new ApiException(429, "RATE_LIMITED", "too many failed attempts; try again in " + retryAfterSeconds + " s",
+        return new ApiException(429, "RATE_LIMITED", "too many attempts; try again in " + retryAfterSeconds + " s",
                 Map.of("retry_after", retryAfterSeconds), Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 

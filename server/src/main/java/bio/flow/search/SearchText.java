@@ -21,6 +21,12 @@ public final class SearchText {
         return !REMOVED.matcher(text).replaceAll("").isEmpty();
     }
 
+    /** How many characters of the text search_key keeps (its letters and digits, and any non-ASCII character). */
+    public static int termLength(String text) {
+        String kept = REMOVED.matcher(text).replaceAll("");
+        return kept.codePointCount(0, kept.length());
+    }
+
     /**
      * SQL condition: the column's search key contains the search key of the text bound as {@code :param}; false for
      * a text with nothing to match (so that an empty query finds nothing rather than everything). A trigram index
