@@ -131,7 +131,7 @@ ORDER BY c.created;
 -- 1-8 samples of the execution's project (executions without a project: none)
 INSERT INTO execution_samples (execution_id, sample_id)
 SELECT e.id, s.id FROM executions e
-CROSS JOIN LATERAL (SELECT s.id FROM samples s WHERE s.project_id = e.project_id ORDER BY s.id
+CROSS JOIN LATERAL (SELECT s.id FROM samples s WHERE s.project_id = e.project_id ORDER BY s.created DESC, s.id DESC
                     OFFSET e.id % 40 LIMIT 1 + e.id % 8) s
 WHERE e.project_id IS NOT NULL;
 
