@@ -20,12 +20,22 @@ PSQL() { psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERRO
 q() { PSQL -At -c "$1"; }
 
 C="$CALLER"
+# EXPLAIN_BEFORE=1: the visibility conditions as they were before this benchmark's changes to AccessPolicy (readable
+# projects as one OR, dataVisible's EXISTS without OFFSET 0)
 ADMIN=false
 GH="(g.user_id = $C OR g.group_id = ANY (ARRAY(SELECT group_id FROM group_members WHERE user_id = $C AND role >= 2)))"
-RP="SELECT id FROM projects WHERE is_public OR owner_id = $C UNION SELECT g.project_id FROM project_grants g WHERE $GH"
+if [ "${EXPLAIN_BEFORE:-0}" = 1 ]; then
+  RP="SELECT id FROM projects WHERE is_public OR owner_id = $C UNION SELECT g.project_id FROM project_grants g WHERE $GH"
+else
+  RP="SELECT id FROM projects WHERE is_public UNION SELECT id FROM projects WHERE owner_id = $C UNION SELECT g.project_id FROM project_grants g WHERE $GH"
+fi
 sample_visible() { echo "($ADMIN OR $1.owner_id = $C OR $1.project_id IN ($RP) OR $1.id IN (SELECT g.sample_id FROM sample_grants g WHERE $GH))"; }
 execution_visible() { echo "($ADMIN OR $1.owner_id = $C OR $1.project_id IN ($RP) OR $1.id IN (SELECT g.execution_id FROM execution_grants g WHERE $GH))"; }
-data_visible() { echo "($ADMIN OR $1.owner_id = $C OR $1.project_id IN ($RP) OR $1.id IN (SELECT g.data_id FROM data_grants g WHERE $GH) OR EXISTS (SELECT 1 FROM samples vs WHERE vs.id = $1.sample_id AND $(sample_visible vs)) OR EXISTS (SELECT 1 FROM executions ve WHERE ve.id = $1.execution_id AND $(execution_visible ve)))"; }
+if [ "${EXPLAIN_BEFORE:-0}" = 1 ]; then OFF=""; else OFF=" OFFSET 0"; fi
+# DataSearch's project filter: the project's samples as an array (BitmapOr of data_project and data_sample) rather
+# than IN (subquery), which PostgreSQL can only test row by row over all 3,000,000 files (EXPLAIN_BEFORE=1: IN)
+if [ "${EXPLAIN_BEFORE:-0}" = 1 ]; then PROJECT_SAMPLES="IN"; PROJECT_SAMPLES_END=""; else PROJECT_SAMPLES="= ANY (ARRAY"; PROJECT_SAMPLES_END=")"; fi
+data_visible() { echo "($ADMIN OR $1.owner_id = $C OR $1.project_id IN ($RP) OR $1.id IN (SELECT g.data_id FROM data_grants g WHERE $GH) OR EXISTS (SELECT 1 FROM samples vs WHERE vs.id = $1.sample_id AND $(sample_visible vs)$OFF) OR EXISTS (SELECT 1 FROM executions ve WHERE ve.id = $1.execution_id AND $(execution_visible ve)$OFF))"; }
 project_visible() { echo "($ADMIN OR $1.is_public OR $1.owner_id = $C OR $1.id IN (SELECT g.project_id FROM project_grants g WHERE $GH))"; }
 # SearchText.contains / Filters.textMatches
 contains() { echo "(search_key('$2') <> '' AND search_key($1) LIKE '%' || search_key('$2') || '%')"; }
@@ -62,7 +72,7 @@ data_type_fastq	data d	d.status = 'ready' AND d.data_type = 'FASTQ' AND $DV
 data_type_vcf	data d	d.status = 'ready' AND d.data_type = 'VCF' AND $DV
 data_size_narrow	data d	d.status = 'ready' AND d.size >= 1000000000 AND d.size <= 1001000000 AND $DV
 data_size_large	data d	d.status = 'ready' AND d.size >= 10000000000 AND $DV
-data_project	data d	d.status = 'ready' AND (d.project_id = (SELECT vp.id FROM projects vp WHERE vp.id = $PROJECT AND $(project_visible vp)) OR d.sample_id IN (SELECT ps.id FROM samples ps WHERE ps.project_id = (SELECT vp.id FROM projects vp WHERE vp.id = $PROJECT AND $(project_visible vp)))) AND $DV
+data_project	data d	d.status = 'ready' AND (d.project_id = (SELECT vp.id FROM projects vp WHERE vp.id = $PROJECT AND $(project_visible vp)) OR d.sample_id $PROJECT_SAMPLES (SELECT ps.id FROM samples ps WHERE ps.project_id = (SELECT vp.id FROM projects vp WHERE vp.id = $PROJECT AND $(project_visible vp)))$PROJECT_SAMPLES_END) AND $DV
 data_sample	data d	d.status = 'ready' AND d.sample_id = (SELECT vs.id FROM samples vs WHERE vs.id = $SAMPLE AND $(sample_visible vs)) AND $DV
 executions_rare	executions e	$(contains e.name 'Variant calling of samples #6172') AND $EV
 executions_common	executions e	$(contains e.name rna) AND $EV

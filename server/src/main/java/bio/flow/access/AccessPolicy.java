@@ -161,9 +161,13 @@ public final class AccessPolicy {
         return "(" + executionLevel(e, p) + ") >= 1";
     }
 
-    /** SQL: the ids of the projects :caller may read without being an admin: public, their own, granted to them. */
-    private static final String READABLE_PROJECT_IDS =
-            "SELECT id FROM projects WHERE is_public OR owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD;
+    /**
+     * SQL: the ids of the projects :caller may read without being an admin: public, their own, granted to them. Three
+     * arms rather than one OR, so that the public ones are an index-only scan of projects_public_ids (V26) instead of
+     * a visit of every public project's row: this set is built up to three times by every search statement.
+     */
+    private static final String READABLE_PROJECT_IDS = "SELECT id FROM projects WHERE is_public UNION SELECT id FROM projects WHERE owner_id = :caller"
+            + " UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD;
 
     /*
      * The conditions below say the same as sampleReadable and executionReadable (and as the data level being at least
@@ -188,11 +192,14 @@ public final class AccessPolicy {
      * SQL condition for searches: the data row {@code d} is readable by :caller: its own grants, its project, and its
      * sample and the execution that made it (each looked up by primary key, only for rows the cheaper tests left).
      */
+    // OFFSET 0 keeps each EXISTS a lookup by primary key for the rows that reach it: without it PostgreSQL may plan it
+    // as a hashed subplan instead, which reads every sample or execution the caller may read once per statement
+    // (bench/search: 40-50 ms of the executions for every data search, whatever its page or filters).
     public static String dataVisible(String d) {
         return "(:admin OR " + d + ".owner_id = :caller OR " + d + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
                 + d + ".id IN (SELECT g.data_id FROM data_grants g WHERE " + GRANT_HELD + ") OR "
-                + "EXISTS (SELECT 1 FROM samples vs WHERE vs.id = " + d + ".sample_id AND " + sampleVisible("vs") + ") OR "
-                + "EXISTS (SELECT 1 FROM executions ve WHERE ve.id = " + d + ".execution_id AND " + executionVisible("ve") + "))";
+                + "EXISTS (SELECT 1 FROM samples vs WHERE vs.id = " + d + ".sample_id AND " + sampleVisible("vs") + " OFFSET 0) OR "
+                + "EXISTS (SELECT 1 FROM executions ve WHERE ve.id = " + d + ".execution_id AND " + executionVisible("ve") + " OFFSET 0))";
     }
 
     /** SQL condition for searches: the project row {@code p} is readable by :caller ({@link #projectReadable}). */
