@@ -50,7 +50,7 @@ fi
 SAMPLE=$(q "SELECT s.id FROM samples s WHERE s.project_id = $PROJECT AND s.id % 20 < 5 ORDER BY s.id LIMIT 1")
 PIPELINE=$(q "SELECT id FROM pipelines WHERE name = 'ChIP-seq'")
 RARE=$(q "SELECT split_part(name, '_', 1) FROM samples WHERE id = $SAMPLE")   # that sample (S0123457_brain, say), its 2-4 files
-COMMON=liver           # 1 in 8 sample names, their files
+COMMON=${COMMON:-liver}   # 1 in 8 sample names, their files (COMMON=ive: the same rows, never as a whole word)
 SV=$(sample_visible s); EV=$(execution_visible e); DV=$(data_visible d); PV=$(project_visible p)
 
 # shape<TAB>FROM<TAB>WHERE[<TAB>10 (a quick search rank: LIMIT 10) or count (the count only)]
