@@ -91,7 +91,7 @@ quick_key() { q "SELECT search_key('$1')"; }
 quick_statements() {
   local query="$1" key words sep='[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]' kind table name vis desc
   key=$(quick_key "$query")
-  words="(^|$sep)$(printf '%s' "$key" | awk -v s="$sep" '{ out = ""; for (i = 1; i <= length($0); i++) out = out (i > 1 ? s "*" : "") substr($0, i, 1); print out }')($sep|\$)"
+  words="(^|$sep)$(printf '%s' "$key" | SEP="$sep" awk '{ s = ENVIRON["SEP"]; out = ""; for (i = 1; i <= length($0); i++) out = out (i > 1 ? s "*" : "") substr($0, i, 1); print out }')($sep|\$)"
   for kind in samples projects executions data; do
     case $kind in
       samples) table=samples; name=x.name; vis=$(sample_visible x); desc= ;;
