@@ -36,6 +36,13 @@ if [ "${EXPLAIN_BEFORE:-0}" = 1 ]; then OFF=""; else OFF=" OFFSET 0"; fi
 # than IN (subquery), which PostgreSQL can only test row by row over all 3,000,000 files (EXPLAIN_BEFORE=1: IN)
 if [ "${EXPLAIN_BEFORE:-0}" = 1 ]; then PROJECT_SAMPLES="IN"; PROJECT_SAMPLES_END=""; else PROJECT_SAMPLES="= ANY (ARRAY"; PROJECT_SAMPLES_END=")"; fi
 data_visible() { echo "($ADMIN OR $1.owner_id = $C OR $1.project_id IN ($RP) OR $1.id IN (SELECT g.data_id FROM data_grants g WHERE $GH) OR EXISTS (SELECT 1 FROM samples vs WHERE vs.id = $1.sample_id AND $(sample_visible vs)$OFF) OR EXISTS (SELECT 1 FROM executions ve WHERE ve.id = $1.execution_id AND $(execution_visible ve)$OFF))"; }
+# DATA_VISIBLE=sets: the advdata branch's dataVisible (c602cb4): the readable samples and executions as sets (UNION ALL
+# of index-driven arms) tested with IN
+if [ "${DATA_VISIBLE:-}" = sets ]; then
+  VS="SELECT id FROM samples WHERE owner_id = $C UNION ALL SELECT id FROM samples WHERE project_id = ANY (ARRAY($RP)) UNION ALL SELECT g.sample_id FROM sample_grants g WHERE $GH"
+  VE="SELECT id FROM executions WHERE owner_id = $C UNION ALL SELECT id FROM executions WHERE project_id = ANY (ARRAY($RP)) UNION ALL SELECT g.execution_id FROM execution_grants g WHERE $GH"
+  data_visible() { echo "($ADMIN OR $1.owner_id = $C OR $1.project_id IN ($RP) OR $1.id IN (SELECT g.data_id FROM data_grants g WHERE $GH) OR $1.sample_id IN ($VS) OR $1.execution_id IN ($VE))"; }
+fi
 project_visible() { echo "($ADMIN OR $1.is_public OR $1.owner_id = $C OR $1.id IN (SELECT g.project_id FROM project_grants g WHERE $GH))"; }
 # SearchText.contains / Filters.textMatches
 contains() { echo "(search_key('$2') <> '' AND search_key($1) LIKE '%' || search_key('$2') || '%')"; }
