@@ -208,9 +208,9 @@ print_table() {
   echo
   echo "== $CONNECTIONS connections, ${DURATION} s measured after ${WARMUP} s warm-up; target p95 < ${TARGET_P95_MS} ms, no errors"
   printf '%-22s %-8s %7s %9s %9s %9s  %-18s %-5s %s\n' shape caller "req/s" p50 p95 p99 "errors c/r/w/t/non2xx" "p95" "probe (status, count)"
-  awk -F'|' -v t="$TARGET_P95_MS" '{ ok = ($5 + 0 < t && $7 ~ /^0 /) ? "PASS" : "FAIL"
+  awk -F'|' -v t="$TARGET_P95_MS" '{ ok = ($3 + 0 > 0 && $5 + 0 < t && $7 ~ /^0 /) ? "PASS" : "FAIL"
       printf "%-22s %-8s %7.0f %6.1f ms %6.1f ms %6.1f ms  %-18s %-5s %s\n", $1, $2, $3, $4, $5, $6, $7, ok, $8 }' "$TMP/table"
-  awk -F'|' -v t="$TARGET_P95_MS" '{ n++; if ($5 + 0 < t && $7 ~ /^0 /) p++ } END { printf "%d of %d shapes PASS\n", p, n }' "$TMP/table"
+  awk -F'|' -v t="$TARGET_P95_MS" '{ n++; if ($3 + 0 > 0 && $5 + 0 < t && $7 ~ /^0 /) p++ } END { printf "%d of %d shapes PASS\n", p, n }' "$TMP/table"
 }
 print_table | tee "$TMP/table.txt"
 [ -z "$OUT" ] || cp "$TMP/table.txt" "$TMP/table" "$TMP/wrk.out" "$TMP/params.tsv" "$OUT/"
