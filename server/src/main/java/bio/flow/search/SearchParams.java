@@ -140,7 +140,8 @@ public final class SearchParams {
      */
     public static void allowOnly(Context ctx, Collection<String> names, String... prefixes) {
         List<String> unknown = ctx.queryParamMap().keySet().stream()
-                .filter(n -> !PAGING.contains(n) && !names.contains(n))
+                // A trailing or doubled & gives a parameter with no name: nothing was asked, so nothing to refuse.
+                .filter(n -> !n.isEmpty() && !PAGING.contains(n) && !names.contains(n))
                 .filter(n -> Arrays.stream(prefixes).noneMatch(n::startsWith))
                 .sorted().toList();
         if (!unknown.isEmpty()) {
