@@ -20,6 +20,8 @@ import org.jdbi.v3.core.statement.Query;
  * narrowed by any of its filters together. Imports in progress and failed ones are never listed (as in the listings).
  */
 public final class DataSearch {
+    /** The order of the results, newest first (the (created DESC, id DESC) index reads them so). */
+    private static final String NEWEST_FIRST = "d.created DESC, d.id DESC";
     static final List<String> PARAMS = List.of("filter", "pattern", "data_type", "size_min", "size_max", "sample", "project",
             "created_after", "created_before");
 
@@ -87,8 +89,8 @@ public final class DataSearch {
     /** One page of the matching files, newest first, and their capped count ({@link SearchListing#read}). */
     static DataResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter) {
         String matches = "SELECT d.id FROM data d WHERE " + filter.sql();
-        return SearchListing.read(h, paging, matches,
-                DataListing.items(matches + " ORDER BY d.created DESC, d.id DESC " + paging.sql()),
+        return SearchListing.read(h, paging, matches, NEWEST_FIRST,
+                DataListing.items(matches + " ORDER BY " + NEWEST_FIRST + " " + paging.sql()),
                 q -> filter.bind(q, caller), DataListing.ROW, DataResults::new);
     }
 }

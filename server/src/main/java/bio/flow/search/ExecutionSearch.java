@@ -19,6 +19,8 @@ import org.jdbi.v3.core.statement.Query;
  * {@code GET /executions/owned} does ({@link ExecutionListing.Filters}).
  */
 public final class ExecutionSearch {
+    /** The order of the results, newest first (the (created DESC, id DESC) index reads them so). */
+    private static final String NEWEST_FIRST = "e.created DESC, e.id DESC";
     static final List<String> PARAMS = List.of("filter", "pipeline", "status", "created_after", "created_before", "sample");
 
     public record ExecutionResults(long count, boolean count_capped, int page, List<ExecutionItem> executions) {}
@@ -55,8 +57,8 @@ public final class ExecutionSearch {
     /** One page of the matching executions, newest first, and their capped count ({@link SearchListing#read}). */
     static ExecutionResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter) {
         String matches = "SELECT e.id FROM executions e WHERE " + filter.sql();
-        return SearchListing.read(h, paging, matches,
-                ExecutionListing.items(matches + " ORDER BY e.created DESC, e.id DESC " + paging.sql()),
+        return SearchListing.read(h, paging, matches, NEWEST_FIRST,
+                ExecutionListing.items(matches + " ORDER BY " + NEWEST_FIRST + " " + paging.sql()),
                 q -> filter.bind(q, caller), ExecutionListing.ROW, ExecutionResults::new);
     }
 }

@@ -20,6 +20,8 @@ import org.jdbi.v3.core.Jdbi;
  * they may read, narrowed by name, sample and whether they hold ready data, newest first.
  */
 public final class FilesetSearch {
+    /** The order of the results, newest first (the (created DESC, id DESC) index reads them so). */
+    private static final String NEWEST_FIRST = "f.created DESC, f.id DESC";
     private static final Set<String> PARAMS = Set.of("filter", "sample", "has_data");
     /** SQL condition: the fileset {@code f} holds a ready file. */
     private static final String HAS_DATA = "EXISTS (SELECT 1 FROM data fd WHERE fd.fileset_id = f.id AND fd.status = 'ready')";
@@ -52,11 +54,11 @@ public final class FilesetSearch {
         hasData.ifPresent(has -> where.add((has ? "" : "NOT ") + HAS_DATA));
         String matches = "SELECT f.id FROM filesets f JOIN samples s ON s.id = f.sample_id WHERE " + String.join(" AND ", where);
 
-        ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, matches,
+        ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, matches, NEWEST_FIRST,
                 "SELECT f.id, f.name, f.created, s.id AS sample_id, s.name AS sample_name, "
                         + "(SELECT count(*) FROM data fd WHERE fd.fileset_id = f.id AND fd.status = 'ready') AS data_count "
                         + "FROM filesets f JOIN samples s ON s.id = f.sample_id WHERE f.id IN ("
-                        + matches + " ORDER BY f.created DESC, f.id DESC " + paging.sql() + ") ORDER BY f.created DESC, f.id DESC",
+                        + matches + " ORDER BY " + NEWEST_FIRST + " " + paging.sql() + ") ORDER BY " + NEWEST_FIRST,
                 q -> {
                     AccessPolicy.bindCaller(q, caller);
                     text.ifPresent(t -> q.bind("text", t));

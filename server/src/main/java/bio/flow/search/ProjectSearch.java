@@ -19,6 +19,8 @@ import org.jdbi.v3.core.Jdbi;
  * creation time and whether they hold samples, newest first.
  */
 public final class ProjectSearch {
+    /** The order of the results, newest first (the (created DESC, id DESC) index reads them so). */
+    private static final String NEWEST_FIRST = "p.created DESC, p.id DESC";
     private static final Set<String> PARAMS = Set.of("filter", "organism", "created_after", "created_before", "has_samples");
 
     private final Authenticator authenticator;
@@ -47,8 +49,8 @@ public final class ProjectSearch {
         hasSamples.ifPresent(has -> where.add((has ? "" : "NOT ") + "EXISTS (SELECT 1 FROM samples hs WHERE hs.project_id = p.id)"));
         String condition = String.join(" AND ", where) + created.sql("p.created");
 
-        ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, "SELECT p.id FROM projects p WHERE " + condition,
-                Projects.items("SELECT p.* FROM projects p WHERE " + condition + " ORDER BY p.created DESC, p.id DESC " + paging.sql()),
+        ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, "SELECT p.id FROM projects p WHERE " + condition, NEWEST_FIRST,
+                Projects.items("SELECT p.* FROM projects p WHERE " + condition + " ORDER BY " + NEWEST_FIRST + " " + paging.sql()),
                 q -> {
                     AccessPolicy.bindCaller(q, caller);
                     text.ifPresent(t -> q.bind("text", t));

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -26,34 +26,37 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>description: the name does not match but the description's key contains the query's key (projects only:
  *       the other kinds have no description).</li>
  * </ol>
- * Each rank is read by one statement with LIMIT, ranks in order until {@code limit} results are found, so that an
- * unselective query never ranks all its matches. Exact and prefix matches are read through the keys' btree indexes
- * (V26), the others through the keys' trigram indexes or, for a text that many names contain, the (created DESC,
- * id DESC) index. The word and substring ranks are read together, among the newest {@link #WORD_CANDIDATES} times
- * {@code limit} names that contain the query: a name where the query is a whole word but that is older than those is
- * not ranked (ranking all of them would read every name that contains a common text). The ranks divide the matches
- * between them, so a kind with fewer
- * results than {@code limit} has as many matches as results; otherwise its matches are counted up to
- * {@link SearchParams#MAX_RESULTS}. {@code total_count} is the sum of the counts of the four kinds.
+ * Each kind is read by one statement whose parts read the ranks, each part at most {@link #CANDIDATES} times
+ * {@code limit} matches, newest first, so that an unselective query never ranks all its matches. Exact and prefix
+ * matches are read through the keys' btree indexes (V26), the others through the keys' trigram indexes or, for a
+ * text that many names contain, the (created DESC, id DESC) index. The word and substring ranks are read together:
+ * a name where the query is a whole word but older than the newest names that contain it is not ranked (ranking
+ * them all would read every name that contains a common text). The ranks divide the matches between them, so the
+ * parts' matches are the kind's matches, counted up to what one part reads ({@code count_capped} beyond).
+ * {@code total_count} is the sum of the counts of the four kinds.
  */
 public final class QuickSearch {
     public static final int DEFAULT_LIMIT = 10;
     public static final int MAX_LIMIT = 100;
 
-    /** The index of the word rank in {@link Kind#ranks}: the word and substring ranks, read by one statement. */
-    private static final int WORD_RANK = 2;
-    /** How many names containing the query, per result asked for, the word and substring ranks are chosen among. */
-    private static final int WORD_CANDIDATES = 10;
+    /**
+     * How many matches of each rank a kind reads, per result asked for: the word and substring ranks are chosen among
+     * that many of the newest names that contain the query, and the kind's matches are counted up to it.
+     */
+    private static final int CANDIDATES = 10;
 
     /** One result: what the reference answers for every kind. */
     public record Result(long id, String name, String type, String url) {}
 
     public record Results(List<Result> samples, List<Result> projects, List<Result> executions, List<Result> data) {}
 
-    /** The matches of each kind, counted up to {@link SearchParams#MAX_RESULTS}. */
+    /** The matches of each kind, counted up to {@link #CANDIDATES} times {@code limit}. */
     public record Counts(long samples, long projects, long executions, long data) {}
 
     public record Answer(Results results, long total_count, String query, Counts counts, boolean count_capped) {}
+
+    /** A match as the statement of its kind reads it, with the part of the statement that read it. */
+    private record Match(Result result, int part) {}
 
     /** A kind of result: its table (aliased {@code x}), name column, description column if any, and visibility. */
     private enum Kind {
@@ -73,24 +76,32 @@ public final class QuickSearch {
             this.url = url;
         }
 
-        /** SQL conditions of the ranks, in order; each excludes the ranks before it. :key is the query's key. */
-        List<String> ranks() {
+        /**
+         * SQL: the kind's matches in rank order, newest first within a rank, at most {@code read} of each rank (the
+         * word and substring ranks sharing theirs), with the rank ({@code rank}) and which part of the statement read
+         * them ({@code part}, 0 to 3). One statement a kind: each search statement is planned anew for its values
+         * (SearchListing), and the parts share that cost. The query's key is {@code search_key(:q)}.
+         */
+        String sql(int read) {
             String key = "search_key(" + name + ")";
-            String contains = key + " LIKE '%' || :key || '%'";
-            String prefix = key + " LIKE :key || '%'";
-            List<String> ranks = new ArrayList<>(List.of(
-                    key + " = :key",
-                    prefix + " AND " + key + " <> :key",
-                    // the word and substring ranks, read together: see WORD_RANK
-                    contains + " AND NOT " + prefix));
-            if (description != null) ranks.add("search_key(" + description + ") LIKE '%' || :key || '%' AND NOT " + contains);
-            return ranks;
+            String query = "search_key(:q)";
+            String contains = key + " LIKE '%' || " + query + " || '%'";
+            String prefix = key + " LIKE " + query + " || '%'";
+            List<String> parts = new ArrayList<>(List.of(
+                    part(0, "0", key + " = " + query, read),
+                    part(1, "1", prefix + " AND " + key + " <> " + query, read),
+                    // whole words (rank 2) before substrings (3) among the newest names that contain the query
+                    part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
+                            contains + " AND NOT " + prefix, read)));
+            if (description != null) {
+                parts.add(part(3, "4", "search_key(" + description + ") LIKE '%' || " + query + " || '%' AND NOT " + contains, read));
+            }
+            return "SELECT id, name, part FROM (" + String.join(" UNION ALL ", parts) + ") m ORDER BY rank, created DESC, id DESC";
         }
 
-        /** SQL condition: a result of any rank. */
-        String matches() {
-            String name = "search_key(" + this.name + ") LIKE '%' || :key || '%'";
-            return description == null ? name : "(" + name + " OR search_key(" + description + ") LIKE '%' || :key || '%')";
+        private String part(int part, String rank, String condition, int read) {
+            return "(SELECT x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + table
+                    + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + read + ")";
         }
     }
 
@@ -115,48 +126,27 @@ public final class QuickSearch {
             // nothing to match: an empty query finds nothing rather than everything
             return new Answer(new Results(List.of(), List.of(), List.of(), List.of()), 0, query, new Counts(0, 0, 0, 0), false);
         }
+        int read = CANDIDATES * limit;
         return SearchListing.run(jdbi, h -> {
-            String key = h.createQuery("SELECT search_key(:q)").bind("q", query).mapTo(String.class).one();
             List<List<Result>> found = new ArrayList<>();
             long[] counts = new long[Kind.values().length];
             boolean capped = false;
             for (Kind kind : Kind.values()) {
-                List<Result> results = new ArrayList<>();
-                List<String> ranks = kind.ranks();
-                for (int rank = 0; rank < ranks.size() && results.size() < limit; rank++) {
-                    String sql = "SELECT x.id, " + kind.name + " AS name FROM " + kind.table + " x WHERE " + ranks.get(rank) + " AND "
-                            + kind.visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + (limit - results.size());
-                    if (rank == WORD_RANK) {
-                        // The word and substring ranks among the newest WORD_CANDIDATES * limit names that contain the
-                        // query (and do not start with it): whole words first. Ranking all of them would read every
-                        // name that contains a common text (125,000 samples and 375,000 files hold "liver"), and
-                        // each rank alone reads them all when it finds fewer than limit.
-                        sql = "SELECT id, name FROM (SELECT x.id, " + kind.name + " AS name, x.created, search_word_runs(" + kind.name
-                                + ") @> ARRAY[CAST(:key AS text)] AS word FROM " + kind.table + " x WHERE " + ranks.get(rank) + " AND "
-                                + kind.visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + WORD_CANDIDATES * limit
-                                + ") c ORDER BY word DESC, created DESC, id DESC LIMIT " + (limit - results.size());
-                    }
-                    results.addAll(AccessPolicy.bindCaller(h.createQuery(sql), caller)
-                            .bind("key", key)
-                            .map((rs, c) -> new Result(rs.getLong("id"), rs.getString("name"), kind.type, kind.url + rs.getLong("id") + "/"))
-                            .list());
-                }
-                long count = results.size() < limit ? results.size() : count(h, kind, caller, key);
-                capped |= count > SearchParams.MAX_RESULTS;
-                counts[kind.ordinal()] = Math.min(count, SearchParams.MAX_RESULTS);
+                List<Match> matches = AccessPolicy.bindCaller(h.createQuery(kind.sql(read)), caller).bind("q", query)
+                        .map((rs, c) -> new Match(new Result(rs.getLong("id"), rs.getString("name"), kind.type,
+                                kind.url + rs.getLong("id") + "/"), rs.getInt("part"))).list();
+                List<Result> results = matches.stream().limit(limit).map(Match::result).toList();
+                // A part that read all it may has more matches: the count is then capped at what one part reads.
+                boolean full = matches.stream().collect(Collectors.groupingBy(Match::part, Collectors.counting()))
+                        .values().stream().anyMatch(n -> n == read);
+                capped |= full;
+                counts[kind.ordinal()] = full ? read : matches.size();
                 found.add(results);
             }
             return new Answer(new Results(found.get(0), found.get(1), found.get(2), found.get(3)),
                     counts[0] + counts[1] + counts[2] + counts[3], query,
                     new Counts(counts[0], counts[1], counts[2], counts[3]), capped);
         });
-    }
-
-    /** The kind's matches, counted up to one more than {@link SearchParams#MAX_RESULTS}. */
-    private static long count(Handle h, Kind kind, Optional<Caller> caller, String key) {
-        return AccessPolicy.bindCaller(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM " + kind.table + " x WHERE " + kind.matches()
-                        + " AND " + kind.visible + " LIMIT " + (SearchParams.MAX_RESULTS + 1) + ") m"), caller)
-                .bind("key", key).mapTo(Long.class).one();
     }
 
     /** {@code limit}: the results of each kind, 1 to {@link #MAX_LIMIT}, {@link #DEFAULT_LIMIT} when absent. */

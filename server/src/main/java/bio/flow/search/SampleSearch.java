@@ -25,6 +25,8 @@ import org.jdbi.v3.core.statement.Query;
  * creation time and metadata values ({@code metadata.<key>=value}, several allowed), newest first.
  */
 public final class SampleSearch {
+    /** The order of the results, newest first (the (created DESC, id DESC) index reads them so). */
+    private static final String NEWEST_FIRST = "s.created DESC, s.id DESC";
     private static final Set<String> PARAMS = Set.of("filter", "organism", "sample_type", "project", "created_after", "created_before");
     private static final String METADATA = "metadata.";
     /**
@@ -70,9 +72,9 @@ public final class SampleSearch {
         ctx.json(SearchListing.run(jdbi, h -> {
             // An unknown type is a mistake in the request (the types are public), not an empty result.
             Optional<Long> sampleTypeId = sampleType.map(t -> vocabularies.sampleTypeId(h, t));
-            return SearchListing.read(h, paging, "SELECT s.id FROM samples s WHERE " + condition,
+            return SearchListing.read(h, paging, "SELECT s.id FROM samples s WHERE " + condition, NEWEST_FIRST,
                     Samples.itemsWhere("s.id IN (SELECT s.id FROM samples s WHERE " + condition
-                            + " ORDER BY s.created DESC, s.id DESC " + paging.sql() + ")"),
+                            + " ORDER BY " + NEWEST_FIRST + " " + paging.sql() + ")"),
                     q -> {
                         AccessPolicy.bindCaller(q, caller);
                         text.ifPresent(t -> q.bind("text", t));

@@ -19,13 +19,27 @@ import org.jdbi.v3.core.statement.Query;
  *       statement is selective for one text and matches half the table for another, and a generic plan would pick
  *       one way to read for both.</li>
  *   <li>Each statement is stopped after {@link #TIMEOUT}, which is a 503 asking for a narrower search.</li>
- *   <li>The count stops at {@link SearchParams#MAX_RESULTS} ({@code count_capped}); a page whose rows end before
- *       its limit gives the count without counting.</li>
+ *   <li>The count looks {@link #COUNT_AHEAD} matches past the end of the page, at most up to
+ *       {@link SearchParams#MAX_RESULTS}; beyond, it is that bound and {@code count_capped} is true. A page whose rows
+ *       end before its limit gives the count without counting.</li>
  * </ul>
  */
 public final class SearchListing {
     /** The longest a search statement may run. */
     static final String TIMEOUT = "10s";
+
+    /**
+     * How many matches past the end of its page a search counts: enough for a pager's next five pages of 20. The
+     * count has to test every match against the caller's permissions, and an unselective search has matches the
+     * caller may not read in every file of the lab; counting them to a thousand cost 10 to 100 ms (bench/search),
+     * which 20 searches at once on two cores cannot afford.
+     */
+    static final int COUNT_AHEAD = 100;
+
+    /** Where a count that starts at a page ending at {@code end} stops. */
+    static int countBound(int end) {
+        return Math.min(SearchParams.MAX_RESULTS, end + COUNT_AHEAD);
+    }
 
     private SearchListing() {}
 
@@ -53,23 +67,29 @@ public final class SearchListing {
     }
 
     /**
-     * Reads one page of a search and its capped count.
+     * Reads one page of a search and its bounded count.
      *
-     * @param matchesSql selects the matching rows (any columns), unordered: counted up to the cap
-     * @param pageSql    selects the page's rows in order, ending (or paging a subquery) with {@link Paging#sql}
+     * @param matchesSql selects the matching rows (any columns), unordered
+     * @param order      the order of the page ({@code s.created DESC, s.id DESC}): the count reads the matches in the
+     *                   same order, so that it takes the page's way through them and stops at its bound (unordered, an
+     *                   unselective pattern was counted by building a bitmap of all its 2 million matches first)
+     * @param pageSql    selects the page's rows in that order, ending (or paging a subquery) with {@link Paging#sql}
      * @param bind       binds the parameters both share
      */
-    public static <T, L> L read(Handle h, Paging paging, String matchesSql, String pageSql, UnaryOperator<Query> bind,
+    public static <T, L> L read(Handle h, Paging paging, String matchesSql, String order, String pageSql, UnaryOperator<Query> bind,
                                 RowMapper<T> row, Answer<T, L> answer) {
         List<T> items = bind.apply(h.createQuery(pageSql)).map(row).list();
-        long count;
         if (items.size() < paging.limit() && (!items.isEmpty() || paging.offset() == 0)) {
-            count = paging.offset() + items.size(); // the last page: nothing follows it
-        } else {
-            count = bind.apply(h.createQuery("SELECT count(*) FROM (" + matchesSql + " LIMIT " + (SearchParams.MAX_RESULTS + 1) + ") m"))
-                    .mapTo(Long.class).one();
+            // the last page: nothing follows it
+            return answer.of(paging.offset() + items.size(), false, paging.page(), items);
         }
-        boolean capped = count > SearchParams.MAX_RESULTS;
-        return answer.of(capped ? SearchParams.MAX_RESULTS : count, capped, paging.page(), items);
+        int bound = countBound(paging.offset() + paging.limit());
+        long count = count(h, matchesSql + " ORDER BY " + order, bound, bind);
+        return answer.of(Math.min(count, bound), count > bound, paging.page(), items);
+    }
+
+    /** The rows {@code sql} selects, counted up to one more than {@code bound}. */
+    static long count(Handle h, String sql, int bound, UnaryOperator<Query> bind) {
+        return bind.apply(h.createQuery("SELECT count(*) FROM (" + sql + " LIMIT " + (bound + 1) + ") m")).mapTo(Long.class).one();
     }
 }

@@ -192,6 +192,12 @@ class QuickSearchTest {
         assertThat(all.path("results").path("samples")).hasSize(10);
         assertThat(all.path("counts").path("samples").asLong()).isEqualTo(12);
         assertThat(search(a.api(), w, "&limit=100").json().path("results").path("samples")).hasSize(12);
+        // a kind's matches are counted up to ten times the limit: 12 samples whose names start with the text
+        JsonNode one = search(a.api(), w, "&limit=1").json();
+        assertThat(one.path("counts").path("samples").asLong()).isEqualTo(10);
+        assertThat(one.path("counts").path("executions").asLong()).isEqualTo(3);
+        assertThat(one.path("count_capped").asBoolean()).isTrue();
+        assertThat(one.path("total_count").asLong()).isEqualTo(14);
     }
 
     @Test
