@@ -89,8 +89,7 @@ public final class DataSearch {
     /** One page of the matching files, newest first, and their capped count ({@link SearchListing#read}). */
     static DataResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter) {
         String matches = "SELECT d.id FROM data d WHERE " + filter.sql();
-        return SearchListing.read(h, paging, matches, NEWEST_FIRST,
-                DataListing.items(matches + " ORDER BY " + NEWEST_FIRST + " " + paging.sql()),
+        return SearchListing.read(h, paging, matches, NEWEST_FIRST, DataListing::items,
                 q -> filter.bind(q, caller), DataListing.ROW, DataResults::new);
     }
 }

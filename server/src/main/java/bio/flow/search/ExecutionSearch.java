@@ -57,8 +57,7 @@ public final class ExecutionSearch {
     /** One page of the matching executions, newest first, and their capped count ({@link SearchListing#read}). */
     static ExecutionResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter) {
         String matches = "SELECT e.id FROM executions e WHERE " + filter.sql();
-        return SearchListing.read(h, paging, matches, NEWEST_FIRST,
-                ExecutionListing.items(matches + " ORDER BY " + NEWEST_FIRST + " " + paging.sql()),
+        return SearchListing.read(h, paging, matches, NEWEST_FIRST, ExecutionListing::items,
                 q -> filter.bind(q, caller), ExecutionListing.ROW, ExecutionResults::new);
     }
 }

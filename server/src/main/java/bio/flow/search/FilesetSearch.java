@@ -55,10 +55,10 @@ public final class FilesetSearch {
         String matches = "SELECT f.id FROM filesets f JOIN samples s ON s.id = f.sample_id WHERE " + String.join(" AND ", where);
 
         ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, matches, NEWEST_FIRST,
-                "SELECT f.id, f.name, f.created, s.id AS sample_id, s.name AS sample_name, "
+                ids -> "SELECT f.id, f.name, f.created, s.id AS sample_id, s.name AS sample_name, "
                         + "(SELECT count(*) FROM data fd WHERE fd.fileset_id = f.id AND fd.status = 'ready') AS data_count "
                         + "FROM filesets f JOIN samples s ON s.id = f.sample_id WHERE f.id IN ("
-                        + matches + " ORDER BY " + NEWEST_FIRST + " " + paging.sql() + ") ORDER BY " + NEWEST_FIRST,
+                        + ids + ") ORDER BY " + NEWEST_FIRST,
                 q -> {
                     AccessPolicy.bindCaller(q, caller);
                     text.ifPresent(t -> q.bind("text", t));

@@ -50,7 +50,7 @@ public final class ProjectSearch {
         String condition = String.join(" AND ", where) + created.sql("p.created");
 
         ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, "SELECT p.id FROM projects p WHERE " + condition, NEWEST_FIRST,
-                Projects.items("SELECT p.* FROM projects p WHERE " + condition + " ORDER BY " + NEWEST_FIRST + " " + paging.sql()),
+                ids -> Projects.items("SELECT p.* FROM projects p WHERE p.id IN (" + ids + ")"),
                 q -> {
                     AccessPolicy.bindCaller(q, caller);
                     text.ifPresent(t -> q.bind("text", t));

@@ -73,8 +73,7 @@ public final class SampleSearch {
             // An unknown type is a mistake in the request (the types are public), not an empty result.
             Optional<Long> sampleTypeId = sampleType.map(t -> vocabularies.sampleTypeId(h, t));
             return SearchListing.read(h, paging, "SELECT s.id FROM samples s WHERE " + condition, NEWEST_FIRST,
-                    Samples.itemsWhere("s.id IN (SELECT s.id FROM samples s WHERE " + condition
-                            + " ORDER BY " + NEWEST_FIRST + " " + paging.sql() + ")"),
+                    ids -> Samples.itemsWhere("s.id IN (" + ids + ")"),
                     q -> {
                         AccessPolicy.bindCaller(q, caller);
                         text.ifPresent(t -> q.bind("text", t));
