@@ -60,6 +60,12 @@ pss_kb() { awk '/^Pss:/ { print $2; f=1 } END { if (!f) print 0 }' "/proc/$1/sma
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
+# pg_port: the port of the embedded PostgreSQL of the server on $DATA (from its postmaster.pid).
+pg_port() { sed -n 4p "$DATA/postgres/postmaster.pid" 2>/dev/null | tr -dc 0-9; }
+
+# PSQL ARGS...: psql as the superuser on $PGPORT, with the password Flow keeps in $DATA/db-password.
+PSQL() { PGPASSWORD="$(cat "$DATA/db-password")" psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
+
 # start_server DATA_DIR PORT LOGFILE: launches ./flow serve in the background, sets SERVER_PID.
 # FLOW_JAVA_OPTS, if set in the environment, reaches java through ./flow.
 start_server() {

@@ -82,8 +82,6 @@ need_tools() {
   fi
 }
 
-pg_port() { sed -n 4p "$DATA/postgres/postmaster.pid" 2>/dev/null | tr -dc 0-9; }
-PSQL() { psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 q() { PSQL -At -c "$1"; }
 
 # POST JSON, print "<http code> <body>"

@@ -54,8 +54,6 @@ trap 'exit 130' INT TERM
 
 for t in wrk psql python3 curl; do command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }; done
 
-pg_port() { sed -n 4p "$DATA/postgres/postmaster.pid" 2>/dev/null | tr -dc 0-9; }
-PSQL() { PGPASSWORD="$(cat "$DATA/db-password")" psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 q() { PSQL -At -F $'\t' -c "$1"; }
 post_json() {
   curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$BASE$1" \
@@ -221,7 +219,7 @@ if [ "$EXPLAIN" = 1 ]; then
   for c in "$heavy_id heavy" "$typical_id typical" "0 anonymous"; do
     set -- $c
     quiesce
-    PGPASSWORD="$(cat "$DATA/db-password")" PGPORT=$PGPORT PLANS="${OUT:-$TMP}/plans-$2.txt" "$HERE/explain.sh" "$1" "$2" | tee "$TMP/explain-$2.txt"
+    DATA="$DATA" PGPORT=$PGPORT PLANS="${OUT:-$TMP}/plans-$2.txt" "$HERE/explain.sh" "$1" "$2" | tee "$TMP/explain-$2.txt"
   done
   [ -z "$OUT" ] || cp "$TMP"/explain-*.txt "$OUT/"
 fi

@@ -34,6 +34,7 @@ SHAPES = [
     ("executions_pipeline", "/executions/search?pipeline={pipeline}", "heavy typical anon"),
     ("filesets_sample", "/filesets/search?sample={sample}", "heavy typical anon"),
     ("filesets_has_data", "/filesets/search?has_data=true", "heavy typical anon"),
+    ("filesets_common", "/filesets/search?filter=paired", "heavy typical anon"),
     # throttled per account (run.sh raises FLOW_PEOPLE_SEARCH_MAX_PER_MINUTE); for signed-in callers only
     ("users_search", "/users/search?q={userq}", "heavy typical"),
     ("groups_search", "/groups/search?q=group", "heavy typical"),
