@@ -32,6 +32,7 @@ System.out.println("sample\t" + AccessPolicy.sampleVisible("ALIAS"));
 System.out.println("execution\t" + AccessPolicy.executionVisible("ALIAS"));
 System.out.println("data\t" + AccessPolicy.dataVisible("ALIAS"));
 System.out.println("project\t" + AccessPolicy.projectVisible("ALIAS"));
+System.out.println("sample_of_row\t" + AccessPolicy.sampleOfRowVisible("ALIAS.sample_id"));
 var kind = Class.forName("bio.flow.search.QuickSearch$Kind");
 var sql = kind.getDeclaredMethod("sql", int.class);
 sql.setAccessible(true);
@@ -47,6 +48,7 @@ sample_visible() { visible sample "$1"; }
 execution_visible() { visible execution "$1"; }
 data_visible() { visible data "$1"; }
 project_visible() { visible project "$1"; }
+sample_of_row_visible() { visible sample_of_row "$1"; }
 # SearchText.contains / Filters.textMatches
 contains() { echo "(search_key('$2') <> '' AND search_key($1) LIKE '%' || search_key('$2') || '%')"; }
 
@@ -61,7 +63,7 @@ SAMPLE=$(q "SELECT s.id FROM samples s WHERE s.project_id = $PROJECT AND s.id % 
 PIPELINE=$(q "SELECT id FROM pipelines WHERE name = 'ChIP-seq'")
 RARE=$(q "SELECT split_part(name, '_', 1) FROM samples WHERE id = $SAMPLE")   # that sample (S0123457_brain, say), its 2-4 files
 COMMON=${COMMON:-liver}   # 1 in 8 sample names, their files (COMMON=ive: the same rows, never as a whole word)
-SV=$(sample_visible s); EV=$(execution_visible e); DV=$(data_visible d); PV=$(project_visible p)
+SV=$(sample_visible s); EV=$(execution_visible e); DV=$(data_visible d); PV=$(project_visible p); FV=$(sample_of_row_visible f)
 
 # shape<TAB>FROM<TAB>WHERE[<TAB>10 (a quick search rank: LIMIT 10) or count (the count only)]
 SHAPE_LIST=$(cat <<EOF
@@ -90,9 +92,9 @@ executions_completed	executions e	e.status = 'completed' AND $EV
 executions_failed	executions e	e.status = 'failed' AND $EV
 executions_pipeline	executions e	e.pipeline_version_id IN (SELECT id FROM pipeline_versions WHERE pipeline_id = $PIPELINE) AND $EV
 executions_sample	executions e	e.id IN (SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = (SELECT vs.id FROM samples vs WHERE vs.id = $SAMPLE AND $(sample_visible vs))) AND $EV
-filesets_all_with_data	filesets f JOIN samples s ON s.id = f.sample_id	$SV AND EXISTS (SELECT 1 FROM data fd WHERE fd.fileset_id = f.id AND fd.status = 'ready')
-filesets_paired	filesets f JOIN samples s ON s.id = f.sample_id	$SV AND $(contains f.name paired)
-filesets_sample	filesets f JOIN samples s ON s.id = f.sample_id	$SV AND f.sample_id = $SAMPLE
+filesets_all_with_data	filesets f	$FV AND EXISTS (SELECT 1 FROM data fd WHERE fd.fileset_id = f.id AND fd.status = 'ready')
+filesets_paired	filesets f	$FV AND $(contains f.name paired)
+filesets_sample	filesets f	$FV AND f.sample_id = $SAMPLE
 EOF
 )
 

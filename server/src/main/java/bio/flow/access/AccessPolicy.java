@@ -198,8 +198,18 @@ public final class AccessPolicy {
     public static String dataVisible(String d) {
         return "(:admin OR " + d + ".owner_id = :caller OR " + d + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
                 + d + ".id IN (SELECT g.data_id FROM data_grants g WHERE " + GRANT_HELD + ") OR "
-                + "EXISTS (SELECT 1 FROM samples vs WHERE vs.id = " + d + ".sample_id AND " + sampleVisible("vs") + " OFFSET 0) OR "
+                + sampleOfRowVisible(d + ".sample_id") + " OR "
                 + "EXISTS (SELECT 1 FROM executions ve WHERE ve.id = " + d + ".execution_id AND " + executionVisible("ve") + " OFFSET 0))";
+    }
+
+    /**
+     * SQL condition for searches: the sample whose id is in {@code sampleId} (a column of the row searched) is readable
+     * by :caller, looked up by primary key for each row that reaches it (OFFSET 0, as in {@link #dataVisible}). A
+     * join to the samples instead lets PostgreSQL hash every sample the caller may read before the first row: 240 ms
+     * for the owner of 100,000 samples (bench/search, filesets).
+     */
+    public static String sampleOfRowVisible(String sampleId) {
+        return "EXISTS (SELECT 1 FROM samples vs WHERE vs.id = " + sampleId + " AND " + sampleVisible("vs") + " OFFSET 0)";
     }
 
     /** SQL condition for searches: the project row {@code p} is readable by :caller ({@link #projectReadable}). */

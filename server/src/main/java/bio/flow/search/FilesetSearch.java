@@ -48,11 +48,11 @@ public final class FilesetSearch {
         Optional<Boolean> hasData = SearchParams.bool(ctx, "has_data");
 
         // A sample the caller may not read finds nothing, as one that does not exist: its filesets are not visible.
-        List<String> where = new ArrayList<>(List.of(AccessPolicy.sampleVisible("s")));
+        List<String> where = new ArrayList<>(List.of(AccessPolicy.sampleOfRowVisible("f.sample_id")));
         text.ifPresent(t -> where.add(Filters.textMatches("f.name")));
         sample.ifPresent(id -> where.add("f.sample_id = :sample"));
         hasData.ifPresent(has -> where.add((has ? "" : "NOT ") + HAS_DATA));
-        String matches = "SELECT f.id FROM filesets f JOIN samples s ON s.id = f.sample_id WHERE " + String.join(" AND ", where);
+        String matches = "SELECT f.id FROM filesets f WHERE " + String.join(" AND ", where);
 
         ctx.json(SearchListing.run(jdbi, h -> SearchListing.read(h, paging, matches, NEWEST_FIRST,
                 ids -> "SELECT f.id, f.name, f.created, s.id AS sample_id, s.name AS sample_name, "
