@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * naming a private object) and its twin, the same search for a text, value or id that nothing has. To a caller who may
  * not read the private objects the two answers are the same, byte for byte once the echoed query is removed
  * ("unreadable" is "does not exist"), and neither holds a private name, id or the owner's email. To a reader of the
- * project and to an admin the probe finds the private objects: the probes do reach them.
+ * project and to an admin the probe finds the private objects: the probes do reach them. A partial reader, given a
+ * read and a run of the private sample and another sample of the private project, finds those and learns nothing of
+ * the sample, fileset and project that hold them. Public objects are found, and counted alone, by everyone. The
+ * people searches show no email but to admins and no group but to those in it; /search/info is the same for everyone.
  */
 class SearchLeakTest {
     private static final TestServer server = TestServer.shared();
@@ -40,12 +43,13 @@ class SearchLeakTest {
     private static final String T = "lk" + ThreadLocalRandom.current().nextInt(100_000_000, 1_000_000_000);
     private static final String SECRET = T + " secret";
     private static final String NOTHING = T + " nothing";
-    /** A metadata key only this run's samples have, and the private sample's and the public sample's values. */
+    /** A metadata key only this run's samples have: "secret T" on the private sample, "open T" on the public one. */
     private static final String KEY = T + "key";
     private static final String NONEXISTENT = "999999999999";
 
     private static Account owner, stranger, reader, partial, admin;
-    private static long privateProject, privateSample, specimen, privateFileset, privateRead, privateProjectFile, privateRun, secretPipeline, privateGroup;
+    private static long privateProject, privateSample, specimen, privateFileset, privateRead, privateProjectFile, privateRun;
+    private static long secretPipeline, privateGroup;
     private static long publicProject, publicSample, publicFileset, publicRead, publicRun, openPipeline;
     private static String groupSlug;
 
@@ -61,8 +65,10 @@ class SearchLeakTest {
         reader = Users.signUp(server, "lkreader");
         partial = Users.signUp(server, "lkpartial");
         admin = Users.admin(server);
-        secretPipeline = pipeline("lk secret pipeline " + T);
-        openPipeline = pipeline("lk open pipeline " + T);
+        long[] secretPipe = SearchFixtures.pipeline(server, "lk pipeline of the private run " + T, 1, false);
+        long[] openPipe = SearchFixtures.pipeline(server, "lk pipeline of the public run " + T, 1, false);
+        secretPipeline = secretPipe[0];
+        openPipeline = openPipe[0];
 
         privateProject = Fixtures.project(owner, SECRET + " project", false);
         privateSample = Fixtures.sample(owner, Map.of("name", SECRET + " sample", "project", privateProject, "organism", "human",
@@ -72,17 +78,17 @@ class SearchLeakTest {
         privateFileset = read.path("fileset").path("id").asLong();
         privateProjectFile = Fixtures.upload(owner, T + "-secret-notes.txt", "notes\n".getBytes(StandardCharsets.UTF_8),
                 Map.of("project_id", privateProject));
-        privateRun = execution(SECRET + " run", secretPipeline, privateProject, privateSample);
+        privateRun = execution(SECRET + " run", secretPipe[1], privateProject, privateSample);
         // a second sample of the private project, which the partial reader is given alone
         specimen = Fixtures.sample(owner, privateProject, SECRET + " specimen");
 
         publicProject = Fixtures.project(owner, T + " open project", true);
         publicSample = Fixtures.sample(owner, Map.of("name", T + " open sample", "project", publicProject, "organism", "human",
                 "sample_type", "RNA", "metadata", Map.of(KEY, "open " + T)));
-        JsonNode open = RunFixtures.read(owner, publicSample, 1, null, T + "-open_R1.fastq", RunFixtures.fastq(T));
-        publicRead = open.path("id").asLong();
-        publicFileset = open.path("fileset").path("id").asLong();
-        publicRun = execution(T + " open run", openPipeline, publicProject, publicSample);
+        JsonNode openRead = RunFixtures.read(owner, publicSample, 1, null, T + "-open_R1.fastq", RunFixtures.fastq(T));
+        publicRead = openRead.path("id").asLong();
+        publicFileset = openRead.path("fileset").path("id").asLong();
+        publicRun = execution(T + " open run", openPipe[1], publicProject, publicSample);
 
         // The server names filesets ("Paired-end reads"): these get the names of their side.
         server.sql("UPDATE filesets SET name = '" + SECRET + " fileset' WHERE id = " + privateFileset);
@@ -133,24 +139,11 @@ class SearchLeakTest {
 
     // ---- the world ---------------------------------------------------------------------------------------------
 
-    /** A pipeline with one version, in a category of its own; the version's id is found through the pipeline. */
-    private static long pipeline(String name) {
-        return server.jdbi().withHandle(h -> {
-            long category = h.createQuery("INSERT INTO pipeline_categories (name) VALUES (:n) RETURNING id").bind("n", "cat " + name)
-                    .mapTo(Long.class).one();
-            long pipeline = h.createQuery("INSERT INTO pipelines (name, category_id) VALUES (:n, :c) RETURNING id").bind("n", name)
-                    .bind("c", category).mapTo(Long.class).one();
-            h.createUpdate("INSERT INTO pipeline_versions (pipeline_id, version, source, directory, input_style, input_param) "
-                    + "VALUES (:p, '1.0', '/nowhere', '/nowhere', 'samplesheet', 'input')").bind("p", pipeline).execute();
-            return pipeline;
-        });
-    }
-
-    /** A completed run of the owner's, of the pipeline, attached to the project, that took the sample (as the engine leaves it). */
-    private static long execution(String name, long pipeline, long project, long sample) {
+    /** A completed run of the owner's, of the pipeline version, attached to the project, that took the sample (as the engine leaves it). */
+    private static long execution(String name, long version, long project, long sample) {
         long id = server.jdbi().withHandle(h -> h.createQuery("INSERT INTO executions (name, status, pipeline_version_id, project_id, owner_id) "
-                        + "VALUES (:name, 'completed', (SELECT id FROM pipeline_versions WHERE pipeline_id = :pipeline), :project, :owner) RETURNING id")
-                .bind("name", name).bind("pipeline", pipeline).bind("project", project).bind("owner", owner.id()).mapTo(Long.class).one());
+                        + "VALUES (:name, 'completed', :version, :project, :owner) RETURNING id")
+                .bind("name", name).bind("version", version).bind("project", project).bind("owner", owner.id()).mapTo(Long.class).one());
         server.sql("INSERT INTO execution_samples (execution_id, sample_id) VALUES (" + id + ", " + sample + ")");
         return id;
     }
@@ -167,10 +160,10 @@ class SearchLeakTest {
         return r.json();
     }
 
-    /** The answer without what a request echoes (the quick search's query) or is its own (a request id). */
+    /** The answer without what the request echoes (the quick search's query): the rest must not depend on what was asked. */
     private static JsonNode normalized(JsonNode answer) {
         JsonNode copy = answer.deepCopy();
-        if (copy instanceof ObjectNode o) o.remove(List.of("query", "request_id"));
+        if (copy instanceof ObjectNode o) o.remove("query");
         return copy;
     }
 
@@ -201,8 +194,8 @@ class SearchLeakTest {
 
     /** The private objects, as {@link #refs} names them. */
     private static Set<String> privateRefs() {
-        return Set.of("project:" + privateProject, "sample:" + privateSample, "sample:" + specimen, "fileset:" + privateFileset, "data:" + privateRead,
-                "data:" + privateProjectFile, "execution:" + privateRun, "group:" + privateGroup);
+        return Set.of("project:" + privateProject, "sample:" + privateSample, "sample:" + specimen, "fileset:" + privateFileset,
+                "data:" + privateRead, "data:" + privateProjectFile, "execution:" + privateRun, "group:" + privateGroup);
     }
 
     /** The answer holds no private name or id, and not the owner's email. */
