@@ -60,8 +60,8 @@ class ExecutionSearchTest {
         final long publicProject = Fixtures.project(owner, "Public " + tag, true);
         final long publicSample = Fixtures.sample(owner, publicProject, "Public sample " + tag);
         // pipeline A with two versions, pipeline B with one: {pipeline, version...}
-        final long[] rnaseq = pipeline("rnaseq " + tag, 2);
-        final long[] chipseq = pipeline("chipseq " + tag, 1);
+        final long[] rnaseq = SearchFixtures.pipeline(server, "rnaseq " + tag, 2, false);
+        final long[] chipseq = SearchFixtures.pipeline(server, "chipseq " + tag, 1, false);
         // oldest first
         final long e1 = execution(owner, tag + " RNA-seq run 1", "completed", rnaseq[1], project, 1);
         final long e2 = execution(owner, tag + " rnaseq run 2", "failed", rnaseq[2], null, 2);
@@ -105,23 +105,6 @@ class ExecutionSearchTest {
                 case STRANGER -> stranger.api();
                 case ADMIN -> admin.api();
             };
-        }
-
-        /** A pipeline (in a category of its own) with {@code versions} versions: {pipeline id, version ids...}. */
-        private static long[] pipeline(String name, int versions) {
-            return server.jdbi().withHandle(h -> {
-                long category = h.createQuery("INSERT INTO pipeline_categories (name) VALUES (:n) RETURNING id").bind("n", "cat " + name)
-                        .mapTo(Long.class).one();
-                long[] ids = new long[versions + 1];
-                ids[0] = h.createQuery("INSERT INTO pipelines (name, category_id) VALUES (:n, :c) RETURNING id").bind("n", name)
-                        .bind("c", category).mapTo(Long.class).one();
-                for (int v = 1; v <= versions; v++) {
-                    ids[v] = h.createQuery("INSERT INTO pipeline_versions (pipeline_id, version, source, directory, input_style, input_param) "
-                                    + "VALUES (:p, :v, '/nowhere', '/nowhere', 'samplesheet', 'input') RETURNING id")
-                            .bind("p", ids[0]).bind("v", v + ".0").mapTo(Long.class).one();
-                }
-                return ids;
-            });
         }
 
         /** An execution as the engine leaves it, created on day {@code day} of January 2020. */

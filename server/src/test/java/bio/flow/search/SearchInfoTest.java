@@ -22,20 +22,6 @@ class SearchInfoTest {
         return out;
     }
 
-    /** A pipeline with one version, retired or not; its id. */
-    private long pipeline(String name, boolean retired) {
-        return server.jdbi().withHandle(h -> {
-            long category = h.createQuery("INSERT INTO pipeline_categories (name) VALUES (:n) RETURNING id").bind("n", "cat " + name)
-                    .mapTo(Long.class).one();
-            long pipeline = h.createQuery("INSERT INTO pipelines (name, category_id) VALUES (:n, :c) RETURNING id").bind("n", name)
-                    .bind("c", category).mapTo(Long.class).one();
-            h.createUpdate("INSERT INTO pipeline_versions (pipeline_id, version, source, directory, input_style, input_param, retired) "
-                            + "VALUES (:p, '1.0', '/nowhere', '/nowhere', 'samplesheet', 'input', :retired)")
-                    .bind("p", pipeline).bind("retired", retired).execute();
-            return pipeline;
-        });
-    }
-
     @Test
     void anyoneGetsTheVocabulariesAsStoredSortedByName() {
         Api.Res r = server.client().get("/search/info");
@@ -58,8 +44,8 @@ class SearchInfoTest {
     @Test
     void pipelinesWithARunnableVersionOnly() {
         String suffix = Users.uniqueName("");
-        long live = pipeline("Live pipeline " + suffix, false);
-        long retired = pipeline("Retired pipeline " + suffix, true);
+        long live = SearchFixtures.pipeline(server, "Live pipeline " + suffix, 1, false)[0];
+        long retired = SearchFixtures.pipeline(server, "Retired pipeline " + suffix, 1, true)[0];
         JsonNode pipelines = server.client().get("/search/info").json().path("pipelines");
         List<Long> ids = new ArrayList<>();
         pipelines.forEach(p -> ids.add(p.path("id").asLong()));
