@@ -1,6 +1,7 @@
 package bio.flow.search;
 
 import static bio.flow.testing.Answers.assertInvalid;
+import static bio.flow.search.SearchFixtures.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
@@ -9,8 +10,6 @@ import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -113,22 +112,11 @@ class DataSearchTest {
     }
 
     private static JsonNode search(Api api, String query) {
-        Api.Res r = api.get("/data/search?" + query);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json();
+        return SearchFixtures.search(api, "/data/search?" + query);
     }
 
-    /** The ids found, in order; checks that the count agrees (one page holds them all). */
     private static List<Long> ids(Api api, String query) {
-        JsonNode answer = search(api, query);
-        List<Long> ids = Fixtures.ids(answer.path("data"));
-        assertThat(answer.path("count").asLong()).as(answer.toString()).isEqualTo(ids.size());
-        assertThat(answer.path("count_capped").asBoolean()).isFalse();
-        return ids;
-    }
-
-    private static String q(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return SearchFixtures.ids(api, "/data/search?" + query, "data");
     }
 
     @ParameterizedTest
@@ -153,10 +141,10 @@ class DataSearchTest {
     @Test
     void aFileSharedOutOfAPrivateSampleDoesNotNameItsSample() {
         World w = World.get();
-        JsonNode asReader = search(w.fileReader.api(), "filter=" + w.tag + "&pattern=" + q("*_01_*"));
+        JsonNode asReader = search(w.fileReader.api(), "filter=" + w.tag + "&pattern=" + enc("*_01_*"));
         assertThat(asReader.at("/data/0/id").asLong()).isEqualTo(w.r1);
         assertThat(asReader.at("/data/0/sample").isNull()).isTrue();
-        JsonNode asOwner = search(w.owner.api(), "filter=" + w.tag + "&pattern=" + q("*_01_*"));
+        JsonNode asOwner = search(w.owner.api(), "filter=" + w.tag + "&pattern=" + enc("*_01_*"));
         assertThat(asOwner.at("/data/0/sample/id").asLong()).isEqualTo(w.sample);
         assertThat(asOwner.at("/data/0/sample/name").asText()).isEqualTo("Liver " + w.tag);
         assertThat(asOwner.at("/data/0/filename").asText()).isEqualTo(w.tag + "_01_R1.fastq.gz");
@@ -187,13 +175,13 @@ class DataSearchTest {
     void theTextFilterMatchesFileNamesAsTheListingsDo() {
         World w = World.get();
         Api owner = w.owner.api();
-        assertThat(ids(owner, "filter=" + q(w.tag.toUpperCase() + " 02-r1"))).containsExactly(w.r2);
-        assertThat(ids(owner, "filter=" + q(w.tag + "_counts"))).containsExactly(w.counts);
+        assertThat(ids(owner, "filter=" + enc(w.tag.toUpperCase() + " 02-r1"))).containsExactly(w.r2);
+        assertThat(ids(owner, "filter=" + enc(w.tag + "_counts"))).containsExactly(w.counts);
         // what /data/owned finds with the same filter
-        JsonNode owned = owner.get("/data/owned?filter=" + q(w.tag + " r1")).json();
-        assertThat(ids(owner, "filter=" + q(w.tag + " r1"))).isEqualTo(Fixtures.ids(owned.path("data")));
+        JsonNode owned = owner.get("/data/owned?filter=" + enc(w.tag + " r1")).json();
+        assertThat(ids(owner, "filter=" + enc(w.tag + " r1"))).isEqualTo(Fixtures.ids(owned.path("data")));
         // nothing to match: nothing rather than everything
-        assertThat(ids(owner, "filter=" + q("-_ !"))).isEmpty();
+        assertThat(ids(owner, "filter=" + enc("-_ !"))).isEmpty();
     }
 
     @Test
@@ -201,20 +189,20 @@ class DataSearchTest {
         World w = World.get();
         Api owner = w.owner.api();
         String mine = "filter=" + w.tag + "&pattern=";
-        assertThat(ids(owner, mine + q("*.fastq.gz"))).containsExactly(w.r3, w.r2, w.r1);
-        assertThat(ids(owner, mine + q("*.FASTQ.GZ"))).containsExactly(w.r3, w.r2, w.r1);
-        assertThat(ids(owner, mine + q(w.tag + "_0?_R1*"))).containsExactly(w.r2, w.r1);
-        assertThat(ids(owner, mine + q(w.tag + "_??_R2.fastq.gz"))).containsExactly(w.r3);
+        assertThat(ids(owner, mine + enc("*.fastq.gz"))).containsExactly(w.r3, w.r2, w.r1);
+        assertThat(ids(owner, mine + enc("*.FASTQ.GZ"))).containsExactly(w.r3, w.r2, w.r1);
+        assertThat(ids(owner, mine + enc(w.tag + "_0?_R1*"))).containsExactly(w.r2, w.r1);
+        assertThat(ids(owner, mine + enc(w.tag + "_??_R2.fastq.gz"))).containsExactly(w.r3);
         // the whole name: a pattern without * does not find names that only contain it
-        assertThat(ids(owner, mine + q(w.tag + ".bam"))).containsExactly(w.bam);
-        assertThat(ids(owner, mine + q(w.tag))).isEmpty();
+        assertThat(ids(owner, mine + enc(w.tag + ".bam"))).containsExactly(w.bam);
+        assertThat(ids(owner, mine + enc(w.tag))).isEmpty();
         // % and _ are themselves, not LIKE's wildcards
-        assertThat(ids(owner, mine + q(w.tag + "_100%_done.txt"))).containsExactly(w.literal);
-        assertThat(ids(owner, mine + q(w.tag + "_1%"))).isEmpty();
-        assertThat(ids(owner, mine + q(w.tag + "_0__R1*"))).isEmpty();
-        assertThat(ids(owner, mine + q(w.tag + "*\\*"))).isEmpty();
+        assertThat(ids(owner, mine + enc(w.tag + "_100%_done.txt"))).containsExactly(w.literal);
+        assertThat(ids(owner, mine + enc(w.tag + "_1%"))).isEmpty();
+        assertThat(ids(owner, mine + enc(w.tag + "_0__R1*"))).isEmpty();
+        assertThat(ids(owner, mine + enc(w.tag + "*\\*"))).isEmpty();
         // the pattern alone, without the text filter
-        assertThat(ids(owner, "pattern=" + q(w.tag + "*.tsv"))).containsExactly(w.counts);
+        assertThat(ids(owner, "pattern=" + enc(w.tag + "*.tsv"))).containsExactly(w.counts);
     }
 
     @Test
@@ -252,8 +240,8 @@ class DataSearchTest {
         Api owner = w.owner.api();
         String mine = "filter=" + w.tag;
         assertThat(ids(owner, mine + "&created_after=2020-01-02&created_before=2020-01-04")).containsExactly(w.r3, w.r2);
-        assertThat(ids(owner, mine + "&created_after=" + q("2020-01-06T12:00:00Z"))).containsExactly(w.counts, w.bam);
-        assertThat(ids(owner, mine + "&created_before=" + q("2020-01-01T12:00:01+00:00"))).containsExactly(w.r1);
+        assertThat(ids(owner, mine + "&created_after=" + enc("2020-01-06T12:00:00Z"))).containsExactly(w.counts, w.bam);
+        assertThat(ids(owner, mine + "&created_before=" + enc("2020-01-01T12:00:01+00:00"))).containsExactly(w.r1);
         assertInvalid(owner.get("/data/search?created_after=yesterday"), "created_after");
         assertInvalid(owner.get("/data/search?created_before=2020-13-01"), "created_before");
         assertInvalid(owner.get("/data/search?created_after=2020-01-05&created_before=2020-01-04"), "created_after");
@@ -263,7 +251,7 @@ class DataSearchTest {
     void filtersCombine() {
         World w = World.get();
         Api owner = w.owner.api();
-        assertThat(ids(owner, "project=" + w.project + "&pattern=" + q("*R1*") + "&size_max=150")).containsExactly(w.r1);
+        assertThat(ids(owner, "project=" + w.project + "&pattern=" + enc("*R1*") + "&size_max=150")).containsExactly(w.r1);
         assertThat(ids(owner, "sample=" + w.sample + "&data_type=FASTQ&size_min=150&created_before=2020-01-03&filter=r1"))
                 .containsExactly(w.r2);
         assertThat(ids(w.member.api(), "project=" + w.project + "&data_type=TEXT&filter=" + w.tag)).containsExactly(w.report);
@@ -273,8 +261,8 @@ class DataSearchTest {
     void importsInProgressAndFailedOnesAreNeverFound() {
         World w = World.get();
         for (Who who : List.of(Who.OWNER, Who.ADMIN)) {
-            assertThat(ids(w.api(who), "pattern=" + q(w.tag + "_importing*"))).isEmpty();
-            assertThat(ids(w.api(who), "pattern=" + q(w.tag + "_failed*"))).isEmpty();
+            assertThat(ids(w.api(who), "pattern=" + enc(w.tag + "_importing*"))).isEmpty();
+            assertThat(ids(w.api(who), "pattern=" + enc(w.tag + "_failed*"))).isEmpty();
             assertThat(ids(w.api(who), "sample=" + w.sample + "&size_max=0")).isEmpty();
         }
     }

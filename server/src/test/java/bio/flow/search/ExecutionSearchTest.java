@@ -1,6 +1,7 @@
 package bio.flow.search;
 
 import static bio.flow.testing.Answers.assertInvalid;
+import static bio.flow.search.SearchFixtures.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.executions.ExecutionListing;
@@ -10,8 +11,6 @@ import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,22 +121,11 @@ class ExecutionSearchTest {
     }
 
     private static JsonNode search(Api api, String query) {
-        Api.Res r = api.get("/executions/search?" + query);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json();
+        return SearchFixtures.search(api, "/executions/search?" + query);
     }
 
-    /** The ids found, in order; checks that the count agrees (one page holds them all). */
     private static List<Long> ids(Api api, String query) {
-        JsonNode answer = search(api, query);
-        List<Long> ids = Fixtures.ids(answer.path("executions"));
-        assertThat(answer.path("count").asLong()).as(answer.toString()).isEqualTo(ids.size());
-        assertThat(answer.path("count_capped").asBoolean()).isFalse();
-        return ids;
-    }
-
-    private static String q(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return SearchFixtures.ids(api, "/executions/search?" + query, "executions");
     }
 
     @ParameterizedTest
@@ -161,7 +149,7 @@ class ExecutionSearchTest {
     @Test
     void anExecutionIsShownAsTheListingsShowIt() {
         World w = World.get();
-        JsonNode e = search(w.owner.api(), "filter=" + q(w.tag + " chip")).path("executions").get(0);
+        JsonNode e = search(w.owner.api(), "filter=" + enc(w.tag + " chip")).path("executions").get(0);
         JsonNode listed = w.owner.api().get("/executions/owned?pipeline=" + w.chipseq[0] + "&status=running").json().path("executions").get(0);
         assertThat(e.path("id").asLong()).isEqualTo(w.e3);
         assertThat(e).isEqualTo(listed);
@@ -172,9 +160,9 @@ class ExecutionSearchTest {
     void theTextFilterMatchesNamesWhateverTheirCaseAndSeparators() {
         World w = World.get();
         Api owner = w.owner.api();
-        assertThat(ids(owner, "filter=" + q(w.tag + " rna-seq"))).containsExactly(w.e2, w.e1);
-        assertThat(ids(owner, "filter=" + q(w.tag + "RNASEQ run 2"))).containsExactly(w.e2);
-        assertThat(ids(owner, "filter=" + q("--"))).isEmpty();
+        assertThat(ids(owner, "filter=" + enc(w.tag + " rna-seq"))).containsExactly(w.e2, w.e1);
+        assertThat(ids(owner, "filter=" + enc(w.tag + "RNASEQ run 2"))).containsExactly(w.e2);
+        assertThat(ids(owner, "filter=" + enc("--"))).isEmpty();
     }
 
     @Test
@@ -224,10 +212,10 @@ class ExecutionSearchTest {
         World w = World.get();
         Api owner = w.owner.api();
         assertThat(ids(owner, "filter=" + w.tag + "&created_after=2020-01-02&created_before=2020-01-04")).containsExactly(w.e3, w.e2);
-        assertThat(ids(owner, "filter=" + w.tag + "&created_after=" + q("2020-01-05T12:00:00Z"))).containsExactly(w.e5);
+        assertThat(ids(owner, "filter=" + w.tag + "&created_after=" + enc("2020-01-05T12:00:00Z"))).containsExactly(w.e5);
         assertThat(ids(owner, "pipeline=" + w.chipseq[0] + "&status=canceled")).containsExactly(w.e5);
         assertThat(ids(owner, "pipeline=" + w.chipseq[0] + "&sample=" + w.sample + "&created_before=2020-01-06")).containsExactly(w.e5);
-        assertThat(ids(owner, "pipeline=" + w.rnaseq[0] + "&filter=" + q("run 1") + "&status=completed")).containsExactly(w.e1);
+        assertThat(ids(owner, "pipeline=" + w.rnaseq[0] + "&filter=" + enc("run 1") + "&status=completed")).containsExactly(w.e1);
         assertThat(ids(owner, "pipeline=" + w.rnaseq[0] + "&status=running")).isEmpty();
     }
 

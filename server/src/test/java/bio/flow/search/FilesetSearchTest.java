@@ -1,6 +1,7 @@
 package bio.flow.search;
 
 import static bio.flow.testing.Answers.assertInvalid;
+import static bio.flow.search.SearchFixtures.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
@@ -10,8 +11,6 @@ import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,23 +63,12 @@ class FilesetSearchTest {
     }
 
     private static JsonNode search(Api api, String query) {
-        String filter = query.startsWith("filter=") ? "" : "filter=" + enc(TOKEN) + (query.isEmpty() ? "" : "&");
-        Api.Res r = api.get("/filesets/search?" + filter + query);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json();
+        return SearchFixtures.search(api, "/filesets/search?" + SearchFixtures.filteredOn(TOKEN, query));
     }
 
     /** The ids found by {@code api} for the query (filtered on the token unless it filters itself), checking the count. */
     private static List<Long> found(Api api, String query) {
-        JsonNode r = search(api, query);
-        List<Long> ids = Fixtures.ids(r.path("filesets"));
-        assertThat(r.path("count").asLong()).isEqualTo(ids.size());
-        assertThat(r.path("count_capped").asBoolean()).isFalse();
-        return ids;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return SearchFixtures.ids(api, "/filesets/search?" + SearchFixtures.filteredOn(TOKEN, query), "filesets");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package bio.flow.search;
 
 import static bio.flow.testing.Answers.assertInvalid;
+import static bio.flow.search.SearchFixtures.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
@@ -8,8 +9,6 @@ import bio.flow.testing.Fixtures;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,17 +55,7 @@ class SampleSearchTest {
 
     /** The ids found by {@code api} for the query (filtered on the token unless it filters itself), checking the count. */
     private static List<Long> found(Api api, String query) {
-        String filter = query.startsWith("filter=") ? "" : "filter=" + enc(TOKEN) + (query.isEmpty() ? "" : "&");
-        Api.Res r = api.get("/samples/search?" + filter + query);
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        List<Long> ids = Fixtures.ids(r.json().path("samples"));
-        assertThat(r.json().path("count").asLong()).as(r.toString()).isEqualTo(ids.size());
-        assertThat(r.json().path("count_capped").asBoolean()).isFalse();
-        return ids;
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return SearchFixtures.ids(api, "/samples/search?" + SearchFixtures.filteredOn(TOKEN, query), "samples");
     }
 
     @Test

@@ -1,6 +1,14 @@
 package bio.flow.search;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bio.flow.testing.Api;
+import bio.flow.testing.Fixtures;
 import bio.flow.testing.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** What several search tests make alike and no route makes cheaply. */
 final class SearchFixtures {
@@ -24,5 +32,33 @@ final class SearchFixtures {
             }
             return ids;
         });
+    }
+
+    /** The answer to GET {@code pathAndQuery}, which must be 200. */
+    static JsonNode search(Api api, String pathAndQuery) {
+        Api.Res r = api.get(pathAndQuery);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    /**
+     * The ids of the {@code items} found by GET {@code pathAndQuery}, in order, checking that the count agrees (one
+     * page holds them all).
+     */
+    static List<Long> ids(Api api, String pathAndQuery, String items) {
+        JsonNode answer = search(api, pathAndQuery);
+        List<Long> ids = Fixtures.ids(answer.path(items));
+        assertThat(answer.path("count").asLong()).as(answer.toString()).isEqualTo(ids.size());
+        assertThat(answer.path("count_capped").asBoolean()).isFalse();
+        return ids;
+    }
+
+    /** {@code query}, filtered on {@code token} unless it has a filter of its own. */
+    static String filteredOn(String token, String query) {
+        return query.startsWith("filter=") ? query : "filter=" + enc(token) + (query.isEmpty() ? "" : "&" + query);
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

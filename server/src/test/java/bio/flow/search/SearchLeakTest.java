@@ -1,5 +1,6 @@
 package bio.flow.search;
 
+import static bio.flow.search.SearchFixtures.enc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
@@ -10,7 +11,6 @@ import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -149,10 +149,6 @@ class SearchLeakTest {
     }
 
     // ---- reading answers ---------------------------------------------------------------------------------------
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 
     private static JsonNode get(Api api, String path) {
         Api.Res r = api.get(path);
