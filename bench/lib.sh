@@ -63,6 +63,28 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 # pg_port: the port of the embedded PostgreSQL of the server on $DATA (from its postmaster.pid).
 pg_port() { sed -n 4p "$DATA/postgres/postmaster.pid" 2>/dev/null | tr -dc 0-9; }
 
+# post_json PATH JSON: POSTs JSON to $BASE$PATH; prints "<http code> <body>".
+post_json() {
+  curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$BASE$1" \
+    | { body=$(cat); echo "$(echo "$body" | tail -n1) $(echo "$body" | head -n -1)"; }
+}
+
+# token_of: the access_token of the JSON answer on stdin.
+token_of() { sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'; }
+
+# quiesce SECONDS: waits (at most SECONDS) until PostgreSQL has run no statement from the server for 2 s in a row:
+# requests that wrk gave up on may still be queued in the server when wrk ends (waiting for a pooled connection, so
+# briefly invisible to PostgreSQL), and would otherwise eat into the next measurement. Needs PGPORT and DATA.
+quiesce() {
+  local i n idle=0
+  for i in $(seq 1 $(($1 * 2))); do
+    n=$(PSQL -At -c "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()")
+    if [ "$n" = 0 ]; then idle=$((idle + 1)); [ "$idle" -ge 4 ] && return 0; else idle=0; fi
+    sleep 0.5
+  done
+  log "the database was still busy $1 s after the load stopped"
+}
+
 # PSQL ARGS...: psql as the superuser on $PGPORT, with the password Flow keeps in $DATA/db-password.
 PSQL() { PGPASSWORD="$(cat "$DATA/db-password")" psql -X -q -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
 

@@ -84,25 +84,7 @@ need_tools() {
 
 q() { PSQL -At -c "$1"; }
 
-# POST JSON, print "<http code> <body>"
-post_json() {
-  curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$BASE$1" \
-    | { body=$(cat); echo "$(echo "$body" | tail -n1) $(echo "$body" | head -n -1)"; }
-}
-token_of() { sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'; }
 
-# Waits (at most 120 s) until PostgreSQL has run no statement from the server for 2 s in a row: requests that
-# wrk gave up on may still be queued in the server when wrk ends (waiting for a pooled connection, so briefly
-# invisible to PostgreSQL), and would otherwise eat into the next measurement.
-quiesce() {
-  local i n idle=0
-  for i in $(seq 1 240); do
-    n=$(q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()")
-    if [ "$n" = 0 ]; then idle=$((idle + 1)); [ "$idle" -ge 4 ] && return 0; else idle=0; fi
-    sleep 0.5
-  done
-  log "the database was still busy 120 s after the load stopped"
-}
 
 # ---------------------------------------------------------------------------------------------------------
 start_or_reuse() {
@@ -256,7 +238,7 @@ wrk_run() {
   local out m0 m1 wrk_cpu TIMEFORMAT='%U %S'
   m0=$(cpu_mark)
   { wrk_cpu=$( { time BENCH_REQUESTS="$TMP/req-$1" timeout $(( $3 + 60 )) wrk -t"$(( $2 < WRK_THREADS ? $2 : WRK_THREADS ))" \
-        -c"$2" -d"${3}s" --timeout 10s -s "$HERE/requests.lua" "$BASE" >"$TMP/wrk.last" 2>&1; } 2>&1 ); } || true
+        -c"$2" -d"${3}s" --timeout 10s -s "$HERE/../requests.lua" "$BASE" >"$TMP/wrk.last" 2>&1; } 2>&1 ); } || true
   m1=$(cpu_mark)
   out=$(cat "$TMP/wrk.last")
   echo "$1 c=$2 $out" >>"$TMP/wrk.out"
@@ -282,16 +264,16 @@ run_pass() {
   if [ "${JVM_WARMUP:-0}" != 0 ]; then
     # all the endpoints mixed, so that the JIT has compiled the server's common paths before the first measurement
     for ep in $ENDPOINTS; do cat "$TMP/req-$ep"; done | shuf --random-source=<(yes) >"$TMP/req-mixed"
-    quiesce
+    quiesce 120
     log "$pass: JVM warm-up, ${JVM_WARMUP} s of all endpoints mixed"
     wrk_run mixed "$CONNECTIONS" "$JVM_WARMUP" >/dev/null
   fi
   for ep in $ENDPOINTS; do
-    quiesce
+    quiesce 120
     wait_quiet
     if [ "$SERIAL_SECS" != 0 ]; then serial=$(wrk_run "$ep" 1 "$SERIAL_SECS"); else serial="RESULT p50_ms=-"; fi
     wrk_run "$ep" "$CONNECTIONS" "$WARMUP" >/dev/null
-    quiesce
+    quiesce 120
     loaded=$(wrk_run "$ep" "$CONNECTIONS" "$DURATION")
     printf '%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$(label_of "$ep")" "$(field "$serial" p50_ms)" "$(field "$loaded" rps)" \
       "$(field "$loaded" p50_ms)" "$(field "$loaded" p90_ms)" "$(field "$loaded" p99_ms)" "$(field "$loaded" max_ms)" \
@@ -299,7 +281,7 @@ run_pass() {
       "$(field "$loaded" java_ms)" "$(field "$loaded" pg_ms)" >>"$TMP/table-$pass"
     log "$pass: $(label_of "$ep"): $(echo "$loaded" | sed 's/^RESULT //')"
   done
-  quiesce
+  quiesce 120
 }
 
 print_table() {

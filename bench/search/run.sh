@@ -55,22 +55,7 @@ trap 'exit 130' INT TERM
 for t in wrk psql python3 curl; do command -v "$t" >/dev/null || { echo "$t is needed" >&2; exit 1; }; done
 
 q() { PSQL -At -F $'\t' -c "$1"; }
-post_json() {
-  curl -s --max-time 30 -w '\n%{http_code}' -H 'Content-Type: application/json' -d "$2" "$BASE$1" \
-    | { body=$(cat); echo "$(echo "$body" | tail -n1) $(echo "$body" | head -n -1)"; }
-}
-token_of() { sed -n 's/.*"access_token" *: *"\([^"]*\)".*/\1/p'; }
 
-# Waits (at most 60 s) until PostgreSQL runs no statement of the server for 2 s (requests wrk gave up on).
-quiesce() {
-  local i n idle=0
-  for i in $(seq 1 120); do
-    n=$(q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND state <> 'idle' AND pid <> pg_backend_pid()")
-    if [ "$n" = 0 ]; then idle=$((idle + 1)); [ "$idle" -ge 4 ] && return 0; else idle=0; fi
-    sleep 0.5
-  done
-  log "the database was still busy 60 s after the load stopped"
-}
 
 # ---------------------------------------------------------------------------------------------------------
 ensure_jar_built
@@ -157,7 +142,7 @@ login_all() {
 # wrk_run FILE CONNECTIONS SECONDS -> the RESULT line
 wrk_run() {
   BENCH_REQUESTS="$1" timeout $(( $3 + 60 )) wrk -t"$(( $2 < WRK_THREADS ? $2 : WRK_THREADS ))" -c"$2" -d"${3}s" \
-      --timeout 10s -s "$HERE/requests.lua" "$BASE" >"$TMP/wrk.last" 2>&1 || true
+      --timeout 10s -s "$HERE/../requests.lua" "$BASE" >"$TMP/wrk.last" 2>&1 || true
   echo "$(basename "$1") c=$2 $(cat "$TMP/wrk.last")" >>"$TMP/wrk.out"
   grep '^RESULT' "$TMP/wrk.last" || echo "RESULT requests=0 seconds=0 rps=0 p50_ms=0 p95_ms=0 p99_ms=0 max_ms=0 errors=? (wrk failed)"
 }
@@ -188,13 +173,13 @@ for kind in $KINDS; do
   python3 "$HERE/shapes.py" "$TMP/params.tsv" "$TMP" "$SHAPES" | awk -v k="$kind" '$2 == k' >"$TMP/files-$kind"
   # the JIT: a few seconds of all this kind's shapes mixed, not measured
   cat $(awk '{ print $3 }' "$TMP/files-$kind") | shuf --random-source=<(yes) >"$TMP/req-mixed"
-  quiesce
+  quiesce 60
   wrk_run "$TMP/req-mixed" "$CONNECTIONS" 5 >/dev/null
   while read -r shape k file; do
-    quiesce
+    quiesce 60
     pr=$(probe "$file")
     wrk_run "$file" "$CONNECTIONS" "$WARMUP" >/dev/null
-    quiesce
+    quiesce 60
     res=$(wrk_run "$file" "$CONNECTIONS" "$DURATION")
     printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$shape" "$kind" "$(field "$res" rps)" "$(field "$res" p50_ms)" "$(field "$res" p95_ms)" \
       "$(field "$res" p99_ms)" "$(echo "$res" | sed -E 's/.*errors=//')" "$pr" "$(field "$res" max_ms)" >>"$TMP/table"
@@ -218,7 +203,7 @@ if [ "$EXPLAIN" = 1 ]; then
   heavy_id=$(q "SELECT id FROM users WHERE username = '$HEAVY'")
   for c in "$heavy_id heavy" "$typical_id typical" "0 anonymous"; do
     set -- $c
-    quiesce
+    quiesce 60
     DATA="$DATA" PGPORT=$PGPORT PLANS="${OUT:-$TMP}/plans-$2.txt" "$HERE/explain.sh" "$1" "$2" | tee "$TMP/explain-$2.txt"
   done
   [ -z "$OUT" ] || cp "$TMP"/explain-*.txt "$OUT/"

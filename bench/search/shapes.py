@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the request files of bench/search/run.sh: one per query shape and kind of caller, "<path> <token or ->" a
-line, for requests.lua. Reads the callers' parameters (params.tsv, made by run.sh) from argv[1] and writes
+line, for bench/requests.lua. Reads the callers' parameters (params.tsv, made by run.sh) from argv[1] and writes
 req-<shape>-<caller kind> files into argv[2]; prints the shapes written, one a line: "<shape> <kind> <file>".
 
 params.tsv columns: kind (heavy, typical, anon), username, token ("-" for anonymous), project id, sample id, the rare

@@ -1,10 +1,9 @@
--- wrk script for bench/search/run.sh: rotates over a file of requests, one a line: "<path> <access token>", or
--- "<path> -" for an anonymous request (no Authorization header). As bench/listings/requests.lua does, each wrk
--- thread starts at a different line and takes them in turn, so users, tokens and query values change from one
--- request to the next.
---   BENCH_REQUESTS=file wrk ... -s requests.lua http://127.0.0.1:PORT
--- At the end it prints one machine-readable line (wrk's own latency histogram; p95 is the search target):
---   RESULT requests=N seconds=S rps=R p50_ms=A p95_ms=B p99_ms=C max_ms=D errors=E (connect/read/write/timeout/non2xx)
+-- wrk script for bench/listings/run.sh and bench/search/run.sh: rotates over a file of requests, one a line:
+-- "<path> <access token>", or "<path> -" for an anonymous request (no Authorization header). Each wrk thread starts
+-- at a different line and takes them in turn, so users, tokens and query values change from one request to the next.
+--   BENCH_REQUESTS=file wrk ... -s bench/requests.lua http://127.0.0.1:PORT
+-- At the end it prints one machine-readable line (wrk's own latency histogram):
+--   RESULT requests=N seconds=S rps=R p50_ms=A p90_ms=B p95_ms=C p99_ms=D max_ms=E errors=F (connect/read/write/timeout/non2xx)
 
 local threads = 0
 
@@ -42,8 +41,8 @@ function done(summary, latency, requests)
   local errors = e.connect + e.read + e.write + e.timeout + e.status
   local secs = summary.duration / 1e6
   io.write(string.format(
-    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d (%d/%d/%d/%d/%d)\n",
-    summary.requests, secs, summary.requests / secs,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    "RESULT requests=%d seconds=%.2f rps=%.1f p50_ms=%.2f p90_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d (%d/%d/%d/%d/%d)\n",
+    summary.requests, secs, summary.requests / secs, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000, errors, e.connect, e.read, e.write, e.timeout, e.status))
 end
