@@ -21,7 +21,7 @@ public final class Database implements AutoCloseable {
     private Database(EmbeddedDatabase embedded, HikariDataSource pool) {
         this.embedded = embedded;
         this.pool = pool;
-        this.jdbi = Jdbi.create(pool).installPlugin(new PostgresPlugin());
+        this.jdbi = Jdbi.create(new FairPool(pool, pool.getMaximumPoolSize(), pool.getConnectionTimeout())).installPlugin(new PostgresPlugin());
         // Listings are built from optional SQL fragments and bind the caller whether or not a fragment uses it.
         jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
     }

@@ -11,7 +11,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.Query;
-import org.jdbi.v3.core.statement.SqlStatements;
 
 /**
  * How every search is run and answered: one place for the rules that bound a search's cost.
@@ -77,7 +76,8 @@ public final class SearchListing {
      * @param order      the order of the results ({@code s.created DESC, s.id DESC}); an index should read them so,
      *                   so that an unselective search stops at the bound
      * @param pageSql    given SQL that selects the page's ids, selects the page's rows in {@code order}
-     * @param bind       binds the parameters of both statements (the page's rows may use only some of them)
+     * @param bind       binds the parameters of both statements (the page's rows may use only some of them: Database
+     *                   allows unused bindings)
      */
     public static <T, L> L read(Handle h, Paging paging, String matchesSql, String order, UnaryOperator<String> pageSql,
                                 UnaryOperator<Query> bind, RowMapper<T> row, Answer<T, L> answer) {
@@ -86,9 +86,7 @@ public final class SearchListing {
         List<Long> page = matches.subList(Math.min(paging.offset(), matches.size()), Math.min(paging.offset() + paging.limit(), matches.size()));
         List<T> items = List.of();
         if (!page.isEmpty()) {
-            Query q = bind.apply(h.createQuery(pageSql.apply("SELECT unnest(:page)")));
-            q.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
-            items = q.bindArray("page", Long.class, page).map(row).list();
+            items = bind.apply(h.createQuery(pageSql.apply("SELECT unnest(:page)"))).bindArray("page", Long.class, page).map(row).list();
         }
         return answer.of(Math.min(matches.size(), bound), matches.size() > bound, paging.page(), items);
     }
