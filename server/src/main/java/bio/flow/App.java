@@ -49,6 +49,7 @@ import bio.flow.http.Json;
 import bio.flow.http.RequestIds;
 import bio.flow.mail.MailQueue;
 import bio.flow.mail.Mailer;
+import bio.flow.peka.PekaRoutes;
 import bio.flow.pipelines.GitSources;
 import bio.flow.pipelines.PipelineRegistry;
 import bio.flow.pipelines.PipelineRoutes;
@@ -357,6 +358,12 @@ public final class App implements AutoCloseable {
         get(r, "/queue", c.executionRoutes::queue);
         r.post("/executions/{id}/cancel", c.cancelRoutes::cancel);
         r.post("/pipelines/versions/{id}/run", c.runRoutes::run);
+
+        // PEKA results (public; loaded by `flow peka import`)
+        get(r, "/peka/entities/", c.pekaRoutes::entities);
+        get(r, "/peka/rbp", c.pekaRoutes::rbp);
+        get(r, "/peka/motif", c.pekaRoutes::motif);
+        get(r, "/peka/motif/lines", c.pekaRoutes::lines);
     }
 
     /**
@@ -409,6 +416,7 @@ public final class App implements AutoCloseable {
         final RunRoutes runRoutes;
         final SearchRoutes searchRoutes;
         final DataExecutionSearchRoutes dataExecutionSearch;
+        final PekaRoutes pekaRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -482,6 +490,7 @@ public final class App implements AutoCloseable {
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
             this.searchRoutes = new SearchRoutes(authenticator, jdbi);
             this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
+            this.pekaRoutes = new PekaRoutes(jdbi);
         }
     }
 

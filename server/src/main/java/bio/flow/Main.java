@@ -5,6 +5,7 @@ import bio.flow.data.Verifier;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.http.ApiException;
+import bio.flow.peka.PekaCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.Locale;
@@ -14,6 +15,7 @@ import java.util.Optional;
  * {@code java -jar flow-server.jar serve}: starts Flow with the configuration of the environment (see the
  * README's table) and stops it cleanly on SIGTERM or Ctrl-C. The routes are listed in {@link App}.
  * {@code java -jar flow-server.jar verify}: verifies the stored files of the data directory ({@link #verify}).
+ * {@code java -jar flow-server.jar peka import|example DIR}: PEKA results ({@link PekaCommand}).
  */
 public final class Main {
     /** Exit statuses of {@code verify}. */
@@ -29,8 +31,9 @@ public final class Main {
         switch (command) {
             case "serve" -> serve();
             case "verify" -> System.exit(verify(Config.load(), System.out, System.err));
+            case "peka" -> System.exit(PekaCommand.run(Config.load(), java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             default -> {
-                System.err.println("usage: flow serve | flow verify");
+                System.err.println("usage: flow serve | flow verify | flow peka import DIR | flow peka example DIR");
                 System.exit(USAGE);
             }
         }
