@@ -1,6 +1,8 @@
 package bio.flow;
 
 import bio.flow.access.AccessPolicy;
+import bio.flow.analytics.ActiveUsers;
+import bio.flow.analytics.AnalyticsRoutes;
 import bio.flow.access.Resource;
 import bio.flow.access.SharedResourceRoutes;
 import bio.flow.access.Sharing;
@@ -357,6 +359,10 @@ public final class App implements AutoCloseable {
         get(r, "/queue", c.executionRoutes::queue);
         r.post("/executions/{id}/cancel", c.cancelRoutes::cancel);
         r.post("/pipelines/versions/{id}/run", c.runRoutes::run);
+
+        // analytics
+        get(r, "/analytics", c.analyticsRoutes::analytics);
+        get(r, "/dau", c.analyticsRoutes::dau);
     }
 
     /**
@@ -409,6 +415,7 @@ public final class App implements AutoCloseable {
         final RunRoutes runRoutes;
         final SearchRoutes searchRoutes;
         final DataExecutionSearchRoutes dataExecutionSearch;
+        final AnalyticsRoutes analyticsRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -423,7 +430,7 @@ public final class App implements AutoCloseable {
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
                     config.loginMaxFailuresPerAddress(), config.signupMaxPerAddress(),
                     Duration.ofSeconds(config.loginFailureWindowSeconds()), Duration.ofSeconds(config.loginBackoffMaxSeconds()));
-            Authenticator authenticator = new Authenticator(accessTokens, jdbi);
+            Authenticator authenticator = new Authenticator(accessTokens, jdbi, new ActiveUsers(jdbi));
 
             this.cors = new Cors(config.corsOrigins());
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
@@ -482,6 +489,7 @@ public final class App implements AutoCloseable {
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
             this.searchRoutes = new SearchRoutes(authenticator, jdbi);
             this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
+            this.analyticsRoutes = new AnalyticsRoutes(authenticator, jdbi);
         }
     }
 
