@@ -148,15 +148,15 @@ public final class Workers implements AutoCloseable {
 
     private void claim() {
         while (!stopped && running.size() < max) {
+            record Claimed(long id, long owner, String name) {}
             Optional<Long> id = jdbi.inTransaction(h -> h.createQuery("UPDATE executions SET status = 'running', started = now(), "
                             + "worker = :worker, heartbeat = now(), pid = NULL WHERE id = (SELECT id FROM executions "
                             + "WHERE status = 'pending' ORDER BY created, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, owner_id, name")
-                    .bind("worker", worker)
-                    .map((rs, ctx) -> {
-                        Activity.record(h, rs.getLong(2), Activity.Action.EXECUTION_STARTED, Resource.EXECUTION, rs.getLong(1),
-                                "Execution " + rs.getString(3) + " started");
-                        return rs.getLong(1);
-                    }).findOne());
+                    .bind("worker", worker).map((rs, ctx) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne()
+                    .map(c -> {
+                        Activity.record(h, c.owner(), Activity.Action.EXECUTION_STARTED, Resource.EXECUTION, c.id(), "Execution " + c.name() + " started");
+                        return c.id();
+                    }));
             if (id.isEmpty()) return;
             follow(id.get(), false);
         }
