@@ -1,6 +1,8 @@
 package bio.flow;
 
 import bio.flow.access.AccessPolicy;
+import bio.flow.analytics.ActiveUsers;
+import bio.flow.analytics.AnalyticsRoutes;
 import bio.flow.access.Resource;
 import bio.flow.access.SharedResourceRoutes;
 import bio.flow.access.Sharing;
@@ -364,6 +366,9 @@ public final class App implements AutoCloseable {
         get(r, "/peka/rbp", c.pekaRoutes::rbp);
         get(r, "/peka/motif", c.pekaRoutes::motif);
         get(r, "/peka/motif/lines", c.pekaRoutes::lines);
+        // analytics
+        get(r, "/analytics", c.analyticsRoutes::analytics);
+        get(r, "/dau", c.analyticsRoutes::dau);
     }
 
     /**
@@ -417,6 +422,7 @@ public final class App implements AutoCloseable {
         final SearchRoutes searchRoutes;
         final DataExecutionSearchRoutes dataExecutionSearch;
         final PekaRoutes pekaRoutes;
+        final AnalyticsRoutes analyticsRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -431,7 +437,7 @@ public final class App implements AutoCloseable {
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
                     config.loginMaxFailuresPerAddress(), config.signupMaxPerAddress(),
                     Duration.ofSeconds(config.loginFailureWindowSeconds()), Duration.ofSeconds(config.loginBackoffMaxSeconds()));
-            Authenticator authenticator = new Authenticator(accessTokens, jdbi);
+            Authenticator authenticator = new Authenticator(accessTokens, jdbi, new ActiveUsers(jdbi));
 
             this.cors = new Cors(config.corsOrigins());
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
@@ -491,6 +497,7 @@ public final class App implements AutoCloseable {
             this.searchRoutes = new SearchRoutes(authenticator, jdbi);
             this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
             this.pekaRoutes = new PekaRoutes(jdbi);
+            this.analyticsRoutes = new AnalyticsRoutes(authenticator, jdbi);
         }
     }
 

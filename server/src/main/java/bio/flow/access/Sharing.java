@@ -1,5 +1,6 @@
 package bio.flow.access;
 
+import bio.flow.analytics.Activity;
 import bio.flow.groups.GroupAccess;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
@@ -66,11 +67,18 @@ public final class Sharing {
         }
         for (long userId : new LinkedHashSet<>(userIds.values())) {
             setGrant(h, resource, "user_id", userId, id, permission);
+            if (permission > 0) sharedWith(h, resource, id, caller, "user_id", userId);
         }
         for (long groupId : new LinkedHashSet<>(groupIds.values())) {
             setGrant(h, resource, "group_id", groupId, id, permission);
+            if (permission > 0) sharedWith(h, resource, id, caller, "group_id", groupId);
         }
         return grants(h, resource, id, caller);
+    }
+
+    /** A grant given (not withdrawn) is recorded in the activity log for its holder. */
+    private static void sharedWith(Handle h, Resource resource, long id, Caller caller, String holderColumn, long holder) {
+        Activity.shared(h, caller.id(), resource, id, holderColumn, holder, caller.username() + " shared " + resource.noun + " " + id + " with you");
     }
 
     private static void setGrant(Handle h, Resource resource, String holderColumn, long holder, long id, int permission) {

@@ -1,5 +1,6 @@
 package bio.flow.auth;
 
+import bio.flow.analytics.ActiveUsers;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import io.javalin.http.Context;
@@ -9,17 +10,20 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Who is calling: the bearer token checked, then the user loaded fresh, so that a deleted account or a
  * revoked admin right takes effect at once rather than when the token expires. Handlers call
- * {@link #require} for private endpoints and {@link #optional} for ones anonymous callers may use.
+ * {@link #require} for private endpoints and {@link #optional} for ones anonymous callers may use. Every caller
+ * resolved counts as active today ({@link ActiveUsers}).
  */
 public final class Authenticator {
     private static final String ATTRIBUTE = "flow.caller";
 
     private final AccessTokens tokens;
     private final Jdbi jdbi;
+    private final ActiveUsers activeUsers;
 
-    public Authenticator(AccessTokens tokens, Jdbi jdbi) {
+    public Authenticator(AccessTokens tokens, Jdbi jdbi, ActiveUsers activeUsers) {
         this.tokens = tokens;
         this.jdbi = jdbi;
+        this.activeUsers = activeUsers;
     }
 
     public Caller require(Context ctx) {
@@ -42,6 +46,7 @@ public final class Authenticator {
                         .findOne())
                 .orElseThrow(() -> ApiException.unauthorized("the account of this token no longer exists"));
         ctx.attribute(ATTRIBUTE, caller);
+        activeUsers.seen(caller.id());
         return Optional.of(caller);
     }
 }

@@ -1,5 +1,7 @@
 package bio.flow.data;
 
+import bio.flow.access.Resource;
+import bio.flow.analytics.Activity;
 import bio.flow.access.Level;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
@@ -161,15 +163,18 @@ public final class Imports implements AutoCloseable {
                 storage.delete(key);
                 throw new ImportSources.ImportFailure("the source said " + total + " bytes but sent " + stored.size());
             }
-            int done = jdbi.inTransaction(h -> {
-                int n = h.createUpdate("UPDATE data SET status = 'ready', size = :size, md5 = :md5, data_type = :type, compression = :compression "
-                                + "WHERE id = :id AND status = 'importing'")
+            boolean done = jdbi.inTransaction(h -> {
+                record Ready(long owner, String filename) {}
+                Optional<Ready> ready = h.createQuery("UPDATE data SET status = 'ready', size = :size, md5 = :md5, data_type = :type, "
+                                + "compression = :compression WHERE id = :id AND status = 'importing' RETURNING owner_id, filename")
                         .bind("size", stored.size()).bind("md5", stored.md5()).bind("type", detected.dataType())
-                        .bind("compression", detected.compression().id()).bind("id", id).execute();
+                        .bind("compression", detected.compression().id()).bind("id", id)
+                        .map((rs, ctx) -> new Ready(rs.getLong(1), rs.getString(2))).findOne();
                 h.createUpdate("DELETE FROM data_imports WHERE data_id = :id").bind("id", id).execute();
-                return n;
+                ready.ifPresent(r -> Activity.record(h, r.owner(), Activity.Action.DATA_UPLOADED, Resource.DATA, id, "Imported " + r.filename()));
+                return ready.isPresent();
             });
-            if (done == 0) storage.delete(key); // deleted while its bytes were being stored
+            if (!done) storage.delete(key); // deleted while its bytes were being stored
         } catch (Cancelled e) {
             // deleted meanwhile, or the server is stopping: nothing was kept, and nothing to record
         } catch (TooLargeException e) {

@@ -1,5 +1,7 @@
 package bio.flow.executions;
 
+import bio.flow.access.Resource;
+import bio.flow.analytics.Activity;
 import bio.flow.http.Json;
 import bio.flow.pipelines.PipelineVersions;
 import bio.flow.pipelines.RunnableVersion;
@@ -146,10 +148,15 @@ public final class Workers implements AutoCloseable {
 
     private void claim() {
         while (!stopped && running.size() < max) {
-            Optional<Long> id = jdbi.withHandle(h -> h.createQuery("UPDATE executions SET status = 'running', started = now(), "
+            record Claimed(long id, long owner, String name) {}
+            Optional<Long> id = jdbi.inTransaction(h -> h.createQuery("UPDATE executions SET status = 'running', started = now(), "
                             + "worker = :worker, heartbeat = now(), pid = NULL WHERE id = (SELECT id FROM executions "
-                            + "WHERE status = 'pending' ORDER BY created, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id")
-                    .bind("worker", worker).mapTo(Long.class).findOne());
+                            + "WHERE status = 'pending' ORDER BY created, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, owner_id, name")
+                    .bind("worker", worker).map((rs, ctx) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne()
+                    .map(c -> {
+                        Activity.record(h, c.owner(), Activity.Action.EXECUTION_STARTED, Resource.EXECUTION, c.id(), "Execution " + c.name() + " started");
+                        return c.id();
+                    }));
             if (id.isEmpty()) return;
             follow(id.get(), false);
         }
@@ -405,8 +412,11 @@ public final class Workers implements AutoCloseable {
         if (succeeded) {
             jdbi.useTransaction(h -> {
                 outputs.collect(h, id, dir, RunEvents.processOfPublishedFile(h, id, events));
-                h.createUpdate("UPDATE executions SET status = 'completed', progress = 100, finished = now() WHERE id = :id AND status = 'running'")
-                        .bind("id", id).execute();
+                h.createQuery("UPDATE executions SET status = 'completed', progress = 100, finished = now() WHERE id = :id AND status = 'running' "
+                                + "RETURNING owner_id, name")
+                        .bind("id", id).map((rs, ctx) -> new Ended(rs.getLong(1), rs.getString(2))).findOne()
+                        .ifPresent(e -> Activity.record(h, e.owner(), Activity.Action.EXECUTION_COMPLETED, Resource.EXECUTION, id,
+                                "Execution " + e.name() + " completed successfully"));
                 RunEvents.log(h, id, Instant.now(), null, "Execution completed");
             });
             return;
@@ -461,11 +471,21 @@ public final class Workers implements AutoCloseable {
         end(id, "failed", reason, "Execution failed: " + reason);
     }
 
+    /** The owner and name of a run that just ended, for the activity log. */
+    private record Ended(long owner, String name) {}
+
     private void end(long id, String status, String error, String message) {
         jdbi.useTransaction(h -> {
-            int n = h.createUpdate("UPDATE executions SET status = :status, error = :error, finished = now() WHERE id = :id AND status = 'running'")
-                    .bind("status", status).bind("error", error).bind("id", id).execute();
-            if (n == 1) RunEvents.log(h, id, Instant.now(), null, message);
+            Optional<Ended> ended = h.createQuery("UPDATE executions SET status = :status, error = :error, finished = now() "
+                            + "WHERE id = :id AND status = 'running' RETURNING owner_id, name")
+                    .bind("status", status).bind("error", error).bind("id", id)
+                    .map((rs, ctx) -> new Ended(rs.getLong(1), rs.getString(2))).findOne();
+            if (ended.isEmpty()) return;
+            RunEvents.log(h, id, Instant.now(), null, message);
+            if (status.equals("failed")) {
+                Activity.record(h, ended.get().owner(), Activity.Action.EXECUTION_FAILED, Resource.EXECUTION, id,
+                        "Execution " + ended.get().name() + " failed: " + error);
+            }
         });
     }
 

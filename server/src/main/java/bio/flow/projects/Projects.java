@@ -1,5 +1,6 @@
 package bio.flow.projects;
 
+import bio.flow.analytics.Activity;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
@@ -124,6 +125,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
                     .bind("name", name).bind("description", description).bind("organism", organism)
                     .bind("public", Boolean.TRUE.equals(f.is_public())).bind("owner", caller.id())
                     .mapTo(Long.class).one();
+            Activity.record(h, caller.id(), Activity.Action.PROJECT_CREATED, Resource.PROJECT, id, "Project " + name + " created");
             return detail(h, id, Level.OWNER);
         });
     }

@@ -1,5 +1,6 @@
 package bio.flow.samples;
 
+import bio.flow.analytics.Activity;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
@@ -154,6 +155,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
             if (f.project() != null) requireProjectForSamples(h, caller, f.project());
             long id = h.createQuery("INSERT INTO samples (name, project_id, owner_id) VALUES (:name, :project, :owner) RETURNING id")
                     .bind("name", name).bind("project", f.project()).bind("owner", caller.id()).mapTo(Long.class).one();
+            Activity.record(h, caller.id(), Activity.Action.SAMPLE_CREATED, Resource.SAMPLE, id, "Sample " + name + " created");
             setFields(h, id, f);
             Metadata.apply(h, "metadata", Map.of(id, withoutNulls(metadata)));
             return detail(h, id, Optional.of(caller), Level.OWNER);

@@ -1,5 +1,6 @@
 package bio.flow.uploads;
 
+import bio.flow.analytics.Activity;
 import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
@@ -533,6 +534,7 @@ public final class Uploads {
                         .bind("project", u.sampleId() == null ? u.projectId() : null).bind("owner", caller.id())
                         .mapTo(Long.class).one();
                 h.createUpdate("UPDATE uploads SET status = 'complete', data_id = :data WHERE id = :id").bind("data", dataId).bind("id", id).execute();
+                Activity.record(h, caller.id(), Activity.Action.DATA_UPLOADED, Resource.DATA, dataId, "Uploaded " + u.filename());
                 // Last, so that a failure before leaves the part where it was; a failing commit after it leaves at
                 // most an orphan file under data/, which no record names.
                 storage.move(part, StorageKey.of("data", dataId));
