@@ -1,6 +1,7 @@
 package bio.flow;
 
 import bio.flow.access.AccessPolicy;
+import bio.flow.annotation.AnnotationRoutes;
 import bio.flow.access.Resource;
 import bio.flow.access.SharedResourceRoutes;
 import bio.flow.access.Sharing;
@@ -343,6 +344,9 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
 
+        // annotation spreadsheets
+        get(r, "/annotation/{type}", c.annotationRoutes::template);
+
         // executions: /owned, /shared, /search and /delete before /executions/{id}; /log before the results archive /{filename}
         get(r, "/executions/owned", c.executionRoutes::owned);
         get(r, "/executions/shared", c.executionRoutes::shared);
@@ -409,6 +413,7 @@ public final class App implements AutoCloseable {
         final RunRoutes runRoutes;
         final SearchRoutes searchRoutes;
         final DataExecutionSearchRoutes dataExecutionSearch;
+        final AnnotationRoutes annotationRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -440,6 +445,7 @@ public final class App implements AutoCloseable {
                     config.peopleSearchMinLength());
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();
+            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies);
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
