@@ -346,6 +346,7 @@ public final class App implements AutoCloseable {
 
         // annotation spreadsheets
         get(r, "/annotation/{type}", c.annotationRoutes::template);
+        r.post("/upload/annotation", c.annotationRoutes::upload);
 
         // executions: /owned, /shared, /search and /delete before /executions/{id}; /log before the results archive /{filename}
         get(r, "/executions/owned", c.executionRoutes::owned);
@@ -445,13 +446,13 @@ public final class App implements AutoCloseable {
                     config.peopleSearchMinLength());
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();
-            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies);
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
             DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
             Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles);
             Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles);
+            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples);
             this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
