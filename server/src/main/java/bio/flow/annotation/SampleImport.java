@@ -65,10 +65,11 @@ final class SampleImport {
             }
         }
 
-        // the projects: the caller must be able to add samples to them
+        // the projects: the caller must be able to add samples to them (each asked once, however many rows name it)
+        Map<Long, Integer> levels = new HashMap<>();
         for (SampleRow r : first.values()) {
             if (r.project() == null) continue;
-            int level = policy.level(h, Resource.PROJECT, r.project(), Optional.of(caller)).orElse(Level.NONE);
+            int level = levels.computeIfAbsent(r.project(), p -> policy.level(h, Resource.PROJECT, p, Optional.of(caller)).orElse(Level.NONE));
             if (level < Level.EDIT) {
                 problems.add(sheet.problem(r.row(), "Project", level < Level.READ ? "no project " + r.project() + " that you can see"
                         : "you may not add samples to project " + r.project()));
