@@ -3,6 +3,7 @@ package bio.flow;
 import bio.flow.access.AccessPolicy;
 import bio.flow.analytics.ActiveUsers;
 import bio.flow.analytics.AnalyticsRoutes;
+import bio.flow.annotation.AnnotationRoutes;
 import bio.flow.access.Resource;
 import bio.flow.access.SharedResourceRoutes;
 import bio.flow.access.Sharing;
@@ -346,6 +347,10 @@ public final class App implements AutoCloseable {
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
 
+        // annotation spreadsheets
+        get(r, "/annotation/{type}", c.annotationRoutes::template);
+        r.post("/upload/annotation", c.annotationRoutes::upload);
+
         // executions: /owned, /shared, /search and /delete before /executions/{id}; /log before the results archive /{filename}
         get(r, "/executions/owned", c.executionRoutes::owned);
         get(r, "/executions/shared", c.executionRoutes::shared);
@@ -423,6 +428,7 @@ public final class App implements AutoCloseable {
         final DataExecutionSearchRoutes dataExecutionSearch;
         final PekaRoutes pekaRoutes;
         final AnalyticsRoutes analyticsRoutes;
+        final AnnotationRoutes annotationRoutes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
             this.storage = storage(config.dataDir());
@@ -460,6 +466,7 @@ public final class App implements AutoCloseable {
             DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
             Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles);
             Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles);
+            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples);
             this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);

@@ -103,6 +103,16 @@ public final class AccessPolicy {
     }
 
     /**
+     * SQL condition: the project {@code p} is one :caller fills with samples themselves: they own it, or hold edit
+     * or more on it through a grant (to them or their groups). A site admin may add samples to any project, but
+     * their own projects are these too, not every project of the site.
+     */
+    public static String projectCallerEdits(String p) {
+        return "(" + p + ".owner_id = :caller OR " + p + ".id = ANY (ARRAY(SELECT g.project_id FROM project_grants g WHERE "
+                + GRANT_HELD + " AND g.permission >= " + Level.EDIT + ")))";
+    }
+
+    /**
      * SQL: (id, created) of the samples shared with :caller: not theirs, but readable through a grant (to them or
      * their groups, on the sample or on its project) or through owning its project. Written as a
      * UNION whose arms are index-only scans: samples (project_id, created DESC, id DESC) INCLUDE (owner_id) for the

@@ -151,15 +151,25 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         String name = Check.text("name", f.name(), 1, 200);
         Map<String, String> metadata = f.metadata() == null ? Map.of() : f.metadata();
         Metadata.check("metadata", metadata);
-        return jdbi.inTransaction(h -> {
-            if (f.project() != null) requireProjectForSamples(h, caller, f.project());
-            long id = h.createQuery("INSERT INTO samples (name, project_id, owner_id) VALUES (:name, :project, :owner) RETURNING id")
-                    .bind("name", name).bind("project", f.project()).bind("owner", caller.id()).mapTo(Long.class).one();
-            Activity.record(h, caller.id(), Activity.Action.SAMPLE_CREATED, Resource.SAMPLE, id, "Sample " + name + " created");
-            setFields(h, id, f);
-            Metadata.apply(h, "metadata", Map.of(id, withoutNulls(metadata)));
-            return detail(h, id, Optional.of(caller), Level.OWNER);
-        });
+        return jdbi.inTransaction(h -> create(h, caller, name, f, metadata));
+    }
+
+    /** Creates a sample on the caller's handle, in their transaction (an annotation import makes many in one). */
+    public long create(Handle h, Caller caller, SampleFields f) {
+        String name = Check.text("name", f.name(), 1, 200);
+        Map<String, String> metadata = f.metadata() == null ? Map.of() : f.metadata();
+        Metadata.check("metadata", metadata);
+        return create(h, caller, name, f, metadata).id();
+    }
+
+    private SampleDetail create(Handle h, Caller caller, String name, SampleFields f, Map<String, String> metadata) {
+        if (f.project() != null) requireProjectForSamples(h, caller, f.project());
+        long id = h.createQuery("INSERT INTO samples (name, project_id, owner_id) VALUES (:name, :project, :owner) RETURNING id")
+                .bind("name", name).bind("project", f.project()).bind("owner", caller.id()).mapTo(Long.class).one();
+        Activity.record(h, caller.id(), Activity.Action.SAMPLE_CREATED, Resource.SAMPLE, id, "Sample " + name + " created");
+        setFields(h, id, f);
+        Metadata.apply(h, "metadata", Map.of(id, withoutNulls(metadata)));
+        return detail(h, id, Optional.of(caller), Level.OWNER);
     }
 
     /**
@@ -169,21 +179,24 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     public SampleDetail edit(Caller caller, long id, SampleFields f) {
         if (f.name() != null) Check.text("name", f.name(), 1, 200);
         if (f.metadata() != null) Metadata.check("metadata", f.metadata());
-        return jdbi.inTransaction(h -> {
-            int level = policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.EDIT);
-            if (f.project() != null) {
-                if (level < Level.OWNER) throw ApiException.forbidden("only the sample's owner may move it to another project");
-                if (f.project() != 0) requireProjectForSamples(h, caller, f.project());
-                h.createUpdate("UPDATE samples SET project_id = :p WHERE id = :id")
-                        .bind("p", f.project() == 0 ? null : f.project()).bind("id", id).execute();
-            }
-            if (f.name() != null) {
-                h.createUpdate("UPDATE samples SET name = :n WHERE id = :id").bind("n", f.name().strip()).bind("id", id).execute();
-            }
-            setFields(h, id, f);
-            if (f.metadata() != null) Metadata.apply(h, "metadata", Map.of(id, f.metadata()));
-            return detail(h, id, Optional.of(caller), policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
-        });
+        return jdbi.inTransaction(h -> edit(h, caller, id, f));
+    }
+
+    /** Changes the fields given on the caller's handle, in their transaction (as {@link #edit(Caller, long, SampleFields)}). */
+    public SampleDetail edit(Handle h, Caller caller, long id, SampleFields f) {
+        int level = policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.EDIT);
+        if (f.project() != null) {
+            if (level < Level.OWNER) throw ApiException.forbidden("only the sample's owner may move it to another project");
+            if (f.project() != 0) requireProjectForSamples(h, caller, f.project());
+            h.createUpdate("UPDATE samples SET project_id = :p WHERE id = :id")
+                    .bind("p", f.project() == 0 ? null : f.project()).bind("id", id).execute();
+        }
+        if (f.name() != null) {
+            h.createUpdate("UPDATE samples SET name = :n WHERE id = :id").bind("n", f.name().strip()).bind("id", id).execute();
+        }
+        setFields(h, id, f);
+        if (f.metadata() != null) Metadata.apply(h, "metadata", Map.of(id, f.metadata()));
+        return detail(h, id, Optional.of(caller), policy.require(h, Resource.SAMPLE, id, Optional.of(caller), Level.READ));
     }
 
     private void requireProjectForSamples(Handle h, Caller caller, long projectId) {

@@ -2,6 +2,7 @@ package bio.flow.vocabularies;
 
 import bio.flow.http.ApiException;
 import bio.flow.http.Check;
+import java.util.List;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;
 
@@ -15,6 +16,27 @@ import org.jdbi.v3.core.Handle;
  */
 public final class Vocabularies {
     public Vocabularies() {}
+
+    /**
+     * Every value a sample or data record may be described with, in the form the lookups below take: organism ids
+     * and data type identifiers, and the names of the other vocabularies; each list sorted.
+     */
+    public record Choices(List<String> organisms, List<String> sampleTypes, List<String> sources, List<String> purificationTargets,
+                          List<String> dataTypes) {}
+
+    public Choices choices(Handle h) {
+        return new Choices(strings(h, "SELECT id FROM organisms ORDER BY id"), names(h, Vocabulary.SAMPLE_TYPE),
+                names(h, Vocabulary.SOURCE), names(h, Vocabulary.PURIFICATION_TARGET),
+                strings(h, "SELECT identifier FROM data_types ORDER BY identifier"));
+    }
+
+    private static List<String> names(Handle h, Vocabulary v) {
+        return strings(h, "SELECT name FROM " + v.table + " ORDER BY lower(name)");
+    }
+
+    private static List<String> strings(Handle h, String sql) {
+        return h.createQuery(sql).mapTo(String.class).list();
+    }
 
     /** The id of the sample type called {@code name} (any case). */
     public long sampleTypeId(Handle h, String name) {

@@ -1,0 +1,168 @@
+package bio.flow.annotation;
+
+import bio.flow.access.AccessPolicy;
+import bio.flow.annotation.Templates.Kind;
+import bio.flow.annotation.Templates.ListOf;
+import bio.flow.annotation.Templates.Project;
+import bio.flow.auth.Authenticator;
+import bio.flow.http.ApiException;
+import bio.flow.http.Caller;
+import bio.flow.http.ContentDisposition;
+import bio.flow.vocabularies.Vocabularies;
+import bio.flow.annotation.SampleSheet.Problem;
+import bio.flow.samples.Samples;
+import io.javalin.http.Context;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.poi.ss.usermodel.Workbook;
+import org.apache.poi.ss.usermodel.WorkbookFactory;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * {@code GET /annotation/{type}} ({@code sample} or {@code data}): the annotation template, for signed-in users
+ * only, as the reference's example sends a token and the projects offered are the caller's. Its lists are read
+ * from the database on every request, in one transaction, so a template always offers the current vocabularies.
+ *
+ * <p>{@code POST /upload/annotation}: a filled sample template (multipart/form-data, part {@code file}, at most
+ * {@value #MAX_BYTES} bytes, held in memory), checked whole: every problem is answered at once (400,
+ * {@code details.problems} with sheet, row and column) and nothing is written while any remains. With
+ * the field {@code dry_run=true} it only checks. A clean sheet creates or updates its
+ * samples and links their reads in one transaction ({@link SampleImport}).
+ */
+public final class AnnotationRoutes {
+    static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    static final int MAX_BYTES = 10 * 1024 * 1024;
+    /** Room for the dry_run field and the multipart framing around the workbook. */
+    private static final int FORM_OVERHEAD = 64 * 1024;
+    private static final MultipartConfigElement IN_MEMORY = new MultipartConfigElement("", MAX_BYTES, MAX_BYTES + FORM_OVERHEAD,
+            MAX_BYTES + FORM_OVERHEAD);
+
+    private final Authenticator authenticator;
+    private final Jdbi jdbi;
+    private final Vocabularies vocabularies;
+    private final AccessPolicy policy;
+    private final Samples samples;
+
+    public AnnotationRoutes(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies, AccessPolicy policy, Samples samples) {
+        this.authenticator = authenticator;
+        this.jdbi = jdbi;
+        this.vocabularies = vocabularies;
+        this.policy = policy;
+        this.samples = samples;
+    }
+
+    public void template(Context ctx) {
+        // Signed in first, as on every route that needs it: an anonymous caller is 401 whatever the type.
+        Caller caller = authenticator.require(ctx);
+        Kind kind = Kind.of(ctx.pathParam("type"));
+        if (kind == null) throw ApiException.notFound("annotation template '" + ctx.pathParam("type") + "'");
+        // The lists are read in one transaction; the workbook is written after it, without holding a connection.
+        Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
+        byte[] xlsx = Templates.write(kind, lists);
+        ctx.contentType(XLSX)
+                .header("Content-Disposition", ContentDisposition.attachment(kind.filename()))
+                .result(xlsx);
+    }
+
+    private Map<ListOf, List<String>> lists(Handle h, Caller caller) {
+        List<Project> projects = AccessPolicy.bindCaller(h.createQuery("SELECT p.id, p.name FROM projects p WHERE "
+                        + AccessPolicy.projectCallerEdits("p") + " ORDER BY lower(p.name), p.id"), Optional.of(caller))
+                .map((rs, c) -> new Project(rs.getLong("id"), rs.getString("name"))).list();
+        return Templates.lists(vocabularies.choices(h), projects);
+    }
+
+    public void upload(Context ctx) throws IOException {
+        Caller caller = authenticator.require(ctx);
+        String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
+        if (!type.startsWith("multipart/form-data")) throw ApiException.unsupportedMediaType("POST " + ctx.path() + " takes multipart/form-data");
+        if (ctx.contentLength() > MAX_BYTES + FORM_OVERHEAD) {
+            // Answered before the body is read: the connection cannot carry another request after it.
+            ctx.header("Connection", "close");
+            throw tooLarge();
+        }
+        ctx.req().setAttribute("org.eclipse.jetty.multipartConfig", IN_MEMORY);
+        Collection<Part> parts = parts(ctx);
+        try {
+            Part file = null;
+            String dryRun = null;
+            for (Part p : parts) {
+                if (p.getName().equals("file")) {
+                    if (file != null) throw ApiException.invalid("file", "send one workbook per request");
+                    file = p;
+                } else if (p.getName().equals("dry_run")) {
+                    try (InputStream in = p.getInputStream()) {
+                        dryRun = new String(in.readNBytes(16), StandardCharsets.UTF_8).strip();
+                    }
+                }
+            }
+            if (file == null) throw ApiException.invalid("file", "is required: the filled template (.xlsx), as a file part");
+            boolean check = dryRun(dryRun);
+            Workbook wb;
+            try (InputStream in = file.getInputStream()) {
+                wb = WorkbookFactory.create(in);
+            } catch (IOException | RuntimeException e) {
+                throw ApiException.invalid("file", "is not a readable .xlsx workbook; fill in the template of GET /annotation/sample");
+            }
+            try (wb) {
+                SampleImport.Result result = jdbi.inTransaction(h -> {
+                    SampleSheet sheet = SampleSheet.read(wb, lists(h, caller));
+                    List<Problem> problems = new ArrayList<>(sheet.problems());
+                    // checked against the database even when the cells have problems, so that all are answered at once
+                    SampleImport.Result r = SampleImport.run(h, caller, samples, policy, sheet, !check, problems);
+                    if (!problems.isEmpty()) {
+                        Map<String, Object> details = new LinkedHashMap<>();
+                        details.put("problems", problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
+                        details.put("problem_count", problems.size());
+                        throw ApiException.invalid(problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                                + " in the workbook; nothing was written", details);
+                    }
+                    return r;
+                });
+                ctx.json(result);
+            }
+        } finally {
+            for (Part p : parts) p.delete();
+        }
+    }
+
+    /** At most this many problems are listed (their count is always given): enough to fix a sheet by. */
+    private static final int MAX_PROBLEMS = 1000;
+
+    private static boolean dryRun(String value) {
+        if (value == null || value.isEmpty() || value.equals("false")) return false;
+        if (value.equals("true")) return true;
+        throw ApiException.invalid("dry_run", "must be true or false");
+    }
+
+    /** The parts, parsed in memory by Jetty: 413 when the workbook or the whole is over the limit, 400 when malformed. */
+    private static Collection<Part> parts(Context ctx) throws IOException {
+        try {
+            return ctx.req().getParts();
+        } catch (ServletException | IllegalStateException | IOException e) {
+            ctx.header("Connection", "close"); // the parser stopped somewhere in the body
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                if (message.contains("max") && (message.contains("size") || message.contains("length")) || message.contains("too large")) {
+                    throw tooLarge();
+                }
+            }
+            throw ApiException.invalid("file", "the multipart/form-data body is malformed: " + e.getMessage());
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return ApiException.tooLarge("an annotation workbook may have at most " + MAX_BYTES + " bytes (10 MiB)");
+    }
+}

@@ -1,0 +1,193 @@
+package bio.flow.annotation;
+
+import static bio.flow.testing.Answers.assertStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bio.flow.testing.Api;
+import bio.flow.testing.Fixtures;
+import bio.flow.testing.Multipart;
+import bio.flow.testing.TestServer;
+import bio.flow.testing.Users;
+import bio.flow.testing.Users.Account;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.junit.jupiter.api.Test;
+
+/**
+ * POST /upload/annotation over real HTTP with templates downloaded from the server and filled in by a program (POI):
+ * a dry run writes nothing, a clean sheet creates (then updates) samples and links their uploaded reads, and every
+ * problem comes back with its sheet, row and column while nothing is written; bad uploads are 400, 413 and 415.
+ */
+class AnnotationImportTest {
+    private static final TestServer server = TestServer.shared();
+    private static final byte[] FASTQ = "@r1\nACGT\n+\nIIII\n".getBytes(StandardCharsets.UTF_8);
+
+    /** The caller's sample template with these rows written under the header (a value starting with "=" is a formula). */
+    private static byte[] filled(Account user, List<List<Object>> rows) throws IOException {
+        Api.Res r = user.api().get("/annotation/sample");
+        assertThat(r.status()).isEqualTo(200);
+        try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(r.body()))) {
+            Sheet sheet = wb.getSheet("Samples");
+            for (int i = 0; i < rows.size(); i++) {
+                Row row = sheet.createRow(i + 1);
+                List<Object> values = rows.get(i);
+                for (int c = 0; c < values.size(); c++) {
+                    Object v = values.get(c);
+                    if (v == null) continue;
+                    if (v instanceof Number n) row.createCell(c).setCellValue(n.doubleValue());
+                    else if (v.toString().startsWith("=")) row.createCell(c).setCellFormula(v.toString().substring(1));
+                    else row.createCell(c).setCellValue(v.toString());
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            wb.write(out);
+            return out.toByteArray();
+        }
+    }
+
+    private static Api.Res post(Account user, byte[] workbook, boolean dryRun) {
+        Multipart m = new Multipart();
+        if (dryRun) m.field("dry_run", "true");
+        return m.file("file", workbook).post(user.api(), "/upload/annotation");
+    }
+
+    /** A sample row: name, project, organism, sample type, source, target, condition, replicate group, read 1, read 2, lane. */
+    private static List<Object> row(Object... values) {
+        List<Object> out = new ArrayList<>();
+        for (Object v : values) out.add(v);
+        return out;
+    }
+
+    private static long owned(Account user) {
+        return user.api().get("/samples/owned").json().path("count").asLong();
+    }
+
+    @Test
+    void aDryRunWritesNothingAndACleanSheetCreatesThenUpdatesSamplesAndLinksTheirReads() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        long project = Fixtures.project(user, "Imported", false);
+        long a1 = Fixtures.upload(user, "a_R1.fastq", FASTQ, Map.of());
+        long a2 = Fixtures.upload(user, "a_R2.fastq", FASTQ, Map.of());
+        long b1 = Fixtures.upload(user, "b_R1.fastq.gz", gzip(), Map.of());
+        byte[] workbook = filled(user, List.of(
+                row("Sample A", "Imported (#" + project + ")", "Human", "rna", null, null, "control", "grp", "a_R1.fastq", "a_R2.fastq", 1),
+                row("Sample B", null, "mouse", null, null, null, null, null, "b_R1.fastq.gz", null, null)));
+
+        Api.Res dry = post(user, workbook, true);
+        assertThat(dry.status()).as(dry.toString()).isEqualTo(200);
+        assertThat(dry.json().path("dry_run").asBoolean()).isTrue();
+        assertThat(dry.json().path("samples")).hasSize(2);
+        assertThat(dry.json().path("samples").get(0).path("id").isNull()).isTrue();
+        assertThat(dry.json().path("reads")).hasSize(3);
+        assertThat(owned(user)).as("a dry run writes nothing").isZero();
+        assertThat(user.api().get("/data/" + a1).json().path("sample").isNull()).isTrue();
+
+        Api.Res done = post(user, workbook, false);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        assertThat(done.json().path("dry_run").asBoolean()).isFalse();
+        long sampleA = done.json().path("samples").get(0).path("id").asLong();
+        long sampleB = done.json().path("samples").get(1).path("id").asLong();
+        assertThat(done.json().path("samples").get(0).path("created").asBoolean()).isTrue();
+        JsonNode a = user.api().get("/samples/" + sampleA).json();
+        assertThat(a.path("organism").asText()).isEqualTo("human");
+        assertThat(a.path("sample_type").asText()).isEqualTo("RNA");
+        assertThat(a.path("condition").asText()).isEqualTo("control");
+        assertThat(a.path("project").path("id").asLong()).isEqualTo(project);
+        JsonNode read1 = user.api().get("/data/" + a1).json();
+        assertThat(read1.path("sample").path("id").asLong()).isEqualTo(sampleA);
+        assertThat(read1.path("read_number").asInt()).isEqualTo(1);
+        assertThat(read1.path("lane").asInt()).isEqualTo(1);
+        assertThat(read1.path("fileset").path("name").asText()).isEqualTo("Paired-end reads");
+        assertThat(user.api().get("/data/" + a2).json().path("read_number").asInt()).isEqualTo(2);
+        JsonNode b = user.api().get("/data/" + b1).json();
+        assertThat(b.path("sample").path("id").asLong()).isEqualTo(sampleB);
+        assertThat(b.path("fileset").path("name").asText()).isEqualTo("Single-end reads");
+
+        // The same sheet again, with another sample type: the same samples, updated; the reads stay theirs.
+        byte[] again = filled(user, List.of(
+                row("Sample A", "Imported (#" + project + ")", "human", "DNA", null, null, "control", "grp", "a_R1.fastq", "a_R2.fastq", 1)));
+        Api.Res updated = post(user, again, false);
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+        assertThat(updated.json().path("samples").get(0).path("id").asLong()).isEqualTo(sampleA);
+        assertThat(updated.json().path("samples").get(0).path("created").asBoolean()).isFalse();
+        assertThat(user.api().get("/samples/" + sampleA).json().path("sample_type").asText()).isEqualTo("DNA");
+        assertThat(owned(user)).isEqualTo(2);
+    }
+
+    @Test
+    void everyProblemIsReportedWithSheetRowAndColumnAndNothingIsWritten() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        Account other = Users.signUp(server, "annimp");
+        long notMine = Fixtures.project(other, "Not mine", false);
+        Fixtures.upload(user, "ok_R1.fastq", FASTQ, Map.of());
+        Fixtures.upload(user, "peaks.bed", "chr1\t1\t2\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        byte[] workbook = filled(user, List.of(
+                row("Good", null, "human", null, null, null, null, null, "ok_R1.fastq", null, null),       // row 2: fine
+                row("Bad organism", null, "martian", null, null, null, null, null, "missing.fastq", null, null), // row 3
+                row(null, null, "human", null, null, null, null, null, "x.fastq", null, null),               // row 4: no name
+                row("Formula", null, "human", null, null, null, "=1+1", null, "y.fastq", null, 0),          // row 5
+                row("Lanes", String.valueOf(notMine), "human", null, null, null, null, null, "peaks.bed", null, 2), // row 6
+                row("Lanes", String.valueOf(notMine), "human", null, null, null, null, null, "ok_R1.fastq", null, 2))); // row 7
+        Api.Res r = post(user, workbook, false);
+        assertStatus(r, 400, "VALIDATION_ERROR");
+        List<String> problems = new ArrayList<>();
+        r.json().path("error").path("details").path("problems").forEach(p -> problems.add(
+                p.path("sheet").asText() + "!" + p.path("column").asText() + p.path("row").asInt()));
+        assertThat(problems).contains("Samples!C3", "Samples!I3", "Samples!A4", "Samples!G5", "Samples!K5", "Samples!B6", "Samples!I6",
+                "Samples!K7", "Samples!I7");
+        assertThat(problems).as("row 2 is fine").noneMatch(p -> p.matches("Samples![A-Z]+2"));
+        assertThat(r.json().path("error").path("details").path("problem_count").asInt()).isEqualTo(problems.size());
+        assertThat(owned(user)).as("nothing written while a problem remains").isZero();
+    }
+
+    @Test
+    void sheetsOfMoreThanTenThousandRowsAreRefused() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        List<List<Object>> rows = new ArrayList<>();
+        for (int i = 0; i <= 10_000; i++) rows.add(row("S" + i, null, "human", null, null, null, null, null, "r" + i + ".fastq", null, null));
+        Api.Res r = post(user, filled(user, rows), true);
+        assertStatus(r, 400, "VALIDATION_ERROR");
+        JsonNode problem = r.json().path("error").path("details").path("problems").get(0);
+        assertThat(problem.path("row").asInt()).isEqualTo(10_002);
+        assertThat(problem.path("message").asText()).contains("10000");
+    }
+
+    @Test
+    void badUploadsAreRefused() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        assertStatus(post(user, "not a workbook".getBytes(StandardCharsets.UTF_8), false), 400, "VALIDATION_ERROR");
+        byte[] corrupt = filled(user, List.of());
+        corrupt = java.util.Arrays.copyOf(corrupt, corrupt.length / 2);
+        assertStatus(post(user, corrupt, false), 400, "VALIDATION_ERROR");
+        // a workbook that is not a template: no Samples sheet
+        ByteArrayOutputStream other = new ByteArrayOutputStream();
+        try (XSSFWorkbook wb = new XSSFWorkbook()) {
+            wb.createSheet("Sheet1").createRow(0).createCell(0).setCellValue("hello");
+            wb.write(other);
+        }
+        Api.Res noSheet = post(user, other.toByteArray(), false);
+        assertStatus(noSheet, 400, "VALIDATION_ERROR");
+        assertThat(noSheet.json().path("error").path("details").path("problems").get(0).path("sheet").asText()).isEqualTo("Samples");
+        assertStatus(new Multipart().field("dry_run", "true").post(user.api(), "/upload/annotation"), 400, "VALIDATION_ERROR");
+        assertStatus(post(user, new byte[10 * 1024 * 1024 + 1], false), 413, "PAYLOAD_TOO_LARGE");
+        assertStatus(user.api().post("/upload/annotation", Map.of("file", "x")), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertStatus(new Multipart().file("file", filled(user, List.of())).post(server.client(), "/upload/annotation"), 401, "UNAUTHORIZED");
+    }
+
+    private static byte[] gzip() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+            gz.write(FASTQ);
+        }
+        return out.toByteArray();
+    }
+}
