@@ -6,6 +6,7 @@ import bio.flow.annotation.Templates.ListOf;
 import bio.flow.annotation.Templates.Project;
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
+import bio.flow.http.MultipartParts;
 import bio.flow.http.Caller;
 import bio.flow.http.ContentDisposition;
 import bio.flow.vocabularies.Vocabularies;
@@ -13,7 +14,6 @@ import bio.flow.annotation.SampleSheet.Problem;
 import bio.flow.samples.Samples;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +93,7 @@ public final class AnnotationRoutes {
             throw tooLarge();
         }
         ctx.req().setAttribute("org.eclipse.jetty.multipartConfig", IN_MEMORY);
-        Collection<Part> parts = parts(ctx);
+        Collection<Part> parts = MultipartParts.of(ctx, AnnotationRoutes::tooLarge);
         try {
             Part file = null;
             String dryRun = null;
@@ -144,22 +144,6 @@ public final class AnnotationRoutes {
         if (value == null || value.isEmpty() || value.equals("false")) return false;
         if (value.equals("true")) return true;
         throw ApiException.invalid("dry_run", "must be true or false");
-    }
-
-    /** The parts, parsed in memory by Jetty: 413 when the workbook or the whole is over the limit, 400 when malformed. */
-    private static Collection<Part> parts(Context ctx) throws IOException {
-        try {
-            return ctx.req().getParts();
-        } catch (ServletException | IllegalStateException | IOException e) {
-            ctx.header("Connection", "close"); // the parser stopped somewhere in the body
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-                if (message.contains("max") && (message.contains("size") || message.contains("length")) || message.contains("too large")) {
-                    throw tooLarge();
-                }
-            }
-            throw ApiException.invalid("file", "the multipart/form-data body is malformed: " + e.getMessage());
-        }
     }
 
     private static ApiException tooLarge() {

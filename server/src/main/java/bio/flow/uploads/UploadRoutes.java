@@ -2,10 +2,10 @@ package bio.flow.uploads;
 
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
+import bio.flow.http.MultipartParts;
 import bio.flow.http.Caller;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,7 +94,7 @@ public final class UploadRoutes {
     }
 
     private void receive(Context ctx, Caller caller, boolean reads) throws IOException {
-        Collection<Part> parts = parts(ctx);
+        Collection<Part> parts = MultipartParts.of(ctx, this::tooLarge);
         try {
             Map<String, String> fields = new HashMap<>();
             Part file = null;
@@ -162,22 +162,6 @@ public final class UploadRoutes {
 
     public void progress(Context ctx) {
         ctx.json(uploads.progress(authenticator.require(ctx), ctx.pathParam("file_id")));
-    }
-
-    /** The parts, parsed (and spooled) by Jetty: 413 when a part or the whole is over the limits, 400 when malformed. */
-    private Collection<Part> parts(Context ctx) throws IOException {
-        try {
-            return ctx.req().getParts();
-        } catch (ServletException | IllegalStateException | IOException e) {
-            ctx.header("Connection", "close"); // the parser stopped somewhere in the body
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-                if (message.contains("max") && (message.contains("size") || message.contains("length")) || message.contains("too large")) {
-                    throw tooLarge();
-                }
-            }
-            throw ApiException.invalid("file", "the multipart/form-data body is malformed: " + e.getMessage());
-        }
     }
 
     private ApiException tooLarge() {
