@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.poi.ss.usermodel.Workbook;
-import org.apache.poi.ss.usermodel.WorkbookFactory;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -36,7 +34,7 @@ import org.jdbi.v3.core.Jdbi;
  * from the database on every request, in one transaction, so a template always offers the current vocabularies.
  *
  * <p>{@code POST /upload/annotation}: a filled sample template (multipart/form-data, part {@code file}, at most
- * {@value #MAX_BYTES} bytes, held in memory), checked whole: every problem is answered at once (400,
+ * {@value #MAX_BYTES} bytes, held in memory and read there by {@link Xlsx} with bounded memory), checked whole: every problem is answered at once (400,
  * {@code details.problems} with sheet, row and column) and nothing is written while any remains. With
  * the field {@code dry_run=true} it only checks. A clean sheet creates or updates its
  * samples and links their reads in one transaction ({@link SampleImport}).
@@ -109,29 +107,30 @@ public final class AnnotationRoutes {
             }
             if (file == null) throw ApiException.invalid("file", "is required: the filled template (.xlsx), as a file part");
             boolean check = dryRun(dryRun);
-            Workbook wb;
+            byte[] bytes;
             try (InputStream in = file.getInputStream()) {
-                wb = WorkbookFactory.create(in);
-            } catch (IOException | RuntimeException e) {
-                throw ApiException.invalid("file", "is not a readable .xlsx workbook; fill in the template of GET /annotation/sample");
+                bytes = in.readAllBytes();
             }
-            try (wb) {
-                SampleImport.Result result = jdbi.inTransaction(h -> {
-                    SampleSheet sheet = SampleSheet.read(wb, lists(h, caller));
-                    List<Problem> problems = new ArrayList<>(sheet.problems());
-                    // checked against the database even when the cells have problems, so that all are answered at once
-                    SampleImport.Result r = SampleImport.run(h, caller, samples, policy, sheet, !check, problems);
-                    if (!problems.isEmpty()) {
-                        Map<String, Object> details = new LinkedHashMap<>();
-                        details.put("problems", problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
-                        details.put("problem_count", problems.size());
-                        throw ApiException.invalid(problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
-                                + " in the workbook; nothing was written", details);
-                    }
-                    return r;
-                });
-                ctx.json(result);
+            // The lists are read first, and the workbook outside any transaction: no connection is held while it is read.
+            Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
+            SampleSheet sheet;
+            try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet), "fill in the template of GET /annotation/sample")) {
+                sheet = SampleSheet.read(workbook, lists);
             }
+            SampleImport.Result result = jdbi.inTransaction(h -> {
+                List<Problem> problems = new ArrayList<>(sheet.problems());
+                // checked against the database even when the cells have problems, so that all are answered at once
+                SampleImport.Result r = SampleImport.run(h, caller, samples, policy, sheet, !check, problems);
+                if (!problems.isEmpty()) {
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("problems", problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
+                    details.put("problem_count", problems.size());
+                    throw ApiException.invalid(problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
+                            + " in the workbook; nothing was written", details);
+                }
+                return r;
+            });
+            ctx.json(result);
         } finally {
             for (Part p : parts) p.delete();
         }

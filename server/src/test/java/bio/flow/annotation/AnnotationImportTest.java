@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.poi.hssf.usermodel.HSSFWorkbook;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -181,6 +183,57 @@ class AnnotationImportTest {
         assertStatus(post(user, new byte[10 * 1024 * 1024 + 1], false), 413, "PAYLOAD_TOO_LARGE");
         assertStatus(user.api().post("/upload/annotation", Map.of("file", "x")), 415, "UNSUPPORTED_MEDIA_TYPE");
         assertStatus(new Multipart().file("file", filled(user, List.of())).post(server.client(), "/upload/annotation"), 401, "UNAUTHORIZED");
+    }
+
+    /** A 400 that names the field {@code file}. */
+    private static void fileRefused(Api.Res r, String message) {
+        assertStatus(r, 400, "VALIDATION_ERROR");
+        assertThat(r.json().path("error").path("details").path("field").asText()).as(r.toString()).isEqualTo("file");
+        assertThat(r.json().path("error").path("message").asText()).contains(message);
+    }
+
+    @Test
+    void filesThatAreNotWorkbooksAreRefusedNamingTheFile() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        ByteArrayOutputStream xls = new ByteArrayOutputStream();
+        try (HSSFWorkbook wb = new HSSFWorkbook()) {
+            wb.createSheet("Samples").createRow(0).createCell(0).setCellValue("Sample name *");
+            wb.write(xls);
+        }
+        fileRefused(post(user, xls.toByteArray(), true), "not a zip archive");
+        ByteArrayOutputStream docx = new ByteArrayOutputStream();
+        try (XWPFDocument doc = new XWPFDocument()) {
+            doc.createParagraph().createRun().setText("Samples");
+            doc.write(docx);
+        }
+        fileRefused(post(user, docx.toByteArray(), true), "not a workbook");
+        byte[] template = filled(user, List.of());
+        fileRefused(post(user, RawXlsx.without(template, "xl/worksheets/sheet1.xml"), true), "it has no part xl/worksheets/sheet1.xml");
+        byte[] corrupt = java.util.Arrays.copyOf(template, template.length / 2);
+        fileRefused(post(user, corrupt, true), "is not a readable .xlsx workbook");
+    }
+
+    @Test
+    void aBombIsRefusedAtTheReadersCapsAndTheServerGoesOn() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        // 200,000 rows x 30 columns under more than a million distinct shared strings: ~170 MB of XML
+        byte[] bomb = RawXlsx.write("Samples", w -> {
+            RawXlsx.sampleHeader(w);
+            StringBuilder row = new StringBuilder();
+            for (int r = 2; r <= 200_000; r++) {
+                row.setLength(0);
+                row.append("<row>");
+                for (int c = 0; c < 30; c++) row.append("<c t=\"s\"><v>").append(c).append("</v></c>");
+                w.append(row.append("</row>"));
+            }
+        }, w -> {
+            for (int i = 0; i < 1_200_000; i++) w.write("<si><t>" + Integer.toHexString(i) + "</t></si>");
+        });
+        assertThat(bomb.length).isLessThan(10 * 1024 * 1024);
+        fileRefused(post(user, bomb, true), "more than 1000000 shared strings");
+        Fixtures.upload(user, "after_R1.fastq", FASTQ, Map.of());
+        Api.Res after = post(user, filled(user, List.of(row("After", null, "human", null, null, null, null, null, "after_R1.fastq", null, null))), true);
+        assertThat(after.status()).as(after.toString()).isEqualTo(200);
     }
 
     private static byte[] gzip() throws IOException {
