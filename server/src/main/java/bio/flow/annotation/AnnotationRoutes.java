@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -33,11 +34,12 @@ import org.jdbi.v3.core.Jdbi;
  * only, as the reference's example sends a token and the projects offered are the caller's. Its lists are read
  * from the database on every request, in one transaction, so a template always offers the current vocabularies.
  *
- * <p>{@code POST /upload/annotation}: a filled sample template (multipart/form-data, part {@code file}, at most
+ * <p>{@code POST /upload/annotation}: a filled sample or data template, told apart by its sheet (multipart/form-data, part {@code file}, at most
  * {@value #MAX_BYTES} bytes, held in memory and read there by {@link Xlsx} with bounded memory), checked whole: every problem is answered at once (400,
  * {@code details.problems} with sheet, row and column) and nothing is written while any remains. With
- * the field {@code dry_run=true} it only checks. A clean sheet creates or updates its
- * samples and links their reads in one transaction ({@link SampleImport}).
+ * the field {@code dry_run=true} it only checks. A clean sample sheet creates or updates its
+ * samples and links their reads ({@link SampleImport}), a clean data sheet sets its files' types and samples
+ * ({@link DataImport}), in one transaction.
  */
 public final class AnnotationRoutes {
     static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -113,27 +115,53 @@ public final class AnnotationRoutes {
             }
             // The lists are read first, and the workbook outside any transaction: no connection is held while it is read.
             Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
-            SampleSheet sheet;
-            try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet), "fill in the template of GET /annotation/sample")) {
-                sheet = SampleSheet.read(workbook, lists);
-            }
-            SampleImport.Result result = jdbi.inTransaction(h -> {
-                List<Problem> problems = new ArrayList<>(sheet.problems());
-                // checked against the database even when the cells have problems, so that all are answered at once
-                SampleImport.Result r = SampleImport.run(h, caller, samples, policy, sheet, !check, problems);
-                if (!problems.isEmpty()) {
-                    Map<String, Object> details = new LinkedHashMap<>();
-                    details.put("problems", problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
-                    details.put("problem_count", problems.size());
-                    throw ApiException.invalid(problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
-                            + " in the workbook; nothing was written", details);
+            Function<Handle, Object> importer;
+            try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet, Kind.DATA.sheet), FILL_IN)) {
+                if (kindOf(workbook) == Kind.SAMPLE) {
+                    SampleSheet sheet = SampleSheet.read(workbook, lists);
+                    importer = h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, policy, sheet, !check, problems));
+                } else {
+                    DataSheet sheet = DataSheet.read(workbook, lists);
+                    importer = h -> checked(sheet.problems(), problems -> DataImport.run(h, caller, policy, sheet, !check, problems));
                 }
-                return r;
-            });
-            ctx.json(result);
+            }
+            ctx.json(jdbi.inTransaction(importer::apply));
         } finally {
             for (Part p : parts) p.delete();
         }
+    }
+
+    private static final String FILL_IN = "fill in a template of GET /annotation/sample or GET /annotation/data";
+
+    /** Which template the workbook is: the one whose sheet it has (any case). */
+    private static Kind kindOf(Xlsx workbook) {
+        boolean samples = workbook.hasSheet(Kind.SAMPLE.sheet);
+        boolean data = workbook.hasSheet(Kind.DATA.sheet);
+        if (samples && data) {
+            throw ApiException.invalid("file", "has both a sheet '" + Kind.SAMPLE.sheet + "' and a sheet '" + Kind.DATA.sheet
+                    + "': import one template at a time");
+        }
+        if (!samples && !data) {
+            throw ApiException.invalid("file", "has no sheet '" + Kind.SAMPLE.sheet + "' nor '" + Kind.DATA.sheet + "': " + FILL_IN);
+        }
+        return samples ? Kind.SAMPLE : Kind.DATA;
+    }
+
+    /**
+     * The import's answer when neither the sheet's cells nor {@code run}, given them, found a problem; else 400 with
+     * them all. {@code run} checks against the database even when the cells have problems, so that all are answered at once.
+     */
+    private static <T> T checked(List<Problem> sheetProblems, Function<List<Problem>, T> run) {
+        List<Problem> problems = new ArrayList<>(sheetProblems);
+        T result = run.apply(problems);
+        if (!problems.isEmpty()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("problems", problems.size() > MAX_PROBLEMS ? problems.subList(0, MAX_PROBLEMS) : problems);
+            details.put("problem_count", problems.size());
+            throw ApiException.invalid(problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + " in the workbook; nothing was written",
+                    details);
+        }
+        return result;
     }
 
     /** At most this many problems are listed (their count is always given): enough to fix a sheet by. */

@@ -6,8 +6,6 @@ import bio.flow.annotation.Templates.ListOf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The rows of the {@code Samples} sheet of a filled sample template, as {@link TemplateSheet} reads and checks them,
@@ -24,8 +22,6 @@ final class SampleSheet {
     /** A row of the sheet as read: its row number and the values of the sample and its reads. */
     record SampleRow(int row, String name, Long project, String organism, String sampleType, String source, String purificationTarget,
                      String condition, String replicateGroup, String read1, String read2, Integer lane) {}
-
-    private static final Pattern PROJECT_ID = Pattern.compile("\\(#(\\d{1,18})\\)\\s*$");
 
     private final TemplateSheet sheet;
     private final List<SampleRow> rows = new ArrayList<>();
@@ -61,10 +57,8 @@ final class SampleSheet {
         Long project = null;
         String projectText = v.getOrDefault("Project", "");
         if (!projectText.isEmpty()) {
-            Matcher m = PROJECT_ID.matcher(projectText);
-            if (m.find()) project = Long.parseLong(m.group(1));
-            else if (projectText.matches("\\d{1,18}")) project = Long.parseLong(projectText);
-            else problems().add(problem(row.row(), "Project", "'" + projectText
+            project = TemplateSheet.id(projectText);
+            if (project == null) problems().add(problem(row.row(), "Project", "'" + projectText
                     + "' names no project: choose one of the list (name (#id)) or give its id"));
         }
         Integer lane = null;

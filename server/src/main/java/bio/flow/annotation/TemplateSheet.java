@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.poi.ss.util.CellReference;
 
 /**
@@ -26,6 +28,7 @@ final class TemplateSheet implements AutoCloseable {
     record Filled(int row, Map<String, String> values) {}
 
     static final int MAX_TEXT = 200;
+    private static final Pattern ID = Pattern.compile("\\(#(\\d{1,18})\\)\\s*$");
 
     private final Kind kind;
     private final List<Column> columns;
@@ -37,24 +40,19 @@ final class TemplateSheet implements AutoCloseable {
     /** The columns a row's cells are kept from: up to the last column of the template found. */
     private int width;
     private int filled;
-    /** Whether rows are read: not without the sheet, nor with problems in its header row, nor past the rows allowed. */
+    /** Whether rows are read: not with problems in the header row, nor past the rows allowed. */
     private boolean reading;
 
     private TemplateSheet(Xlsx workbook, Kind kind, Map<ListOf, List<String>> lists) {
         this.kind = kind;
         this.columns = Templates.columns(kind);
         this.lists = lists;
-        this.rows = workbook.hasSheet(kind.sheet) ? workbook.rows(kind.sheet) : null;
+        this.rows = workbook.rows(kind.sheet);
     }
 
-    /** The sheet of {@code kind} of the workbook with its header row read (a problem when the workbook lacks it). */
+    /** The sheet of {@code kind} of the workbook, which has it, with its header row read. */
     static TemplateSheet open(Xlsx workbook, Kind kind, Map<ListOf, List<String>> lists) {
         TemplateSheet s = new TemplateSheet(workbook, kind, lists);
-        if (s.rows == null) {
-            s.problems.add(new Problem(kind.sheet, 0, null, null, "the workbook has no sheet '" + kind.sheet
-                    + "': fill in the template of GET /annotation/" + kind.path));
-            return s;
-        }
         try {
             s.headers();
             s.reading = s.problems.isEmpty();
@@ -165,6 +163,16 @@ final class TemplateSheet implements AutoCloseable {
         };
     }
 
+    /**
+     * The id a reference to a project or sample gives: "name (#id)", as the template's lists offer them (names may
+     * repeat), or the id alone; null for a name.
+     */
+    static Long id(String text) {
+        Matcher m = ID.matcher(text);
+        if (m.find()) return Long.parseLong(m.group(1));
+        return text.matches("\\d{1,18}") ? Long.parseLong(text) : null;
+    }
+
     /** The list's value equal to {@code text} whatever its case, or null. */
     private static String find(List<String> values, String text) {
         for (String v : values) if (v.equalsIgnoreCase(text)) return v;
@@ -173,6 +181,6 @@ final class TemplateSheet implements AutoCloseable {
 
     @Override
     public void close() {
-        if (rows != null) rows.close();
+        rows.close();
     }
 }

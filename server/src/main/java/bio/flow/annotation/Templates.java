@@ -113,7 +113,8 @@ final class Templates {
             case DATA -> List.of(
                     new Column("File name", true, null, false, "The data file's name, as uploaded.", "HeLa_CLIP_rep1_peaks.bed"),
                     new Column("Data type", true, ListOf.DATA_TYPES, false, "What the file holds.", "BED"),
-                    new Column("Sample", false, null, false, "The name of the sample the file belongs to; empty for none.", "HeLa_CLIP_rep1"));
+                    new Column("Sample", false, null, false, "The sample to put the file in (one you may edit): its name, or name (#id), "
+                            + "or its id; empty leaves the file where it is.", "HeLa_CLIP_rep1"));
         };
     }
 

@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.poi.hssf.usermodel.HSSFWorkbook;
-import org.apache.poi.ss.usermodel.Row;
-import org.apache.poi.ss.usermodel.Sheet;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.junit.jupiter.api.Test;
@@ -33,40 +31,17 @@ class AnnotationImportTest {
     private static final TestServer server = TestServer.shared();
     private static final byte[] FASTQ = "@r1\nACGT\n+\nIIII\n".getBytes(StandardCharsets.UTF_8);
 
-    /** The caller's sample template with these rows written under the header (a value starting with "=" is a formula). */
-    private static byte[] filled(Account user, List<List<Object>> rows) throws IOException {
-        Api.Res r = user.api().get("/annotation/sample");
-        assertThat(r.status()).isEqualTo(200);
-        try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(r.body()))) {
-            Sheet sheet = wb.getSheet("Samples");
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = sheet.createRow(i + 1);
-                List<Object> values = rows.get(i);
-                for (int c = 0; c < values.size(); c++) {
-                    Object v = values.get(c);
-                    if (v == null) continue;
-                    if (v instanceof Number n) row.createCell(c).setCellValue(n.doubleValue());
-                    else if (v.toString().startsWith("=")) row.createCell(c).setCellFormula(v.toString().substring(1));
-                    else row.createCell(c).setCellValue(v.toString());
-                }
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            wb.write(out);
-            return out.toByteArray();
-        }
+    private static byte[] filled(Account user, List<List<Object>> rows) {
+        return Filled.template(user, "sample", rows);
     }
 
     private static Api.Res post(Account user, byte[] workbook, boolean dryRun) {
-        Multipart m = new Multipart();
-        if (dryRun) m.field("dry_run", "true");
-        return m.file("file", workbook).post(user.api(), "/upload/annotation");
+        return Filled.post(user, workbook, dryRun);
     }
 
     /** A sample row: name, project, organism, sample type, source, target, condition, replicate group, read 1, read 2, lane. */
     private static List<Object> row(Object... values) {
-        List<Object> out = new ArrayList<>();
-        for (Object v : values) out.add(v);
-        return out;
+        return Filled.row(values);
     }
 
     private static long owned(Account user) {
@@ -141,9 +116,7 @@ class AnnotationImportTest {
                 row("Lanes", String.valueOf(notMine), "human", null, null, null, null, null, "ok_R1.fastq", null, 2))); // row 7
         Api.Res r = post(user, workbook, false);
         assertStatus(r, 400, "VALIDATION_ERROR");
-        List<String> problems = new ArrayList<>();
-        r.json().path("error").path("details").path("problems").forEach(p -> problems.add(
-                p.path("sheet").asText() + "!" + p.path("column").asText() + p.path("row").asInt()));
+        List<String> problems = Filled.cells(r);
         assertThat(problems).contains("Samples!C3", "Samples!I3", "Samples!A4", "Samples!G5", "Samples!K5", "Samples!B6", "Samples!I6",
                 "Samples!K7", "Samples!I7");
         assertThat(problems).as("row 2 is fine").noneMatch(p -> p.matches("Samples![A-Z]+2"));
@@ -170,15 +143,19 @@ class AnnotationImportTest {
         byte[] corrupt = filled(user, List.of());
         corrupt = java.util.Arrays.copyOf(corrupt, corrupt.length / 2);
         assertStatus(post(user, corrupt, false), 400, "VALIDATION_ERROR");
-        // a workbook that is not a template: no Samples sheet
+        // a workbook that is not a template (no sheet Samples or Data), and one that has both
         ByteArrayOutputStream other = new ByteArrayOutputStream();
         try (XSSFWorkbook wb = new XSSFWorkbook()) {
             wb.createSheet("Sheet1").createRow(0).createCell(0).setCellValue("hello");
             wb.write(other);
         }
-        Api.Res noSheet = post(user, other.toByteArray(), false);
-        assertStatus(noSheet, 400, "VALIDATION_ERROR");
-        assertThat(noSheet.json().path("error").path("details").path("problems").get(0).path("sheet").asText()).isEqualTo("Samples");
+        fileRefused(post(user, other.toByteArray(), false), "has no sheet 'Samples' nor 'Data'");
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(filled(user, List.of())))) {
+            wb.createSheet("data");
+            wb.write(both);
+        }
+        fileRefused(post(user, both.toByteArray(), false), "has both a sheet 'Samples' and a sheet 'Data'");
         assertStatus(new Multipart().field("dry_run", "true").post(user.api(), "/upload/annotation"), 400, "VALIDATION_ERROR");
         assertStatus(post(user, new byte[10 * 1024 * 1024 + 1], false), 413, "PAYLOAD_TOO_LARGE");
         assertStatus(user.api().post("/upload/annotation", Map.of("file", "x")), 415, "UNSUPPORTED_MEDIA_TYPE");
