@@ -301,6 +301,7 @@ final class Xlsx implements AutoCloseable {
             return n;
         }
 
+        /** Skipped bytes are read here, so that they count too. */
         @Override
         public long skip(long n) throws IOException {
             return read(new byte[(int) Math.min(n, 8192)], 0, (int) Math.min(n, 8192));
