@@ -213,9 +213,8 @@ public final class PekaImport {
 
     private static int loadDistribution(Connection c, Distribution d, long entityId) {
         Path file = d.file();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             PreparedStatement insert = c.prepareStatement("INSERT INTO peka_kmer_scores (entity_id, region, kmer, mtxn, prtxn, artxn, aroxn, "
-                     + "etxn, peka_score, p_value, positions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        return insertLines(c, file, "INSERT INTO peka_kmer_scores (entity_id, region, kmer, mtxn, prtxn, artxn, aroxn, "
+                + "etxn, peka_score, p_value, positions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (in, insert, batch) -> {
             String headerLine = in.readLine();
             if (headerLine == null) throw new MalformedException(file, 1, "is empty; expected a header");
             List<String> header = fields(headerLine);
@@ -223,7 +222,6 @@ public final class PekaImport {
             Set<String> seen = new HashSet<>();
             String line;
             int number = 1;
-            int rows = 0;
             while ((line = in.readLine()) != null) {
                 number++;
                 if (line.isBlank()) continue;
@@ -251,25 +249,16 @@ public final class PekaImport {
                     positions[p] = v == null ? null : v.floatValue();
                 }
                 insert.setArray(11, c.createArrayOf("float4", positions));
-                insert.addBatch();
-                if (++rows % BATCH == 0) insert.executeBatch();
+                batch.add();
             }
-            insert.executeBatch();
-            return rows;
-        } catch (IOException e) {
-            throw new MalformedException(file, 0, "cannot be read: " + e.getMessage());
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store " + file + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     private static int loadBed(Connection c, Path file, long entityId) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             PreparedStatement insert = c.prepareStatement("INSERT INTO peka_motif_lines (entity_id, chromosome, start_pos, end_pos, motif, "
-                     + "score, strand) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        return insertLines(c, file, "INSERT INTO peka_motif_lines (entity_id, chromosome, start_pos, end_pos, motif, "
+                + "score, strand) VALUES (?, ?, ?, ?, ?, ?, ?)", (in, insert, batch) -> {
             String line;
             int number = 0;
-            int rows = 0;
             while ((line = in.readLine()) != null) {
                 number++;
                 if (line.isBlank() || line.startsWith("#") || line.startsWith("track") || line.startsWith("browser")) continue;
@@ -296,11 +285,41 @@ public final class PekaImport {
                 if (score == null) insert.setNull(6, Types.DOUBLE);
                 else insert.setDouble(6, score);
                 insert.setString(7, strand);
-                insert.addBatch();
-                if (++rows % BATCH == 0) insert.executeBatch();
+                batch.add();
             }
-            insert.executeBatch();
-            return rows;
+        });
+    }
+
+    /** An insert whose rows are sent {@value #BATCH} at a time, counting them. */
+    private static final class Batch {
+        private final PreparedStatement statement;
+        private int rows;
+
+        Batch(PreparedStatement statement) {
+            this.statement = statement;
+        }
+
+        /** Adds the row bound on the statement. */
+        void add() throws SQLException {
+            statement.addBatch();
+            if (++rows % BATCH == 0) statement.executeBatch();
+        }
+    }
+
+    private interface LineLoader {
+        void load(BufferedReader in, PreparedStatement insert, Batch batch) throws IOException, SQLException;
+    }
+
+    /**
+     * Reads {@code file} with {@code loader}, which binds its rows into {@code sql}'s batch; answers how many rows.
+     * A file that cannot be read is malformed; a row the database refuses stops the import.
+     */
+    private static int insertLines(Connection c, Path file, String sql, LineLoader loader) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); PreparedStatement statement = c.prepareStatement(sql)) {
+            Batch batch = new Batch(statement);
+            loader.load(in, statement, batch);
+            statement.executeBatch();
+            return batch.rows;
         } catch (IOException e) {
             throw new MalformedException(file, 0, "cannot be read: " + e.getMessage());
         } catch (SQLException e) {
