@@ -146,12 +146,13 @@ public final class App implements AutoCloseable {
         Workers workers = null;
         Javalin http = null;
         try {
+            Storage storage = storage(config); // first: a wrong storage setting stops the start before anything else runs
             database = Database.open(config);
             Jdbi jdbi = database.jdbi();
             // Port 0 asks for any free port; pick it now so that the base URL (used in mails) is known.
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
-            Components c = new Components(config, jdbi, mailQueue, baseUrl);
+            Components c = new Components(config, jdbi, mailQueue, baseUrl, storage);
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
@@ -431,8 +432,8 @@ public final class App implements AutoCloseable {
         final AnalyticsRoutes analyticsRoutes;
         final AnnotationRoutes annotationRoutes;
 
-        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
-            this.storage = storage(config);
+        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage) {
+            this.storage = storage;
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);

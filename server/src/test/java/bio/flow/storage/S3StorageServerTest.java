@@ -6,7 +6,9 @@ import static bio.flow.testing.PipelineRuns.text;
 import static bio.flow.testing.PipelineRuns.uploadRead;
 import static bio.flow.testing.PipelineRuns.waitUntilFinished;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import bio.flow.config.Config;
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.Multipart;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,6 +187,33 @@ class S3StorageServerTest {
         assertThat(text(owner.api(), summary)).contains("s3-a\t1\t");
         assertThat(new String(object(StorageKey.of("data", summary.path("id").asLong())), StandardCharsets.UTF_8)).isEqualTo(text(owner.api(), summary));
         nothingOnTheServersDisk();
+    }
+
+    @Test
+    void healthAsksTheBucket() {
+        Api.Res health = server.client().get("/health");
+        assertThat(health.json().path("storage").path("status").asText()).as(health.toString()).isEqualTo("healthy");
+    }
+
+    @Test
+    void aWrongStorageSettingStopsTheStartWithWhatToFix() {
+        assertThatThrownBy(() -> TestServer.start(Map.of("FLOW_STORAGE", "s3"))).isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("FLOW_STORAGE=s3 needs FLOW_S3_BUCKET");
+        assertThatThrownBy(() -> TestServer.start(Map.of("FLOW_S3_BUCKET", bucket))).isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("FLOW_S3_BUCKET is set but FLOW_STORAGE is local");
+        assertThatThrownBy(() -> TestServer.start(Map.of("FLOW_STORAGE", "gcs"))).isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("FLOW_STORAGE must be local or s3");
+        Map<String, String> onlyKeyId = new HashMap<>(s3.storageSettings(bucket));
+        onlyKeyId.remove("FLOW_S3_SECRET_ACCESS_KEY");
+        assertThatThrownBy(() -> TestServer.start(onlyKeyId)).isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("are set together or not at all");
+        Map<String, String> wrongSecret = new HashMap<>(s3.storageSettings(bucket));
+        wrongSecret.put("FLOW_S3_SECRET_ACCESS_KEY", "not-the-secret");
+        assertThatThrownBy(() -> TestServer.start(wrongSecret)).isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("bucket " + bucket + " at " + s3.endpoint() + " cannot be reached");
+        Map<String, String> noBucket = new HashMap<>(s3.storageSettings("no-such-bucket"));
+        assertThatThrownBy(() -> TestServer.start(noBucket)).isInstanceOf(Config.ConfigException.class)
+                .hasMessageContaining("bucket no-such-bucket at " + s3.endpoint() + " cannot be reached");
     }
 
     // ---- helpers ----
