@@ -233,11 +233,7 @@ public final class S3Storage implements Storage {
     @Override
     public void truncate(StorageKey part, long size) throws IOException {
         String objectKey = object(part);
-        Long whole = headSize(objectKey);
-        if (whole != null) {
-            if (size < whole) compose(List.of(new Segment(objectKey, 0, size)), objectKey);
-            return;
-        }
+        makePieced(objectKey);
         List<Piece> pieces = pieces(objectKey);
         if (pieces.isEmpty()) throw new NoSuchFileException(part.toString());
         List<String> past = new ArrayList<>();

@@ -192,7 +192,7 @@ class S3StorageServerTest {
     @Test
     void healthAsksTheBucket() {
         Api.Res health = server.client().get("/health");
-        assertThat(health.json().path("storage").path("status").asText()).as(health.toString()).isEqualTo("healthy");
+        assertThat(health.json().path("services").path("storage").path("status").asText()).as(health.toString()).isEqualTo("healthy");
     }
 
     @Test

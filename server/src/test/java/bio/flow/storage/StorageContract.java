@@ -315,6 +315,10 @@ abstract class StorageContract {
         assertThat(storage().digest(part)).isEqualTo(new Storage.Stored(1000, md5(Arrays.copyOf(bytes, 1000))));
         storage().truncate(part, 2000); // no longer than it is: nothing changes
         assertThat(storage().size(part)).isEqualTo(1000);
+        StorageKey moved = StorageKey.of("uploads", UUID.randomUUID()).child("part");
+        storage().move(part, moved); // written whole now (S3: one object, no pieces)
+        storage().truncate(moved, 600);
+        assertThat(storage().digest(moved)).isEqualTo(new Storage.Stored(600, md5(Arrays.copyOf(bytes, 600))));
         assertThatThrownBy(() -> storage().truncate(StorageKey.of("uploads", UUID.randomUUID()).child("part"), 0))
                 .isInstanceOf(NoSuchFileException.class);
     }
