@@ -152,25 +152,24 @@ public final class S3Storage implements Storage {
      */
     private Stored put(String objectKey, InputStream in, long maxBytes) throws IOException {
         MessageDigest md5 = md5();
-        byte[] buffer = new byte[BUFFER];
-        int n = in.readNBytes(buffer, 0, buffer.length);
-        long size = n;
+        // What a small write holds is read as it comes (readNBytes grows its buffer): no 8 MiB for a few bytes.
+        byte[] first = in.readNBytes(maxBytes >= BUFFER ? BUFFER : (int) maxBytes + 1);
+        long size = first.length;
         if (size > maxBytes) throw new TooLargeException(maxBytes);
-        md5.update(buffer, 0, n);
-        if (n < buffer.length) {
-            byte[] bytes = Arrays.copyOf(buffer, n);
-            call(() -> s3.putObject(p -> p.bucket(bucket).key(objectKey), RequestBody.fromBytes(bytes)));
+        md5.update(first);
+        if (first.length < BUFFER) {
+            call(() -> s3.putObject(p -> p.bucket(bucket).key(objectKey), bytes(first, first.length)));
             return new Stored(size, HexFormat.of().formatHex(md5.digest()));
         }
         String uploadId = call(() -> s3.createMultipartUpload(c -> c.bucket(bucket).key(objectKey))).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
-            while (n > 0) {
+            byte[] buffer = first;
+            for (int n = buffer.length; n > 0; ) {
                 int number = parts.size() + 1;
                 if (number > MAX_PARTS) throw new IOException("a stream of more than " + MAX_PARTS + " parts of " + BUFFER_MiB + " MiB");
-                byte[] bytes = Arrays.copyOf(buffer, n);
-                String etag = call(() -> s3.uploadPart(u -> u.bucket(bucket).key(objectKey).uploadId(uploadId).partNumber(number),
-                        RequestBody.fromBytes(bytes))).eTag();
+                RequestBody part = bytes(buffer, n);
+                String etag = call(() -> s3.uploadPart(u -> u.bucket(bucket).key(objectKey).uploadId(uploadId).partNumber(number), part)).eTag();
                 parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
                 n = in.readNBytes(buffer, 0, buffer.length);
                 size += n;
@@ -184,6 +183,11 @@ public final class S3Storage implements Storage {
             abort(objectKey, uploadId);
             throw e;
         }
+    }
+
+    /** The first {@code n} bytes of a buffer as a request's body, not copied (the SDK's fromBytes copies them). */
+    private static RequestBody bytes(byte[] buffer, int n) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer, 0, n), n, "application/octet-stream");
     }
 
     private void abort(String objectKey, String uploadId) {
@@ -205,7 +209,7 @@ public final class S3Storage implements Storage {
         if (maxBytes <= BUFFER) { // learn the piece's size before sending it
             byte[] bytes = in.readNBytes((int) maxBytes + 1);
             if (bytes.length > maxBytes) throw new TooLargeException(maxBytes);
-            call(() -> s3.putObject(p -> p.bucket(bucket).key(piece), RequestBody.fromBytes(bytes)));
+            call(() -> s3.putObject(p -> p.bucket(bucket).key(piece), bytes(bytes, bytes.length)));
             return bytes.length;
         }
         // A longer piece is sent as it arrives, with the length the caller expects (the request's).
