@@ -71,6 +71,7 @@ import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
 import bio.flow.storage.PrivateFiles;
+import bio.flow.storage.S3Storage;
 import bio.flow.storage.Storage;
 import bio.flow.uploads.UploadRoutes;
 import bio.flow.uploads.Uploads;
@@ -145,12 +146,13 @@ public final class App implements AutoCloseable {
         Workers workers = null;
         Javalin http = null;
         try {
+            Storage storage = storage(config); // first: a wrong storage setting stops the start before anything else runs
             database = Database.open(config);
             Jdbi jdbi = database.jdbi();
             // Port 0 asks for any free port; pick it now so that the base URL (used in mails) is known.
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
-            Components c = new Components(config, jdbi, mailQueue, baseUrl);
+            Components c = new Components(config, jdbi, mailQueue, baseUrl, storage);
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
@@ -430,8 +432,8 @@ public final class App implements AutoCloseable {
         final AnalyticsRoutes analyticsRoutes;
         final AnnotationRoutes annotationRoutes;
 
-        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl) {
-            this.storage = storage(config.dataDir());
+        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage) {
+            this.storage = storage;
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
             UserStore users = new UserStore(jdbi);
@@ -517,9 +519,22 @@ public final class App implements AutoCloseable {
         };
     }
 
-    /** The stored files of a data directory, for the server and for {@code ./flow verify}. */
-    static Storage storage(Path dataDir) {
-        return new LocalStorage(dataDir.resolve("files"));
+    /**
+     * Where the stored files are, for the server and for {@code ./flow verify}: under the data directory, or in an S3
+     * bucket, which must answer now (a wrong endpoint, bucket or credentials stop the start with S3's answer).
+     */
+    static Storage storage(Config config) {
+        if (config.storage().equals("local")) return new LocalStorage(config.dataDir().resolve("files"));
+        Config.StorageS3 s = config.storageS3();
+        S3Storage storage = S3Storage.connect(new S3Storage.Settings(s.endpoint(), s.region(), s.bucket(), s.accessKeyId(), s.secretAccessKey(),
+                s.pathStyle()));
+        try {
+            storage.reachable();
+        } catch (java.io.IOException e) {
+            throw new Config.ConfigException("FLOW_STORAGE=s3: bucket " + s.bucket() + (s.endpoint() == null ? "" : " at " + s.endpoint())
+                    + " cannot be reached: " + e.getMessage());
+        }
+        return storage;
     }
 
     /**

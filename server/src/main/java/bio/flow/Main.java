@@ -77,7 +77,7 @@ public final class Main {
             return CANNOT_VERIFY;
         }
         try (lock; Database database = Database.open(config);
-             Verifier verifier = new Verifier(database.jdbi(), App.storage(config.dataDir()), config.verifyMaxMbPerSecond())) {
+             Verifier verifier = new Verifier(database.jdbi(), App.storage(config), config.verifyMaxMbPerSecond())) {
             Optional<Verifier.Run> done = verifier.runNow();
             if (done.isEmpty()) {
                 err.println("flow: another storage verification is running on this database");

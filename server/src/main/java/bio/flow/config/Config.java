@@ -197,6 +197,47 @@ public final class Config {
     /** How long an import waits for the next bytes from its source before it fails. */
     public int importReadTimeoutSeconds() { return positive("FLOW_IMPORT_READ_TIMEOUT_SECONDS", 120); }
 
+    /** Where stored files are kept: {@code local} (under the data directory) or {@code s3} (a bucket, {@link #storageS3}). */
+    public String storage() {
+        String v = get("FLOW_STORAGE", "local").strip();
+        if (!v.equals("local") && !v.equals("s3")) throw new ConfigException("FLOW_STORAGE must be local or s3, not '" + v + "'");
+        if (v.equals("local")) {
+            for (String key : S3_STORAGE_KEYS) {
+                if (get(key).isPresent()) throw new ConfigException(key + " is set but FLOW_STORAGE is local: set FLOW_STORAGE=s3 to store files in S3");
+            }
+        }
+        return v;
+    }
+
+    private static final List<String> S3_STORAGE_KEYS = List.of("FLOW_S3_ENDPOINT", "FLOW_S3_REGION", "FLOW_S3_BUCKET", "FLOW_S3_ACCESS_KEY_ID",
+            "FLOW_S3_SECRET_ACCESS_KEY", "FLOW_S3_PATH_STYLE");
+
+    /** The bucket of FLOW_STORAGE=s3: FLOW_S3_BUCKET (required), _ENDPOINT (else AWS), _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PATH_STYLE. */
+    public StorageS3 storageS3() {
+        String bucket = get("FLOW_S3_BUCKET").map(String::strip)
+                .orElseThrow(() -> new ConfigException("FLOW_STORAGE=s3 needs FLOW_S3_BUCKET, the bucket Flow keeps its files in"));
+        Optional<String> keyId = get("FLOW_S3_ACCESS_KEY_ID");
+        Optional<String> secret = get("FLOW_S3_SECRET_ACCESS_KEY");
+        if (keyId.isPresent() != secret.isPresent()) {
+            throw new ConfigException("FLOW_S3_ACCESS_KEY_ID and FLOW_S3_SECRET_ACCESS_KEY are set together or not at all");
+        }
+        URI endpoint = get("FLOW_S3_ENDPOINT").map(v -> {
+            try {
+                URI uri = new URI(v.strip());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException("FLOW_S3_ENDPOINT must be an http or https URL, not '" + v + "'");
+                }
+                return uri;
+            } catch (URISyntaxException e) {
+                throw new ConfigException("FLOW_S3_ENDPOINT is not a URL: " + e.getMessage());
+            }
+        }).orElse(null);
+        return new StorageS3(endpoint, get("FLOW_S3_REGION", "us-east-1"), bucket, keyId.orElse(null), secret.orElse(null),
+                getBool("FLOW_S3_PATH_STYLE", false));
+    }
+
+    public record StorageS3(URI endpoint, String region, String bucket, String accessKeyId, String secretAccessKey, boolean pathStyle) {}
+
     /** Where imports of source s3 read: FLOW_S3_IMPORT_ENDPOINT (else AWS), _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PATH_STYLE. */
     public ImportS3 importS3() {
         Optional<String> keyId = get("FLOW_S3_IMPORT_ACCESS_KEY_ID");

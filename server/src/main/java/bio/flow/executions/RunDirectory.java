@@ -36,6 +36,11 @@ public record RunDirectory(Path root) {
         return root.resolve("inputs");
     }
 
+    /** Copies of the inputs of a storage without local files (S3), downloaded for the run, one per data id. */
+    public Path staged() {
+        return root.resolve("staged");
+    }
+
     /** {@code {"<name the pipeline saw>": sample id}}: how outputs are traced back to the samples they came from. */
     public Path samples() {
         return root.resolve("samples.json");

@@ -12,9 +12,12 @@ import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,8 +53,9 @@ import org.jdbi.v3.core.Handle;
  *
  * <p>Fails with {@link PreparationException}, whose message is for the user (the engine fails the run with it),
  * when a sample of the run has no reads left, or when an input's bytes cannot be served
- * ({@link DataContents#servable}: not ready, marked missing or corrupt, or not the size recorded) or have no
- * local path ({@link Storage#localPath}). Whether the pipeline's directory is still there the engine checks before
+ * ({@link DataContents#servable}: not ready, marked missing or corrupt, or not the size recorded). Inputs are linked to
+ * their stored bytes where the storage has them on this machine ({@link Storage#localPath}), else downloaded into the
+ * run directory first ({@code staged/}, S3). Whether the pipeline's directory is still there the engine checks before
  * it prepares ({@link Workers}).
  */
 public final class RunPreparation {
@@ -88,7 +92,7 @@ public final class RunPreparation {
                         .map((rs, ctx) -> DataContents.row(rs)).findOne()
                         .orElseThrow(() -> new PreparationException("data " + e.getValue() + " (data_params." + e.getKey() + ") was deleted"));
                 Path folder = Files.createDirectories(dir.inputs().resolve(safe(e.getKey())));
-                params.put(e.getKey(), link(folder.resolve(f.filename()), f, "data_params." + e.getKey()).toString());
+                params.put(e.getKey(), link(folder.resolve(f.filename()), f, "data_params." + e.getKey(), dir).toString());
             }
             Map<String, Long> names = new LinkedHashMap<>();
             StringBuilder sheet = new StringBuilder();
@@ -102,9 +106,9 @@ public final class RunPreparation {
                 for (int i = 0; i < s.pairs().size(); i++) {
                     Pair p = s.pairs().get(i);
                     String what = "sample " + s.name() + " (" + s.sampleId() + ")";
-                    Path r1 = link(dir.reads().resolve(stems.get(i) + "_1." + RunInputs.extension(p.r1().file())), p.r1().file(), what);
+                    Path r1 = link(dir.reads().resolve(stems.get(i) + "_1." + RunInputs.extension(p.r1().file())), p.r1().file(), what, dir);
                     Path r2 = p.r2() == null ? null
-                            : link(dir.reads().resolve(stems.get(i) + "_2." + RunInputs.extension(p.r2().file())), p.r2().file(), what);
+                            : link(dir.reads().resolve(stems.get(i) + "_2." + RunInputs.extension(p.r2().file())), p.r2().file(), what, dir);
                     if (extension == null) extension = RunInputs.extension(p.r1().file());
                     sheet.append(csv(s.safeName())).append(',').append(csv(r1.toString())).append(',').append(r2 == null ? "" : csv(r2.toString()))
                             .append(strandedness ? "," + csv(strand) : "").append(',').append(csv(s.condition())).append(',')
@@ -152,17 +156,42 @@ public final class RunPreparation {
         return inputs;
     }
 
-    /** A symbolic link at {@code at} to the file's stored bytes, which must be servable. */
-    private Path link(Path at, StoredFile f, String what) throws IOException {
+    /**
+     * A symbolic link at {@code at} to the file's stored bytes, which must be servable: their path on this machine, or,
+     * from a storage that keeps no local files (S3), a copy downloaded into the run directory ({@link #staged}).
+     */
+    private Path link(Path at, StoredFile f, String what, RunDirectory dir) throws IOException {
         try {
             contents.servable(f);
         } catch (ApiException e) {
             throw new PreparationException(what + ": " + e.getMessage());
         }
-        Path target = storage.localPath(StorageKey.of("data", f.id()))
-                .orElseThrow(() -> new PreparationException(what + ": the bytes of data " + f.id() + " are not on this server's file system"));
+        StorageKey key = StorageKey.of("data", f.id());
+        java.util.Optional<Path> local = storage.localPath(key);
+        Path target = local.isPresent() ? local.get() : staged(key, f, what, dir);
         Files.deleteIfExists(at);
         return Files.createSymbolicLink(at, target);
+    }
+
+    /**
+     * The file's bytes downloaded to {@code staged/<data id>} in the run directory (removed with it), once per run: a
+     * run prepared again (resumed) finds them there. Written under a temporary name and renamed, so that a copy cut
+     * off by a crash is never taken for a whole one.
+     */
+    private Path staged(StorageKey key, StoredFile f, String what, RunDirectory dir) throws IOException {
+        Path copy = Files.createDirectories(dir.staged()).resolve(Long.toString(f.id()));
+        if (Files.isRegularFile(copy) && Files.size(copy) == f.size()) return copy;
+        Path partial = dir.staged().resolve(f.id() + ".partial");
+        try (InputStream in = storage.read(key)) {
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchFileException e) {
+            throw new PreparationException(what + ": the bytes of data " + f.id() + " are missing from storage");
+        }
+        if (Files.size(partial) != f.size()) {
+            Files.delete(partial);
+            throw new PreparationException(what + ": data " + f.id() + " holds " + f.size() + " bytes, but storage gave another size");
+        }
+        return Files.move(partial, copy, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static String strandedness(RunnableVersion v, Map<String, Object> params) {

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Where Flow keeps file contents, by {@link StorageKey}. Local disk now ({@link LocalStorage}); S3 later, behind
- * the same interface, which is why it speaks of keys and whole objects rather than paths, and keeps no state
+ * Where Flow keeps file contents, by {@link StorageKey}: local disk ({@link LocalStorage}) or an S3 bucket
+ * ({@link S3Storage}, {@code FLOW_STORAGE=s3}), behind the same interface, which is why it speaks of keys and whole objects rather than paths, and keeps no state
  * of its own: what an upload has received is recorded in PostgreSQL, the bytes are here.
  *
  * <p><b>Assembling uploads.</b> A file arrives in pieces, in any order, and any piece may be sent again. Each
@@ -24,8 +24,9 @@ import java.util.stream.Stream;
  * written once, never copied again at the end. The offset protocol gives each piece's offset; the chunk
  * protocol's offset is chunk × the chunk size (every chunk but the last has the same size); a chunk whose offset
  * is not known yet (a last chunk before any other) can wait under its own key ({@code uploads/<uuid>/chunk-7},
- * {@link #write}) and be copied in with {@code writeAt} when it is. On S3, a part maps to a multipart upload:
- * a piece to an uploaded part, {@code move} to completing it.
+ * {@link #write}) and be copied in with {@code writeAt} when it is. On S3, where an object cannot be written at
+ * an offset and a multipart upload's parts are numbered and at least 5 MiB, each piece is an object of its own and
+ * {@code move} composes them into the record's object with one multipart upload (see {@link S3Storage}).
  */
 public interface Storage {
     /** Whether files can be written, and how much room is left. */
