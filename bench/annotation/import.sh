@@ -8,9 +8,9 @@
 #   - POST /upload/annotation: dry run twice (cold, then warm JVM), then the real import; then the same sheet again
 #     (dry run and import), where every sample exists and is updated and every read is already linked.
 # For each request: wall time (curl), the server JVM's peak RSS during it (VmHWM of /proc/PID/status, reset
-# before each request through /proc/PID/clear_refs), and the statements the database ran (pg_stat_statements,
+# before each request through /proc/PID/clear_refs), and the statements the database ran for it (pg_stat_statements,
 # loaded for this run by ALTER SYSTEM and a restart of the server: top-level statements, so not the ones a trigger
-# runs; reset before each request).
+# runs; reset before each request; the background workers' polling, BEGIN and COMMIT left out).
 #
 #   bench/annotation/import.sh                      # the server of this checkout
 #   FLOW_REPO=/tmp/flow-before bench/annotation/import.sh   # another checkout's server (e.g. a git archive)
@@ -61,6 +61,9 @@ java -cp "$JAR" "$HERE/FillSheet.java" "$TMP/template.xlsx" "$TMP/sheet.xlsx" "$
 log "sheet: $((SAMPLES * LANES)) rows, $(stat -c %s "$TMP/sheet.xlsx") bytes"
 
 clear_refs_ok=1
+# The statements of the request: not the server's background workers (which poll executions and archive jobs every
+# half second), not BEGIN/COMMIT, not this script's own.
+OURS="query !~* '(executions|archive_jobs|pg_stat_)' AND query !~* '^\s*(BEGIN|COMMIT|ROLLBACK)'"
 # import NAME DRY_RUN: one POST /upload/annotation, measured
 import() {
   local name="$1" dry="$2" t0 t1 code hwm statements
@@ -71,9 +74,9 @@ import() {
     -F "file=@$TMP/sheet.xlsx;type=application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" "$BASE/upload/annotation")
   t1=$(now_ns)
   hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
-  statements=$(PSQL -At -c "SELECT sum(calls) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%'")
+  statements=$(PSQL -At -c "SELECT sum(calls) FROM pg_stat_statements WHERE $OURS")
   PSQL -At -F ' | ' -c "SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
-                        WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC LIMIT 6" > "$TMP/$name.top"
+                        WHERE $OURS ORDER BY calls DESC LIMIT 6" > "$TMP/$name.top"
   [ "$code" = 200 ] || { log "$name: HTTP $code: $(head -c 600 "$TMP/$name.json")"; exit 1; }
   printf '%-16s %7.2f s  peak RSS %5s MiB  statements %7s  %s  load %s\n' "$name" "$(secs_between "$t0" "$t1")" "$(mib "$hwm")" \
     "$statements" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["samples"]), "samples,", len(d["reads"]), "reads")' "$TMP/$name.json")" \
