@@ -75,8 +75,8 @@ import() {
   t1=$(now_ns)
   hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
   statements=$(PSQL -At -c "SELECT sum(calls) FROM pg_stat_statements WHERE $OURS")
-  PSQL -At -F ' | ' -c "SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
-                        WHERE $OURS ORDER BY calls DESC LIMIT 6" > "$TMP/$name.top"
+  PSQL -At -F ' | ' -c "SELECT calls, round(total_exec_time) || ' ms', left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+                        FROM pg_stat_statements WHERE $OURS ORDER BY total_exec_time DESC LIMIT 6" > "$TMP/$name.top"
   [ "$code" = 200 ] || { log "$name: HTTP $code: $(head -c 600 "$TMP/$name.json")"; exit 1; }
   printf '%-16s %7.2f s  peak RSS %5s MiB  statements %7s  %s  load %s\n' "$name" "$(secs_between "$t0" "$t1")" "$(mib "$hwm")" \
     "$statements" "$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["samples"]), "samples,", len(d["reads"]), "reads")' "$TMP/$name.json")" \

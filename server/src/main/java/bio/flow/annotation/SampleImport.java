@@ -144,21 +144,23 @@ final class SampleImport {
             reads.put(r.row(), pair);
             fileProblems.add(mine);
         }
-        // a read of an existing sample that another of its files holds already: all asked in one query
-        Map<Integer, Long> others = new HashMap<>();
+        // a read of an existing sample that another of its files holds already: the reads of those samples, in one query
+        Map<List<Object>, List<Long>> readsHeld = new HashMap<>();
         if (!held.isEmpty()) {
-            // A lookup per file through the indexes (LATERAL ... LIMIT 1) rather than a join the planner may choose from
-            // statistics taken before these reads were linked (a re-import right after an import): that join, planned
-            // for empty filesets, ran 170 s over 20,000 reads.
-            h.createQuery("SELECT x.i, o.id FROM unnest(:samples, :reads, :lanes, :ids) WITH ORDINALITY AS x(sample, read, lane, id, i), "
-                            + "LATERAL (SELECT d.id FROM filesets f JOIN data d ON d.fileset_id = f.id WHERE f.sample_id = x.sample "
-                            + "AND d.read_number = x.read AND COALESCE(d.lane, 0) = COALESCE(x.lane, 0) AND d.id <> x.id ORDER BY d.id LIMIT 1) o")
-                    .bindArray("samples", Long.class, held.stream().map(Held::sample).toList())
-                    .bindArray("reads", Integer.class, held.stream().map(Held::read).toList())
-                    .bindArray("lanes", Integer.class, held.stream().map(Held::lane).toList())
-                    .bindArray("ids", Long.class, held.stream().map(Held::data).toList())
-                    .map((rs, c) -> Map.entry(rs.getInt(1) - 1, rs.getLong(2)))
-                    .forEach(e -> others.put(e.getKey(), e.getValue()));
+            h.createQuery("SELECT f.sample_id, d.read_number, COALESCE(d.lane, 0) AS lane, d.id FROM filesets f JOIN data d ON d.fileset_id = f.id "
+                            + "WHERE f.sample_id = ANY(:samples) AND d.read_number IS NOT NULL ORDER BY d.id")
+                    .bindArray("samples", Long.class, held.stream().map(Held::sample).distinct().toList())
+                    .map((rs, c) -> Map.entry(List.<Object>of(rs.getLong(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)))
+                    .forEach(e -> readsHeld.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        Map<Integer, Long> others = new HashMap<>();
+        for (int i = 0; i < held.size(); i++) {
+            Held x = held.get(i);
+            for (long other : readsHeld.getOrDefault(List.<Object>of(x.sample(), x.read(), x.lane() == null ? 0 : x.lane()), List.of())) {
+                if (other == x.data()) continue;
+                others.put(i, other);
+                break;
+            }
         }
         // the problems of each row in its order: its files, then the reads its sample holds already
         int next = 0;
@@ -220,7 +222,8 @@ final class SampleImport {
                     .bindArray("samples", Long.class, without)
                     .map((rs, c) -> Map.entry(rs.getLong(1), rs.getLong(2))).forEach(e -> filesets.put(e.getKey(), e.getValue()));
         }
-        // every read in one UPDATE; V30's trigger names the filesets the files leave and join
+        // every read in one UPDATE (those already in place left alone); V30's trigger names the filesets the files
+        // leave and join
         List<Long> dataIds = new ArrayList<>();
         List<Long> readSamples = new ArrayList<>();
         List<Long> readFilesets = new ArrayList<>();
@@ -239,7 +242,9 @@ final class SampleImport {
             }
         }
         h.createUpdate("UPDATE data d SET sample_id = x.sample, project_id = NULL, fileset_id = x.fileset, read_number = x.read, lane = x.lane "
-                        + "FROM unnest(:ids, :samples, :filesets, :reads, :lanes) AS x(id, sample, fileset, read, lane) WHERE d.id = x.id")
+                        + "FROM unnest(:ids, :samples, :filesets, :reads, :lanes) AS x(id, sample, fileset, read, lane) WHERE d.id = x.id "
+                        + "AND (d.sample_id, d.project_id, d.fileset_id, d.read_number, d.lane) "
+                        + "IS DISTINCT FROM (x.sample, NULL, x.fileset, x.read, x.lane)")
                 .bindArray("ids", Long.class, dataIds).bindArray("samples", Long.class, readSamples)
                 .bindArray("filesets", Long.class, readFilesets).bindArray("reads", Integer.class, readNumbers)
                 .bindArray("lanes", Integer.class, lanes).execute();
