@@ -124,6 +124,35 @@ class AnnotationImportTest {
     }
 
     @Test
+    void anImportRecordsTheCreationOfEachNewSampleInTheActivityLog() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        for (int i = 1; i <= 3; i++) Fixtures.upload(user, "l" + i + "_R1.fastq", FASTQ, Map.of());
+        byte[] sheet = filled(user, List.of(
+                row("Logged 1", null, "human", null, null, null, null, null, "l1_R1.fastq", null, null),
+                row("Logged 2", null, "mouse", null, null, null, null, null, "l2_R1.fastq", null, null),
+                row("Logged 3", null, "rat", null, null, null, null, null, "l3_R1.fastq", null, null)));
+        Api.Res done = post(user, sheet, false);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        List<String> expected = new ArrayList<>();
+        done.json().path("samples").forEach(s -> expected.add("sample_created " + s.path("id").asLong() + " Sample " + s.path("name").asText() + " created"));
+        assertThat(expected).hasSize(3);
+        assertThat(sampleCreations(user)).containsExactlyInAnyOrderElementsOf(expected);
+        // the same sheet again updates the three samples: nothing created, nothing logged
+        assertThat(post(user, sheet, false).status()).isEqualTo(200);
+        assertThat(sampleCreations(user)).hasSize(3);
+    }
+
+    private static List<String> sampleCreations(Account user) {
+        List<String> out = new ArrayList<>();
+        user.api().get("/analytics").json().path("recent_activity").forEach(e -> {
+            if (e.path("action").asText().equals("sample_created")) {
+                out.add("sample_created " + e.path("object_id").asLong() + " " + e.path("details").asText());
+            }
+        });
+        return out;
+    }
+
+    @Test
     void aReadThatAnExistingSampleHoldsAlreadyIsAProblemOfItsRow() throws IOException {
         Account user = Users.signUp(server, "annimp");
         long x1 = Fixtures.upload(user, "x_R1.fastq", FASTQ, Map.of());
