@@ -1,8 +1,6 @@
 package bio.flow.annotation;
 
 import bio.flow.access.AccessPolicy;
-import bio.flow.access.Level;
-import bio.flow.access.Resource;
 import bio.flow.annotation.SampleSheet.Problem;
 import bio.flow.annotation.SampleSheet.SampleRow;
 import bio.flow.http.Caller;
@@ -17,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -76,15 +73,10 @@ final class SampleImport {
         }
 
         // the projects: the caller must be able to add samples to them (all asked in one query)
-        Map<Long, Integer> levels = policy.levels(h, Resource.PROJECT,
-                first.values().stream().map(SampleRow::project).filter(Objects::nonNull).distinct().toList(), Optional.of(caller));
+        Map<Long, String> refused = samples.projectsRefused(h, caller,
+                first.values().stream().map(SampleRow::project).filter(Objects::nonNull).distinct().toList());
         for (SampleRow r : first.values()) {
-            if (r.project() == null) continue;
-            int level = levels.getOrDefault(r.project(), Level.NONE);
-            if (level < Level.EDIT) {
-                problems.add(sheet.problem(r.row(), "Project", level < Level.READ ? "no project " + r.project() + " that you can see"
-                        : "you may not add samples to project " + r.project()));
-            }
+            if (r.project() != null && refused.containsKey(r.project())) problems.add(sheet.problem(r.row(), "Project", refused.get(r.project())));
         }
 
         // the caller's own samples of these names, which the rows update

@@ -271,17 +271,28 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         return c;
     }
 
-    /** The caller may add samples to each of these projects; else a 400 on the field {@code project} for the first that fails. */
-    private void requireProjectsForSamples(Handle h, Caller caller, List<Long> projectIds) {
+    /**
+     * The projects among {@code projectIds} that the caller may not add samples to, each with the reason (one query):
+     * the rule of creating a sample in a project or moving one there, and of an annotation import's rows.
+     */
+    public Map<Long, String> projectsRefused(Handle h, Caller caller, Collection<Long> projectIds) {
         Map<Long, Integer> levels = policy.levels(h, Resource.PROJECT, projectIds, Optional.of(caller));
+        Map<Long, String> refused = new LinkedHashMap<>();
         for (long p : projectIds) {
             int level = levels.getOrDefault(p, Level.NONE);
-            // The body named the project: that makes it a bad field, whichever of 404 or 403 it would be.
             if (level < Level.EDIT) {
-                throw ApiException.invalid("project", level < Level.READ ? "no project " + p + " that you can see"
-                        : "you may not add samples to project " + p);
+                refused.put(p, level < Level.READ ? "no project " + p + " that you can see" : "you may not add samples to project " + p);
             }
         }
+        return refused;
+    }
+
+    /** The caller may add samples to each of these projects; else a 400 on the field {@code project} for the first that fails. */
+    private void requireProjectsForSamples(Handle h, Caller caller, List<Long> projectIds) {
+        // The body named the project: that makes it a bad field, whichever of 404 or 403 it would be.
+        projectsRefused(h, caller, projectIds).values().stream().findFirst().ifPresent(reason -> {
+            throw ApiException.invalid("project", reason);
+        });
     }
 
     /** The vocabulary lookups of a batch of samples, each distinct value looked up once. */
