@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -321,7 +322,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
             return set;
         }
 
-        private Object id(String field, String value, java.util.function.BiFunction<Handle, String, ?> lookup) {
+        private Object id(String field, String value, BiFunction<Handle, String, ?> lookup) {
             List<String> key = List.of(field, value);
             Object id = known.get(key);
             if (id == null) {
