@@ -263,7 +263,7 @@ public final class AccessPolicy {
     /** Those of {@code ids} that exist and the caller may read, in one query. */
     public Set<Long> readable(Handle h, Resource resource, Collection<Long> ids, Optional<Caller> caller) {
         Set<Long> readable = new HashSet<>();
-        levels(h, resource, ids, caller, "").forEach((id, level) -> {
+        levels(h, resource, ids, caller).forEach((id, level) -> {
             if (level >= Level.READ) readable.add(id);
         });
         return readable;
@@ -275,6 +275,11 @@ public final class AccessPolicy {
      */
     public Map<Long, Integer> levelsLocked(Handle h, Resource resource, Collection<Long> ids, Caller caller) {
         return levels(h, resource, ids, Optional.of(caller), " FOR UPDATE OF r");
+    }
+
+    /** The caller's level on each of the resources that exist among {@code ids}, in one query. */
+    public Map<Long, Integer> levels(Handle h, Resource resource, Collection<Long> ids, Optional<Caller> caller) {
+        return levels(h, resource, ids, caller, "");
     }
 
     private Map<Long, Integer> levels(Handle h, Resource resource, Collection<Long> ids, Optional<Caller> caller, String lock) {
@@ -293,12 +298,23 @@ public final class AccessPolicy {
      */
     public int require(Handle h, Resource resource, long id, Optional<Caller> caller, int needed) {
         int level = level(h, resource, id, caller).orElse(Level.NONE);
+        check(resource, id, level, caller, needed);
+        return level;
+    }
+
+    /** {@link #require} of each of {@code ids} (in their order: the first that fails throws), in one query; their levels. */
+    public Map<Long, Integer> requireAll(Handle h, Resource resource, Collection<Long> ids, Optional<Caller> caller, int needed) {
+        Map<Long, Integer> levels = levels(h, resource, ids, caller);
+        for (long id : ids) check(resource, id, levels.getOrDefault(id, Level.NONE), caller, needed);
+        return levels;
+    }
+
+    private static void check(Resource resource, long id, int level, Optional<Caller> caller, int needed) {
         if (level < Level.READ) throw ApiException.notFound(resource.noun + " " + id);
         if (level < needed) {
             if (caller.isEmpty()) throw ApiException.unauthorized("sign in to change this " + resource.noun);
             throw ApiException.forbidden("you may not " + verb(needed) + " this " + resource.noun);
         }
-        return level;
     }
 
     public int require(Resource resource, long id, Optional<Caller> caller, int needed) {

@@ -1,6 +1,7 @@
 package bio.flow.analytics;
 
 import bio.flow.access.Resource;
+import java.util.List;
 import java.util.Locale;
 import org.jdbi.v3.core.Handle;
 
@@ -23,19 +24,28 @@ public final class Activity {
 
     /** The actor did something to the object. */
     public static void record(Handle h, long actor, Action action, Resource kind, long objectId, String details) {
-        insert(h, actor, action, kind, objectId, details, null, null);
+        recordAll(h, actor, action, kind, List.of(objectId), List.of(details));
+    }
+
+    /** The actor did the same thing to many objects (an annotation import creates thousands): one entry each, in one statement. */
+    public static void recordAll(Handle h, long actor, Action action, Resource kind, List<Long> objectIds, List<String> details) {
+        insert(h, actor, action, kind, objectIds, details, null, null);
     }
 
     /** The actor shared the object with a user ({@code holderColumn} user_id) or a group (group_id). */
     public static void shared(Handle h, long actor, Resource kind, long objectId, String holderColumn, long holder, String details) {
         boolean user = holderColumn.equals("user_id");
-        insert(h, actor, Action.SHARED_WITH_YOU, kind, objectId, details, user ? holder : null, user ? null : holder);
+        insert(h, actor, Action.SHARED_WITH_YOU, kind, List.of(objectId), List.of(details), user ? holder : null, user ? null : holder);
     }
 
-    private static void insert(Handle h, long actor, Action action, Resource kind, long objectId, String details, Long forUser, Long forGroup) {
+    private static void insert(Handle h, long actor, Action action, Resource kind, List<Long> objectIds, List<String> details,
+                               Long forUser, Long forGroup) {
+        if (objectIds.isEmpty()) return;
         h.createUpdate("INSERT INTO activity (actor_id, action, object_kind, object_id, details, for_user_id, for_group_id) "
-                        + "VALUES (:actor, :action, :kind, :object, :details, :user, :group)")
-                .bind("actor", actor).bind("action", action.code()).bind("kind", kind.noun).bind("object", objectId)
-                .bind("details", details).bind("user", forUser).bind("group", forGroup).execute();
+                        + "SELECT :actor, :action, :kind, x.object, x.details, CAST(:user AS BIGINT), CAST(:group AS BIGINT) "
+                        + "FROM unnest(:objects, :details) AS x(object, details)")
+                .bind("actor", actor).bind("action", action.code()).bind("kind", kind.noun)
+                .bindArray("objects", Long.class, objectIds).bindArray("details", String.class, details)
+                .bind("user", forUser).bind("group", forGroup).execute();
     }
 }

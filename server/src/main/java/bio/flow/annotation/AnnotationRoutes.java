@@ -10,7 +10,7 @@ import bio.flow.http.MultipartParts;
 import bio.flow.http.Caller;
 import bio.flow.http.ContentDisposition;
 import bio.flow.vocabularies.Vocabularies;
-import bio.flow.annotation.SampleSheet.Problem;
+import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.samples.Samples;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
@@ -119,7 +119,7 @@ public final class AnnotationRoutes {
             try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet, Kind.DATA.sheet), FILL_IN)) {
                 if (kindOf(workbook) == Kind.SAMPLE) {
                     SampleSheet sheet = SampleSheet.read(workbook, lists);
-                    importer = h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, policy, sheet, !check, problems));
+                    importer = h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, sheet, !check, problems));
                 } else {
                     DataSheet sheet = DataSheet.read(workbook, lists);
                     importer = h -> checked(sheet.problems(), problems -> DataImport.run(h, caller, policy, sheet, !check, problems));

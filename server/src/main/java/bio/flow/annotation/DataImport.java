@@ -4,7 +4,7 @@ import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.annotation.DataSheet.DataRow;
-import bio.flow.annotation.SampleSheet.Problem;
+import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.http.Caller;
 import java.util.ArrayList;
 import java.util.HashMap;

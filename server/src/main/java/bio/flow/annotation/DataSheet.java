@@ -1,6 +1,6 @@
 package bio.flow.annotation;
 
-import bio.flow.annotation.SampleSheet.Problem;
+import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.annotation.TemplateSheet.Filled;
 import bio.flow.annotation.Templates.Kind;
 import bio.flow.annotation.Templates.ListOf;

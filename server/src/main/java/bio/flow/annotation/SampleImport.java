@@ -1,9 +1,6 @@
 package bio.flow.annotation;
 
-import bio.flow.access.AccessPolicy;
-import bio.flow.access.Level;
-import bio.flow.access.Resource;
-import bio.flow.annotation.SampleSheet.Problem;
+import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.annotation.SampleSheet.SampleRow;
 import bio.flow.http.Caller;
 import bio.flow.samples.Samples;
@@ -11,11 +8,12 @@ import bio.flow.samples.Samples.SampleFields;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
@@ -28,6 +26,9 @@ import org.jdbi.v3.core.Handle;
  * the caller's own samples has updates that sample (empty cells keep its values); any other creates one. A read is
  * matched by file name among the caller's own ready data, which must name exactly one FASTQ file not already a read
  * of another sample.
+ *
+ * <p>Checks and writes go by sets: a dozen statements or so whatever the sheet's size (a 10,000-row sheet ran 75,000
+ * one row at a time; bench/annotation/README.md).
  */
 final class SampleImport {
     record SampleResult(int row, String name, Long id, boolean created) {}
@@ -39,10 +40,15 @@ final class SampleImport {
     /** A data record that may become a read. */
     private record File(long id, String filename, String dataType, Long sampleId, String sampleName, Integer readNumber, Integer lane) {}
 
+    /** A file a row names as read {@code read} of an existing sample: row {@code rowIndex} of the sheet's rows. */
+    private record Held(int rowIndex, int read, long sample, Integer lane, long data) {}
+
+    private static final String[] READ_HEADERS = {"Read 1 file", "Read 2 file"};
+
     private SampleImport() {}
 
     /** Checks the rows (adding to {@code problems}) and, when there are none and {@code apply}, writes them. */
-    static Result run(Handle h, Caller caller, Samples samples, AccessPolicy policy, SampleSheet sheet, boolean apply, List<Problem> problems) {
+    static Result run(Handle h, Caller caller, Samples samples, SampleSheet sheet, boolean apply, List<Problem> problems) {
         List<SampleRow> rows = sheet.rows();
         // one sample per name: its first row describes it
         Map<String, SampleRow> first = new LinkedHashMap<>();
@@ -65,15 +71,11 @@ final class SampleImport {
             }
         }
 
-        // the projects: the caller must be able to add samples to them (each asked once, however many rows name it)
-        Map<Long, Integer> levels = new HashMap<>();
+        // the projects: the caller must be able to add samples to them (all asked in one query)
+        Map<Long, String> refused = samples.projectsRefused(h, caller,
+                first.values().stream().map(SampleRow::project).filter(Objects::nonNull).distinct().toList());
         for (SampleRow r : first.values()) {
-            if (r.project() == null) continue;
-            int level = levels.computeIfAbsent(r.project(), p -> policy.level(h, Resource.PROJECT, p, Optional.of(caller)).orElse(Level.NONE));
-            if (level < Level.EDIT) {
-                problems.add(sheet.problem(r.row(), "Project", level < Level.READ ? "no project " + r.project() + " that you can see"
-                        : "you may not add samples to project " + r.project()));
-            }
+            if (r.project() != null && refused.containsKey(r.project())) problems.add(sheet.problem(r.row(), "Project", refused.get(r.project())));
         }
 
         // the caller's own samples of these names, which the rows update
@@ -100,46 +102,68 @@ final class SampleImport {
                         rs.getString("sample_name"), (Integer) rs.getObject("read_number"), (Integer) rs.getObject("lane")))
                 .forEach(f -> files.computeIfAbsent(f.filename(), k -> new ArrayList<>()).add(f));
         Map<Integer, File[]> reads = new HashMap<>();
-        for (SampleRow r : rows) {
+        List<List<Problem>> fileProblems = new ArrayList<>();
+        List<Held> held = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            SampleRow r = rows.get(i);
             List<Long> ids = existing.getOrDefault(r.name(), List.of());
             Long sampleId = ids.size() == 1 ? ids.get(0) : null;
             File[] pair = new File[2];
+            List<Problem> mine = new ArrayList<>();
             for (int n = 1; n <= 2; n++) {
                 String name = n == 1 ? r.read1() : r.read2();
-                String header = n == 1 ? "Read 1 file" : "Read 2 file";
                 if (name == null) continue;
+                String header = READ_HEADERS[n - 1];
                 List<File> matches = files.getOrDefault(name, List.of());
                 if (matches.isEmpty()) {
-                    problems.add(sheet.problem(r.row(), header, "none of your uploaded files is called '" + name + "': upload it first"));
+                    mine.add(sheet.problem(r.row(), header, "none of your uploaded files is called '" + name + "': upload it first"));
                 } else if (matches.size() > 1) {
-                    problems.add(sheet.problem(r.row(), header, matches.size() + " of your files are called '" + name + "'; rename all but one"));
+                    mine.add(sheet.problem(r.row(), header, matches.size() + " of your files are called '" + name + "'; rename all but one"));
                 } else {
                     File f = matches.get(0);
                     if (!"FASTQ".equals(f.dataType())) {
-                        problems.add(sheet.problem(r.row(), header, "'" + name + "' is " + f.dataType() + ", and reads are FASTQ"));
+                        mine.add(sheet.problem(r.row(), header, "'" + name + "' is " + f.dataType() + ", and reads are FASTQ"));
                     } else if (f.sampleId() != null && !f.sampleId().equals(sampleId)) {
-                        problems.add(sheet.problem(r.row(), header, "'" + name + "' is already read " + f.readNumber() + " of sample '"
+                        mine.add(sheet.problem(r.row(), header, "'" + name + "' is already read " + f.readNumber() + " of sample '"
                                 + f.sampleName() + "'"));
                     } else {
                         pair[n - 1] = f;
+                        if (sampleId != null) held.add(new Held(i, n, sampleId, r.lane(), f.id()));
                     }
                 }
             }
             reads.put(r.row(), pair);
-            // a read of an existing sample that another of its files holds already
-            if (sampleId != null) {
-                for (int n = 1; n <= 2; n++) {
-                    File mine = pair[n - 1];
-                    if (mine == null) continue;
-                    Long other = h.createQuery("SELECT d.id FROM data d JOIN filesets f ON f.id = d.fileset_id WHERE f.sample_id = :sample "
-                                    + "AND d.read_number = :read AND COALESCE(d.lane, 0) = COALESCE(CAST(:lane AS INTEGER), 0) AND d.id <> :id")
-                            .bind("sample", sampleId).bind("read", n).bind("lane", r.lane()).bind("id", mine.id())
-                            .mapTo(Long.class).findOne().orElse(null);
-                    if (other != null) {
-                        problems.add(sheet.problem(r.row(), n == 1 ? "Read 1 file" : "Read 2 file", "sample '" + r.name() + "' already has read " + n
-                                + (r.lane() == null ? "" : " of lane " + r.lane()) + " (data " + other + "); delete that file first to replace it"));
-                    }
-                }
+            fileProblems.add(mine);
+        }
+        // a read of an existing sample that another of its files holds already: the reads of those samples, in one query
+        Map<List<Object>, List<Long>> readsHeld = new HashMap<>();
+        if (!held.isEmpty()) {
+            h.createQuery("SELECT f.sample_id, d.read_number, COALESCE(d.lane, 0) AS lane, d.id FROM filesets f JOIN data d ON d.fileset_id = f.id "
+                            + "WHERE f.sample_id = ANY(:samples) AND d.read_number IS NOT NULL ORDER BY d.id")
+                    .bindArray("samples", Long.class, held.stream().map(Held::sample).distinct().toList())
+                    .map((rs, c) -> Map.entry(List.<Object>of(rs.getLong(1), rs.getInt(2), rs.getInt(3)), rs.getLong(4)))
+                    .forEach(e -> readsHeld.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        }
+        Map<Integer, Long> others = new HashMap<>();
+        for (int i = 0; i < held.size(); i++) {
+            Held x = held.get(i);
+            for (long other : readsHeld.getOrDefault(List.<Object>of(x.sample(), x.read(), x.lane() == null ? 0 : x.lane()), List.of())) {
+                if (other == x.data()) continue;
+                others.put(i, other);
+                break;
+            }
+        }
+        // the problems of each row in its order: its files, then the reads its sample holds already
+        int next = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            problems.addAll(fileProblems.get(i));
+            for (; next < held.size() && held.get(next).rowIndex() == i; next++) {
+                Long other = others.get(next);
+                if (other == null) continue;
+                SampleRow r = rows.get(i);
+                int n = held.get(next).read();
+                problems.add(sheet.problem(r.row(), READ_HEADERS[n - 1], "sample '" + r.name() + "' already has read " + n
+                        + (r.lane() == null ? "" : " of lane " + r.lane()) + " (data " + other + "); delete that file first to replace it"));
             }
         }
         if (!problems.isEmpty() || !apply) {
@@ -151,41 +175,70 @@ final class SampleImport {
             return new Result(true, planned, readResults(rows, reads));
         }
 
-        // write: the samples, then each row's reads into its sample's fileset
-        List<SampleResult> written = new ArrayList<>();
-        Map<String, Long> sampleIds = new HashMap<>();
+        // write: the samples (those to create in one batch, those to update in another), then every read into its
+        // sample's fileset
+        List<SampleFields> toCreate = new ArrayList<>();
+        Map<Long, SampleFields> toEdit = new LinkedHashMap<>();
         for (SampleRow r : first.values()) {
             SampleFields fields = new SampleFields(r.name(), r.project(), r.organism(), r.sampleType(), r.source(), r.purificationTarget(),
                     r.condition(), r.replicateGroup(), null);
             List<Long> ids = existing.getOrDefault(r.name(), List.of());
-            long id = ids.isEmpty() ? samples.create(h, caller, fields) : samples.edit(h, caller, ids.get(0), fields).id();
+            if (ids.isEmpty()) toCreate.add(fields);
+            else toEdit.put(ids.get(0), fields);
+        }
+        Iterator<Long> created = samples.create(h, caller, toCreate).iterator();
+        samples.edit(h, caller, toEdit);
+        List<SampleResult> written = new ArrayList<>();
+        Map<String, Long> sampleIds = new HashMap<>();
+        for (SampleRow r : first.values()) {
+            List<Long> ids = existing.getOrDefault(r.name(), List.of());
+            long id = ids.isEmpty() ? created.next() : ids.get(0);
             sampleIds.put(r.name(), id);
             written.add(new SampleResult(r.row(), r.name(), id, ids.isEmpty()));
         }
-        Set<Long> filesets = new HashSet<>();
+        Set<Long> withReads = new LinkedHashSet<>();
         for (SampleRow r : rows) {
             File[] pair = reads.get(r.row());
-            if (pair[0] == null && pair[1] == null) continue;
-            long sampleId = sampleIds.get(r.name());
-            long fileset = h.createQuery("SELECT id FROM filesets WHERE sample_id = :sample ORDER BY id LIMIT 1").bind("sample", sampleId)
-                    .mapTo(Long.class).findOne()
-                    .orElseGet(() -> h.createQuery("INSERT INTO filesets (name, sample_id) VALUES ('Single-end reads', :sample) RETURNING id")
-                            .bind("sample", sampleId).mapTo(Long.class).one());
-            filesets.add(fileset);
+            if (pair[0] != null || pair[1] != null) withReads.add(sampleIds.get(r.name()));
+        }
+        if (withReads.isEmpty()) return new Result(false, written, readResults(rows, reads));
+        // each sample's first fileset, or a new one (its name is V30's rule, as are the names the reads give it)
+        Map<Long, Long> filesets = new HashMap<>();
+        h.createQuery("SELECT DISTINCT ON (sample_id) sample_id, id FROM filesets WHERE sample_id = ANY(:samples) ORDER BY sample_id, id")
+                .bindArray("samples", Long.class, withReads)
+                .map((rs, c) -> Map.entry(rs.getLong(1), rs.getLong(2))).forEach(e -> filesets.put(e.getKey(), e.getValue()));
+        List<Long> without = withReads.stream().filter(id -> !filesets.containsKey(id)).toList();
+        if (!without.isEmpty()) {
+            h.createQuery("INSERT INTO filesets (sample_id) SELECT unnest(:samples) RETURNING sample_id, id")
+                    .bindArray("samples", Long.class, without)
+                    .map((rs, c) -> Map.entry(rs.getLong(1), rs.getLong(2))).forEach(e -> filesets.put(e.getKey(), e.getValue()));
+        }
+        // every read in one UPDATE (those already in place left alone); V30's trigger names the filesets the files
+        // leave and join
+        List<Long> dataIds = new ArrayList<>();
+        List<Long> readSamples = new ArrayList<>();
+        List<Long> readFilesets = new ArrayList<>();
+        List<Integer> readNumbers = new ArrayList<>();
+        List<Integer> lanes = new ArrayList<>();
+        for (SampleRow r : rows) {
+            File[] pair = reads.get(r.row());
             for (int n = 1; n <= 2; n++) {
                 if (pair[n - 1] == null) continue;
-                h.createUpdate("UPDATE data SET sample_id = :sample, project_id = NULL, fileset_id = :fileset, read_number = :read, lane = :lane "
-                                + "WHERE id = :id")
-                        .bind("sample", sampleId).bind("fileset", fileset).bind("read", n).bind("lane", r.lane()).bind("id", pair[n - 1].id())
-                        .execute();
+                long sampleId = sampleIds.get(r.name());
+                dataIds.add(pair[n - 1].id());
+                readSamples.add(sampleId);
+                readFilesets.add(filesets.get(sampleId));
+                readNumbers.add(n);
+                lanes.add(r.lane());
             }
         }
-        // The name V10's triggers give a fileset as files are added or removed (they do not fire on an update).
-        if (!filesets.isEmpty()) {
-            h.createUpdate("UPDATE filesets f SET name = CASE WHEN (SELECT count(DISTINCT read_number) FROM data WHERE fileset_id = f.id) = 2 "
-                            + "THEN 'Paired-end reads' ELSE 'Single-end reads' END WHERE f.id = ANY(:ids)")
-                    .bindArray("ids", Long.class, filesets).execute();
-        }
+        h.createUpdate("UPDATE data d SET sample_id = x.sample, project_id = NULL, fileset_id = x.fileset, read_number = x.read, lane = x.lane "
+                        + "FROM unnest(:ids, :samples, :filesets, :reads, :lanes) AS x(id, sample, fileset, read, lane) WHERE d.id = x.id "
+                        + "AND (d.sample_id, d.project_id, d.fileset_id, d.read_number, d.lane) "
+                        + "IS DISTINCT FROM (x.sample, NULL, x.fileset, x.read, x.lane)")
+                .bindArray("ids", Long.class, dataIds).bindArray("samples", Long.class, readSamples)
+                .bindArray("filesets", Long.class, readFilesets).bindArray("reads", Integer.class, readNumbers)
+                .bindArray("lanes", Integer.class, lanes).execute();
         return new Result(false, written, readResults(rows, reads));
     }
 

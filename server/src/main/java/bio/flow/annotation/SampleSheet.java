@@ -1,6 +1,7 @@
 package bio.flow.annotation;
 
 import bio.flow.annotation.TemplateSheet.Filled;
+import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.annotation.Templates.Kind;
 import bio.flow.annotation.Templates.ListOf;
 import java.util.ArrayList;
@@ -13,12 +14,6 @@ import java.util.Map;
  * the lane (a whole number from 1). Every problem is collected with its sheet, row and column.
  */
 final class SampleSheet {
-    /**
-     * A problem of the workbook: its sheet, its row (1-based, as a spreadsheet shows it), its column letter and header.
-     * Declared here, where {@link SampleImport} has it from, for every sheet.
-     */
-    record Problem(String sheet, int row, String column, String header, String message) {}
-
     /** A row of the sheet as read: its row number and the values of the sample and its reads. */
     record SampleRow(int row, String name, Long project, String organism, String sampleType, String source, String purificationTarget,
                      String condition, String replicateGroup, String read1, String read2, Integer lane) {}

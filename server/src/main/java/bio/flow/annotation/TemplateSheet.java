@@ -1,6 +1,5 @@
 package bio.flow.annotation;
 
-import bio.flow.annotation.SampleSheet.Problem;
 import bio.flow.annotation.Templates.Column;
 import bio.flow.annotation.Templates.Kind;
 import bio.flow.annotation.Templates.ListOf;
@@ -24,6 +23,9 @@ import org.apache.poi.ss.util.CellReference;
  * first. What a value means for its kind (a sample's project and lane, a data file's sample) is its reader's.
  */
 final class TemplateSheet implements AutoCloseable {
+    /** A problem of the workbook: its sheet, its row (1-based, as a spreadsheet shows it), its column letter and header. */
+    record Problem(String sheet, int row, String column, String header, String message) {}
+
     /** A filled row: its number as a spreadsheet shows it and the value of each column by header ("" when empty; none when its cell has a problem). */
     record Filled(int row, Map<String, String> values) {}
 

@@ -101,6 +101,93 @@ class AnnotationImportTest {
     }
 
     @Test
+    void anImportRecordsTheCreationOfEachNewSampleInTheActivityLog() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        for (int i = 1; i <= 3; i++) Fixtures.upload(user, "l" + i + "_R1.fastq", FASTQ, Map.of());
+        byte[] sheet = filled(user, List.of(
+                row("Logged 1", null, "human", null, null, null, null, null, "l1_R1.fastq", null, null),
+                row("Logged 2", null, "mouse", null, null, null, null, null, "l2_R1.fastq", null, null),
+                row("Logged 3", null, "rat", null, null, null, null, null, "l3_R1.fastq", null, null)));
+        Api.Res done = post(user, sheet, false);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        List<String> expected = new ArrayList<>();
+        done.json().path("samples").forEach(s -> expected.add("sample_created " + s.path("id").asLong() + " Sample " + s.path("name").asText() + " created"));
+        assertThat(expected).hasSize(3);
+        assertThat(sampleCreations(user)).containsExactlyInAnyOrderElementsOf(expected);
+        // the same sheet again updates the three samples: nothing created, nothing logged
+        assertThat(post(user, sheet, false).status()).isEqualTo(200);
+        assertThat(sampleCreations(user)).hasSize(3);
+    }
+
+    private static List<String> sampleCreations(Account user) {
+        List<String> out = new ArrayList<>();
+        user.api().get("/analytics").json().path("recent_activity").forEach(e -> {
+            if (e.path("action").asText().equals("sample_created")) {
+                out.add("sample_created " + e.path("object_id").asLong() + " " + e.path("details").asText());
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void aReadThatAnExistingSampleHoldsAlreadyIsAProblemOfItsRow() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        long x1 = Fixtures.upload(user, "x_R1.fastq", FASTQ, Map.of());
+        long x2 = Fixtures.upload(user, "x_R2.fastq", FASTQ, Map.of());
+        Fixtures.upload(user, "y_R1.fastq", FASTQ, Map.of());
+        Fixtures.upload(user, "z_R1.fastq", FASTQ, Map.of());
+        assertThat(post(user, filled(user, List.of(
+                row("Held", null, "human", null, null, null, null, null, "x_R1.fastq", null, 1),
+                row("Held", null, "human", null, null, null, null, null, "x_R2.fastq", null, 2))), false).status()).isEqualTo(200);
+
+        // lane 1's read 1 is x_R1's; lane 2's read 1 is free (x_R2 is read 1 of lane 2 itself, named again: no problem)
+        byte[] sheet = filled(user, List.of(
+                row("Held", null, "human", null, null, null, null, null, "x_R2.fastq", null, 2),
+                row("Held", null, "human", null, null, null, null, null, "y_R1.fastq", "z_R1.fastq", 1)));
+        for (boolean dryRun : new boolean[] {true, false}) {
+            Api.Res r = post(user, sheet, dryRun);
+            assertStatus(r, 400, "VALIDATION_ERROR");
+            JsonNode problems = r.json().path("error").path("details").path("problems");
+            assertThat(problems).hasSize(1);
+            assertThat(problems.get(0).path("row").asInt()).isEqualTo(3);
+            assertThat(problems.get(0).path("column").asText()).isEqualTo("I");
+            assertThat(problems.get(0).path("message").asText())
+                    .isEqualTo("sample 'Held' already has read 1 of lane 1 (data " + x1 + "); delete that file first to replace it");
+        }
+        assertThat(user.api().get("/data/" + x2).json().path("lane").asInt()).isEqualTo(2);
+    }
+
+    /** A fileset's name follows its files whatever moves them: V30's trigger on UPDATE names the one left and the one joined. */
+    @Test
+    void readsMovedBetweenFilesetsByAnUpdateRenameBothFilesets() throws IOException {
+        Account user = Users.signUp(server, "annimp");
+        long r1 = Fixtures.upload(user, "m_R1.fastq", FASTQ, Map.of());
+        long r2 = Fixtures.upload(user, "m_R2.fastq", FASTQ, Map.of());
+        Api.Res done = post(user, filled(user, List.of(
+                row("Moved", null, "human", null, null, null, null, null, "m_R1.fastq", "m_R2.fastq", null))), false);
+        assertThat(done.status()).as(done.toString()).isEqualTo(200);
+        long sample = done.json().path("samples").get(0).path("id").asLong();
+        long first = user.api().get("/data/" + r1).json().path("fileset").path("id").asLong();
+        assertThat(name(user, first)).isEqualTo("Paired-end reads");
+        long second = server.jdbi().withHandle(h -> h.createQuery("INSERT INTO filesets (sample_id) VALUES (:s) RETURNING id")
+                .bind("s", sample).mapTo(Long.class).one());
+        assertThat(name(user, second)).as("a new fileset holds no reads").isEqualTo("Single-end reads");
+
+        server.sql("UPDATE data SET fileset_id = " + second + " WHERE id = " + r2);
+        assertThat(name(user, first)).as("read 2 left it").isEqualTo("Single-end reads");
+        assertThat(name(user, second)).isEqualTo("Single-end reads");
+        server.sql("UPDATE data SET fileset_id = " + second + " WHERE id = " + r1);
+        assertThat(name(user, first)).as("now empty").isEqualTo("Single-end reads");
+        assertThat(name(user, second)).as("reads 1 and 2 joined it").isEqualTo("Paired-end reads");
+        server.sql("UPDATE data SET read_number = 1, lane = 2 WHERE id = " + r2);
+        assertThat(name(user, second)).as("two reads 1, of two lanes").isEqualTo("Single-end reads");
+    }
+
+    private static String name(Account user, long fileset) {
+        return user.api().get("/filesets/" + fileset).json().path("name").asText();
+    }
+
+    @Test
     void everyProblemIsReportedWithSheetRowAndColumnAndNothingIsWritten() throws IOException {
         Account user = Users.signUp(server, "annimp");
         Account other = Users.signUp(server, "annimp");

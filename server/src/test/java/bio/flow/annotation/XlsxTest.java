@@ -3,7 +3,7 @@ package bio.flow.annotation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import bio.flow.annotation.SampleSheet.Problem;
+import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.http.ApiException;
 import bio.flow.vocabularies.Vocabularies.Choices;
 import java.io.ByteArrayOutputStream;
