@@ -18,6 +18,8 @@ import bio.flow.testing.Users;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Executions on a real SLURM cluster (FLOW_NEXTFLOW_EXECUTOR=slurm): each task is a SLURM job submitted by Nextflow's
- * own slurm executor, with the queue and cluster options of Flow's settings (or of the version's config).
+ * own slurm executor, with the queue, cluster options and resources of Flow's settings, FLOW_NEXTFLOW_CONFIG and the
+ * version's config, in that order of precedence.
  * Needs a running cluster whose nodes see this machine's /tmp (one node: {@code sudo scripts/slurm-local.sh}, which
  * {@code .ci/run} starts). Skipped when {@code sinfo} is absent or answers nothing, unless FLOW_TEST_REQUIRE_SLURM=true
  * (set by {@code .ci/run}), which makes a missing cluster a failure. About 90 s here.
@@ -46,6 +49,7 @@ class SlurmExecutorTest {
 
     private static String partition;
     private static TestServer server;
+    private static Path operatorConfig;
 
     @BeforeAll
     static void cluster() throws Exception {
@@ -66,13 +70,18 @@ class SlurmExecutorTest {
             if ("true".equals(System.getenv("FLOW_TEST_REQUIRE_SLURM"))) Assertions.fail(message);
             Assumptions.abort(message);
         }
+        // the operator's resources replace those of a pipeline's own nextflow.config (FASTQ QC asks for 512 MB)
+        operatorConfig = Files.createTempFile("flow-operator", ".config");
+        Files.writeString(operatorConfig, "process.memory = '100 MB'\n");
         server = TestServer.start(Map.of("FLOW_NEXTFLOW_EXECUTOR", "slurm", "FLOW_NEXTFLOW_QUEUE", partition,
-                "FLOW_NEXTFLOW_CLUSTER_OPTIONS", "--comment=" + MARK + "-operator", "FLOW_NEXTFLOW_POLL_INTERVAL", "500ms"));
+                "FLOW_NEXTFLOW_CLUSTER_OPTIONS", "--comment=" + MARK + "-operator", "FLOW_NEXTFLOW_POLL_INTERVAL", "500ms",
+                "FLOW_NEXTFLOW_CONFIG", operatorConfig.toString()));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (server != null) server.close();
+        if (operatorConfig != null) Files.delete(operatorConfig);
     }
 
     @Test
@@ -97,7 +106,7 @@ class SlurmExecutorTest {
         for (String id : jobs) {
             Map<String, String> job = job(id);
             assertThat(job).as("job %s", id).containsEntry("JobState", "COMPLETED").containsEntry("Partition", partition)
-                    .containsEntry("Comment", MARK + "-operator");
+                    .containsEntry("Comment", MARK + "-operator").containsEntry("NumCPUs", "1").containsEntry("MinMemoryNode", "100M");
             assertThat(job.get("JobName")).startsWith("nf-");
         }
     }
@@ -105,8 +114,9 @@ class SlurmExecutorTest {
     @Test
     void cancelingARunningExecutionLeavesNoJobInTheQueue() throws Exception {
         Users.Account owner = Users.signUp(server, "slurmcancel");
-        // the version's config replaces the operator's cluster options for its runs
-        long version = version(server.jdbi(), folder("engine-test"), "process.clusterOptions = '--comment=" + MARK + "-version'\n");
+        // the version's config replaces the operator's cluster options and resources for its runs
+        long version = version(server.jdbi(), folder("engine-test"), "process.clusterOptions = '--comment=" + MARK + "-version'\n"
+                + "process.cpus = 2\nprocess.memory = '300 MB'\n");
         long id = execution(server, owner.id(), version, "{\"tasks\": 1, \"sleep\": 600}");
         awaitTask(server.jdbi(), id, "WAIT", "running");
         String job = null;
@@ -115,7 +125,8 @@ class SlurmExecutorTest {
         }
         assertThat(job).matches(JOB_ID);
         assertThat(run("squeue", "-h", "-j", job, "-o", "%T").out().strip()).isEqualTo("RUNNING");
-        assertThat(job(job)).containsEntry("Comment", MARK + "-version").containsEntry("JobName", "nf-WAIT");
+        assertThat(job(job)).containsEntry("Comment", MARK + "-version").containsEntry("JobName", "nf-WAIT")
+                .containsEntry("NumCPUs", "2").containsEntry("MinMemoryNode", "300M");
 
         assertThat(owner.api().post("/executions/" + id + "/cancel").status()).isEqualTo(200);
         awaitStatus(server, id, "canceled", Duration.ofSeconds(20));
