@@ -66,9 +66,9 @@ class SlurmExecutorTest {
             why = "no sinfo on the PATH";
         }
         if (why != null) {
-            String message = "SLURM tests skipped: " + why + "; start a one-node cluster with sudo scripts/slurm-local.sh";
-            if ("true".equals(System.getenv("FLOW_TEST_REQUIRE_SLURM"))) Assertions.fail(message);
-            Assumptions.abort(message);
+            String message = why + "; start a one-node cluster with sudo scripts/slurm-local.sh";
+            if ("true".equals(System.getenv("FLOW_TEST_REQUIRE_SLURM"))) Assertions.fail("SLURM tests required but cannot run: " + message);
+            Assumptions.abort("SLURM tests skipped: " + message);
         }
         // the operator's resources replace those of a pipeline's own nextflow.config (FASTQ QC asks for 512 MB)
         operatorConfig = Files.createTempFile("flow-operator", ".config");
