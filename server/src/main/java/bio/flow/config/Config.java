@@ -278,11 +278,52 @@ public final class Config {
         return get("FLOW_NEXTFLOW_LIB").map(v -> Path.of(v).toAbsolutePath().normalize());
     }
 
-    /** The Nextflow executor tasks run on: local, slurm, k8s, ... (its options go in FLOW_NEXTFLOW_CONFIG). */
+    /**
+     * The executors Nextflow 24.10 knows by name: its own (local and the grid schedulers) and those its plugins bring
+     * (k8s, awsbatch, google-batch, azurebatch, tes). A name outside the list is refused at start rather than at each
+     * run's first task.
+     */
+    public static final List<String> NEXTFLOW_EXECUTORS = List.of("local", "slurm", "sge", "uge", "oge", "lsf", "pbs", "pbspro",
+            "condor", "moab", "nqsii", "oar", "hq", "flux", "bridge", "crg", "bsc", "k8s", "awsbatch", "google-batch", "azurebatch", "tes");
+
+    /** The Nextflow executor tasks run on, one of {@link #NEXTFLOW_EXECUTORS}. */
     public String nextflowExecutor() {
-        String v = get("FLOW_NEXTFLOW_EXECUTOR", "local");
-        if (!v.matches("[A-Za-z0-9_-]{1,50}")) throw new ConfigException("FLOW_NEXTFLOW_EXECUTOR is not an executor name: '" + v + "'");
+        String v = get("FLOW_NEXTFLOW_EXECUTOR", "local").strip();
+        if (!NEXTFLOW_EXECUTORS.contains(v)) {
+            throw new ConfigException("FLOW_NEXTFLOW_EXECUTOR must be one of " + String.join(", ", NEXTFLOW_EXECUTORS) + ", not '" + v + "'");
+        }
         return v;
+    }
+
+    /** The executor's queue (SLURM partition, SGE/LSF queue, AWS Batch job queue) of every task: {@code process.queue}. */
+    public Optional<String> nextflowQueue() {
+        return get("FLOW_NEXTFLOW_QUEUE").map(String::strip);
+    }
+
+    /** Options passed as they are to the scheduler's submit command ({@code sbatch}, ...): {@code process.clusterOptions}. */
+    public Optional<String> nextflowClusterOptions() {
+        return get("FLOW_NEXTFLOW_CLUSTER_OPTIONS").map(String::strip);
+    }
+
+    /** How many tasks one run has queued or running on its executor at most: {@code executor.queueSize}. */
+    public Optional<Integer> nextflowQueueSize() {
+        return get("FLOW_NEXTFLOW_QUEUE_SIZE").map(v -> {
+            int n = parseInt("FLOW_NEXTFLOW_QUEUE_SIZE", v);
+            if (n < 1) throw new ConfigException("FLOW_NEXTFLOW_QUEUE_SIZE must be at least 1, not " + n);
+            return n;
+        });
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("[0-9]{1,9} ?(ms|s|sec|m|min|h)");
+
+    /** How often Nextflow asks the executor for its tasks' states ({@code executor.pollInterval}): 500ms, 10s, 1min, ... */
+    public Optional<String> nextflowPollInterval() {
+        return get("FLOW_NEXTFLOW_POLL_INTERVAL").map(String::strip).map(v -> {
+            if (!DURATION.matcher(v).matches()) {
+                throw new ConfigException("FLOW_NEXTFLOW_POLL_INTERVAL must be a duration such as 500ms, 10s or 1min, not '" + v + "'");
+            }
+            return v;
+        });
     }
 
     /** A Nextflow configuration file whose text is part of every run's configuration (executor options, queues, ...). */

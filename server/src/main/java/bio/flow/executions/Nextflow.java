@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  */
 public final class Nextflow {
     /** What Nextflow's own launcher opens; without these, -resume silently caches nothing. */
-    private static final List<String> OPENS = List.of("java.lang", "java.io", "java.nio", "java.net", "java.util",
+    static final List<String> OPENS = List.of("java.lang", "java.io", "java.nio", "java.net", "java.util",
             "java.util.concurrent", "java.util.concurrent.atomic", "java.util.concurrent.locks", "java.util.regex",
             "java.time", "java.lang.reflect", "java.lang.invoke", "sun.nio.ch", "sun.nio.fs", "sun.net.www.protocol.http",
             "sun.net.www.protocol.https", "sun.net.www.protocol.ftp", "sun.net.www.protocol.file", "jdk.internal.misc",
@@ -42,17 +42,15 @@ public final class Nextflow {
     private final Path home;
     private final String version;
     private final String pluginSpec;
-    private final String executor;
-    private final String extraConfig;
+    private final RunConfiguration configuration;
     private final List<String> javaOptions;
 
-    private Nextflow(Path lib, Path home, String version, String pluginSpec, String executor, String extraConfig, List<String> javaOptions) {
+    private Nextflow(Path lib, Path home, String version, String pluginSpec, RunConfiguration configuration, List<String> javaOptions) {
         this.lib = lib;
         this.home = home;
         this.version = version;
         this.pluginSpec = pluginSpec;
-        this.executor = executor;
-        this.extraConfig = extraConfig;
+        this.configuration = configuration;
         this.javaOptions = javaOptions;
     }
 
@@ -77,11 +75,19 @@ public final class Nextflow {
             Files.createDirectories(installed.getParent());
             Trees.delete(installed);
             copyTree(plugin, installed.resolve("classes"));
-            return new Nextflow(jars, home, version, id + "@" + pluginVersion, config.nextflowExecutor(),
-                    config.nextflowConfig().map(Nextflow::read).orElse(""), config.nextflowJavaOptions());
+            return new Nextflow(jars, home, version, id + "@" + pluginVersion, RunConfiguration.of(config), config.nextflowJavaOptions());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot install Flow's Nextflow plugin into " + home, e);
         }
+    }
+
+    /**
+     * Cancels what the executor still runs of the run's tasks when its Nextflow could not (it was killed): the SLURM jobs
+     * working in the run's work folder when the executor is {@code slurm}. The local executor's tasks are processes,
+     * which the worker kills itself.
+     */
+    void cancelStrayJobs(RunDirectory dir) {
+        if (configuration.executor().equals("slurm")) SlurmJobs.cancelUnder(dir.work());
     }
 
     /** The Nextflow version (read once from its jar's name: no JVM is launched to ask). */
@@ -96,7 +102,7 @@ public final class Nextflow {
      * Nextflow's output goes to the run's stdout and stderr files (appended to, across launches).
      */
     Process launch(RunnableVersion v, RunDirectory dir, int launch, Optional<String> resumeSession) throws IOException {
-        Files.writeString(dir.config(), config(v));
+        Files.writeString(dir.config(), configuration.text(v.config()));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String p : OPENS) cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
@@ -122,8 +128,11 @@ public final class Nextflow {
         return pb.start();
     }
 
-    /** What of Flow's own environment Nextflow and the tasks need to run, no more. */
-    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "LANG", "TMPDIR", "JAVA_HOME", "USER", "TZ");
+    /**
+     * What of Flow's own environment Nextflow and the tasks need to run, no more; with where the executors' clients find
+     * their cluster (sbatch's SLURM_CONF, kubectl's KUBECONFIG: paths, not secrets).
+     */
+    private static final Set<String> INHERITED = Set.of("PATH", "HOME", "LANG", "TMPDIR", "JAVA_HOME", "USER", "TZ", "SLURM_CONF", "KUBECONFIG");
 
     /**
      * The part of Flow's environment Nextflow gets: the allowlisted variables, the locale's LC_*, and the operator's
@@ -136,15 +145,6 @@ public final class Nextflow {
             if (INHERITED.contains(name) || name.startsWith("LC_") || name.startsWith("NXF_")) env.put(name, value);
         });
         return env;
-    }
-
-    /** The run's configuration: the executor, then the operator's FLOW_NEXTFLOW_CONFIG text, then the version's. */
-    private String config(RunnableVersion v) {
-        return "// Written by Flow for this run: the executor, the trace columns Flow reads, the operator's configuration, the\n"
-                + "// pipeline version's\n"
-                + "process.executor = '" + executor + "'\n"
-                + "trace.fields = '" + RunEvents.TRACE_FIELDS + "'\ntrace.raw = true\n\n"
-                + extraConfig + "\n\n" + v.config() + "\n";
     }
 
     private static Optional<String> versionOf(Path jars) {
@@ -174,14 +174,6 @@ public final class Nextflow {
             return code.getParent().resolve("nextflow");
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot tell where Flow's classes are", e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new Config.ConfigException("cannot read FLOW_NEXTFLOW_CONFIG " + file + ": " + e.getMessage());
         }
     }
 

@@ -492,6 +492,7 @@ public final class Workers implements AutoCloseable {
     /**
      * Kills what is left of the run's tasks (local executor: native_id is the task's pid): processes whose working
      * directory is in the run's work folder, with their descendants. A pid now used by anything else is left alone.
+     * Then the jobs the run left on its executor ({@link Nextflow#cancelStrayJobs}: SLURM).
      */
     private void killStrayTasks(long id, RunDirectory dir) {
         List<Long> pids = jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT native_id::bigint FROM process_executions "
@@ -500,6 +501,7 @@ public final class Workers implements AutoCloseable {
             ProcessHandle.of(pid).filter(p -> workingIn(p, dir.work()))
                     .ifPresent(p -> kill(withDescendants(p)));
         }
+        nextflow.cancelStrayJobs(dir);
     }
 
     private static List<ProcessHandle> withDescendants(ProcessHandle p) {
