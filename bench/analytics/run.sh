@@ -10,8 +10,9 @@
 #            newest entries they may read are far down the log (under the heavy user's burst)
 #   admin    lb1000, made a site admin by fill.sql: reads everything
 #   dau      GET /dau as lb1000
-# warm-up WARMUP s (not measured), then DURATION s with CONNECTIONS connections: req/s, p50, p95, p99, errors, and
-# PASS when p95 < TARGET_P95_MS with no errors. The load average is printed beside every figure (the machine is
+# warm-up WARMUP s (not measured), then DURATION s with CONNECTIONS connections: req/s, p50, p95, p99, errors, the
+# CPU milliseconds per request of the server's JVM and PostgreSQL (from /proc), and PASS when p95 < TARGET_P95_MS
+# with no errors. The load average is printed beside every figure (the machine is
 # shared). Then EXPLAIN (ANALYZE, BUFFERS) of every statement of /analytics for one caller of each shape (explain.sh).
 #
 #   DATA_DIR=/tmp/flow-analytics-bench/data bench/analytics/run.sh   # a COPY of the search bench's filled data dir:
@@ -88,6 +89,7 @@ q "SELECT format('data: %s users, %s samples, %s data, %s executions, %s activit
 
 # ---- callers: shape<TAB>username ----
 for i in $(seq -w 1 10); do
+  [ "$(q "SELECT count(*) FROM users WHERE username = 'lbnobody$i'")" = 0 ] || continue   # (sign-ups are throttled)
   r=$(post_json /signup "{\"username\":\"lbnobody$i\",\"email\":\"lbnobody$i@bench.invalid\",\"password\":\"$PASSWORD\"}")
   case "${r%% *}" in 201|409) ;; *) echo "POST /signup answered ${r:0:300}" >&2; exit 1 ;; esac
 done
@@ -129,6 +131,15 @@ wrk_run() {
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
+# CPU ticks (user + system) used so far by the server's JVM and its PostgreSQL processes: what a request costs, less
+# sensitive than latency to what the other processes of a shared machine do
+HZ=$(getconf CLK_TCK)
+server_ticks() {
+  local p t=0
+  for p in "$SERVER_PID" $(postgres_pids "$DATA"); do t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0) )); done
+  echo "$t"
+}
+
 # one request of the file: "<status> <what it found>", and its time alone (serial)
 probe() {
   local path tok body
@@ -155,18 +166,20 @@ for shape in $SHAPES; do
   wrk_run "$TMP/req-$shape" "$CONNECTIONS" "$WARMUP" >/dev/null
   quiesce 60
   before=$(load)
+  t0=$(server_ticks)
   res=$(wrk_run "$TMP/req-$shape" "$CONNECTIONS" "$DURATION")
-  printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$shape" "$(field "$res" rps)" "$(field "$res" p50_ms)" "$(field "$res" p95_ms)" \
-    "$(field "$res" p99_ms)" "$(echo "$res" | sed -E 's/.*errors=//')" "$pr" "$before" >>"$TMP/table"
-  log "$shape: $(echo "$res" | sed 's/^RESULT //') [probe: $pr] [load before: $before]"
+  cpu=$(awk -v t="$(( $(server_ticks) - t0 ))" -v n="$(field "$res" requests)" -v hz="$HZ" 'BEGIN { printf "%.2f", (n > 0 ? t * 1000 / hz / n : 0) }')
+  printf '%s|%s|%s|%s|%s|%s|%s|%s|%s\n' "$shape" "$(field "$res" rps)" "$(field "$res" p50_ms)" "$(field "$res" p95_ms)" \
+    "$(field "$res" p99_ms)" "$(echo "$res" | sed -E 's/.*errors=//')" "$pr" "$before" "$cpu" >>"$TMP/table"
+  log "$shape: $(echo "$res" | sed 's/^RESULT //') [CPU/request: $cpu ms] [probe: $pr] [load before: $before]"
 done
 
 print_table() {
   echo
   echo "== $CONNECTIONS connections, ${DURATION} s measured after ${WARMUP} s warm-up; target p95 < ${TARGET_P95_MS} ms, no errors"
-  printf '%-8s %7s %9s %9s %9s  %-18s %-5s %-15s %s\n' shape "req/s" p50 p95 p99 "errors c/r/w/t/non2xx" "p95" "load before" "probe (status, alone, found)"
+  printf '%-8s %7s %9s %9s %9s %8s  %-18s %-5s %-15s %s\n' shape "req/s" p50 p95 p99 "CPU/req" "errors c/r/w/t/non2xx" "p95" "load before" "probe (status, alone, found)"
   awk -F'|' -v t="$TARGET_P95_MS" '{ ok = ($2 + 0 > 0 && $4 + 0 < t && $6 ~ /^0 /) ? "PASS" : "FAIL"
-      printf "%-8s %7.0f %6.1f ms %6.1f ms %6.1f ms  %-18s %-5s %-15s %s\n", $1, $2, $3, $4, $5, $6, ok, $8, $7 }' "$TMP/table"
+      printf "%-8s %7.0f %6.1f ms %6.1f ms %6.1f ms %5.2f ms  %-18s %-5s %-15s %s\n", $1, $2, $3, $4, $5, $9, $6, ok, $8, $7 }' "$TMP/table"
   awk -F'|' -v t="$TARGET_P95_MS" '{ n++; if ($2 + 0 > 0 && $4 + 0 < t && $6 ~ /^0 /) p++ } END { printf "%d of %d shapes PASS\n", p, n }' "$TMP/table"
 }
 print_table | tee "$TMP/table.txt"
