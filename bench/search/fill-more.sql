@@ -15,8 +15,9 @@
 --
 -- Rows are inserted in order of creation time, as a live server would have written them; samples are rewritten in
 -- id order (CLUSTER on the primary key), which is their creation order, after the heavy user's takeover. The
--- bulk inserts run with session_replication_role = replica: no foreign-key checks and no triggers (the one trigger
--- on data names filesets, which is done here directly); every reference is made from existing rows.
+-- bulk inserts run with session_replication_role = replica: no foreign-key checks and no triggers (the trigger on
+-- data that names filesets is done here directly, the owners' totals of V31 are computed again after the commit);
+-- every reference is made from existing rows.
 -- The server must run with FLOW_MAX_RUNNING_EXECUTIONS=0 on this database: pending executions would otherwise be
 -- picked up and run (their pipelines do not exist on disk).
 
@@ -230,8 +231,10 @@ JOIN data d ON d.id = di.lo + floor(x.r * (di.hi - di.lo + 1))::bigint;
 
 COMMIT;
 
+SELECT user_totals_rebuild();   -- V31: the triggers that keep them did not run
+
 VACUUM (ANALYZE) projects, samples, pipelines, pipeline_versions, executions, execution_samples, execution_grants,
-                 filesets, data, data_grants;
+                 filesets, data, data_grants, user_totals, user_days;
 
 SELECT (SELECT count(*) FROM samples WHERE owner_id = (SELECT id FROM users WHERE username = :'heavy')) AS heavy_samples,
        (SELECT count(*) FROM data WHERE owner_id = (SELECT id FROM users WHERE username = :'heavy')) AS heavy_data,

@@ -162,6 +162,69 @@ class AnalyticsTest {
     }
 
     @Test
+    void theKeptTotalsFollowTransfersDeletesAndTheThirtyDays() {
+        Users.Account a = Users.signUp(server, "totals");
+        Users.Account b = Users.signUp(server, "totalsto");
+        long project = Fixtures.project(a, "Totals project", false);
+        long kept = Fixtures.sample(a, project, "Kept");
+        long given = Fixtures.sample(a, project, "Given");
+        long gone = Fixtures.sample(a, project, "Gone");
+        byte[] bytes = "@r1\nACGTACGTACGT\n+\nIIIIIIIIIIII\n".getBytes(StandardCharsets.UTF_8);
+        long old = Fixtures.upload(a, "old.fastq", bytes, Map.of("sample_id", kept));
+        Fixtures.upload(a, "new.fastq", bytes, Map.of("sample_id", kept));
+
+        assertThat(a.api().post("/samples/" + given + "/transfer", Map.of("user", b.username())).status()).isEqualTo(200);
+        assertThat(a.api().post("/samples/" + gone + "/delete").status()).isEqualTo(200);
+        // an upload of 31 days ago (UTC days) is no longer one of the last 30 days, but still the caller's data
+        server.sql("UPDATE data SET created = now() - interval '31 days' WHERE id = " + old);
+
+        JsonNode stats = analytics(a).path("user_stats");
+        assertThat(stats.path("total_samples").asLong()).isEqualTo(1);
+        assertThat(stats.path("total_projects").asLong()).isEqualTo(1);
+        assertThat(stats.path("total_data_gb").asDouble()).isEqualTo(2 * bytes.length / 1e9);
+        assertThat(stats.path("data_uploaded_last_30_days_gb").asDouble()).isEqualTo(bytes.length / 1e9);
+        assertThat(analytics(b).path("user_stats").path("total_samples").asLong()).isEqualTo(1);
+        // the totals the database keeps are the counts, for every user this server has
+        assertThat(server.queryLong("SELECT count(*) FROM users u LEFT JOIN user_totals t ON t.user_id = u.id "
+                + "WHERE coalesce(t.samples, 0) <> (SELECT count(*) FROM samples WHERE owner_id = u.id) "
+                + "OR coalesce(t.projects, 0) <> (SELECT count(*) FROM projects WHERE owner_id = u.id) "
+                + "OR coalesce(t.executions, 0) <> (SELECT count(*) FROM executions WHERE owner_id = u.id) "
+                + "OR coalesce(t.data_bytes, 0) <> (SELECT coalesce(sum(size), 0) FROM data WHERE owner_id = u.id AND status = 'ready')")).isZero();
+    }
+
+    @Test
+    void recentActivityLooksAtTheNewestEntriesOfTheSiteAndAllTheCallersOwn() {
+        Users.Account reader = Users.signUp(server, "boundreader");
+        Users.Account other = Users.signUp(server, "boundother");
+        Users.Account stranger = Users.signUp(server, "boundstranger");
+        String lab = Fixtures.group(other, List.of(reader), List.of());
+        long open = Fixtures.project(other, "Bound open project", true);
+        long mine = Fixtures.sample(reader, Map.of("name", "Bound mine"));
+        long sharedSample = Fixtures.sample(other, Map.of("name", "Bound shared"));
+        Fixtures.shareWithUser(other, "samples", sharedSample, reader, 1);
+        long groupProject = Fixtures.project(other, "Bound group project", false);
+        Fixtures.shareWithGroup(other, "projects", groupProject, lab, 1);
+        assertThat(keys(recent(reader))).contains(entry("project_created", "project", open, other),
+                entry("sample_created", "sample", sharedSample, other));
+
+        // Then more than the site's window of newer entries about something private of another user's.
+        long hidden = Fixtures.sample(other, Map.of("name", "Bound private"));
+        server.sql("INSERT INTO activity (actor_id, action, object_kind, object_id, details) SELECT " + other.id()
+                + ", 'sample_created', 'sample', " + hidden + ", 'Sample Bound private created' FROM generate_series(1, "
+                + (AnalyticsRoutes.SITE_WINDOW + 1) + ")");
+
+        // What the caller did and what was shared with them or their group still show; nobody else sees the private
+        // sample's entries; someone else's activity older than the window does not show (the documented bound).
+        List<Seen> readers = keys(recent(reader));
+        assertThat(readers).contains(entry("sample_created", "sample", mine, reader), entry("shared_with_you", "sample", sharedSample, other),
+                entry("shared_with_you", "project", groupProject, other));
+        assertThat(readers).noneMatch(e -> e.id() == hidden && e.type().equals("sample"))
+                .doesNotContain(entry("project_created", "project", open, other), entry("sample_created", "sample", sharedSample, other));
+        assertThat(keys(recent(stranger))).noneMatch(e -> e.id() == hidden && e.type().equals("sample"));
+        assertThat(keys(recent(other))).contains(entry("sample_created", "sample", hidden, other));
+    }
+
+    @Test
     void executionsRecordTheirStartAndTheirEnd() throws Exception {
         Users.Account owner = Users.signUp(server, "actrunner");
         long pipeline = version(server, folder("engine-test"));
