@@ -17,7 +17,7 @@
 -- id order (CLUSTER on the primary key), which is their creation order, after the heavy user's takeover. The
 -- bulk inserts run with session_replication_role = replica: no foreign-key checks and no triggers (the one trigger
 -- on data names filesets, which is done here directly); every reference is made from existing rows.
--- The server must run with FLOW_MAX_RUNNING_EXECUTIONS=0 on this database: pending executions would otherwise be
+-- The server must run with FLOW_WORKERS=0 on this database: pending executions would otherwise be
 -- picked up and run (their pipelines do not exist on disk).
 
 \set ON_ERROR_STOP on
