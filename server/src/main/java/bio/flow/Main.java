@@ -66,6 +66,12 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "flow-shutdown"));
         System.out.println("Flow worker " + worker.workers().id() + " runs up to " + config.workers() + " executions at once, in "
                 + config.workDir() + " (no HTTP)");
+        // The workers' threads are daemons: this thread keeps the JVM up until SIGTERM runs the shutdown hook.
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Says why Flow did not start, and never stays half-alive. */
