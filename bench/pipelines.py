@@ -415,7 +415,7 @@ def main():
         print(f"  task finished (.exitcode mtime) -> completed in GET /executions/{{id}}, {len(latencies)} tasks: "
               f"p50 {percentile(latencies, 50):.3f} s, p95 {percentile(latencies, 95):.3f} s, max {max(latencies):.3f} s, "
               f"min {min(latencies):.3f} s (poll interval {POLL:.1f} s included)")
-    print(f"{QUEUE_EXECUTIONS} executions submitted at once, FLOW_MAX_RUNNING_EXECUTIONS={MAX_RUNNING}:")
+    print(f"{QUEUE_EXECUTIONS} executions submitted at once, FLOW_WORKERS={MAX_RUNNING}:")
     print(f"  all finished in {q_secs:.2f} s; statuses: " + ", ".join(f"{k} {len(v)}" for k, v in sorted(statuses.items())))
     print(f"  GET /queue polled {snapshots} times: most running at once {max_running}; "
           f"{len(violations)} violations of the queue's rules")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pipelines benchmark: starts Flow (temp data dir, free port on 127.0.0.1, FLOW_MAX_RUNNING_EXECUTIONS=4), signs up
+# Pipelines benchmark: starts Flow (temp data dir, free port on 127.0.0.1, FLOW_WORKERS=4), signs up
 # a user, and with bench/pipelines.py:
 #   1. makes BENCH_SAMPLES (20) samples of paired gzipped FASTQ and uploads them,
 #   2. runs the shipped FASTQ QC on all of them through the API and times POST run -> `completed`,
@@ -21,7 +21,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 export BENCH_MAX_RUNNING="${BENCH_MAX_RUNNING:-4}"
-export FLOW_MAX_RUNNING_EXECUTIONS="$BENCH_MAX_RUNNING"
+export FLOW_WORKERS="$BENCH_MAX_RUNNING"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/flow-bench-pipelines.XXXXXX")"
 SERVER_PID=""
 trap 'cleanup_all "$TMP"' EXIT
@@ -33,7 +33,7 @@ if ! ls "$LIB"/nextflow-*.jar >/dev/null 2>&1; then
   log "no Nextflow jars in $LIB (the build puts them there: ./flow build)"; exit 1
 fi
 java_banner
-echo "Nextflow: $(basename "$(ls "$LIB"/nextflow-[0-9]*.jar | head -n 1)" .jar); FLOW_MAX_RUNNING_EXECUTIONS=$FLOW_MAX_RUNNING_EXECUTIONS"
+echo "Nextflow: $(basename "$(ls "$LIB"/nextflow-[0-9]*.jar | head -n 1)" .jar); FLOW_WORKERS=$FLOW_WORKERS"
 
 start_signed_in "$TMP"
 mkdir -p "$TMP/work"

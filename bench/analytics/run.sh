@@ -22,7 +22,7 @@
 #
 # Settings (environment): CONNECTIONS=20 WARMUP=3 DURATION=10 TYPICAL_USERS=20 TARGET_P95_MS=100 WRK_THREADS=2
 # SHAPES="heavy typical groups scan admin dau" EXPLAIN=1 OUT=<dir> START_TIMEOUT=900 (migrations on 4,000,000 rows).
-# The server runs with FLOW_MAX_RUNNING_EXECUTIONS=0 (the fill's pending executions must not run). Needs wrk, psql,
+# The server runs with FLOW_WORKERS=0 (the fill's pending executions must not run). Needs wrk, psql,
 # python3, curl. Every step is bounded in time; the trap stops the server (and its PostgreSQL).
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,7 +61,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 ensure_jar_built
 PORT=$(free_port)
-FLOW_MAX_RUNNING_EXECUTIONS=0 start_server "$DATA" "$PORT" "$TMP/server.log"
+FLOW_WORKERS=0 start_server "$DATA" "$PORT" "$TMP/server.log"
 if ! wait_pong "$PORT" "${START_TIMEOUT:-900}"; then log "start failed; server log:"; tail -n 50 "$TMP/server.log" | sed 's/^/    /' >&2; exit 1; fi
 BASE="http://127.0.0.1:$PORT"
 log "server pid $SERVER_PID on $BASE, data dir $DATA"

@@ -18,7 +18,7 @@
 -- bulk inserts run with session_replication_role = replica: no foreign-key checks and no triggers (the trigger on
 -- data that names filesets is done here directly, the owners' totals of V31 are computed again after the commit);
 -- every reference is made from existing rows.
--- The server must run with FLOW_MAX_RUNNING_EXECUTIONS=0 on this database: pending executions would otherwise be
+-- The server must run with FLOW_WORKERS=0 on this database: pending executions would otherwise be
 -- picked up and run (their pipelines do not exist on disk).
 
 \set ON_ERROR_STOP on

@@ -16,7 +16,7 @@
 # Settings (environment): CONNECTIONS=20 WARMUP=3 DURATION=10 TYPICAL_USERS=20 TARGET_P95_MS=100 WRK_THREADS=2
 # START_TIMEOUT=900 (seconds for the server to answer: migrations that build indexes on 4,000,000 rows take minutes)
 # SHAPES (default: all of shapes.py) KINDS="heavy typical anon" EXPLAIN=1 (0: no EXPLAIN) OUT=<dir>.
-# FLOW_JAVA_OPTS and FLOW_DATABASE_POOL_SIZE reach the server. The server runs with FLOW_MAX_RUNNING_EXECUTIONS=0
+# FLOW_JAVA_OPTS and FLOW_DATABASE_POOL_SIZE reach the server. The server runs with FLOW_WORKERS=0
 # (the fill's pending executions must not be run) and FLOW_PEOPLE_SEARCH_MAX_PER_MINUTE=100000000 (the user and
 # group searches are throttled per account: the benchmark's accounts would get 429s after 60 a minute).
 # Needs wrk, psql and python3. Every step is bounded in time; the trap stops the server (and its PostgreSQL).
@@ -60,7 +60,7 @@ q() { PSQL -At -F $'\t' -c "$1"; }
 # ---------------------------------------------------------------------------------------------------------
 ensure_jar_built
 PORT=$(free_port)
-FLOW_MAX_RUNNING_EXECUTIONS=0 FLOW_PEOPLE_SEARCH_MAX_PER_MINUTE=100000000 start_server "$DATA" "$PORT" "$TMP/server.log"
+FLOW_WORKERS=0 FLOW_PEOPLE_SEARCH_MAX_PER_MINUTE=100000000 start_server "$DATA" "$PORT" "$TMP/server.log"
 if ! wait_pong "$PORT" "${START_TIMEOUT:-900}"; then log "start failed; server log:"; tail -n 50 "$TMP/server.log" | sed 's/^/    /' >&2; exit 1; fi
 BASE="http://127.0.0.1:$PORT"
 log "server pid $SERVER_PID on $BASE, data dir $DATA"

@@ -158,7 +158,7 @@ public final class App implements AutoCloseable {
             imports = c.imports;
             workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
-            ShippedPipelines.atStart(shippedPipelines(config), config.dataDir(), c.pipelineRegistry);
+            ShippedPipelines.atStart(shippedPipelines(config), config.pipelinesDir(), c.pipelineRegistry);
             // login_failures holds the people searches' counts too: keep rows as long as the longer window needs them.
             housekeeping = new Housekeeping(jdbi, Duration.ofSeconds(Math.max(config.loginFailureWindowSeconds(), PeopleSearchRoutes.WINDOW.toSeconds())),
                     c.outbox, Duration.ofDays(config.mailOutboxDays()), c.storage, Duration.ofHours(config.uploadExpiryHours()));
@@ -475,12 +475,11 @@ public final class App implements AutoCloseable {
             this.sampleSharing = new SharedResourceRoutes(Resource.SAMPLE, samples, authenticator, jdbi, policy, sharing);
             this.dataSharing = new SharedResourceRoutes(Resource.DATA, dataFiles, authenticator, jdbi, policy, sharing);
             DataContents contents = new DataContents(jdbi, policy, storage);
-            this.workers = new Workers(jdbi, config.dataDir(), Nextflow.install(config), config.maxRunningExecutions(),
-                    config.maxExecutionResumes(), new RunPreparation(contents, storage), new Outputs(storage));
+            this.workers = workers(config, jdbi, storage, contents);
             this.health = new HealthRoutes(jdbi, storage, verifier, workers, Version.current());
             this.archives = new Archives(jdbi, policy, contents, storage, config.maxArchiveBytes(), Duration.ofHours(config.archiveExpiryHours()));
             this.downloadRoutes = new DownloadRoutes(authenticator, contents, archives);
-            Executions executions = new Executions(jdbi, policy, dataFiles, config.dataDir());
+            Executions executions = new Executions(jdbi, policy, dataFiles, config.workDir());
             this.executionRoutes = new ExecutionRoutes(authenticator, jdbi, policy, executions, contents);
             this.executionSharing = new SharedResourceRoutes(Resource.EXECUTION, executions, authenticator, jdbi, policy, sharing);
             Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
@@ -499,7 +498,7 @@ public final class App implements AutoCloseable {
             this.projectSearch = new ProjectSearch(authenticator, jdbi);
             this.filesetSearch = new FilesetSearch(authenticator, jdbi);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
-            this.pipelineRegistry = new PipelineRegistry(jdbi, config.dataDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
+            this.pipelineRegistry = new PipelineRegistry(jdbi, config.pipelinesDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
             this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
             this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
@@ -520,11 +519,11 @@ public final class App implements AutoCloseable {
     }
 
     /**
-     * Where the stored files are, for the server and for {@code ./flow verify}: under the data directory, or in an S3
+     * Where the stored files are, for the server, {@code ./flow worker} and {@code ./flow verify}: FLOW_STORAGE_DIR, or in an S3
      * bucket, which must answer now (a wrong endpoint, bucket or credentials stop the start with S3's answer).
      */
     static Storage storage(Config config) {
-        if (config.storage().equals("local")) return new LocalStorage(config.dataDir().resolve("files"));
+        if (config.storage().equals("local")) return new LocalStorage(config.storageDir());
         Config.StorageS3 s = config.storageS3();
         S3Storage storage = S3Storage.connect(new S3Storage.Settings(s.endpoint(), s.region(), s.bucket(), s.accessKeyId(), s.secretAccessKey(),
                 s.pathStyle()));
@@ -535,6 +534,48 @@ public final class App implements AutoCloseable {
                     + " cannot be reached: " + e.getMessage());
         }
         return storage;
+    }
+
+    /** The workers of a server or of {@code ./flow worker}: FLOW_WORKERS of them, on the run directories of FLOW_WORK_DIR. */
+    private static Workers workers(Config config, Jdbi jdbi, Storage storage, DataContents contents) {
+        return new Workers(jdbi, config.workDir(), Nextflow.install(config), config.workers(), config.maxExecutionResumes(),
+                config.workerLeaseSeconds(), config.workerHost(), new RunPreparation(contents, storage), new Outputs(storage));
+    }
+
+    /**
+     * {@code ./flow worker}: runs executions and serves no HTTP. It locks its data directory and opens the database as
+     * the server does (migrating it when it is the first process to start on a new version), then runs FLOW_WORKERS
+     * executions at once until {@link Worker#close}. Its health: its log, and its leases in the database
+     * ({@code executions.worker}, {@code heartbeat}, {@code lease_until}).
+     */
+    public static Worker startWorker(Config config) {
+        if (config.workers() == 0) throw new Config.ConfigException("flow worker with FLOW_WORKERS=0 would run nothing");
+        DataDirLock lock = DataDirLock.acquire(config.dataDir());
+        Database database = null;
+        try {
+            database = Database.open(config);
+            Jdbi jdbi = database.jdbi();
+            Storage storage = storage(config);
+            Workers workers = workers(config, jdbi, storage, new DataContents(jdbi, new AccessPolicy(jdbi), storage));
+            workers.start();
+            return new Worker(lock, database, workers);
+        } catch (RuntimeException | Error e) {
+            if (database != null) database.close();
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** A running {@code ./flow worker}. */
+    public record Worker(DataDirLock lock, Database database, Workers workers) implements AutoCloseable {
+        /** Stops claiming (the Nextflow runs go on, see {@link Workers#close}), closes the database and the data directory. */
+        @Override
+        public void close() {
+            workers.close();
+            database.close();
+            lock.close();
+            log.info("Flow worker stopped");
+        }
     }
 
     /**

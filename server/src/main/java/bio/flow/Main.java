@@ -14,6 +14,7 @@ import java.util.Optional;
 /**
  * {@code java -jar flow-server.jar serve}: starts Flow with the configuration of the environment (see the
  * README's table) and stops it cleanly on SIGTERM or Ctrl-C. The routes are listed in {@link App}.
+ * {@code java -jar flow-server.jar worker}: runs executions without serving the API ({@link App#startWorker}).
  * {@code java -jar flow-server.jar verify}: verifies the stored files of the data directory ({@link #verify}).
  * {@code java -jar flow-server.jar peka import|example DIR}: PEKA results ({@link PekaCommand}).
  */
@@ -30,10 +31,11 @@ public final class Main {
         String command = args.length == 0 ? "serve" : args[0];
         switch (command) {
             case "serve" -> serve();
+            case "worker" -> worker();
             case "verify" -> System.exit(verify(Config.load(), System.out, System.err));
             case "peka" -> System.exit(PekaCommand.run(Config.load(), java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
             default -> {
-                System.err.println("usage: flow serve | flow verify | flow peka import DIR | flow peka example DIR");
+                System.err.println("usage: flow serve | flow worker | flow verify | flow peka import DIR | flow peka example DIR");
                 System.exit(USAGE);
             }
         }
@@ -44,16 +46,41 @@ public final class Main {
         try {
             app = App.start(Config.load());
         } catch (RuntimeException | Error e) {
-            // App.start closed whatever it had opened (the HTTP server too): say why, and never stay half-alive.
-            boolean explained = e instanceof DataDirLock.AlreadyInUseException || e instanceof Config.ConfigException
-                    || e instanceof ApiException; // a setting refused, such as a too short FLOW_ADMIN_PASSWORD
-            if (!explained) e.printStackTrace();
-            System.err.println("flow: " + (explained ? "" : "cannot start: ") + e.getMessage());
-            System.exit(1);
+            cannotStart(e); // App.start closed whatever it had opened (the HTTP server too)
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "flow-shutdown"));
         System.out.println("Flow is listening on " + app.baseUrl() + " (API docs at " + app.baseUrl() + "/docs)");
+    }
+
+    private static void worker() {
+        Config config;
+        App.Worker worker;
+        try {
+            config = Config.load();
+            worker = App.startWorker(config);
+        } catch (RuntimeException | Error e) {
+            cannotStart(e);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "flow-shutdown"));
+        System.out.println("Flow worker " + worker.workers().id() + " runs up to " + config.workers() + " executions at once, in "
+                + config.workDir() + " (no HTTP)");
+        // The workers' threads are daemons: this thread keeps the JVM up until SIGTERM runs the shutdown hook.
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Says why Flow did not start, and never stays half-alive. */
+    private static void cannotStart(Throwable e) {
+        boolean explained = e instanceof DataDirLock.AlreadyInUseException || e instanceof Config.ConfigException
+                || e instanceof ApiException; // a setting refused, such as a too short FLOW_ADMIN_PASSWORD
+        if (!explained) e.printStackTrace();
+        System.err.println("flow: " + (explained ? "" : "cannot start: ") + e.getMessage());
+        System.exit(1);
     }
 
     /**

@@ -30,6 +30,8 @@ import nextflow.trace.TraceRecord;
  *       ended), {@code native_id}, {@code hash}, {@code workdir}, {@code submit}, {@code start}, {@code complete}
  *       (epoch ms), {@code duration} (ms)</li>
  *   <li>{@code file_published}: {@code destination}, {@code source} (the file in the task's work directory)</li>
+ *   <li>{@code lease_lost}: the worker running this Nextflow stopped renewing its hold ({@link LeaseWatch}): what follows
+ *       (aborted tasks, a failed flow_complete) is the stop, not the pipeline's outcome</li>
  * </ul>
  */
 public class EventsObserver implements TraceObserver {
@@ -50,6 +52,7 @@ public class EventsObserver implements TraceObserver {
     @Override
     public void onFlowCreate(Session session) {
         this.session = session;
+        LeaseWatch.start(() -> write(event("lease_lost")));
     }
 
     @Override

@@ -340,11 +340,66 @@ public final class Config {
         return List.of(get("FLOW_NEXTFLOW_JAVA_OPTS", "-Xms64m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1").strip().split("\\s+"));
     }
 
-    /** How many executions this server's workers run at once; 0: this server runs none (an API-only server). */
-    public int maxRunningExecutions() {
-        int n = getInt("FLOW_MAX_RUNNING_EXECUTIONS", 2);
-        if (n < 0) throw new ConfigException("FLOW_MAX_RUNNING_EXECUTIONS must not be negative");
+    /**
+     * How many executions this process runs at once; 0: none (an API-only server). FLOW_WORKERS, its older
+     * name, is refused rather than ignored: ignoring it would make a server meant to run none run two.
+     */
+    public int workers() {
+        if (get("FLOW_MAX_RUNNING_EXECUTIONS").isPresent()) {
+            throw new ConfigException("FLOW_MAX_RUNNING_EXECUTIONS was renamed FLOW_WORKERS: set that instead");
+        }
+        int n = getInt("FLOW_WORKERS", 2);
+        if (n < 0) throw new ConfigException("FLOW_WORKERS must not be negative");
         return n;
+    }
+
+    /** Where the executions' run directories (Nextflow's launch and work directories) are; shared by all workers. */
+    public Path workDir() {
+        return get("FLOW_WORK_DIR").map(v -> absolute("FLOW_WORK_DIR", v)).orElseGet(() -> dataDir().resolve("runs"));
+    }
+
+    /** Where Flow keeps the pipeline folders it makes (shipped ones extracted, git sources checked out); shared by workers. */
+    public Path pipelinesDir() {
+        return get("FLOW_PIPELINES_DIR").map(v -> absolute("FLOW_PIPELINES_DIR", v)).orElseGet(() -> dataDir().resolve("pipelines"));
+    }
+
+    /** Where local storage keeps the stored files; shared by every server and worker. */
+    public Path storageDir() {
+        return get("FLOW_STORAGE_DIR").map(v -> absolute("FLOW_STORAGE_DIR", v)).orElseGet(() -> dataDir().resolve("files"));
+    }
+
+    /**
+     * How long a worker's hold on an execution lasts without renewal: then any worker may take the execution over. It
+     * renews every sixth of it and stops its Nextflow when half of it passed without a renewal (see Workers).
+     */
+    public int workerLeaseSeconds() {
+        int n = getInt("FLOW_WORKER_LEASE_SECONDS", 60);
+        if (n < 6) throw new ConfigException("FLOW_WORKER_LEASE_SECONDS must be at least 6");
+        return n;
+    }
+
+    /**
+     * The name of this machine for the workers: processes with the same name look at each other's processes (a worker
+     * whose pid is gone is dead at once). Set it when host names are not unique across the machines sharing a database.
+     */
+    public String workerHost() {
+        String v = get("FLOW_WORKER_HOST").orElseGet(Config::hostName).strip();
+        if (!v.matches("[A-Za-z0-9._-]{1,100}")) throw new ConfigException("FLOW_WORKER_HOST must be letters, digits, '.', '_' or '-', not '" + v + "'");
+        return v;
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    private static Path absolute(String key, String v) {
+        Path p = Path.of(v.strip());
+        if (!p.isAbsolute()) throw new ConfigException(key + " must be an absolute path, not '" + v + "'");
+        return p.normalize();
     }
 
     /** How many times an execution whose worker died is started again with -resume before it is failed. */

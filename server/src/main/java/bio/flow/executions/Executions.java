@@ -51,13 +51,13 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
     private final Jdbi jdbi;
     private final AccessPolicy policy;
     private final DataFiles dataFiles;
-    private final Path dataDir;
+    private final Path workDir;
 
-    public Executions(Jdbi jdbi, AccessPolicy policy, DataFiles dataFiles, Path dataDir) {
+    public Executions(Jdbi jdbi, AccessPolicy policy, DataFiles dataFiles, Path workDir) {
         this.jdbi = jdbi;
         this.policy = policy;
         this.dataFiles = dataFiles;
-        this.dataDir = dataDir;
+        this.workDir = workDir;
     }
 
     public record Ref(long id, String name) {}
@@ -254,7 +254,7 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
         List<Long> runs = List.copyOf(ids);
         return () -> {
             bytes.run();
-            for (long id : runs) removeTree(RunDirectory.of(dataDir, id).root());
+            for (long id : runs) removeTree(RunDirectory.of(workDir, id).root());
         };
     }
 
@@ -270,6 +270,6 @@ public final class Executions implements Shareable<Executions.ExecutionDetail> {
     /** The run directory of an execution the caller may read (404 otherwise). */
     public RunDirectory runDirectory(Optional<Caller> caller, long id) {
         policy.require(Resource.EXECUTION, id, caller, Level.READ);
-        return RunDirectory.of(dataDir, id);
+        return RunDirectory.of(workDir, id);
     }
 }

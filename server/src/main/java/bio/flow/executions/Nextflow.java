@@ -37,6 +37,8 @@ public final class Nextflow {
     private static final Pattern NEXTFLOW_JAR = Pattern.compile("nextflow-(\\d[\\w.-]*)\\.jar");
     /** The environment variable through which the plugin learns where to append the run's events. */
     static final String EVENTS_FILE_ENV = "FLOW_EVENTS_FILE";
+    /** Names the lease file that Flow's plugin watches (see Workers: a Nextflow stops itself when its worker stops renewing). */
+    static final String LEASE_FILE_ENV = "FLOW_LEASE_FILE";
 
     private final Path lib;
     private final Path home;
@@ -125,6 +127,7 @@ public final class Nextflow {
         env.put("NXF_ANSI_LOG", "false");
         env.put("NXF_DISABLE_CHECK_LATEST", "true");
         env.put(EVENTS_FILE_ENV, dir.events().toString());
+        env.put(LEASE_FILE_ENV, dir.lease(launch).toString());
         return pb.start();
     }
 

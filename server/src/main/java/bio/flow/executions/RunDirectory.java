@@ -3,12 +3,21 @@ package bio.flow.executions;
 import java.nio.file.Path;
 
 /**
- * Where one execution's files are: {@code <data dir>/runs/<execution id>/}, Nextflow's launch directory. The one
- * place that names them.
+ * Where one execution's files are: {@code <work dir>/<execution id>/} (FLOW_WORK_DIR, by default
+ * {@code <data dir>/runs}), Nextflow's launch directory. The one place that names them.
  */
 public record RunDirectory(Path root) {
-    public static RunDirectory of(Path dataDir, long executionId) {
-        return new RunDirectory(dataDir.resolve("runs").resolve(Long.toString(executionId)));
+    public static RunDirectory of(Path workDir, long executionId) {
+        return new RunDirectory(workDir.resolve(Long.toString(executionId)));
+    }
+
+    /**
+     * Until when (epoch ms, this host's clock) the Nextflow of a launch may go on: written by the worker holding the
+     * run's lease at each renewal, watched by Flow's plugin in that Nextflow (one file per launch, so that a worker
+     * resuming the run never extends a former launch's time).
+     */
+    public Path lease(int launch) {
+        return root.resolve("lease-" + launch);
     }
 
     /** Nextflow's own log ({@code -log}), served by {@code GET /executions/<id>/log}. */

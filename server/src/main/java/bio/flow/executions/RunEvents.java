@@ -94,17 +94,38 @@ final class RunEvents {
         return Optional.ofNullable(session);
     }
 
-    /** Whether the last launch ended, and if so whether it succeeded (empty: it has not reported its end). */
+    /**
+     * Whether the last launch ended, and if so whether it succeeded (empty: it has not reported its end, or it was
+     * stopped because its worker lost the run's lease: its end then says nothing of the pipeline, and the run is resumed).
+     */
     static Optional<Boolean> outcome(List<JsonNode> events) {
         Boolean outcome = null;
+        boolean leaseLost = false;
         for (JsonNode e : events) {
             switch (e.path("event").asText()) {
-                case "flow_begin" -> outcome = null;
-                case "flow_complete" -> outcome = e.path("success").asBoolean(false);
+                case "flow_begin" -> {
+                    outcome = null;
+                    leaseLost = false;
+                }
+                case "lease_lost" -> leaseLost = true;
+                case "flow_complete" -> outcome = leaseLost ? null : e.path("success").asBoolean(false);
                 default -> { }
             }
         }
         return Optional.ofNullable(outcome);
+    }
+
+    /** Whether the last launch stopped itself because its worker lost the run's lease (see the plugin's LeaseWatch). */
+    static boolean leaseLost(List<JsonNode> events) {
+        boolean lost = false;
+        for (JsonNode e : events) {
+            switch (e.path("event").asText()) {
+                case "flow_begin" -> lost = false;
+                case "lease_lost" -> lost = true;
+                default -> { }
+            }
+        }
+        return lost;
     }
 
     /** Each published file and the process that made it, traced through the task work directory it was copied from. */
@@ -178,6 +199,8 @@ final class RunEvents {
                 case "flow_begin" -> log(h, executionId, time, null, "Nextflow began run " + e.path("run_name").asText()
                         + " (session " + e.path("session").asText() + ")");
                 case "flow_error" -> log(h, executionId, time, null, "Nextflow reported an error and is stopping");
+                case "lease_lost" -> log(h, executionId, time, null, "The worker running Nextflow stopped renewing its lease: "
+                        + "Nextflow stops itself, and another worker resumes the run");
                 case "flow_complete" -> log(h, executionId, time, null, e.path("success").asBoolean(false)
                         ? "Nextflow finished the run successfully" : "Nextflow finished the run unsuccessfully");
                 case "task_submitted" -> task(h, executionId, launch, e, "submitted", time);

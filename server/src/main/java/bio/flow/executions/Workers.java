@@ -9,8 +9,6 @@ import bio.flow.storage.PrivateFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,62 +26,79 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers of this server: they claim pending executions from the database queue (oldest first, {@code FOR UPDATE
- * SKIP LOCKED}, so that several servers can share one queue), at most {@code max} at once, run each on Nextflow, follow
- * its events into the database, and finish it (completed, failed, canceled). At start, and every half minute, they take
- * over the running executions of this host whose worker died: a Nextflow still running is re-attached, a dead one is
- * started again with {@code -resume} (at most {@code maxResumes} times). Stopping the server leaves Nextflow running:
- * the next start re-attaches it.
+ * The workers of this process: they claim pending executions from the database queue (oldest first, {@code FOR UPDATE
+ * SKIP LOCKED}, so that any number of servers and {@code flow worker} processes share one queue), at most {@code max}
+ * at once, run each on Nextflow in its run directory under the (shared) work directory, follow its events into the
+ * database, and finish it (completed, failed, canceled).
  *
- * <p>A worker is "host/pid/random" (random per start: a restarted server in a container has the same host and pid 1)
- * and writes the heartbeat of its running executions every {@link #HEARTBEAT_MS}. A worker is dead when its heartbeat
- * is older than {@link #STALE_MS}, or at once when it was on this host and no process has its pid any more.
+ * <p><b>Leases.</b> A worker is "host/pid/random" (random per start: a restarted server in a container has the same
+ * host and pid 1). Its claim of an execution is a lease: {@code worker} and {@code lease_until} (the database's clock),
+ * renewed for all its executions every sixth of the lease ({@code FLOW_WORKER_LEASE_SECONDS}, 60 s by default). A
+ * lease that has passed is never renewed: once {@code lease_until} is over, any worker on any host takes the execution
+ * over with one conditional UPDATE (still running, still held by the same worker, lease over) and resumes it with
+ * {@code -resume} from the shared work directory (at most {@code maxResumes} times). On the worker's own host it is
+ * faster: a worker whose pid no process has is dead at once, and its Nextflow, if it still runs, is followed again.
+ *
+ * <p><b>Never two Nextflows on one run.</b> A worker renewing at time s (its clock, when the renewal was sent) holds
+ * the lease until at least s + lease. Each Nextflow it runs is told, through its lease file, to go on until s + lease/2
+ * only; Flow's plugin in that Nextflow stops it (SIGTERM: tasks aborted, SLURM jobs canceled; killed 10 s later) once
+ * that time passed without a newer renewal: a worker killed, hung, paused or cut off from the database has its
+ * Nextflow gone half a lease before anyone may take the run over. A worker that finds at renewal that its lease is
+ * gone tells its Nextflow to stop at once the same way. What remains: a whole host frozen (VM suspended) longer than
+ * the lease and then thawed runs its Nextflow until its plugin's next check (0.5 s) and SIGTERM end it (about 2 s),
+ * and the margin assumes the host's wall clock is not set back by more than half a lease meanwhile.
+ *
+ * <p>Stopping the process leaves its Nextflow runs going for up to half a lease: a restart on the same host within
+ * that time follows them again; later they have stopped and are resumed.
  */
 public final class Workers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Workers.class);
     private static final long POLL_MS = 500;
     /** How often a running execution's events file is read: changes show within this plus a database write. */
     private static final long FOLLOW_MS = 250;
-    private static final long HEARTBEAT_MS = 5_000;
-    /** A heartbeat older than this: its worker is dead (three beats missed, not one slow database write). */
-    private static final long STALE_MS = 3 * HEARTBEAT_MS;
     /** The longest wait between retries of the database while following a run (a database blip must not fail it). */
     private static final long RETRY_MAX_MS = 10_000;
-    private static final long RECOVER_EVERY_MS = 30_000;
     /** How long Nextflow has after SIGTERM to stop its tasks before they and it are killed. */
     private static final long CANCEL_GRACE_MS = 6_000;
     private static final int OUTPUT_TAIL_BYTES = 4000;
 
     private final Jdbi jdbi;
-    private final Path dataDir;
+    private final Path workDir;
     private final Nextflow nextflow;
     private final RunPreparation preparation;
     private final Outputs outputs;
     private final int max;
     private final int maxResumes;
+    private final long leaseMs;
     private final String host;
     private final String worker;
     private final Map<Long, Thread> running = new ConcurrentHashMap<>();
+    /** The lease file of the launch each running execution's Nextflow watches (set once that Nextflow runs). */
+    private final Map<Long, Path> leaseFiles = new ConcurrentHashMap<>();
+    /** When (this process's clock, epoch ms) the last renewal that succeeded was sent: the leases hold until then + lease. */
+    private volatile long renewedAt;
     private final Object wakeUp = new Object();
     private boolean woken;
     private volatile boolean stopped;
     private Thread scheduler;
 
-    public Workers(Jdbi jdbi, Path dataDir, Nextflow nextflow, int max, int maxResumes, RunPreparation preparation, Outputs outputs) {
+    public Workers(Jdbi jdbi, Path workDir, Nextflow nextflow, int max, int maxResumes, int leaseSeconds, String host,
+                   RunPreparation preparation, Outputs outputs) {
         this.jdbi = jdbi;
         this.preparation = preparation;
         this.outputs = outputs;
-        this.dataDir = dataDir;
+        this.workDir = workDir;
         this.nextflow = nextflow;
         this.max = max;
         this.maxResumes = maxResumes;
-        this.host = hostName();
+        this.leaseMs = leaseSeconds * 1000L;
+        this.host = host;
         this.worker = host + "/" + ProcessHandle.current().pid() + "/" + Long.toHexString(new java.security.SecureRandom().nextLong());
     }
 
     public record Queue(long pending, long running) {}
 
-    /** Starts claiming (after taking over what a dead worker of this host left running); a max of 0 claims nothing. */
+    /** Starts claiming (after taking over what dead workers left running); a max of 0 claims and takes over nothing. */
     public void start() {
         if (max == 0) return;
         scheduler = new Thread(this::schedule, "flow-workers");
@@ -118,18 +133,22 @@ public final class Workers implements AutoCloseable {
                 + "FROM executions WHERE status IN ('pending', 'running')").map((rs, ctx) -> new Queue(rs.getLong(1), rs.getLong(2))).one());
     }
 
+    /** The name this worker goes by in {@code executions.worker}. */
+    public String id() {
+        return worker;
+    }
+
     private void schedule() {
-        long nextRecovery = 0;
-        long nextBeat = 0;
+        long next = 0;
         while (!stopped) {
             try {
-                if (System.currentTimeMillis() >= nextBeat) {
-                    beat();
-                    nextBeat = System.currentTimeMillis() + HEARTBEAT_MS;
-                }
-                if (System.currentTimeMillis() >= nextRecovery) {
+                // Renewals and takeovers every sixth of the lease: a renewal may fail twice and the leases still hold
+                // (Nextflow stops at half the lease), and a dead worker's runs are taken over within 7/6 of the lease.
+                if (System.currentTimeMillis() >= next) {
+                    long now = System.currentTimeMillis();
+                    renew(); // when it fails, tried again at the next poll
+                    next = now + leaseMs / 6;
                     takeOverOrphans();
-                    nextRecovery = System.currentTimeMillis() + RECOVER_EVERY_MS;
                 }
                 claim();
             } catch (RuntimeException e) {
@@ -150,48 +169,81 @@ public final class Workers implements AutoCloseable {
         while (!stopped && running.size() < max) {
             record Claimed(long id, long owner, String name) {}
             Optional<Long> id = jdbi.inTransaction(h -> h.createQuery("UPDATE executions SET status = 'running', started = now(), "
-                            + "worker = :worker, heartbeat = now(), pid = NULL WHERE id = (SELECT id FROM executions "
+                            + "worker = :worker, heartbeat = now(), lease_until = now() + make_interval(secs => :lease), pid = NULL "
+                            + "WHERE id = (SELECT id FROM executions "
                             + "WHERE status = 'pending' ORDER BY created, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, owner_id, name")
-                    .bind("worker", worker).map((rs, ctx) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne()
+                    .bind("worker", worker).bind("lease", leaseMs / 1000.0).map((rs, ctx) -> new Claimed(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne()
                     .map(c -> {
                         Activity.record(h, c.owner(), Activity.Action.EXECUTION_STARTED, Resource.EXECUTION, c.id(), "Execution " + c.name() + " started");
                         return c.id();
                     }));
             if (id.isEmpty()) return;
-            follow(id.get(), false);
+            follow(id.get(), Takeover.NONE);
         }
     }
 
-    /** One heartbeat for all the executions this worker runs: it says the worker lives, whatever each run is doing. */
-    private void beat() {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE executions SET heartbeat = now() WHERE worker = :worker AND status = 'running'")
-                .bind("worker", worker).execute());
+    /**
+     * Renews the leases of all the executions this worker holds (one UPDATE; a lease that has passed is not renewed:
+     * its run goes to whichever worker takes it over), then moves their Nextflows' stop time to half a lease after this
+     * renewal was sent. A run whose lease was not renewed is told to stop now; its follower sees the lease gone.
+     */
+    private void renew() {
+        long sent = System.currentTimeMillis();
+        Set<Long> held = new HashSet<>(jdbi.withHandle(h -> h.createQuery("UPDATE executions SET heartbeat = now(), "
+                        + "lease_until = now() + make_interval(secs => :lease) WHERE worker = :worker AND status = 'running' "
+                        + "AND lease_until > now() RETURNING id")
+                .bind("worker", worker).bind("lease", leaseMs / 1000.0).mapTo(Long.class).list()));
+        renewedAt = sent;
+        leaseFiles.forEach((id, file) -> {
+            if (!held.contains(id)) log.warn("execution {}: this worker's lease is gone; its Nextflow is told to stop", id);
+            writeLease(file, held.contains(id) ? sent + leaseMs / 2 : 0);
+        });
+    }
+
+    /** Tells the Nextflow watching the file to go on until {@code until} (epoch ms), 0: to stop now (see the plugin's LeaseWatch). */
+    private static void writeLease(Path file, long until) {
+        try {
+            Path next = file.resolveSibling(file.getFileName() + ".next");
+            Files.writeString(next, Long.toString(until));
+            Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Nextflow keeps the time it has read: it stops then, and the run is resumed.
+            log.warn("cannot write the lease file {}: {}", file, e.toString());
+        }
     }
 
     /**
-     * The running executions of this host whose worker is gone: each is re-attached, resumed or failed. This worker's
-     * own running executions that it no longer follows (their thread ended without recording their end, say the
-     * database was down then) count as orphans too.
+     * The running executions whose worker is gone: any whose lease has passed, and on this host also those of a worker
+     * whose pid no process has, at once. Each is taken over in one conditional UPDATE (still running, still held by
+     * that worker, and its lease passed unless that worker is surely dead), then re-attached, resumed or finished. This
+     * worker's own running executions that it no longer follows (their thread ended without recording their end, say
+     * the database was down then, or after its lease passed) count as orphans too.
      */
     private void takeOverOrphans() {
-        record Orphan(long id, String worker, boolean stale) {}
-        List<Orphan> orphans = jdbi.withHandle(h -> h.createQuery("SELECT id, worker, heartbeat IS NULL OR heartbeat < now() - "
-                        + "make_interval(secs => :stale) FROM executions WHERE status = 'running' AND (worker IS NULL OR worker LIKE :host)")
-                .bind("stale", STALE_MS / 1000.0).bind("host", host.replace("%", "\\%").replace("_", "\\_") + "/%")
+        record Orphan(long id, String worker, boolean expired) {}
+        List<Orphan> orphans = jdbi.withHandle(h -> h.createQuery("SELECT id, worker, lease_until IS NULL OR lease_until <= now() "
+                        + "FROM executions WHERE status = 'running' AND (worker IS NULL OR worker LIKE :host OR lease_until IS NULL "
+                        + "OR lease_until <= now())")
+                .bind("host", host.replace("%", "\\%").replace("_", "\\_") + "/%")
                 .map((rs, ctx) -> new Orphan(rs.getLong(1), rs.getString(2) == null ? "" : rs.getString(2), rs.getBoolean(3))).list());
         for (Orphan o : orphans) {
-            boolean dead = o.worker().equals(worker) ? !running.containsKey(o.id()) : o.stale() || !pidAlive(o.worker());
-            if (!dead) continue;
-            int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE executions SET worker = :worker, heartbeat = now() "
-                    + "WHERE id = :id AND status = 'running' AND worker IS NOT DISTINCT FROM :old")
-                    .bind("worker", worker).bind("id", o.id()).bind("old", o.worker().isEmpty() ? null : o.worker()).execute());
-            if (taken == 1) follow(o.id(), true);
+            boolean ownHost = o.worker().startsWith(host + "/");
+            // surely dead, lease or not: this worker's own run that it does not follow, or a worker of this host without a process
+            boolean gone = o.worker().equals(worker) ? !running.containsKey(o.id()) : ownHost && !pidAlive(o.worker());
+            if (!gone && !o.expired() || running.containsKey(o.id())) continue;
+            int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE executions SET worker = :worker, heartbeat = now(), "
+                            + "lease_until = now() + make_interval(secs => :lease) "
+                            + "WHERE id = :id AND status = 'running' AND worker IS NOT DISTINCT FROM :old "
+                            + "AND (:gone OR lease_until IS NULL OR lease_until <= now())")
+                    .bind("worker", worker).bind("lease", leaseMs / 1000.0).bind("id", o.id()).bind("gone", gone)
+                    .bind("old", o.worker().isEmpty() ? null : o.worker()).execute());
+            if (taken == 1) follow(o.id(), ownHost || o.worker().isEmpty() ? Takeover.SAME_HOST : Takeover.OTHER_HOST);
         }
     }
 
     /**
      * Whether a process of this host has the pid of the worker "host/pid/random". No: the worker is surely dead. Yes
-     * proves nothing (pids are reused, by Nextflow's JVMs too): then only its heartbeat tells.
+     * proves nothing (pids are reused, by Nextflow's JVMs too): then only its lease tells.
      */
     private static boolean pidAlive(String worker) {
         String[] parts = worker.split("/");
@@ -203,8 +255,11 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    private void follow(long id, boolean takenOver) {
-        Thread t = new Thread(() -> drive(id, takenOver), "flow-execution-" + id);
+    /** How this worker came to run an execution: claimed it, or took it over from a worker of this host or of another. */
+    private enum Takeover { NONE, SAME_HOST, OTHER_HOST }
+
+    private void follow(long id, Takeover takeover) {
+        Thread t = new Thread(() -> drive(id, takeover), "flow-execution-" + id);
         t.setDaemon(true);
         running.put(id, t);
         t.start();
@@ -220,11 +275,11 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    private void drive(long id, boolean takenOver) {
-        RunDirectory dir = RunDirectory.of(dataDir, id);
+    private void drive(long id, Takeover takeover) {
+        RunDirectory dir = RunDirectory.of(workDir, id);
         Optional<Tracked> t = Optional.empty();
         try {
-            t = takenOver ? takeOver(id, dir) : Optional.of(launch(id, dir, 0, Optional.empty()));
+            t = takeover != Takeover.NONE ? takeOver(id, dir, takeover) : Optional.of(launch(id, dir, 0, Optional.empty()));
             if (t.isPresent()) followUntilEnd(id, dir, t.get());
         } catch (RunFailure e) {
             fail(id, e.getMessage());
@@ -243,6 +298,7 @@ public final class Workers implements AutoCloseable {
                 log.error("execution {} could not be failed", id, again);
             }
         } finally {
+            leaseFiles.remove(id);
             running.remove(id);
             wake();
         }
@@ -273,6 +329,7 @@ public final class Workers implements AutoCloseable {
             }
             Files.writeString(dir.params(), Json.MAPPER.writeValueAsString(params));
         }
+        watchLease(id, dir, launch);
         Process p = nextflow.launch(v, dir, launch, session);
         jdbi.useHandle(h -> {
             h.createUpdate("UPDATE executions SET pid = :pid WHERE id = :id").bind("pid", p.pid()).bind("id", id).execute();
@@ -288,19 +345,23 @@ public final class Workers implements AutoCloseable {
      * then its Nextflow, if it still runs, is followed again; else the run is finished if Nextflow reported its end,
      * or started again with -resume, or failed when it was resumed too often.
      */
-    private Optional<Tracked> takeOver(long id, RunDirectory dir) throws RunFailure, IOException {
+    private Optional<Tracked> takeOver(long id, RunDirectory dir, Takeover takeover) throws RunFailure, IOException {
         record State(Long pid, int resumes, boolean cancel) {}
         State s = jdbi.withHandle(h -> h.createQuery("SELECT pid, resumes, cancel_requested FROM executions WHERE id = :id").bind("id", id)
                 .map((rs, ctx) -> new State(rs.getObject("pid", Long.class), rs.getInt("resumes"), rs.getBoolean("cancel_requested"))).one());
         readEvents(id, dir, s.resumes());
-        Optional<ProcessHandle> alive = Optional.ofNullable(s.pid()).flatMap(ProcessHandle::of).filter(p -> isNextflowOf(p, dir));
+        // Another host's pid names nothing here (that Nextflow stopped itself when its worker's lease was half over).
+        Optional<ProcessHandle> alive = Optional.ofNullable(s.pid()).filter(pid -> takeover == Takeover.SAME_HOST)
+                .flatMap(ProcessHandle::of).filter(p -> isNextflowOf(p, dir));
         if (alive.isPresent()) {
+            watchLease(id, dir, s.resumes());
             jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Flow's worker was restarted; it follows the running Nextflow again"));
             return Optional.of(new Tracked(alive.get(), null, s.resumes()));
         }
         List<JsonNode> events = RunEvents.all(dir.events());
         if (s.cancel() || RunEvents.outcome(events).isPresent()) {
-            jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, "Flow's worker was restarted; Nextflow had ended meanwhile"));
+            jdbi.useHandle(h -> RunEvents.log(h, id, Instant.now(), null, takeover == Takeover.SAME_HOST
+                    ? "Flow's worker was restarted; Nextflow had ended meanwhile" : "Another worker took the run over; Nextflow had ended meanwhile"));
             finish(id, dir, new Tracked(null, null, s.resumes()), null, Set.of());
             return Optional.empty();
         }
@@ -312,7 +373,7 @@ public final class Workers implements AutoCloseable {
         jdbi.useHandle(h -> {
             h.createUpdate("UPDATE executions SET resumes = :n WHERE id = :id").bind("n", launch).bind("id", id).execute();
             RunEvents.log(h, id, Instant.now(), null, "Nextflow stopped with the worker running it: starting it again with -resume ("
-                    + launch + " of at most " + maxResumes + ")");
+                    + launch + " of at most " + maxResumes + ", worker " + worker + ")");
         });
         endWithNewline(dir.events());
         return Optional.of(launch(id, dir, launch, RunEvents.session(events)));
@@ -329,6 +390,12 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** Lets the Nextflow of this launch go on for half a lease after the last renewal; renewals move the time on. */
+    private void watchLease(long id, RunDirectory dir, int launch) {
+        writeLease(dir.lease(launch), renewedAt + leaseMs / 2);
+        leaseFiles.put(id, dir.lease(launch));
+    }
+
     private void followUntilEnd(long id, RunDirectory dir, Tracked t) throws Exception {
         Set<ProcessHandle> family = new HashSet<>();
         long cancelSent = 0;
@@ -341,8 +408,9 @@ public final class Workers implements AutoCloseable {
             Row row;
             try {
                 // one query a round: where the events file was left, whether a cancel is asked, whether the run is still ours
+                // ours: still held by this worker, under a lease that has not passed
                 row = jdbi.withHandle(h -> h.createQuery("SELECT events_read, cancel_requested, worker IS NOT DISTINCT FROM :worker "
-                                + "FROM executions WHERE id = :id")
+                                + "AND lease_until > now() FROM executions WHERE id = :id")
                         .bind("id", id).bind("worker", worker).map((rs, ctx) -> new Row(rs.getLong(1), rs.getBoolean(2), rs.getBoolean(3))).one());
                 if (row.ours()) readEvents(id, dir, t.launch(), row.eventsRead());
                 retry = FOLLOW_MS;
@@ -355,8 +423,10 @@ public final class Workers implements AutoCloseable {
                 continue;
             }
             if (!row.ours()) {
-                // Another worker of this host took it over (this one's heartbeat was stale): that worker follows it now.
-                log.warn("execution {} was taken over by another worker", id);
+                // The lease passed (this worker could not renew it in time) or another worker holds it: the run is not
+                // this worker's any more. Its Nextflow was told to stop at half the lease; this makes sure it has.
+                log.warn("execution {}: this worker's lease is gone; it stops following the run", id);
+                if (alive) stopLostRun(dir, t, family);
                 return;
             }
             if (!alive) break;
@@ -374,7 +444,33 @@ public final class Workers implements AutoCloseable {
             Thread.sleep(FOLLOW_MS);
         }
         Integer exit = t.child() == null ? null : t.child().waitFor();
+        if (RunEvents.leaseLost(RunEvents.all(dir.events()))) {
+            // Nextflow stopped itself, its lease time over (this worker could not renew: say the database was away):
+            // the run is not over. The lease is let go, and a worker (this one, maybe) takes the run over and resumes it.
+            jdbi.useHandle(h -> h.createUpdate("UPDATE executions SET lease_until = now() WHERE id = :id AND worker = :worker AND status = 'running'")
+                    .bind("id", id).bind("worker", worker).execute());
+            return;
+        }
         finish(id, dir, t, exit, family);
+    }
+
+    /**
+     * Stops the Nextflow of a run whose lease this worker lost: its lease file says stop now (its plugin records why, so
+     * that the worker resuming the run does not take the stop for the pipeline's outcome); what still runs after the
+     * plugin's grace is killed.
+     */
+    private void stopLostRun(RunDirectory dir, Tracked t, Set<ProcessHandle> family) {
+        writeLease(dir.lease(t.launch()), 0);
+        try {
+            t.handle().onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("the Nextflow of {} did not stop when told to: killing it", dir.root());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        t.handle().descendants().forEach(family::add);
+        family.add(t.handle());
+        kill(family);
     }
 
     /** Records the events written since the execution's stored offset as the launch's, and moves the offset past them. */
@@ -411,12 +507,14 @@ public final class Workers implements AutoCloseable {
         }
         if (succeeded) {
             jdbi.useTransaction(h -> {
+                // Only by the worker holding the run: the row lock orders this against a takeover.
+                Optional<Ended> ended = h.createQuery("UPDATE executions SET status = 'completed', progress = 100, finished = now() "
+                                + "WHERE id = :id AND status = 'running' AND worker = :worker RETURNING owner_id, name")
+                        .bind("id", id).bind("worker", worker).map((rs, ctx) -> new Ended(rs.getLong(1), rs.getString(2))).findOne();
+                if (ended.isEmpty()) return;
                 outputs.collect(h, id, dir, RunEvents.processOfPublishedFile(h, id, events));
-                h.createQuery("UPDATE executions SET status = 'completed', progress = 100, finished = now() WHERE id = :id AND status = 'running' "
-                                + "RETURNING owner_id, name")
-                        .bind("id", id).map((rs, ctx) -> new Ended(rs.getLong(1), rs.getString(2))).findOne()
-                        .ifPresent(e -> Activity.record(h, e.owner(), Activity.Action.EXECUTION_COMPLETED, Resource.EXECUTION, id,
-                                "Execution " + e.name() + " completed successfully"));
+                Activity.record(h, ended.get().owner(), Activity.Action.EXECUTION_COMPLETED, Resource.EXECUTION, id,
+                        "Execution " + ended.get().name() + " completed successfully");
                 RunEvents.log(h, id, Instant.now(), null, "Execution completed");
             });
             return;
@@ -477,8 +575,8 @@ public final class Workers implements AutoCloseable {
     private void end(long id, String status, String error, String message) {
         jdbi.useTransaction(h -> {
             Optional<Ended> ended = h.createQuery("UPDATE executions SET status = :status, error = :error, finished = now() "
-                            + "WHERE id = :id AND status = 'running' RETURNING owner_id, name")
-                    .bind("status", status).bind("error", error).bind("id", id)
+                            + "WHERE id = :id AND status = 'running' AND worker = :worker RETURNING owner_id, name")
+                    .bind("status", status).bind("error", error).bind("id", id).bind("worker", worker)
                     .map((rs, ctx) -> new Ended(rs.getLong(1), rs.getString(2))).findOne();
             if (ended.isEmpty()) return;
             RunEvents.log(h, id, Instant.now(), null, message);
@@ -553,15 +651,10 @@ public final class Workers implements AutoCloseable {
         }
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
-
-    /** Stops claiming and following; the Nextflow runs go on, and the next start of a worker on this host follows them again. */
+    /**
+     * Stops claiming and following; the Nextflow runs go on until their lease time (half a lease) is over: a worker
+     * started on this host before then follows them again, else they stop and are resumed.
+     */
     @Override
     public void close() {
         stopped = true;

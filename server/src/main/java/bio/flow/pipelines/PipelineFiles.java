@@ -10,28 +10,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Where the registry keeps pipeline files under the data directory, and removing a folder of them. */
+/** Where the registry keeps pipeline files under the pipelines directory (FLOW_PIPELINES_DIR), and removing a folder of them. */
 final class PipelineFiles {
     private PipelineFiles() {}
 
-    /** {@code <data dir>/pipelines/git/}: Flow's pinned checkouts of git sources, one folder per version id. */
-    static Path gitRoot(Path dataDir) {
-        return dataDir.resolve("pipelines").resolve("git");
+    /** {@code <pipelines dir>/git/}: Flow's pinned checkouts of git sources, one folder per version id. */
+    static Path gitRoot(Path pipelinesDir) {
+        return pipelinesDir.resolve("git");
     }
 
-    /** {@code <data dir>/pipelines/shipped/}: the pipelines Flow ships, as extracted at start. */
-    static Path shippedRoot(Path dataDir) {
-        return dataDir.resolve("pipelines").resolve("shipped");
+    /** {@code <pipelines dir>/shipped/}: the pipelines Flow ships, as extracted at start. */
+    static Path shippedRoot(Path pipelinesDir) {
+        return pipelinesDir.resolve("shipped");
     }
 
     /**
-     * Removes the {@code .incoming-*} folders under {@code <data dir>/pipelines/git/} and {@code shipped/} that a server
+     * Removes the {@code .incoming-*} folders under {@code <pipelines dir>/git/} and {@code shipped/} that a server
      * stopped in the middle of a registration left behind. Only those older than {@code age}: another server sharing
      * the data directory may be filling a fresh one.
      */
-    static void sweepAbandoned(Path dataDir, Duration age) {
+    static void sweepAbandoned(Path pipelinesDir, Duration age) {
         Instant before = Instant.now().minus(age);
-        for (Path root : List.of(gitRoot(dataDir), shippedRoot(dataDir))) {
+        for (Path root : List.of(gitRoot(pipelinesDir), shippedRoot(pipelinesDir))) {
             if (!Files.isDirectory(root)) continue;
             try (Stream<Path> s = Files.list(root)) {
                 for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".incoming-")).toList()) {

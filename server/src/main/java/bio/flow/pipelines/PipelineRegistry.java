@@ -28,18 +28,18 @@ import org.postgresql.util.PSQLException;
  * form ({@link VersionSpec}), and this checks them against the database and the pipeline's files.
  *
  * <p>A version is pinned to one directory: an absolute directory on the server as given, or Flow's checkout of a
- * git source under {@code <data dir>/pipelines/git/<version id>/} at the commit the revision named. The first
+ * git source under {@code <pipelines dir>/git/<version id>/} (FLOW_PIPELINES_DIR) at the commit the revision named. The first
  * version of a pipeline is its latest; a later one becomes latest unless registered with {@code is_latest: false}.
  * Only one version is latest at a time, and a retired version (which cannot be run) is never latest.
  */
 public final class PipelineRegistry {
     private final Jdbi jdbi;
-    private final Path dataDir;
+    private final Path pipelinesDir;
     private final GitSources git;
 
-    public PipelineRegistry(Jdbi jdbi, Path dataDir, GitSources git) {
+    public PipelineRegistry(Jdbi jdbi, Path pipelinesDir, GitSources git) {
         this.jdbi = jdbi;
-        this.dataDir = dataDir;
+        this.pipelinesDir = pipelinesDir;
         this.git = git;
     }
 
@@ -228,7 +228,7 @@ public final class PipelineRegistry {
         Path directory;
         String revision = null;
         if (fromGit) {
-            Path incoming = PipelineFiles.gitRoot(dataDir).resolve(".incoming-" + UUID.randomUUID());
+            Path incoming = PipelineFiles.gitRoot(pipelinesDir).resolve(".incoming-" + UUID.randomUUID());
             createParent(incoming);
             revision = git.checkout(spec.source(), spec.revision(), incoming);
             directory = incoming;
@@ -268,7 +268,7 @@ public final class PipelineRegistry {
                         .bind("latest", latest).mapTo(Long.class).one();
                 if (upstream != null) replaceUpstream(h, pipelineId, upstream);
                 if (fromGit) {
-                    Path pinnedDir = PipelineFiles.gitRoot(dataDir).resolve(Long.toString(id));
+                    Path pinnedDir = PipelineFiles.gitRoot(pipelinesDir).resolve(Long.toString(id));
                     move(finalDirectory, pinnedDir);
                     checkout.set(pinnedDir);
                     h.createUpdate("UPDATE pipeline_versions SET directory = :d WHERE id = :id").bind("d", pinnedDir.toString()).bind("id", id).execute();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The pipelines Flow ships (the repository's {@code pipelines/}, bundled into the server as
  * {@code shipped-pipelines/}): at each start every one is extracted to
- * {@code <data dir>/pipelines/shipped/<folder>-<version>/} (left as it is when its files are the same) and its
+ * {@code <pipelines dir>/shipped/<folder>-<version>/} (FLOW_PIPELINES_DIR) (left as it is when its files are the same) and its
  * version registered, with its pipeline and category when they are missing, unless the registry has that
  * version of that pipeline already. Each folder describes itself in {@value #DESCRIPTOR}: name, description,
  * category, version, and the fields of {@code POST /pipelines/<id>/versions/new} but {@code source}.
@@ -44,14 +44,14 @@ public final class ShippedPipelines {
     /**
      * Extracts and registers the pipelines under {@code bundle} (each folder with a {@value #DESCRIPTOR}); a broken one
      * is logged and skipped, so that it does not keep the server from starting. First removes what registrations
-     * that a stopped server broke off left under {@code <data dir>/pipelines/}.
+     * that a stopped server broke off left under {@code <pipelines dir>/}.
      */
-    public static void atStart(Optional<Path> bundle, Path dataDir, PipelineRegistry registry) {
-        PipelineFiles.sweepAbandoned(dataDir, ABANDONED);
-        bundle.filter(Files::isDirectory).ifPresent(b -> register(b, dataDir, registry));
+    public static void atStart(Optional<Path> bundle, Path pipelinesDir, PipelineRegistry registry) {
+        PipelineFiles.sweepAbandoned(pipelinesDir, ABANDONED);
+        bundle.filter(Files::isDirectory).ifPresent(b -> register(b, pipelinesDir, registry));
     }
 
-    private static void register(Path bundle, Path dataDir, PipelineRegistry registry) {
+    private static void register(Path bundle, Path pipelinesDir, PipelineRegistry registry) {
         List<Path> folders;
         try (Stream<Path> s = Files.list(bundle)) {
             folders = s.filter(f -> Files.isRegularFile(f.resolve(DESCRIPTOR))).sorted().toList();
@@ -67,7 +67,7 @@ public final class ShippedPipelines {
                 String version = required(d, "version");
                 // the version names the folder it is extracted to
                 if (!version.matches("[A-Za-z0-9][A-Za-z0-9._+-]*")) throw new IllegalArgumentException(DESCRIPTOR + ": version " + version + " cannot name a folder");
-                Path target = PipelineFiles.shippedRoot(dataDir).resolve(name + "-" + version);
+                Path target = PipelineFiles.shippedRoot(pipelinesDir).resolve(name + "-" + version);
                 extract(folder, target);
                 long pipelineId = registry.ensurePipeline(required(d, "name"), d.path("description").asText(""), required(d, "category"));
                 if (registry.hasVersion(pipelineId, version)) continue;

@@ -88,7 +88,7 @@ class EngineTest {
         });
         assertThat(logs(id)).contains("Task submitted: GREET (1)", "Task completed: WAIT (exit code 0)", "Execution completed");
 
-        RunDirectory dir = RunDirectory.of(server.dataDir(), id);
+        RunDirectory dir = RunDirectory.of(server.dataDir().resolve("runs"), id);
         JsonNode params = bio.flow.http.Json.MAPPER.readTree(dir.params().toFile());
         assertThat(params.path("tasks").asInt()).isEqualTo(2);
         assertThat(params.path("outdir").asText()).isEqualTo(dir.results().toString());
@@ -140,7 +140,7 @@ class EngineTest {
             long version = version(configured.jdbi(), folder("engine-test"), "process.afterScript = 'echo from-version > version.txt'");
             long id = execution(configured, owner.id(), version, "{\"tasks\": 1}");
             awaitStatus(configured, id, "completed", Duration.ofSeconds(90));
-            RunDirectory dir = RunDirectory.of(configured.dataDir(), id);
+            RunDirectory dir = RunDirectory.of(configured.dataDir().resolve("runs"), id);
             assertThat(dir.config()).content().contains("process.executor = 'local'", "from-operator", "from-version");
             String workdir = configured.jdbi().withHandle(h -> h.createQuery("SELECT workdir FROM process_executions WHERE execution_id = :id AND name = 'GREET (1)'")
                     .bind("id", id).mapTo(String.class).one());
@@ -163,7 +163,7 @@ class EngineTest {
 
     @Test
     void cancelStopsAPendingExecutionAtOnceAndARunningOneWithAllItsProcesses() throws Exception {
-        try (TestServer one = TestServer.start(Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "1"))) {
+        try (TestServer one = TestServer.start(Map.of("FLOW_WORKERS", "1"))) {
             Users.Account owner = Users.signUp(one, "canceler");
             long version = version(one, folder("engine-test"));
             long running = execution(one, owner.id(), version, "{\"tasks\": 1, \"sleep\": 120}");

@@ -64,7 +64,7 @@ class ExecutionAccessTest {
             Fixtures.shareWithUser(owner, "executions", e, editor, 2);
             Fixtures.shareWithUser(owner, "executions", e, sharer, 3);
             try {
-                Path log = RunDirectory.of(server.dataDir(), e).nextflowLog();
+                Path log = RunDirectory.of(server.dataDir().resolve("runs"), e).nextflowLog();
                 Files.createDirectories(log.getParent());
                 Files.writeString(log, "log\n");
             } catch (java.io.IOException x) {
@@ -203,7 +203,7 @@ class ExecutionAccessTest {
         long e = w.execution();
         long out = Fixtures.ids(w.owner.api().get("/executions/" + e).json().path("outputs")).get(0);
         LocalStorage storage = new LocalStorage(server.dataDir().resolve("files"));
-        Path run = RunDirectory.of(server.dataDir(), e).root();
+        Path run = RunDirectory.of(server.dataDir().resolve("runs"), e).root();
         Files.createDirectories(run.resolve("work/ab/cdef"));
         Files.writeString(run.resolve("work/ab/cdef/.command.log"), "task\n");
         // a staged input is a symlink: the delete removes the link, never what it points to

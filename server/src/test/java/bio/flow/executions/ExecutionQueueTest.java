@@ -26,7 +26,7 @@ class ExecutionQueueTest {
      * This server's settings: the pending and running rows these tests insert are no runs a worker could take, so
      * this server has no workers (an API-only server), which neither claim nor recover them.
      */
-    private static final Map<String, String> SETTINGS = Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "0");
+    private static final Map<String, String> SETTINGS = Map.of("FLOW_WORKERS", "0");
 
     private static TestServer server;
 

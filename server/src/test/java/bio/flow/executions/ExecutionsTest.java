@@ -219,7 +219,7 @@ class ExecutionsTest {
         assertStatus(none, 404, "NOT_FOUND");
         assertThat(none.json().path("error").path("message").asText()).contains("has not started");
 
-        Path log = RunDirectory.of(server.dataDir(), e).nextflowLog();
+        Path log = RunDirectory.of(server.dataDir().resolve("runs"), e).nextflowLog();
         Files.createDirectories(log.getParent());
         String text = "Nov-30 10:00:00.000 [main] DEBUG nextflow.cli.Launcher - $> nextflow run main.nf\nsecond line\n";
         Files.writeString(log, text);

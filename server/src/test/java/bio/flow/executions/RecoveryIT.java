@@ -29,7 +29,8 @@ class RecoveryIT {
     @Test
     void executionsRunningWhenTheServerIsKilledCompleteAfterItStartsAgain(@TempDir Path dir) throws Exception {
         int dbPort = FlowProcess.freePort();
-        Map<String, String> settings = Map.of("FLOW_EMBEDDED_DB_PORT", Integer.toString(dbPort));
+        // A lease long enough that the living Nextflow does not stop itself (half a lease) before the restart follows it
+        Map<String, String> settings = Map.of("FLOW_EMBEDDED_DB_PORT", Integer.toString(dbPort), "FLOW_WORKER_LEASE_SECONDS", "120");
         FlowProcess first = FlowProcess.launch(dir, settings, "022");
         List<ProcessHandle> leftovers = new ArrayList<>();
         FlowProcess second = null;

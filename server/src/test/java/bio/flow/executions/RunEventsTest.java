@@ -31,4 +31,18 @@ class RunEventsTest {
         assertThat(RunEvents.outcome(events)).isEqualTo(Optional.of(true));
         assertThat(RunEvents.session(events)).contains("s-1");
     }
+
+    @Test
+    void theEndOfALaunchThatStoppedItselfForALostLeaseIsNoOutcomeAndTheNextLaunchDecides(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("events.jsonl");
+        Files.writeString(file, "{\"event\":\"flow_begin\",\"session\":\"s-1\"}\n{\"event\":\"lease_lost\"}\n{\"event\":\"flow_error\"}\n"
+                + "{\"event\":\"flow_complete\",\"success\":false}\n");
+        assertThat(RunEvents.outcome(RunEvents.all(file))).isEmpty();
+        assertThat(RunEvents.leaseLost(RunEvents.all(file))).isTrue();
+
+        Files.writeString(file, "{\"event\":\"flow_begin\",\"session\":\"s-1\"}\n{\"event\":\"flow_complete\",\"success\":false}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        assertThat(RunEvents.outcome(RunEvents.all(file))).contains(false);
+        assertThat(RunEvents.leaseLost(RunEvents.all(file))).isFalse();
+    }
 }

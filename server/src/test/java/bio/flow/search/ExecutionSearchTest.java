@@ -35,7 +35,7 @@ class ExecutionSearchTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "0"));
+        server = TestServer.start(Map.of("FLOW_WORKERS", "0"));
     }
 
     @AfterAll

@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** {@code ./flow serve} as a separate process, as an operator runs it: for the *IT tests (after packaging). */
+/** {@code ./flow serve} or {@code ./flow worker} as a separate process, as an operator runs it: for the *IT tests (after packaging). */
 public record FlowProcess(Process process, List<String> output, int port) {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -29,9 +29,18 @@ public record FlowProcess(Process process, List<String> output, int port) {
 
     /** Starts {@code ./flow serve} on the data directory, with these settings and the umask given (e.g. "022"). */
     public static FlowProcess launch(Path dataDir, Map<String, String> settings, String umask) throws IOException {
+        return launch("serve", dataDir, settings, umask);
+    }
+
+    /** Starts {@code ./flow worker} (no HTTP: its port is unused) on the data directory, with these settings. */
+    public static FlowProcess worker(Path dataDir, Map<String, String> settings) throws IOException {
+        return launch("worker", dataDir, settings, "022");
+    }
+
+    private static FlowProcess launch(String command, Path dataDir, Map<String, String> settings, String umask) throws IOException {
         int port = freePort();
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "umask \"$1\" && exec \"$2\" serve", "sh", umask,
-                REPO.resolve("flow").toString()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "umask \"$1\" && exec \"$2\" \"$3\"", "sh", umask,
+                REPO.resolve("flow").toString(), command).redirectErrorStream(true);
         pb.environment().put("FLOW_DATA_DIR", dataDir.toString());
         pb.environment().put("FLOW_PORT", Integer.toString(port));
         pb.environment().put("FLOW_HOST", "127.0.0.1");

@@ -16,12 +16,12 @@ public final class RunFixtures {
 
     /**
      * A server, shared by the tests of submission, preparation and outputs, whose workers take no run
-     * ({@code FLOW_MAX_RUNNING_EXECUTIONS=0}): a submitted run stays pending, and nothing prepares or collects it but
+     * ({@code FLOW_WORKERS=0}): a submitted run stays pending, and nothing prepares or collects it but
      * the test.
      */
     public static synchronized TestServer serverWithoutWorkers() {
         if (withoutWorkers == null) {
-            withoutWorkers = TestServer.start(java.util.Map.of("FLOW_MAX_RUNNING_EXECUTIONS", "0"));
+            withoutWorkers = TestServer.start(java.util.Map.of("FLOW_WORKERS", "0"));
             Runtime.getRuntime().addShutdownHook(new Thread(withoutWorkers::close));
         }
         return withoutWorkers;

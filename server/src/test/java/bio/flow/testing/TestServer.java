@@ -111,6 +111,27 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /**
+     * The settings with which another process or server uses this server's database and stored files (as servers and
+     * workers of one deployment share them): FLOW_DATABASE_URL, _USER, _PASSWORD and FLOW_STORAGE_DIR.
+     */
+    public Map<String, String> sharedSettings() {
+        String url = app.jdbi().withHandle(h -> {
+            try {
+                return h.getConnection().getMetaData().getURL();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            return Map.of("FLOW_DATABASE_URL", url, "FLOW_DATABASE_USER", "postgres",
+                    "FLOW_DATABASE_PASSWORD", Files.readString(dataDir.resolve("db-password")).strip(),
+                    "FLOW_STORAGE_DIR", dataDir.resolve("files").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A new client with its own cookie jar, like a separate browser. */
     public Api client() {
         return new Api(baseUrl());
