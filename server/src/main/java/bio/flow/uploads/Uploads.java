@@ -622,8 +622,8 @@ public final class Uploads {
         requireNewRead(h, u.sampleId(), u.read());
         return h.createQuery("SELECT id FROM filesets WHERE sample_id = :sample ORDER BY id LIMIT 1").bind("sample", u.sampleId())
                 .mapTo(Long.class).findOne()
-                // named by the database's trigger (V10) as its files come and go; empty, it holds no pair
-                .orElseGet(() -> h.createQuery("INSERT INTO filesets (name, sample_id) VALUES ('Single-end reads', :sample) RETURNING id")
+                // named by the database (fileset_name, V30): by its default when new, by the triggers as its files come and go
+                .orElseGet(() -> h.createQuery("INSERT INTO filesets (sample_id) VALUES (:sample) RETURNING id")
                         .bind("sample", u.sampleId()).mapTo(Long.class).one());
     }
 
