@@ -44,6 +44,10 @@ public final class AccessPolicy {
     // reading every grant with a hashed subplan.
     private static final String GRANT_HELD = "(g.user_id = :caller OR g.group_id = ANY (ARRAY(" + CALLER_GROUPS + ")))";
 
+    /** SQL: the ids of the projects :caller owns or holds a grant on (to them or their groups); not the public ones. */
+    public static final String CALLER_PROJECTS = "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE "
+            + GRANT_HELD;
+
     private final Jdbi jdbi;
 
     public AccessPolicy(Jdbi jdbi) {
@@ -120,7 +124,7 @@ public final class AccessPolicy {
      */
     public static final String SHARED_SAMPLE_KEYS =
             "SELECT s.id, s.created FROM samples s WHERE s.owner_id <> :caller AND s.project_id = ANY (ARRAY("
-            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))"
+            + CALLER_PROJECTS + "))"
             + " UNION SELECT s.id, s.created FROM samples s WHERE s.owner_id <> :caller AND s.id = ANY (ARRAY("
             + "SELECT g.sample_id FROM sample_grants g WHERE " + GRANT_HELD + "))";
 
@@ -134,7 +138,7 @@ public final class AccessPolicy {
             "SELECT e.id, e.created FROM executions e WHERE e.owner_id <> :caller AND e.id = ANY (ARRAY("
             + "SELECT g.execution_id FROM execution_grants g WHERE " + GRANT_HELD + "))"
             + " UNION SELECT e.id, e.created FROM executions e WHERE e.owner_id <> :caller AND e.project_id = ANY (ARRAY("
-            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))";
+            + CALLER_PROJECTS + "))";
 
     /**
      * SQL: (id, created) of the ready data shared with :caller: not theirs, but readable through a grant on the file
@@ -150,7 +154,7 @@ public final class AccessPolicy {
             + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.sample_id = ANY (ARRAY("
             + "SELECT id FROM samples WHERE owner_id = :caller UNION SELECT k.id FROM (" + SHARED_SAMPLE_KEYS + ") k))"
             + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.project_id = ANY (ARRAY("
-            + "SELECT id FROM projects WHERE owner_id = :caller UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD + "))"
+            + CALLER_PROJECTS + "))"
             + " UNION SELECT d.id, d.created FROM data d WHERE d.status = 'ready' AND d.owner_id <> :caller AND d.execution_id = ANY (ARRAY("
             + "SELECT id FROM executions WHERE owner_id = :caller UNION SELECT k.id FROM (" + SHARED_EXECUTION_KEYS + ") k))";
 

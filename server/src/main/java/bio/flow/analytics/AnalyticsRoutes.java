@@ -103,13 +103,15 @@ public final class AnalyticsRoutes {
      * someone (something shared with them) only to them, or to the members of the group it was shared with (but the
      * one who shared it).
      * <p>
-     * Bounded: the candidates are the site's newest {@link #SITE_WINDOW} entries, and the newest {@link #SITE_WINDOW}
+     * Bounded: the candidates are the site's newest {@link #SITE_WINDOW} entries, the newest {@link #SITE_WINDOW}
      * of what the caller did, of what was shared with them and of what was shared with each of their groups (each an
-     * index range, V31). An entry older than those (someone else's work on a thing the caller may read, when more
-     * than SITE_WINDOW entries happened on the site since) is not shown: without the bound, a caller who may read
-     * little of a large log (after someone's bulk upload, say) had it read and checked entry by entry, newest first,
-     * until 20 readable ones: 270 ms alone, seconds under load (bench/analytics). A product decision, documented in
-     * openapi.yaml.
+     * index range, V31), and the newest {@link #RECENT} entries of each of the {@link #RECENT} projects the caller owns
+     * or holds a grant on that were active last (V35: project_activity's keys, then an index range each; the newest
+     * {@link #RECENT} entries of all those projects are among them). An entry older than those (someone else's work on
+     * a public thing, or on a sample or run shared one by one, when more than SITE_WINDOW entries happened on the site
+     * since) is not shown: without the bound, a caller who may read little of a large log (after someone's bulk
+     * upload, say) had it read and checked entry by entry, newest first, until 20 readable ones: 270 ms alone,
+     * seconds under load (bench/analytics). A product decision, documented in openapi.yaml.
      */
     static final String RECENT_SQL = "SELECT a.at, a.action, a.details, a.object_kind, a.object_id, (SELECT username FROM users WHERE id = a.actor_id) "
             // the candidates newest first (OFFSET 0: sorted before the checks), so that the checks below stop at the 20th
@@ -117,7 +119,10 @@ public final class AnalyticsRoutes {
             + "UNION (SELECT * FROM activity WHERE actor_id = :caller ORDER BY at DESC, id DESC LIMIT " + SITE_WINDOW + ") "
             + "UNION (SELECT * FROM activity WHERE for_user_id = :caller ORDER BY at DESC, id DESC LIMIT " + SITE_WINDOW + ") "
             + "UNION (SELECT w.* FROM unnest(ARRAY(" + AccessPolicy.CALLER_GROUPS + ")) cg (id) CROSS JOIN LATERAL ("
-            + "SELECT * FROM activity WHERE for_group_id = cg.id ORDER BY at DESC, id DESC LIMIT " + SITE_WINDOW + ") w)) c "
+            + "SELECT * FROM activity WHERE for_group_id = cg.id ORDER BY at DESC, id DESC LIMIT " + SITE_WINDOW + ") w) "
+            + "UNION (SELECT w.* FROM (SELECT pa.project_id FROM project_activity pa WHERE pa.project_id = ANY (ARRAY("
+            + AccessPolicy.CALLER_PROJECTS + ")) ORDER BY pa.last_at DESC LIMIT " + RECENT + ") cp CROSS JOIN LATERAL ("
+            + "SELECT * FROM activity WHERE project_id = cp.project_id ORDER BY at DESC, id DESC LIMIT " + RECENT + ") w)) c "
             + "ORDER BY at DESC, id DESC OFFSET 0) a "
             + "WHERE (a.for_user_id IS NULL AND a.for_group_id IS NULL OR a.for_user_id = :caller "
             + "OR a.for_group_id = ANY (ARRAY(" + AccessPolicy.CALLER_GROUPS + ")) AND a.actor_id IS DISTINCT FROM :caller) "

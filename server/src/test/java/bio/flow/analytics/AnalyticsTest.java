@@ -217,11 +217,51 @@ class AnalyticsTest {
         // sample's entries; someone else's activity older than the window does not show (the documented bound).
         List<Seen> readers = keys(recent(reader));
         assertThat(readers).contains(entry("sample_created", "sample", mine, reader), entry("shared_with_you", "sample", sharedSample, other),
-                entry("shared_with_you", "project", groupProject, other));
+                entry("shared_with_you", "project", groupProject, other), entry("project_created", "project", groupProject, other));
         assertThat(readers).noneMatch(e -> e.id() == hidden && e.type().equals("sample"))
                 .doesNotContain(entry("project_created", "project", open, other), entry("sample_created", "sample", sharedSample, other));
         assertThat(keys(recent(stranger))).noneMatch(e -> e.id() == hidden && e.type().equals("sample"));
         assertThat(keys(recent(other))).contains(entry("sample_created", "sample", hidden, other));
+    }
+
+    @Test
+    void colleaguesWorkInTheCallersOwnAndSharedProjectsShowsHoweverBusyTheSite() {
+        Users.Account reader = Users.signUp(server, "projreader");
+        Users.Account colleague = Users.signUp(server, "projcolleague");
+        Users.Account stranger = Users.signUp(server, "projstranger");
+        String lab = Fixtures.group(colleague, List.of(reader), List.of());
+        long own = Fixtures.project(reader, "Reader's project", false);
+        Fixtures.shareWithUser(reader, "projects", own, colleague, 2);
+        long granted = Fixtures.project(colleague, "Granted project", false);
+        Fixtures.shareWithUser(colleague, "projects", granted, reader, 1);
+        long grouped = Fixtures.project(colleague, "Group's project", false);
+        Fixtures.shareWithGroup(colleague, "projects", grouped, lab, 1);
+        long private_ = Fixtures.project(colleague, "Colleague's private project", false);
+
+        // The colleague works in all four projects; then the site gets busy with more than its window of newer entries
+        // about something else.
+        long inOwn = Fixtures.sample(colleague, own, "Colleague's sample in reader's project");
+        long inGranted = Fixtures.sample(colleague, granted, "Sample in granted project");
+        long groupSample = Fixtures.sample(colleague, grouped, "Sample in group's project");
+        long inGroup = Fixtures.data(colleague, groupSample);
+        long inPrivate = Fixtures.sample(colleague, private_, "Sample in private project");
+        long busy = Fixtures.sample(stranger, Map.of("name", "Busy stranger"));
+        server.sql("INSERT INTO activity (actor_id, action, object_kind, object_id, details) SELECT " + stranger.id()
+                + ", 'sample_created', 'sample', " + busy + ", 'Sample Busy stranger created' FROM generate_series(1, "
+                + (AnalyticsRoutes.SITE_WINDOW + 1) + ")");
+
+        List<Seen> readers = keys(recent(reader));
+        assertThat(readers).contains(entry("sample_created", "sample", inOwn, colleague), entry("sample_created", "sample", inGranted, colleague),
+                entry("data_uploaded", "data", inGroup, colleague), entry("sample_created", "sample", groupSample, colleague));
+        assertThat(readers).noneMatch(e -> e.type().equals("sample") && (e.id() == inPrivate || e.id() == busy)
+                || e.type().equals("project") && e.id() == private_);
+        assertThat(keys(recent(stranger))).noneMatch(e -> e.type().equals("sample") && (e.id() == inOwn || e.id() == inGranted
+                || e.id() == groupSample || e.id() == inPrivate) || e.type().equals("data") && e.id() == inGroup);
+
+        // Withdrawn, the project's activity is no longer shown, however it was chosen.
+        assertThat(colleague.api().post("/projects/" + granted + "/share", Map.of("users", List.of(reader.username()), "permission", 0)).status())
+                .isEqualTo(200);
+        assertThat(keys(recent(reader))).doesNotContain(entry("sample_created", "sample", inGranted, colleague));
     }
 
     @Test
