@@ -44,38 +44,42 @@ INSERT INTO data (filename, size, data_type, owner_id, created, status, project_
 SELECT format('burst_%s.fastq.gz', i), 1000000000 + i, 'FASTQ', p.owner_id, p.created + i * INTERVAL '70 milliseconds', 'ready', p.id
 FROM projects p CROSS JOIN generate_series(1, 50000) i WHERE p.name = 'Bench burst project';
 
--- The log as rows (at, actor, action, kind, object, details, for_user, for_group), then inserted in time order.
+-- The log as rows (at, actor, action, kind, object, details, for_user, for_group, project), then inserted in time
+-- order; project: the object's project, as Activity notes it (V35).
 CREATE TEMP TABLE fill_activity AS
 SELECT p.created AS at, p.owner_id AS actor, 'project_created' AS action, 'project' AS kind, p.id AS object,
-       'Project ' || p.name || ' created' AS details, NULL::bigint AS for_user, NULL::bigint AS for_group
+       'Project ' || p.name || ' created' AS details, NULL::bigint AS for_user, NULL::bigint AS for_group, p.id AS project
 FROM projects p
 UNION ALL
-SELECT s.created, s.owner_id, 'sample_created', 'sample', s.id, 'Sample ' || s.name || ' created', NULL, NULL FROM samples s
+SELECT s.created, s.owner_id, 'sample_created', 'sample', s.id, 'Sample ' || s.name || ' created', NULL, NULL, s.project_id FROM samples s
 UNION ALL
-SELECT d.created, d.owner_id, 'data_uploaded', 'data', d.id, 'Uploaded ' || d.filename, NULL, NULL
-FROM data d WHERE d.status = 'ready' AND d.execution_id IS NULL
+SELECT d.created, d.owner_id, 'data_uploaded', 'data', d.id, 'Uploaded ' || d.filename, NULL, NULL, coalesce(d.project_id, s.project_id)
+FROM data d LEFT JOIN samples s ON s.id = d.sample_id WHERE d.status = 'ready' AND d.execution_id IS NULL
 UNION ALL
-SELECT e.started, e.owner_id, 'execution_started', 'execution', e.id, 'Execution ' || e.name || ' started', NULL, NULL
+SELECT e.started, e.owner_id, 'execution_started', 'execution', e.id, 'Execution ' || e.name || ' started', NULL, NULL, e.project_id
 FROM executions e WHERE e.started IS NOT NULL
 UNION ALL
-SELECT e.finished, e.owner_id, 'execution_completed', 'execution', e.id, 'Execution ' || e.name || ' completed successfully', NULL, NULL
+SELECT e.finished, e.owner_id, 'execution_completed', 'execution', e.id, 'Execution ' || e.name || ' completed successfully', NULL, NULL, e.project_id
 FROM executions e WHERE e.status = 'completed'
 UNION ALL
-SELECT e.finished, e.owner_id, 'execution_failed', 'execution', e.id, 'Execution ' || e.name || ' failed: Process ALIGN failed', NULL, NULL
+SELECT e.finished, e.owner_id, 'execution_failed', 'execution', e.id, 'Execution ' || e.name || ' failed: Process ALIGN failed', NULL, NULL, e.project_id
 FROM executions e WHERE e.status = 'failed';
 
 -- Grants: the owner shared the object some time after creating it.
 INSERT INTO fill_activity
 SELECT o.created + (TIMESTAMPTZ '2026-12-01 00:00Z' - o.created) * random(), o.owner_id, 'shared_with_you', o.kind, o.id,
-       u.username || ' shared ' || o.kind || ' ' || o.id || ' with you', o.user_id, o.group_id
-FROM (SELECT 'project' AS kind, x.id, x.created, x.owner_id, g.user_id, g.group_id FROM project_grants g JOIN projects x ON x.id = g.project_id
-      UNION ALL SELECT 'sample', x.id, x.created, x.owner_id, g.user_id, g.group_id FROM sample_grants g JOIN samples x ON x.id = g.sample_id
-      UNION ALL SELECT 'data', x.id, x.created, x.owner_id, g.user_id, g.group_id FROM data_grants g JOIN data x ON x.id = g.data_id
-      UNION ALL SELECT 'execution', x.id, x.created, x.owner_id, g.user_id, g.group_id FROM execution_grants g JOIN executions x ON x.id = g.execution_id) o
+       u.username || ' shared ' || o.kind || ' ' || o.id || ' with you', o.user_id, o.group_id, o.project
+FROM (SELECT 'project' AS kind, x.id, x.created, x.owner_id, g.user_id, g.group_id, x.id AS project FROM project_grants g JOIN projects x ON x.id = g.project_id
+      UNION ALL SELECT 'sample', x.id, x.created, x.owner_id, g.user_id, g.group_id, x.project_id FROM sample_grants g JOIN samples x ON x.id = g.sample_id
+      UNION ALL SELECT 'data', x.id, x.created, x.owner_id, g.user_id, g.group_id,
+                       coalesce(x.project_id, (SELECT project_id FROM samples WHERE id = x.sample_id), (SELECT project_id FROM executions WHERE id = x.execution_id))
+                FROM data_grants g JOIN data x ON x.id = g.data_id
+      UNION ALL SELECT 'execution', x.id, x.created, x.owner_id, g.user_id, g.group_id, x.project_id FROM execution_grants g JOIN executions x ON x.id = g.execution_id) o
 JOIN users u ON u.id = o.owner_id;
 
-INSERT INTO activity (actor_id, action, object_kind, object_id, details, for_user_id, for_group_id, at)
-SELECT actor, action, kind, object, details, for_user, for_group, at FROM fill_activity ORDER BY at;
+INSERT INTO activity (actor_id, action, object_kind, object_id, details, for_user_id, for_group_id, at, project_id)
+SELECT actor, action, kind, object, details, for_user, for_group, at, project FROM fill_activity ORDER BY at;
+INSERT INTO project_activity (project_id, last_at) SELECT project_id, max(at) FROM activity WHERE project_id IS NOT NULL GROUP BY project_id;
 
 SELECT action, count(*) FROM activity GROUP BY action ORDER BY action;
 
@@ -93,4 +97,4 @@ ON CONFLICT DO NOTHING;
 
 SELECT count(*) AS active_days, count(DISTINCT user_id) AS users FROM user_activity_days;
 
-VACUUM (ANALYZE) activity, user_activity_days, projects, data;
+VACUUM (ANALYZE) activity, project_activity, user_activity_days, projects, data;
