@@ -64,6 +64,11 @@ class PersonalTokensTest {
         assertThat(pat.get("/projects/" + project).status()).isEqualTo(200);
         Api.Res group = pat.post("/groups/new", Map.of("name", "made with a token"));
         assertThat(group.status()).as(group.toString()).isEqualTo(201);
+        // Uploads too (what the flowbio CLI does with a token), into the user's sample.
+        Account asToken = new Account(a.id(), a.username(), a.email(), pat);
+        long sample = Fixtures.sample(asToken, project, "uploaded with a token");
+        long data = Fixtures.data(asToken, sample);
+        assertThat(a.api().get("/data/" + data).status()).isEqualTo(200);
         Account stranger = Users.signUp(server, "patstranger");
         String strangerToken = create(stranger, "theirs", null).path("token").asText();
         assertStatus(with(strangerToken).get("/projects/" + project), 404, "NOT_FOUND");
