@@ -14,6 +14,8 @@ import bio.flow.auth.Authenticator;
 import bio.flow.auth.LoginThrottle;
 import bio.flow.auth.OidcVerifier;
 import bio.flow.auth.Passwords;
+import bio.flow.auth.PersonalTokenRoutes;
+import bio.flow.auth.PersonalTokens;
 import bio.flow.auth.RefreshTokens;
 import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
@@ -241,6 +243,13 @@ public final class App implements AutoCloseable {
         r.post("/admin/storage/verify", c.verifyRoutes::start);
         get(r, "/admin/storage/verify", c.verifyRoutes::get);
 
+        // personal API tokens: one's own, and (administrators) anyone's
+        r.post("/settings/tokens", c.personalTokenRoutes::create);
+        get(r, "/settings/tokens", c.personalTokenRoutes::list);
+        r.post("/settings/tokens/{id}/revoke", c.personalTokenRoutes::revoke);
+        get(r, "/admin/users/{username}/tokens", c.personalTokenRoutes::adminList);
+        r.post("/admin/tokens/{id}/revoke", c.personalTokenRoutes::adminRevoke);
+
         // groups
         r.post("/groups/new", c.groupRoutes::create);
         get(r, "/groups", c.groupRoutes::list);
@@ -397,6 +406,7 @@ public final class App implements AutoCloseable {
         final AuthService auth;
         final AuthRoutes authRoutes;
         final UserRoutes userRoutes;
+        final PersonalTokenRoutes personalTokenRoutes;
         final GroupRoutes groupRoutes;
         final PeopleSearchRoutes peopleSearch;
         final VocabularyRoutes vocabularyRoutes;
@@ -445,7 +455,8 @@ public final class App implements AutoCloseable {
             LoginThrottle throttle = new LoginThrottle(jdbi, config.loginMaxFailuresPerAccount(),
                     config.loginMaxFailuresPerAddress(), config.signupMaxPerAddress(),
                     Duration.ofSeconds(config.loginFailureWindowSeconds()), Duration.ofSeconds(config.loginBackoffMaxSeconds()));
-            Authenticator authenticator = new Authenticator(accessTokens, jdbi, new ActiveUsers(jdbi));
+            PersonalTokens personalTokens = new PersonalTokens(jdbi);
+            Authenticator authenticator = new Authenticator(accessTokens, personalTokens, jdbi, new ActiveUsers(jdbi));
 
             this.cors = new Cors(config.corsOrigins());
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
@@ -457,6 +468,7 @@ public final class App implements AutoCloseable {
             ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
             this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, clientAddress);
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi, clientAddress);
+            this.personalTokenRoutes = new PersonalTokenRoutes(authenticator, personalTokens, users);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
             this.peopleSearch = new PeopleSearchRoutes(authenticator, jdbi, throttle, config.peopleSearchMaxPerMinute(),
                     config.peopleSearchMinLength());

@@ -67,14 +67,17 @@ public final class UserRoutes {
         User before = users.byId(caller.id()).orElseThrow();
         // Sending the email one already has (a whole settings form) is no change.
         boolean emailChanges = email != null && !email.equals(before.email());
-        if (emailChanges) auth.checkEmailChange(before, r.current_password(), caller.signedInAt(), clientAddress.of(ctx));
+        if (emailChanges) {
+            Authenticator.requireSession(caller, "change the email");
+            auth.checkEmailChange(before, r.current_password(), caller.signedInAt(), clientAddress.of(ctx));
+        }
         User updated = users.updateProfile(caller.id(), firstName, lastName, email);
         if (emailChanges) auth.sendEmailChangedNotice(before, updated.email());
         ctx.json(me(updated));
     }
 
     public void changePassword(Context ctx) {
-        Caller caller = authenticator.require(ctx);
+        Caller caller = authenticator.requireSession(ctx, "change the password");
         PasswordChangeRequest r = Json.body(ctx, PasswordChangeRequest.class);
         auth.changePassword(caller.id(), r.current_password(), r.new_password(), clientAddress.of(ctx));
         // Every other session ends; this one continues with a new access token and refresh cookie.

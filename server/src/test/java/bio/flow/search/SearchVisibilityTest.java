@@ -134,9 +134,9 @@ class SearchVisibilityTest {
         Map<String, Optional<Caller>> callers = new LinkedHashMap<>();
         callers.put("anonymous", Optional.empty());
         for (Account a : List.of(owner, projectOwner, reader, editor, head, member, invited, stranger)) {
-            callers.put(a.username(), Optional.of(new Caller(a.id(), a.username(), false, true, Instant.now())));
+            callers.put(a.username(), Optional.of(new Caller(a.id(), a.username(), false, true, Instant.now(), false)));
         }
-        callers.put("admin", Optional.of(new Caller(admin.id(), admin.username(), true, true, Instant.now())));
+        callers.put("admin", Optional.of(new Caller(admin.id(), admin.username(), true, true, Instant.now(), false)));
 
         AccessPolicy policy = new AccessPolicy(server.jdbi());
         List<String> disagreements = new ArrayList<>();
