@@ -189,6 +189,7 @@ public final class Workers implements AutoCloseable {
      */
     private void renew() {
         long sent = System.currentTimeMillis();
+        announce();
         Set<Long> held = new HashSet<>(jdbi.withHandle(h -> h.createQuery("UPDATE executions SET heartbeat = now(), "
                         + "lease_until = now() + make_interval(secs => :lease) WHERE worker = :worker AND status = 'running' "
                         + "AND lease_until > now() RETURNING id")
@@ -198,6 +199,27 @@ public final class Workers implements AutoCloseable {
             if (!held.contains(id)) log.warn("execution {}: this worker's lease is gone; its Nextflow is told to stop", id);
             writeLease(file, held.contains(id) ? sent + leaseMs / 2 : 0);
         });
+    }
+
+    /**
+     * Says that this process runs executions, until a lease from now (V39: what {@link #processes} counts), and forgets
+     * the processes whose time has passed without their saying more.
+     */
+    private void announce() {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("INSERT INTO worker_processes (worker, slots, seen_until) VALUES (:worker, :slots, now() + make_interval(secs => :lease)) "
+                            + "ON CONFLICT (worker) DO UPDATE SET seen_until = EXCLUDED.seen_until")
+                    .bind("worker", worker).bind("slots", max).bind("lease", leaseMs / 1000.0).execute();
+            h.createUpdate("DELETE FROM worker_processes WHERE seen_until <= now()").execute();
+        });
+    }
+
+    /** The processes that run executions now, on every host sharing the database, and how many they may run at once. */
+    public record Processes(long processes, long slots) {}
+
+    public Processes processes() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*), coalesce(sum(slots), 0) FROM worker_processes WHERE seen_until > now()")
+                .map((rs, ctx) -> new Processes(rs.getLong(1), rs.getLong(2))).one());
     }
 
     /** Tells the Nextflow watching the file to go on until {@code until} (epoch ms), 0: to stop now (see the plugin's LeaseWatch). */
@@ -665,7 +687,15 @@ public final class Workers implements AutoCloseable {
                 t.join(2_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
+            }
+        }
+        if (scheduler != null) {
+            try {
+                jdbi.useHandle(h -> h.createUpdate("DELETE FROM worker_processes WHERE worker = :worker").bind("worker", worker).execute());
+            } catch (RuntimeException e) {
+                // the database is gone: the row lapses after a lease
+                log.warn("could not say that this worker stops: {}", e.toString());
             }
         }
     }

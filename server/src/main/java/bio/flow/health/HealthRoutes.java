@@ -11,8 +11,9 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * GET /ping and GET /health. Health is unhealthy (503) when the database or storage cannot be used,
- * degraded when storage has less than 1 GB free or the last storage verification found missing or corrupt
- * files, healthy otherwise. Anyone may call it, so the verification is summed up in counts, never ids.
+ * degraded when storage has less than 1 GB free, the last storage verification found missing or corrupt
+ * files, or executions wait and no process that runs them is alive (on any host), healthy otherwise. Anyone
+ * may call it, so the verification and the workers are summed up in counts, never ids or host names.
  */
 public final class HealthRoutes {
     static final double LOW_STORAGE_GB = 1.0;
@@ -46,6 +47,12 @@ public final class HealthRoutes {
     /** The last storage verification that went to its end, if any. */
     record IntegrityHealth(String status, VerificationSummary last_verification) {}
 
+    /**
+     * The processes that run executions, on every host sharing the database (this server's among them when it runs
+     * any), and how many executions they may run at once.
+     */
+    record ExecutionsHealth(String status, long worker_processes, long slots) {}
+
     record VerificationSummary(Instant started, Instant finished, int checked, int missing, int corrupt, int orphaned) {}
 
     public void ping(Context ctx) {
@@ -56,16 +63,25 @@ public final class HealthRoutes {
         DatabaseHealth db = database();
         StorageHealth files = storage();
         IntegrityHealth integrity = integrity();
+        Workers.Queue queue = db.status().equals("healthy") ? workers.queue() : null;
+        ExecutionsHealth executions = queue == null ? null : executions(queue);
         String status = "healthy";
         if (db.status().equals("unhealthy") || files.status().equals("unhealthy")) status = "unhealthy";
-        else if (files.status().equals("degraded") || integrity.status().equals("degraded")) status = "degraded";
+        else if (files.status().equals("degraded") || integrity.status().equals("degraded")
+                || executions != null && executions.status().equals("degraded")) status = "degraded";
         Map<String, Object> services = new LinkedHashMap<>();
         services.put("database", db);
         services.put("storage", files);
         services.put("integrity", integrity);
-        Workers.Queue queue = db.status().equals("healthy") ? workers.queue() : null;
+        if (executions != null) services.put("executions", executions);
         ctx.status(status.equals("unhealthy") ? 503 : 200).json(new HealthResponse(status, Instant.now(), version, services, queue,
                 new WorkerHealth(workers.active(), workers.max()), new NextflowHealth(workers.nextflow().version())));
+    }
+
+    /** Degraded when executions wait and nothing may run them: no server with FLOW_WORKERS and no `flow worker` alive. */
+    private ExecutionsHealth executions(Workers.Queue queue) {
+        Workers.Processes alive = workers.processes();
+        return new ExecutionsHealth(queue.pending() > 0 && alive.slots() == 0 ? "degraded" : "healthy", alive.processes(), alive.slots());
     }
 
     private DatabaseHealth database() {
