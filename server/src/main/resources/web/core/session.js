@@ -31,7 +31,8 @@ function forget() {
 
 /**
  * A new access token from the refresh cookie. Tabs take turns (Web Locks): each then presents the cookie the one
- * before it was given. False when there is no valid sign-in (then signed out) or the server cannot be reached (then
+ * before it was given. Where the browser has no Web Locks (a page not served over https or from localhost), tabs
+ * refreshing at once rely on the server's grace for a token just retired (see RefreshTokens). False when there is no valid sign-in (then signed out) or the server cannot be reached (then
  * the state stays as it was).
  */
 export function renew() {
@@ -83,10 +84,6 @@ if (tabs) {
 
 /** At start: signed in again from the cookie, when there is a valid one. */
 export const restore = renew;
-
-export function currentSession() {
-  return state;
-}
 
 /** The session, in a component: re-rendered at sign-in and sign-out. */
 export function useSession() {

@@ -32,7 +32,7 @@ export function ProjectsPage() {
           h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
             h('caption', { class: 'visually-hidden' }, 'Your projects'),
             h('thead', null, h('tr', null,
-              h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Samples'), h('th', { scope: 'col' }, 'Organism'),
+              h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col', class: 'num' }, 'Samples'), h('th', { scope: 'col' }, 'Organism'),
               h('th', { scope: 'col' }, 'Visibility'), h('th', { scope: 'col' }, 'Created'))),
             h('tbody', null, data.projects.map((p) => h('tr', null,
               h('td', null, h(Link, { href: '/app/projects/' + p.id }, p.name)),

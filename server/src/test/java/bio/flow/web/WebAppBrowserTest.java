@@ -76,7 +76,7 @@ class WebAppBrowserTest {
         browser.waitForPath("/app/");
         browser.findWithText(".nav-user", username);
         browser.find(".totals");
-        browser.screenshots("dashboard");
+        browser.findWithText(".card .empty", "Nothing yet");
 
         browser.find(".nav-links a[href='/app/projects']").click();
         browser.waitForPath("/app/projects");
@@ -104,6 +104,16 @@ class WebAppBrowserTest {
         browser.findWithText(".table tbody", "Zebrafish fin regeneration");
         browser.findWithText(".nav-user", username);
         assertThat(browser.path()).isEqualTo("/app/projects");
+
+        // the dashboard counts the project and tells of its creation, with a link to it
+        browser.find(".nav-links a[href='/app/']").click();
+        browser.findWithText(".activity", "Project created");
+        assertThat(browser.find(".totals .total dd").getText()).isEqualTo("1");
+        browser.find(".activity a").click();
+        browser.findWithText("h1", "Zebrafish fin regeneration");
+        browser.driver().navigate().back();
+        browser.find(".activity");
+        browser.screenshots("dashboard");
     }
 
     @Test
