@@ -32,8 +32,8 @@ function forget() {
 /**
  * A new access token from the refresh cookie. Tabs take turns (Web Locks): each then presents the cookie the one
  * before it was given. Where the browser has no Web Locks (a page not served over https or from localhost), tabs
- * refreshing at once rely on the server's grace for a token just retired (see RefreshTokens). False when there is no valid sign-in (then signed out) or the server cannot be reached (then
- * the state stays as it was).
+ * refreshing at once rely on the server's grace for a token just retired (see RefreshTokens). False when there is
+ * no valid sign-in (then signed out) or the server cannot be reached (then the state stays as it was).
  */
 export function renew() {
   const exchange = async () => {

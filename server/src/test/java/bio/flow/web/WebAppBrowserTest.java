@@ -167,10 +167,21 @@ class WebAppBrowserTest {
         browser.driver().switchTo().window(first);
         browser.waitForPath("/app/signin?next=%2Fapp%2Fprojects%2F999999999");
         browser.driver().navigate().refresh();
+        browser.waitForPath("/app/signin?next=%2Fapp%2Fprojects%2F999999999");
         browser.find("#field-username");
         Api replay = server.client();
         Api.Res token = replay.send("GET", "/token", null, java.util.Map.of("Cookie", "flow_refresh_token=" + cookieBeforeSignOut));
         assertThat(token.status()).as("GET /token with the refresh cookie from before sign-out").isEqualTo(401);
+
+        // signing in again in one tab signs the other one in too, which goes on to the page it was sent from
+        String second = browser.driver().getWindowHandles().stream().filter(h -> !h.equals(first)).findFirst().orElseThrow();
+        browser.fill("username", account.username());
+        browser.fill("password", Users.PASSWORD);
+        browser.find("button[type=submit]").click();
+        browser.findWithText("h1", "Page not found");
+        browser.driver().switchTo().window(second);
+        browser.waitForPath("/app/projects");
+        browser.findWithText(".table tbody", "Deep-linked project");
     }
 
     /**
