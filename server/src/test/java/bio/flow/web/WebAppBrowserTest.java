@@ -18,6 +18,8 @@ import org.openqa.selenium.WindowType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 
 /**
  * The web app in a real headless Chromium ({@link Browser}: skipped without one, except in CI): signing up and in, the
@@ -173,11 +175,13 @@ class WebAppBrowserTest {
         Api.Res token = replay.send("GET", "/token", null, java.util.Map.of("Cookie", "flow_refresh_token=" + cookieBeforeSignOut));
         assertThat(token.status()).as("GET /token with the refresh cookie from before sign-out").isEqualTo(401);
 
-        // signing in again in one tab signs the other one in too, which goes on to the page it was sent from
+        // signing in again in one tab, with the keyboard alone (the page's heading has the focus as the page opens,
+        // the fields follow it), signs the other one in too, which goes on to the page it was sent from
         String second = browser.driver().getWindowHandles().stream().filter(h -> !h.equals(first)).findFirst().orElseThrow();
-        browser.fill("username", account.username());
-        browser.fill("password", Users.PASSWORD);
-        browser.find("button[type=submit]").click();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10))
+                .until(d -> d.switchTo().activeElement().getTagName().equals("h1"));
+        new Actions(browser.driver()).sendKeys(Keys.TAB).sendKeys(account.username()).sendKeys(Keys.TAB)
+                .sendKeys(Users.PASSWORD).sendKeys(Keys.ENTER).perform();
         browser.findWithText("h1", "Page not found");
         browser.driver().switchTo().window(second);
         browser.waitForPath("/app/projects");
