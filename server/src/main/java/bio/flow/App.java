@@ -81,6 +81,7 @@ import bio.flow.users.UserRoutes;
 import bio.flow.users.UserStore;
 import bio.flow.vocabularies.Vocabularies;
 import bio.flow.vocabularies.VocabularyRoutes;
+import bio.flow.web.WebApp;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
@@ -385,6 +386,11 @@ public final class App implements AutoCloseable {
         // analytics
         get(r, "/analytics", c.analyticsRoutes::analytics);
         get(r, "/dau", c.analyticsRoutes::dau);
+
+        // the web app (not API operations: see routeList): its files and client-side routes, and / for browsers
+        get(r, "/", c.webApp::root);
+        get(r, WebApp.PATH, c.webApp::serve);
+        get(r, WebApp.PATH + "/*", c.webApp::serve);
     }
 
     /**
@@ -441,6 +447,7 @@ public final class App implements AutoCloseable {
         final PekaRoutes pekaRoutes;
         final AnalyticsRoutes analyticsRoutes;
         final AnnotationRoutes annotationRoutes;
+        final WebApp webApp;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage) {
             this.storage = storage;
@@ -518,6 +525,7 @@ public final class App implements AutoCloseable {
             this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
             this.pekaRoutes = new PekaRoutes(jdbi);
             this.analyticsRoutes = new AnalyticsRoutes(authenticator, jdbi);
+            this.webApp = new WebApp();
         }
     }
 
@@ -607,9 +615,13 @@ public final class App implements AutoCloseable {
         return spool;
     }
 
-    /** "METHOD /path" of every route served, for the test that holds the routes and openapi.yaml in step. */
+    /**
+     * "METHOD /path" of every API route served, for the test that holds the routes and openapi.yaml in step: the web
+     * app's pages and files are not operations of the API, so they are left out.
+     */
     public List<String> routeList() {
         return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> !WebApp.isAppRoute(e.endpoint.path))
                 .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
                 .filter(r -> !r.startsWith("BEFORE") && !r.startsWith("AFTER"))
                 .sorted().toList();

@@ -1,0 +1,33 @@
+// The navigation bar: the app's sections, and the account (or sign in / sign up) at its end.
+import { h } from '../core/html.js';
+import { Link } from '../core/router.js';
+import { signOut } from '../core/session.js';
+
+// the icon is one of this build's files, beside this module's folder
+const ICON = new URL('../icon.svg', import.meta.url).pathname;
+
+const SECTIONS = [
+  ['/app/', 'Dashboard'],
+  ['/app/projects', 'Projects'],
+];
+
+function current(path, href) {
+  return href === '/app/' ? path === '/app/' : path === href || path.startsWith(href + '/');
+}
+
+export function NavBar({ session, path }) {
+  // signed out, the app sends the page to the sign-in form (see app.js), as in every other tab
+  const out = () => signOut();
+  return h('header', { class: 'topbar' },
+    h('a', { class: 'skip-link', href: '#main' }, 'Skip to content'),
+    h('nav', { class: 'nav', 'aria-label': 'Main' },
+      h(Link, { href: '/app/', class: 'brand' }, h('img', { src: ICON, alt: '', width: 24, height: 24 }), 'Flow'),
+      session.user && h('ul', { class: 'nav-links' },
+        SECTIONS.map(([href, text]) => h('li', null,
+          h(Link, { href, 'aria-current': current(path, href) ? 'page' : undefined }, text)))),
+      h('div', { class: 'nav-account' },
+        session.user
+          ? [h('span', { class: 'nav-user' }, session.user.username),
+             h('button', { type: 'button', class: 'button secondary small', onClick: out }, 'Sign out')]
+          : [h(Link, { href: '/app/signin' }, 'Sign in'), h(Link, { href: '/app/signup', class: 'button small' }, 'Sign up')])));
+}

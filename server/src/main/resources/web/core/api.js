@@ -1,0 +1,63 @@
+// Flow's public API, as the app speaks it: JSON in and out, the access token as a bearer token, and errors as
+// ApiError with the API's code, message and the field they name. The app has no other way to the server.
+
+/** An answer of the API that is not a success (or no answer at all: status 0). */
+export class ApiError extends Error {
+  constructor(status, error) {
+    super(error.message);
+    this.status = status;
+    this.code = error.code;
+    this.details = error.details || {};
+    /** The request field the error is about, when the API names one (details.field). */
+    this.field = this.details.field || null;
+  }
+
+  /** The message without its "field: " prefix, for showing beside that field. */
+  get fieldMessage() {
+    const prefix = this.field + ': ';
+    return this.field && this.message.startsWith(prefix) ? this.message.slice(prefix.length) : this.message;
+  }
+}
+
+// The session (session.js) tells the API client how to get and renew the access token; set once at start.
+let auth = { token: () => null, renew: async () => false };
+export function setAuth(provider) {
+  auth = provider;
+}
+
+/**
+ * Sends one request. A 401 on a request that carried a token means it ran out: the token is renewed once and the
+ * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out).
+ */
+export async function request(method, path, body, { withToken = true, retried = false } = {}) {
+  const headers = { Accept: 'application/json' };
+  const token = withToken ? auth.token() : null;
+  if (token) headers.Authorization = 'Bearer ' + token;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res;
+  try {
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, { code: 'NETWORK_ERROR', message: 'Flow cannot be reached: check the connection and try again.' });
+  }
+  if (res.status === 401 && token && !retried && (await auth.renew())) {
+    return request(method, path, body, { withToken, retried: true });
+  }
+  const json = await res.json().catch(() => null);
+  if (!res.ok) {
+    throw new ApiError(res.status, json?.error || { code: 'HTTP_' + res.status, message: `the server answered ${res.status}` });
+  }
+  return json;
+}
+
+/** GET with a query string made of the defined, non-empty values of `query`. */
+export function get(path, query = {}) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, v);
+  const qs = params.toString();
+  return request('GET', qs ? path + '?' + qs : path);
+}
+
+export function post(path, body = {}) {
+  return request('POST', path, body);
+}

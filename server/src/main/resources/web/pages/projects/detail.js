@@ -1,0 +1,44 @@
+// One project (GET /projects/{id}) and its samples (GET /projects/{id}/samples, paged).
+import { h, useState } from '../../core/html.js';
+import { get } from '../../core/api.js';
+import { formatDate, formatDateTime } from '../../core/format.js';
+import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { NotFoundPage } from '../notfound.js';
+
+const LIMIT = 25;
+
+function Samples({ id }) {
+  const [offset, setOffset] = useState(0);
+  const { data, error, loading } = useLoad(() => get(`/projects/${id}/samples`, { limit: LIMIT, offset }), [id, offset]);
+  if (error) return h(ErrorNotice, { error });
+  if (!data) return h(Loading, { what: 'the samples' });
+  if (data.count === 0) return h('p', { class: 'empty' }, 'This project has no samples yet.');
+  return [
+    h('div', { class: 'table-wrap' },
+      h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Type'),
+          h('th', { scope: 'col' }, 'Organism'), h('th', { scope: 'col' }, 'Owner'), h('th', { scope: 'col' }, 'Created'))),
+        h('tbody', null, data.samples.map((s) => h('tr', null,
+          h('td', null, s.name), h('td', null, s.sample_type || '—'), h('td', null, s.organism || '—'),
+          h('td', null, s.owner.username), h('td', null, formatDate(s.created))))))),
+    h(Pager, { count: data.count, offset, limit: LIMIT, onOffset: setOffset, label: 'Samples' }),
+  ];
+}
+
+export function ProjectPage({ params }) {
+  const { data: project, error } = useLoad(() => get('/projects/' + params.id), [params.id]);
+  // what the caller may not read is answered 404 by the API, like what does not exist: the page says the same
+  if (error?.status === 404 || (error?.status === 400 && error.field === 'id')) return h(NotFoundPage);
+  if (error) return h(Page, { title: 'Project' }, h(ErrorNotice, { error }));
+  if (!project) return h(Page, { title: 'Project' }, h(Loading, { what: 'the project' }));
+  return h(Page, { title: project.name },
+    h('dl', { class: 'facts card' },
+      h('div', null, h('dt', null, 'Owner'), h('dd', null, project.owner.username)),
+      h('div', null, h('dt', null, 'Organism'), h('dd', null, project.organism || '—')),
+      h('div', null, h('dt', null, 'Visibility'), h('dd', null, project.is_public ? 'Public' : 'Private')),
+      h('div', null, h('dt', null, 'Created'), h('dd', null, formatDateTime(project.created)))),
+    project.description && h('p', { class: 'description' }, project.description),
+    h('section', { class: 'card', 'aria-labelledby': 'samples-title' },
+      h('h2', { id: 'samples-title' }, `Samples (${project.sample_count})`),
+      h(Samples, { id: project.id })));
+}
