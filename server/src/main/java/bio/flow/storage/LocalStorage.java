@@ -3,6 +3,7 @@ package bio.flow.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -157,6 +158,12 @@ public final class LocalStorage implements Storage {
     public Optional<Path> localPath(StorageKey key) {
         Path file = path(key);
         return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /** None: a local file has no address of its own, so Flow serves it. */
+    @Override
+    public Optional<URI> downloadLink(StorageKey key, String contentType, String contentDisposition) {
+        return Optional.empty();
     }
 
     /**

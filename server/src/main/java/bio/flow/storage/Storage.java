@@ -2,6 +2,7 @@ package bio.flow.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,6 +85,14 @@ public interface Storage {
      * file must only be read.
      */
     Optional<Path> localPath(StorageKey key);
+
+    /**
+     * A URL at which a client may GET a record's bytes from the storage itself for a while, answered with this
+     * {@code Content-Type} and {@code Content-Disposition}, so that a download need not pass through Flow; empty when the
+     * storage gives none (local storage never does; S3 with FLOW_S3_PRESIGNED_DOWNLOADS does, see {@link S3Storage}).
+     * Whoever holds the URL may use it until it expires: call it only for a caller who may read the record.
+     */
+    Optional<URI> downloadLink(StorageKey key, String contentType, String contentDisposition);
 
     /**
      * Stores the bytes of a local file under a key, replacing what it held, atomically, and leaves the file where

@@ -27,7 +27,7 @@ class S3StorageTest extends StorageContract {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).addPlugin(LegacyMd5Plugin.create()).build();
     private final S3Storage storage = S3Storage.connect(new S3Storage.Settings(server.endpoint(), "us-east-1", bucket, S3Server.KEY_ID,
-            S3Server.SECRET, true));
+            S3Server.SECRET, true, null));
 
     @Override
     Storage storage() {
@@ -71,7 +71,7 @@ class S3StorageTest extends StorageContract {
     @Test
     void anUnreachableBucketIsUnhealthy() throws IOException {
         S3Storage missing = S3Storage.connect(new S3Storage.Settings(server.endpoint(), "us-east-1", "no-such-bucket-" + UUID.randomUUID(),
-                S3Server.KEY_ID, S3Server.SECRET, true));
+                S3Server.KEY_ID, S3Server.SECRET, true, null));
         assertThat(missing.health().writable()).isFalse();
         assertThat(storage.localPath(StorageKey.of("data", 1))).isEmpty();
     }
