@@ -11,7 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * GET /ping and GET /health. Health is unhealthy (503) when the database or storage cannot be used,
- * degraded when storage has less than 1 GB free or the last storage verification found missing or corrupt
+ * degraded when storage has less than 1 GB free (local storage; S3 has no free space to tell, so its
+ * {@code available_gb} is null and never degrades health) or the last storage verification found missing or corrupt
  * files, healthy otherwise. Anyone may call it, so the verification is summed up in counts, never ids.
  */
 public final class HealthRoutes {
@@ -41,7 +42,8 @@ public final class HealthRoutes {
 
     record DatabaseHealth(String status, double latency_ms) {}
 
-    record StorageHealth(String status, double available_gb) {}
+    /** {@code available_gb} null: the storage has no bound to tell (S3). */
+    record StorageHealth(String status, Double available_gb) {}
 
     /** The last storage verification that went to its end, if any. */
     record IntegrityHealth(String status, VerificationSummary last_verification) {}
@@ -80,8 +82,8 @@ public final class HealthRoutes {
 
     private StorageHealth storage() {
         Storage.Health h = storage.health();
-        double gb = round(h.availableBytes() / 1e9);
-        String status = !h.writable() ? "unhealthy" : gb < LOW_STORAGE_GB ? "degraded" : "healthy";
+        Double gb = h.availableBytes().isPresent() ? round(h.availableBytes().getAsLong() / 1e9) : null;
+        String status = !h.writable() ? "unhealthy" : gb != null && gb < LOW_STORAGE_GB ? "degraded" : "healthy";
         return new StorageHealth(status, gb);
     }
 

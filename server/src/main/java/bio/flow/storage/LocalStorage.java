@@ -23,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -66,7 +67,7 @@ public final class LocalStorage implements Storage {
             Files.delete(probe);
             return new Health(true, freeBytes());
         } catch (IOException e) {
-            return new Health(false, root.toFile().getUsableSpace());
+            return new Health(false, OptionalLong.of(root.toFile().getUsableSpace()));
         }
     }
 
@@ -275,9 +276,10 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /** The usable space of the file system the files are on: always known. */
     @Override
-    public long freeBytes() throws IOException {
-        return Files.getFileStore(root).getUsableSpace();
+    public OptionalLong freeBytes() throws IOException {
+        return OptionalLong.of(Files.getFileStore(root).getUsableSpace());
     }
 
     @Override
@@ -348,7 +350,7 @@ public final class LocalStorage implements Storage {
         boolean full = message.contains("no space left") || message.contains("quota exceeded");
         if (!full) {
             try {
-                full = freeBytes() < FULL_BELOW;
+                full = freeBytes().getAsLong() < FULL_BELOW;
             } catch (IOException ignored) {
                 // the original failure is the one to report
             }

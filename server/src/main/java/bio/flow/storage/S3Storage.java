@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.Callable;
@@ -162,13 +163,17 @@ public final class S3Storage implements Storage {
         }
     }
 
+    /**
+     * Writable when the bucket answers (HeadBucket: one cheap request per call; credentials that may read but not write
+     * show at the first write); no free space to report ({@link #freeBytes}).
+     */
     @Override
     public Health health() {
         try {
             reachable();
-            return new Health(true, Long.MAX_VALUE);
+            return new Health(true, OptionalLong.empty());
         } catch (IOException e) {
-            return new Health(false, 0);
+            return new Health(false, OptionalLong.empty());
         }
     }
 
@@ -177,10 +182,13 @@ public final class S3Storage implements Storage {
         call(() -> s3.headBucket(b -> b.bucket(bucket)));
     }
 
-    /** S3 has no room to run out of: a bucket's quota, where a provider has one, shows as a failed write. */
+    /**
+     * None to tell: a bucket has no size, and S3 has no request for the room a provider's quota leaves. A write past such a
+     * quota fails with a {@link StorageFullException} ({@link #failure}), as a full disk does.
+     */
     @Override
-    public long freeBytes() {
-        return Long.MAX_VALUE;
+    public OptionalLong freeBytes() {
+        return OptionalLong.empty();
     }
 
     // ---- writing whole objects ----

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +31,7 @@ import java.util.stream.Stream;
  * {@code move} composes them into the record's object with one multipart upload (see {@link S3Storage}).
  */
 public interface Storage {
-    /** Whether files can be written, and how much room is left. */
+    /** Whether files can be written, and how much room is left when the storage has a bound ({@link #freeBytes}). */
     Health health();
 
     /**
@@ -126,8 +127,13 @@ public interface Storage {
      */
     Stream<Entry> list(String kind) throws IOException;
 
-    /** Bytes that can still be written. */
-    long freeBytes() throws IOException;
+    /**
+     * Bytes that can still be written, or empty when the storage has no such bound to tell: an S3 bucket has no size,
+     * and a quota a provider sets on it (Ceph, MinIO) shows only as a failed write, a {@link StorageFullException},
+     * as a full disk does. So nothing may count on it to refuse work beforehand: a write that finds no room fails
+     * cleanly either way.
+     */
+    OptionalLong freeBytes() throws IOException;
 
     /**
      * Removes what writes interrupted by a crash left behind (invisible to every other method) when it is older
@@ -135,7 +141,8 @@ public interface Storage {
      */
     int removeAbandonedWrites(Duration age) throws IOException;
 
-    record Health(boolean writable, long availableBytes) {}
+    /** {@code availableBytes}: as {@link #freeBytes}, empty when the storage has no bound. */
+    record Health(boolean writable, OptionalLong availableBytes) {}
 
     /** What a write stored, or a digest read: the size in bytes and the md5 in lowercase hex. */
     record Stored(long size, String md5) {}

@@ -206,6 +206,9 @@ class S3StorageServerTest {
     void healthAsksTheBucket() {
         Api.Res health = server.client().get("/health");
         assertThat(health.json().path("services").path("storage").path("status").asText()).as(health.toString()).isEqualTo("healthy");
+        // a bucket has no free space to tell: none is shown, and none makes the storage degraded
+        assertThat(health.json().path("services").path("storage").has("available_gb")).isTrue();
+        assertThat(health.json().path("services").path("storage").path("available_gb").isNull()).isTrue();
     }
 
     @Test
