@@ -39,9 +39,9 @@ public final class DownloadRoutes {
 
     /**
      * The file of a data record, for whoever may read it. Its stored bytes are sent by the storage itself when it can
-     * ({@link FileResponses#redirected}, after the same permission check); content made on the fly always by Flow. The filename in the path is the client's choice and is not
-     * checked (the saved name is the record's): clients build these URLs from names they may have shortened or
-     * encoded differently, and the id alone names the file.
+     * ({@link FileResponses#redirected}, after the same permission check); content made on the fly always by Flow.
+     * The filename in the path is the client's choice and is not checked (the saved name is the record's): clients
+     * build these URLs from names they may have shortened or encoded differently, and the id alone names the file.
      */
     public void data(Context ctx) throws IOException {
         String format = ctx.queryParam("format");

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * through Javalin's result, which may compress it and drop its length), as an attachment. {@link #whole} sends all
  * of it; {@link #withRanges} also honours a single {@code Range} and the conditional headers of RFC 9110
  * ({@code If-Match}, {@code If-Unmodified-Since}, {@code If-None-Match}, {@code If-Modified-Since}, {@code If-Range},
- * evaluated in the RFC's order); {@link #streamed} sends content made on the fly, whose length is not known.
+ * evaluated in the RFC's order); {@link #streamed} sends content made on the fly, whose length is not known;
+ * {@link #redirected} sends the client to a storage that serves the stored bytes itself instead.
  */
 public final class FileResponses {
     private FileResponses() {}
