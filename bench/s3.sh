@@ -2,9 +2,10 @@
 # S3 storage benchmark: upload and download throughput with FLOW_STORAGE=s3 against local storage, on the same
 # machine and disk. Starts s3proxy (org.gaul:s3proxy:2.6.0, jar-with-dependencies, fetched into the local Maven
 # repository when missing) as its own process over jclouds' filesystem store in a temporary folder, with AWS v4
-# signatures, on a free port, makes a bucket, then runs bench/upload-download.sh twice with the same sizes: once
-# with FLOW_STORAGE=s3 and the FLOW_S3_* settings of that bucket, once on local storage. Prints both tables and
-# a summary line per run; the targets of upload-download.sh (ratios to a dd copy) are about local disks and are
+# signatures, on a free port, makes a bucket, then runs bench/upload-download.sh three times with the same sizes:
+# with FLOW_STORAGE=s3 and the FLOW_S3_* settings of that bucket, the same with FLOW_S3_PRESIGNED_DOWNLOADS=true
+# (downloads are a 307 to the bucket, which curl follows), and on local storage. Prints the tables and a summary
+# line per run; the targets of upload-download.sh (ratios to a dd copy) are about local disks and are
 # reported, not enforced, here. s3proxy stores on the same disk, so S3's figures are Flow's S3 path (SDK, requests,
 # pieces composed at completion) plus s3proxy's own cost, not a remote service's network.
 #
@@ -55,12 +56,14 @@ run() { # NAME, then the environment of the run
   sed -n '/seconds *MB\/s/,$p' "$TMP/$name.out"
 }
 
-run s3 FLOW_STORAGE=s3 FLOW_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" FLOW_S3_BUCKET=flow-bench FLOW_S3_REGION=us-east-1 \
-  FLOW_S3_ACCESS_KEY_ID=bench-key FLOW_S3_SECRET_ACCESS_KEY=bench-secret FLOW_S3_PATH_STYLE=true
+S3_SETTINGS=(FLOW_STORAGE=s3 FLOW_S3_ENDPOINT="http://127.0.0.1:$S3_PORT" FLOW_S3_BUCKET=flow-bench FLOW_S3_REGION=us-east-1
+  FLOW_S3_ACCESS_KEY_ID=bench-key FLOW_S3_SECRET_ACCESS_KEY=bench-secret FLOW_S3_PATH_STYLE=true)
+run s3 "${S3_SETTINGS[@]}"
+run s3-presigned "${S3_SETTINGS[@]}" FLOW_S3_PRESIGNED_DOWNLOADS=true
 run local FLOW_STORAGE=local
 
 echo
 echo "summary (MB/s): upload sequential / download / $BENCH_PARALLEL uploads at once"
-for name in s3 local; do
-  awk -v n="$name" '/^upload, /{u=$(NF-4)} /^download /{d=$(NF-4)} / uploads of .* at once/{p=$(NF-5)} END { printf "  %-6s %s / %s / %s\n", n, u, d, p }' "$TMP/$name.out"
+for name in s3 s3-presigned local; do
+  awk -v n="$name" '/^upload, /{u=$(NF-4)} /^download /{d=$(NF-4)} / uploads of .* at once/{p=$(NF-5)} END { printf "  %-12s %s / %s / %s\n", n, u, d, p }' "$TMP/$name.out"
 done

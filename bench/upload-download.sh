@@ -132,7 +132,8 @@ DL_SECS=0; DL_MBPS=0
 if [ -n "$ID" ]; then
   log "downloading ($DOWNLOAD_ROUTE)..."
   t0=$(now_ns)
-  code=$(curl -sS --max-time 3600 -o "$TMP/download.bin" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
+  # -L: with FLOW_S3_PRESIGNED_DOWNLOADS the answer is a 307 to the bucket (curl sends the token to no other host or port)
+  code=$(curl -sS -L --max-time 3600 -o "$TMP/download.bin" -w '%{http_code}' -H "Authorization: Bearer $TOKEN" \
     "$BASE$(download_path "$ID" bench.bin)") || true
   sync "$TMP/download.bin"
   DL_SECS=$(secs_between "$t0" "$(now_ns)")
@@ -163,7 +164,7 @@ for i in $(seq 1 "$BENCH_PARALLEL"); do
   want=$(cat "$TMP/par-$i.md5")
   got=$(data_md5 "$TMP/par-$i.json")
   pid_=$(data_id "$TMP/par-$i.json")
-  down=$(curl -sS --max-time 600 -H "Authorization: Bearer $TOKEN" "$BASE$(download_path "$pid_" "par-$i.bin")" | md5sum | cut -d' ' -f1)
+  down=$(curl -sS -L --max-time 600 -H "Authorization: Bearer $TOKEN" "$BASE$(download_path "$pid_" "par-$i.bin")" | md5sum | cut -d' ' -f1)
   if [ "$got" = "$want" ] && [ "$down" = "$want" ]; then PAR_OK=$(( PAR_OK + 1 ))
   else fail "parallel upload $i: md5 $want, the server recorded ${got:-nothing}, the download has $down"; fi
 done

@@ -545,8 +545,9 @@ public final class App implements AutoCloseable {
     static Storage storage(Config config) {
         if (config.storage().equals("local")) return new LocalStorage(config.storageDir());
         Config.StorageS3 s = config.storageS3();
+        Config.PresignedDownloads presigned = s.presignedDownloads();
         S3Storage storage = S3Storage.connect(new S3Storage.Settings(s.endpoint(), s.region(), s.bucket(), s.accessKeyId(), s.secretAccessKey(),
-                s.pathStyle()));
+                s.pathStyle(), presigned == null ? null : new S3Storage.Presigning(presigned.endpoint(), presigned.expiry())));
         try {
             storage.reachable();
         } catch (java.io.IOException e) {

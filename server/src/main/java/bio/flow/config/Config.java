@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -210,9 +211,15 @@ public final class Config {
     }
 
     private static final List<String> S3_STORAGE_KEYS = List.of("FLOW_S3_ENDPOINT", "FLOW_S3_REGION", "FLOW_S3_BUCKET", "FLOW_S3_ACCESS_KEY_ID",
-            "FLOW_S3_SECRET_ACCESS_KEY", "FLOW_S3_PATH_STYLE");
+            "FLOW_S3_SECRET_ACCESS_KEY", "FLOW_S3_PATH_STYLE", "FLOW_S3_PRESIGNED_DOWNLOADS", "FLOW_S3_PRESIGN_SECONDS", "FLOW_S3_PUBLIC_ENDPOINT");
 
-    /** The bucket of FLOW_STORAGE=s3: FLOW_S3_BUCKET (required), _ENDPOINT (else AWS), _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PATH_STYLE. */
+    /** The longest life of a presigned URL: what S3's signatures (SigV4) allow, 7 days. */
+    public static final int MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
+
+    /**
+     * The bucket of FLOW_STORAGE=s3: FLOW_S3_BUCKET (required), _ENDPOINT (else AWS), _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY,
+     * _PATH_STYLE, and the presigned downloads of {@link #presignedDownloads}.
+     */
     public StorageS3 storageS3() {
         String bucket = get("FLOW_S3_BUCKET").map(String::strip)
                 .orElseThrow(() -> new ConfigException("FLOW_STORAGE=s3 needs FLOW_S3_BUCKET, the bucket Flow keeps its files in"));
@@ -221,22 +228,52 @@ public final class Config {
         if (keyId.isPresent() != secret.isPresent()) {
             throw new ConfigException("FLOW_S3_ACCESS_KEY_ID and FLOW_S3_SECRET_ACCESS_KEY are set together or not at all");
         }
-        URI endpoint = get("FLOW_S3_ENDPOINT").map(v -> {
+        URI endpoint = httpUrl("FLOW_S3_ENDPOINT");
+        return new StorageS3(endpoint, get("FLOW_S3_REGION", "us-east-1"), bucket, keyId.orElse(null), secret.orElse(null),
+                getBool("FLOW_S3_PATH_STYLE", false), presignedDownloads(endpoint));
+    }
+
+    /**
+     * FLOW_S3_PRESIGNED_DOWNLOADS=true: file downloads redirect to presigned GET URLs of the bucket, valid FLOW_S3_PRESIGN_SECONDS
+     * (default 300, 1 to 7 days), of FLOW_S3_PUBLIC_ENDPOINT (else the endpoint Flow uses); null when off. Either setting without
+     * the first is refused: it would do nothing, silently.
+     */
+    private PresignedDownloads presignedDownloads(URI endpoint) {
+        if (!getBool("FLOW_S3_PRESIGNED_DOWNLOADS", false)) {
+            for (String key : List.of("FLOW_S3_PRESIGN_SECONDS", "FLOW_S3_PUBLIC_ENDPOINT")) {
+                if (get(key).isPresent()) throw new ConfigException(key + " is set but FLOW_S3_PRESIGNED_DOWNLOADS is not true: set it to redirect downloads to S3");
+            }
+            return null;
+        }
+        int seconds = getInt("FLOW_S3_PRESIGN_SECONDS", 300);
+        if (seconds < 1 || seconds > MAX_PRESIGN_SECONDS) {
+            throw new ConfigException("FLOW_S3_PRESIGN_SECONDS must be 1 to " + MAX_PRESIGN_SECONDS + " (7 days, the most S3 signatures allow), not " + seconds);
+        }
+        URI publicEndpoint = httpUrl("FLOW_S3_PUBLIC_ENDPOINT");
+        return new PresignedDownloads(publicEndpoint != null ? publicEndpoint : endpoint, Duration.ofSeconds(seconds));
+    }
+
+    /** An http(s) URL with a host, or null when the key is not set. */
+    private URI httpUrl(String key) {
+        return get(key).map(v -> {
             try {
                 URI uri = new URI(v.strip());
                 if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new ConfigException("FLOW_S3_ENDPOINT must be an http or https URL, not '" + v + "'");
+                    throw new ConfigException(key + " must be an http or https URL, not '" + v + "'");
                 }
                 return uri;
             } catch (URISyntaxException e) {
-                throw new ConfigException("FLOW_S3_ENDPOINT is not a URL: " + e.getMessage());
+                throw new ConfigException(key + " is not a URL: " + e.getMessage());
             }
         }).orElse(null);
-        return new StorageS3(endpoint, get("FLOW_S3_REGION", "us-east-1"), bucket, keyId.orElse(null), secret.orElse(null),
-                getBool("FLOW_S3_PATH_STYLE", false));
     }
 
-    public record StorageS3(URI endpoint, String region, String bucket, String accessKeyId, String secretAccessKey, boolean pathStyle) {}
+    /** {@code presignedDownloads} null: downloads stream through Flow. */
+    public record StorageS3(URI endpoint, String region, String bucket, String accessKeyId, String secretAccessKey, boolean pathStyle,
+                            PresignedDownloads presignedDownloads) {}
+
+    /** Where presigned URLs point ({@code endpoint} null: AWS's for the region) and how long they are valid. */
+    public record PresignedDownloads(URI endpoint, Duration expiry) {}
 
     /** Where imports of source s3 read: FLOW_S3_IMPORT_ENDPOINT (else AWS), _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PATH_STYLE. */
     public ImportS3 importS3() {

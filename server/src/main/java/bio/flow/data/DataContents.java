@@ -6,6 +6,7 @@ import bio.flow.access.Resource;
 import bio.flow.executions.ExecutionListing;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import bio.flow.http.ContentDisposition;
 import bio.flow.http.FileResponses;
 import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
@@ -14,6 +15,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.sql.ResultSet;
@@ -124,10 +126,22 @@ public final class DataContents {
         }
     }
 
+    /** The media type of a file served as stored, by Flow or by the storage. */
+    private static final String STORED_TYPE = "application/octet-stream";
+
     /** The file's stored bytes as an attachment: its md5 is its ETag, its creation its last change (data never changes). */
     public FileResponses.StoredBody body(StoredFile f) {
-        return new FileResponses.StoredBody(f.size(), f.md5(), f.created(), "application/octet-stream", f.filename(),
+        return new FileResponses.StoredBody(f.size(), f.md5(), f.created(), STORED_TYPE, f.filename(),
                 (offset, length) -> open(f, offset, length));
+    }
+
+    /**
+     * Where the client may fetch the file's stored bytes from the storage itself, with the type and name {@link #body}
+     * gives them (a presigned S3 URL, FLOW_S3_PRESIGNED_DOWNLOADS); empty when the storage gives none. Only for a file
+     * {@link #file} answered, so that only a reader ever sees it.
+     */
+    public Optional<URI> link(StoredFile f) {
+        return storage.downloadLink(StorageKey.of("data", f.id()), STORED_TYPE, ContentDisposition.attachment(f.filename()));
     }
 
     /**

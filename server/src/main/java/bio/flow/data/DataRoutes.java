@@ -56,7 +56,10 @@ public final class DataRoutes {
         ctx.json(data.get(authenticator.optional(ctx), id(ctx)));
     }
 
-    /** A text preview ({@code lines}), or with {@code download=true} the stored bytes as an attachment. */
+    /**
+     * A text preview ({@code lines}), or with {@code download=true} the stored bytes as an attachment (or a redirect to
+     * the storage that serves them, {@link FileResponses#redirected}).
+     */
     public void contents(Context ctx) throws IOException {
         var caller = authenticator.optional(ctx);
         long id = id(ctx);
@@ -67,7 +70,7 @@ public final class DataRoutes {
             ctx.contentType("text/plain; charset=utf-8").result(contents.preview(file, lines));
             return;
         }
-        FileResponses.whole(ctx, contents.body(file));
+        if (!FileResponses.redirected(ctx, contents.link(file))) FileResponses.whole(ctx, contents.body(file));
     }
 
     public void downstream(Context ctx) {

@@ -38,9 +38,10 @@ public final class DownloadRoutes {
     }
 
     /**
-     * The file of a data record, for whoever may read it. The filename in the path is the client's choice and is not
-     * checked (the saved name is the record's): clients build these URLs from names they may have shortened or
-     * encoded differently, and the id alone names the file.
+     * The file of a data record, for whoever may read it. Its stored bytes are sent by the storage itself when it can
+     * ({@link FileResponses#redirected}, after the same permission check); content made on the fly always by Flow.
+     * The filename in the path is the client's choice and is not checked (the saved name is the record's): clients
+     * build these URLs from names they may have shortened or encoded differently, and the id alone names the file.
      */
     public void data(Context ctx) throws IOException {
         String format = ctx.queryParam("format");
@@ -51,7 +52,7 @@ public final class DownloadRoutes {
         StoredFile f = contents.file(authenticator.optional(ctx), PathIds.of(ctx, "data_id", "data"));
         boolean compressed = !f.compression().equals("none");
         if (format == null || format.equals("gz") == compressed) {
-            FileResponses.withRanges(ctx, contents.body(f));
+            if (!FileResponses.redirected(ctx, contents.link(f))) FileResponses.withRanges(ctx, contents.body(f));
         } else if (format.equals("gz")) {
             try (InputStream in = contents.open(f)) {
                 FileResponses.streamed(ctx, "application/gzip", f.filename() + ".gz", out -> {

@@ -11,9 +11,10 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * GET /ping and GET /health. Health is unhealthy (503) when the database or storage cannot be used,
- * degraded when storage has less than 1 GB free, the last storage verification found missing or corrupt
- * files, or executions wait and no process that runs them is alive (on any host), healthy otherwise. Anyone
- * may call it, so the verification and the workers are summed up in counts, never ids or host names.
+ * degraded when storage has less than 1 GB free (local storage; S3 has no free space to tell, so its
+ * {@code available_gb} is null and never degrades health), the last storage verification found missing or corrupt
+ * files, or executions wait and no process that runs them is alive (on any host), healthy otherwise. Anyone may call
+ * it, so the verification and the workers are summed up in counts, never ids or host names.
  */
 public final class HealthRoutes {
     static final double LOW_STORAGE_GB = 1.0;
@@ -42,7 +43,8 @@ public final class HealthRoutes {
 
     record DatabaseHealth(String status, double latency_ms) {}
 
-    record StorageHealth(String status, double available_gb) {}
+    /** {@code available_gb} null: the storage has no bound to tell (S3). */
+    record StorageHealth(String status, Double available_gb) {}
 
     /** The last storage verification that went to its end, if any. */
     record IntegrityHealth(String status, VerificationSummary last_verification) {}
@@ -96,8 +98,8 @@ public final class HealthRoutes {
 
     private StorageHealth storage() {
         Storage.Health h = storage.health();
-        double gb = round(h.availableBytes() / 1e9);
-        String status = !h.writable() ? "unhealthy" : gb < LOW_STORAGE_GB ? "degraded" : "healthy";
+        Double gb = h.availableBytes().isPresent() ? round(h.availableBytes().getAsLong() / 1e9) : null;
+        String status = !h.writable() ? "unhealthy" : gb != null && gb < LOW_STORAGE_GB ? "degraded" : "healthy";
         return new StorageHealth(status, gb);
     }
 

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -13,6 +14,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  * through Javalin's result, which may compress it and drop its length), as an attachment. {@link #whole} sends all
  * of it; {@link #withRanges} also honours a single {@code Range} and the conditional headers of RFC 9110
  * ({@code If-Match}, {@code If-Unmodified-Since}, {@code If-None-Match}, {@code If-Modified-Since}, {@code If-Range},
- * evaluated in the RFC's order); {@link #streamed} sends content made on the fly, whose length is not known.
+ * evaluated in the RFC's order); {@link #streamed} sends content made on the fly, whose length is not known;
+ * {@link #redirected} sends the client to a storage that serves the stored bytes itself instead.
  */
 public final class FileResponses {
     private FileResponses() {}
@@ -94,6 +98,28 @@ public final class FileResponses {
             r.setContentLengthLong(length);
             copy(ctx, in, r);
         }
+    }
+
+    /** The request headers that make a request conditional (RFC 9110), which only Flow evaluates against its validators. */
+    private static final List<String> CONDITIONAL = List.of("If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "If-Range");
+
+    /**
+     * Sends the client to where the storage serves the file itself ({@code link}, a presigned URL), when there is one and
+     * the request is a plain GET (a {@code Range} is fine: the storage honours it); answers whether it did, else the
+     * caller serves the file. 307 rather than 302: the same method must be used at the new address, and the answer
+     * is temporary (the URL expires), so no client may keep it as the file's address; {@code no-store} keeps it out of
+     * caches, for it lets whoever holds it read the file until it expires. Not redirected: a HEAD (a presigned GET
+     * URL is signed for GET alone, and a HEAD costs Flow no bytes), and a conditional request, since Flow's validators
+     * (the md5 as ETag, the record's creation) are not the storage's (S3's ETag of a multipart object is no md5), so
+     * the storage would judge them differently.
+     */
+    public static boolean redirected(Context ctx, Optional<URI> link) {
+        if (link.isEmpty() || ctx.method() != HandlerType.GET || CONDITIONAL.stream().anyMatch(h -> ctx.header(h) != null)) return false;
+        HttpServletResponse res = ctx.res();
+        res.setStatus(307);
+        res.setHeader("Location", link.get().toASCIIString());
+        res.setHeader("Cache-Control", "no-store");
+        return true;
     }
 
     /** Writes content to the response as it is made. */

@@ -3,6 +3,7 @@ package bio.flow.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -22,6 +23,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -65,7 +67,7 @@ public final class LocalStorage implements Storage {
             Files.delete(probe);
             return new Health(true, freeBytes());
         } catch (IOException e) {
-            return new Health(false, root.toFile().getUsableSpace());
+            return new Health(false, OptionalLong.of(root.toFile().getUsableSpace()));
         }
     }
 
@@ -157,6 +159,12 @@ public final class LocalStorage implements Storage {
     public Optional<Path> localPath(StorageKey key) {
         Path file = path(key);
         return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
+
+    /** None: a local file has no address of its own, so Flow serves it. */
+    @Override
+    public Optional<URI> downloadLink(StorageKey key, String contentType, String contentDisposition) {
+        return Optional.empty();
     }
 
     /**
@@ -268,9 +276,10 @@ public final class LocalStorage implements Storage {
         }
     }
 
+    /** The usable space of the file system the files are on: always known. */
     @Override
-    public long freeBytes() throws IOException {
-        return Files.getFileStore(root).getUsableSpace();
+    public OptionalLong freeBytes() throws IOException {
+        return OptionalLong.of(Files.getFileStore(root).getUsableSpace());
     }
 
     @Override
@@ -341,7 +350,7 @@ public final class LocalStorage implements Storage {
         boolean full = message.contains("no space left") || message.contains("quota exceeded");
         if (!full) {
             try {
-                full = freeBytes() < FULL_BELOW;
+                full = freeBytes().getAsLong() < FULL_BELOW;
             } catch (IOException ignored) {
                 // the original failure is the one to report
             }

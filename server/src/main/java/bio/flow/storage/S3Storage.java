@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.Callable;
@@ -37,6 +39,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -48,6 +51,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Flow's files as objects of one S3 bucket (AWS, or any S3-compatible server), for servers and workers on several
@@ -89,20 +93,42 @@ public final class S3Storage implements Storage {
 
     private final S3Client s3;
     private final String bucket;
+    /** Null: no presigned URLs ({@link #downloadLink} answers none). */
+    private final S3Presigner presigner;
+    private final Duration presignFor;
     private volatile boolean batchDeletes = true;
 
-    /** Where the bucket is and who Flow is there; credentials null: the SDK's default chain (environment, profile, role). */
-    public record Settings(URI endpoint, String region, String bucket, String accessKeyId, String secretAccessKey, boolean pathStyle) {}
+    /**
+     * Where the bucket is and who Flow is there; credentials null: the SDK's default chain (environment, profile, role).
+     * {@code presigning} null: downloads are not handed to S3.
+     */
+    public record Settings(URI endpoint, String region, String bucket, String accessKeyId, String secretAccessKey, boolean pathStyle,
+                           Presigning presigning) {}
 
-    public S3Storage(S3Client s3, String bucket) {
+    /**
+     * Presigned download URLs: of {@code endpoint} (the address clients reach the bucket at, which may not be Flow's; null:
+     * AWS's for the region), valid for {@code expiry}.
+     */
+    public record Presigning(URI endpoint, Duration expiry) {}
+
+    private S3Storage(S3Client s3, String bucket, S3Presigner presigner, Duration presignFor) {
         this.s3 = Objects.requireNonNull(s3);
         this.bucket = Objects.requireNonNull(bucket);
+        this.presigner = presigner;
+        this.presignFor = presignFor;
     }
 
     /** A client for the settings (the small URLConnection HTTP client, as imports use), and the storage on it. */
     public static S3Storage connect(Settings settings) {
         AwsCredentialsProvider credentials = settings.accessKeyId() == null ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey()));
+        S3Presigner presigner = null;
+        if (settings.presigning() != null) {
+            var p = S3Presigner.builder().region(Region.of(settings.region())).credentialsProvider(credentials)
+                    .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(settings.pathStyle()).build());
+            if (settings.presigning().endpoint() != null) p.endpointOverride(settings.presigning().endpoint());
+            presigner = p.build();
+        }
         var builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(30)).socketTimeout(Duration.ofMinutes(5)).build())
                 .region(Region.of(settings.region()))
@@ -115,16 +141,39 @@ public final class S3Storage implements Storage {
                 // DeleteObjects requires a checksum: Content-MD5 as S3 always took it, rather than only the SDK's newer CRC32
                 .addPlugin(LegacyMd5Plugin.create());
         if (settings.endpoint() != null) builder.endpointOverride(settings.endpoint());
-        return new S3Storage(builder.build(), settings.bucket());
+        return new S3Storage(builder.build(), settings.bucket(), presigner, presigner == null ? null : settings.presigning().expiry());
     }
 
+    /**
+     * A presigned GetObject URL of the key's object (path-style when the storage is), valid for the configured time, whose
+     * answers carry this content type and disposition (S3's {@code response-content-type} and
+     * {@code response-content-disposition}); empty unless presigning is configured. Made here without asking S3: whether the
+     * object is there is the caller's to know. S3 itself serves a Range on it. The key must be one written whole (a record's
+     * bytes), not a part in pieces.
+     */
+    @Override
+    public Optional<URI> downloadLink(StorageKey key, String contentType, String contentDisposition) {
+        if (presigner == null) return Optional.empty();
+        var presigned = presigner.presignGetObject(p -> p.signatureDuration(presignFor).getObjectRequest(g -> g.bucket(bucket).key(object(key))
+                .responseContentType(contentType).responseContentDisposition(contentDisposition)));
+        try {
+            return Optional.of(presigned.url().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("the SDK presigned a URL that is not a URI: " + presigned.url(), e);
+        }
+    }
+
+    /**
+     * Writable when the bucket answers (HeadBucket: one cheap request per call; credentials that may read but not write
+     * show at the first write); no free space to report ({@link #freeBytes}).
+     */
     @Override
     public Health health() {
         try {
             reachable();
-            return new Health(true, Long.MAX_VALUE);
+            return new Health(true, OptionalLong.empty());
         } catch (IOException e) {
-            return new Health(false, 0);
+            return new Health(false, OptionalLong.empty());
         }
     }
 
@@ -133,10 +182,13 @@ public final class S3Storage implements Storage {
         call(() -> s3.headBucket(b -> b.bucket(bucket)));
     }
 
-    /** S3 has no room to run out of: a bucket's quota, where a provider has one, shows as a failed write. */
+    /**
+     * None to tell: a bucket has no size, and S3 has no request for the room a provider's quota leaves. A write past such a
+     * quota fails with a {@link StorageFullException} ({@link #failure}), as a full disk does.
+     */
     @Override
-    public long freeBytes() {
-        return Long.MAX_VALUE;
+    public OptionalLong freeBytes() {
+        return OptionalLong.empty();
     }
 
     // ---- writing whole objects ----

@@ -2,11 +2,13 @@ package bio.flow.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +31,7 @@ import java.util.stream.Stream;
  * {@code move} composes them into the record's object with one multipart upload (see {@link S3Storage}).
  */
 public interface Storage {
-    /** Whether files can be written, and how much room is left. */
+    /** Whether files can be written, and how much room is left when the storage has a bound ({@link #freeBytes}). */
     Health health();
 
     /**
@@ -86,6 +88,14 @@ public interface Storage {
     Optional<Path> localPath(StorageKey key);
 
     /**
+     * A URL at which a client may GET a record's bytes from the storage itself for a while, answered with this
+     * {@code Content-Type} and {@code Content-Disposition}, so that a download need not pass through Flow; empty when the
+     * storage gives none (local storage never does; S3 with FLOW_S3_PRESIGNED_DOWNLOADS does, see {@link S3Storage}).
+     * Whoever holds the URL may use it until it expires: call it only for a caller who may read the record.
+     */
+    Optional<URI> downloadLink(StorageKey key, String contentType, String contentDisposition);
+
+    /**
      * Stores the bytes of a local file under a key, replacing what it held, atomically, and leaves the file where
      * it is (a pipeline's published output, which stays in its run directory). Copies it through {@link #write};
      * {@link LocalStorage} links it instead when both are on one file system, so that no byte is copied.
@@ -117,8 +127,13 @@ public interface Storage {
      */
     Stream<Entry> list(String kind) throws IOException;
 
-    /** Bytes that can still be written. */
-    long freeBytes() throws IOException;
+    /**
+     * Bytes that can still be written, or empty when the storage has no such bound to tell: an S3 bucket has no size,
+     * and a quota a provider sets on it (Ceph, MinIO) shows only as a failed write, a {@link StorageFullException},
+     * as a full disk does. So nothing may count on it to refuse work beforehand: a write that finds no room fails
+     * cleanly either way.
+     */
+    OptionalLong freeBytes() throws IOException;
 
     /**
      * Removes what writes interrupted by a crash left behind (invisible to every other method) when it is older
@@ -126,7 +141,8 @@ public interface Storage {
      */
     int removeAbandonedWrites(Duration age) throws IOException;
 
-    record Health(boolean writable, long availableBytes) {}
+    /** {@code availableBytes}: as {@link #freeBytes}, empty when the storage has no bound. */
+    record Health(boolean writable, OptionalLong availableBytes) {}
 
     /** What a write stored, or a digest read: the size in bytes and the md5 in lowercase hex. */
     record Stored(long size, String md5) {}

@@ -75,7 +75,7 @@ class DiskFullTest {
         mountSmallFileSystem();
         Path root = mount.resolve("files");
         LocalStorage storage = new LocalStorage(root);
-        long free = storage.freeBytes();
+        long free = storage.freeBytes().getAsLong();
         StorageKey kept = StorageKey.of("data", 1);
         storage.write(kept, new ByteArrayInputStream("kept".getBytes()), 100);
 
@@ -84,7 +84,7 @@ class DiskFullTest {
                 .isInstanceOf(StorageFullException.class);
         assertThat(storage.exists(big)).isFalse();
         assertThat(used(root)).isEqualTo(4); // only "kept": no temporary file, nothing half-written
-        assertThat(storage.freeBytes()).isGreaterThan(free - MiB); // the room is given back
+        assertThat(storage.freeBytes().getAsLong()).isGreaterThan(free - MiB); // the room is given back
 
         // replacing a key when the disk fills keeps its old bytes
         assertThatThrownBy(() -> storage.write(kept, random(8L * MiB), 100L * MiB)).isInstanceOf(StorageFullException.class);

@@ -100,6 +100,8 @@ class LocalStorageTest extends StorageContract {
     @Test
     void healthLeavesNoProbeBehind() throws Exception {
         assertThat(storage.health().writable()).isTrue();
+        assertThat(storage.health().availableBytes()).as("a disk's room is known").isPresent();
+        assertThat(storage.freeBytes()).isPresent();
         assertThat(temporaryFiles()).isEmpty();
     }
 

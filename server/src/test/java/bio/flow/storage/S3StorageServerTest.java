@@ -190,9 +190,25 @@ class S3StorageServerTest {
     }
 
     @Test
+    void withoutPresignedDownloadsFlowStreamsTheBytesItself() {
+        Account owner = Users.signUp(server, "s3stream");
+        byte[] file = fastq(100);
+        long id = Fixtures.upload(owner, "reads.fastq", file, Map.of());
+        for (String path : List.of("/downloads/" + id + "/reads.fastq", "/data/" + id + "/contents?download=true")) {
+            Api.Res r = owner.api().get(path);
+            assertThat(r.status()).as(path).isEqualTo(200);
+            assertThat(r.header("Location")).isNull();
+            assertThat(r.body()).isEqualTo(file);
+        }
+    }
+
+    @Test
     void healthAsksTheBucket() {
         Api.Res health = server.client().get("/health");
         assertThat(health.json().path("services").path("storage").path("status").asText()).as(health.toString()).isEqualTo("healthy");
+        // a bucket has no free space to tell: none is shown, and none makes the storage degraded
+        assertThat(health.json().path("services").path("storage").has("available_gb")).isTrue();
+        assertThat(health.json().path("services").path("storage").path("available_gb").isNull()).isTrue();
     }
 
     @Test

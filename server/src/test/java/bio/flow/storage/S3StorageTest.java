@@ -1,11 +1,18 @@
 package bio.flow.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import bio.flow.testing.S3Server;
+import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -27,7 +34,7 @@ class S3StorageTest extends StorageContract {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).addPlugin(LegacyMd5Plugin.create()).build();
     private final S3Storage storage = S3Storage.connect(new S3Storage.Settings(server.endpoint(), "us-east-1", bucket, S3Server.KEY_ID,
-            S3Server.SECRET, true));
+            S3Server.SECRET, true, null));
 
     @Override
     Storage storage() {
@@ -69,9 +76,59 @@ class S3StorageTest extends StorageContract {
     }
 
     @Test
+    void aBucketHasNoFreeSpaceToTellAndNoDownloadLinkUnlessPresigningIsOn() throws IOException {
+        assertThat(storage.freeBytes()).isEmpty();
+        assertThat(storage.health().availableBytes()).isEmpty();
+        storage.write(StorageKey.of("data", 5), new ByteArrayInputStream(new byte[5]), 5);
+        assertThat(storage.downloadLink(StorageKey.of("data", 5), "application/octet-stream", "attachment")).isEmpty();
+    }
+
+    /**
+     * A provider's quota, the only bound a bucket has, is a full storage, as a full disk is: Ceph's QuotaExceeded (403),
+     * MinIO's bucket quota (400) and full drives (507), answered by a stand-in for S3 on this machine. Refused
+     * credentials are not.
+     */
+    @Test
+    void aProvidersQuotaIsAFullStorage() throws Exception {
+        record Refusal(int status, String code) {}
+        for (Refusal r : List.of(new Refusal(403, "QuotaExceeded"), new Refusal(400, "XMinioAdminBucketQuotaExceeded"),
+                new Refusal(507, "XMinioStorageFull"), new Refusal(403, "AccessDenied"))) {
+            HttpServer fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            fake.createContext("/", exchange -> {
+                // HEAD of an object: none there; any write: the refusal
+                byte[] body = exchange.getRequestMethod().equals("PUT")
+                        ? ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + r.code() + "</Code><Message>refused</Message></Error>")
+                        .getBytes(StandardCharsets.UTF_8) : new byte[0];
+                int status = exchange.getRequestMethod().equals("PUT") ? r.status() : 404;
+                exchange.getResponseHeaders().set("Content-Type", "application/xml");
+                exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            fake.start();
+            try {
+                S3Storage quota = S3Storage.connect(new S3Storage.Settings(URI.create("http://127.0.0.1:" + fake.getAddress().getPort()), "us-east-1",
+                        "full", S3Server.KEY_ID, S3Server.SECRET, true, null));
+                var write = assertThatThrownBy(() -> quota.write(StorageKey.of("data", 1), new ByteArrayInputStream(new byte[10]), 100)).as(r.code());
+                var piece = assertThatThrownBy(() -> quota.writeAt(StorageKey.of("uploads", UUID.randomUUID()).child("part"), 0,
+                        new ByteArrayInputStream(new byte[10]), 100)).as(r.code());
+                if (r.code().equals("AccessDenied")) {
+                    write.isInstanceOf(IOException.class).isNotInstanceOf(StorageFullException.class);
+                    piece.isInstanceOf(IOException.class).isNotInstanceOf(StorageFullException.class);
+                } else {
+                    write.isInstanceOf(StorageFullException.class).hasMessageContaining("S3 storage is full");
+                    piece.isInstanceOf(StorageFullException.class);
+                }
+            } finally {
+                fake.stop(0);
+            }
+        }
+    }
+
+    @Test
     void anUnreachableBucketIsUnhealthy() throws IOException {
         S3Storage missing = S3Storage.connect(new S3Storage.Settings(server.endpoint(), "us-east-1", "no-such-bucket-" + UUID.randomUUID(),
-                S3Server.KEY_ID, S3Server.SECRET, true));
+                S3Server.KEY_ID, S3Server.SECRET, true, null));
         assertThat(missing.health().writable()).isFalse();
         assertThat(storage.localPath(StorageKey.of("data", 1))).isEmpty();
     }
