@@ -60,6 +60,7 @@ import bio.flow.pipelines.ShippedPipelines;
 import bio.flow.search.SearchRoutes;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
+import bio.flow.samples.MetadataAttributes;
 import bio.flow.samples.SampleRoutes;
 import bio.flow.samples.Samples;
 import bio.flow.search.FilesetSearch;
@@ -288,6 +289,8 @@ public final class App implements AutoCloseable {
         r.post("/samples/types/create", c.vocabularyRoutes.sampleTypes::create);
         r.post("/samples/types/{id}/edit", c.vocabularyRoutes.sampleTypes::edit);
         r.post("/samples/types/{id}/delete", c.vocabularyRoutes.sampleTypes::delete);
+        get(r, "/samples/metadata", c.metadataAttributes::list);
+        get(r, "/samples/metadata/{identifier}/options", c.metadataAttributes::options);
         get(r, "/organisms", c.vocabularyRoutes.organisms::list);
         r.post("/organisms/create", c.vocabularyRoutes.organisms::create);
         r.post("/organisms/{id}/edit", c.vocabularyRoutes.organisms::edit);
@@ -431,6 +434,7 @@ public final class App implements AutoCloseable {
         final PekaRoutes pekaRoutes;
         final AnalyticsRoutes analyticsRoutes;
         final AnnotationRoutes annotationRoutes;
+        final MetadataAttributes metadataAttributes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage) {
             this.storage = storage;
@@ -462,6 +466,7 @@ public final class App implements AutoCloseable {
                     config.peopleSearchMinLength());
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();
+            this.metadataAttributes = new MetadataAttributes(jdbi, vocabularies);
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
