@@ -487,7 +487,7 @@ public final class App implements AutoCloseable {
             Executions executions = new Executions(jdbi, policy, dataFiles, config.workDir());
             this.executionRoutes = new ExecutionRoutes(authenticator, jdbi, policy, executions, contents);
             this.executionSharing = new SharedResourceRoutes(Resource.EXECUTION, executions, authenticator, jdbi, policy, sharing);
-            Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
+            Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, samples, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             uploads.resumeInterrupted();
             ImportSources importSources = new ImportSources(config.importRoots(), config.importMaxRedirects(),
