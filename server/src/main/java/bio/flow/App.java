@@ -26,6 +26,7 @@ import bio.flow.data.Imports;
 import bio.flow.data.Verifier;
 import bio.flow.data.VerifyRoutes;
 import bio.flow.db.DataDirLock;
+import bio.flow.dialect.Dialect;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
 import bio.flow.downloads.Archives;
@@ -182,6 +183,7 @@ public final class App implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                 });
                 ErrorHandling.install(cfg);
+                Dialect.install(cfg, (int) config.maxBodyBytes());
                 routes(cfg, c);
             });
             http.start();
