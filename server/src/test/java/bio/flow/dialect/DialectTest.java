@@ -174,6 +174,23 @@ class DialectTest {
         assertThat(unknown.json().path("code").asText()).isEqualTo("NOT_FOUND");
     }
 
+    /** E8: the client asks for {@code generic} or a sample type's template and writes the bytes it gets to a file. */
+    @Test
+    void annotationTemplatesForGenericAndSampleTypes() {
+        Account a = Users.signUp(server, "dtemplate");
+        FlowbioClient c = client().token(a.token());
+        for (String type : List.of("generic", "RNA")) {
+            FlowbioClient.Res r = c.get("/annotation/" + type);
+            assertThat(r.status()).as(type).isEqualTo(200);
+            assertThat(new String(r.body(), 0, 2, StandardCharsets.ISO_8859_1)).as("a zip (xlsx)").isEqualTo("PK");
+            assertThat(r.header("Content-Disposition")).contains("flow-sample-annotation.xlsx");
+        }
+        FlowbioClient.Res unknown = c.get("/annotation/No-such-type");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.json().path("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(client().get("/annotation/generic").status()).isEqualTo(401);
+    }
+
     @Test
     void errorsCarryAReadableMessageWithCodeAndDetails() {
         FlowbioClient.Res missing = client().get("/no/such/endpoint");
