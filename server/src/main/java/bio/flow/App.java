@@ -28,6 +28,7 @@ import bio.flow.data.Imports;
 import bio.flow.data.Verifier;
 import bio.flow.data.VerifyRoutes;
 import bio.flow.db.DataDirLock;
+import bio.flow.dialect.Dialect;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
 import bio.flow.downloads.Archives;
@@ -62,6 +63,7 @@ import bio.flow.pipelines.ShippedPipelines;
 import bio.flow.search.SearchRoutes;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
+import bio.flow.samples.MetadataAttributes;
 import bio.flow.samples.SampleRoutes;
 import bio.flow.samples.Samples;
 import bio.flow.search.FilesetSearch;
@@ -184,6 +186,7 @@ public final class App implements AutoCloseable {
                     files.location = Location.CLASSPATH;
                 });
                 ErrorHandling.install(cfg);
+                Dialect.install(cfg, (int) config.maxBodyBytes());
                 routes(cfg, c);
             });
             http.start();
@@ -298,6 +301,8 @@ public final class App implements AutoCloseable {
         r.post("/samples/types/create", c.vocabularyRoutes.sampleTypes::create);
         r.post("/samples/types/{id}/edit", c.vocabularyRoutes.sampleTypes::edit);
         r.post("/samples/types/{id}/delete", c.vocabularyRoutes.sampleTypes::delete);
+        get(r, "/samples/metadata", c.metadataAttributes::list);
+        get(r, "/samples/metadata/{identifier}/options", c.metadataAttributes::options);
         get(r, "/organisms", c.vocabularyRoutes.organisms::list);
         r.post("/organisms/create", c.vocabularyRoutes.organisms::create);
         r.post("/organisms/{id}/edit", c.vocabularyRoutes.organisms::edit);
@@ -448,6 +453,7 @@ public final class App implements AutoCloseable {
         final AnalyticsRoutes analyticsRoutes;
         final AnnotationRoutes annotationRoutes;
         final WebApp webApp;
+        final MetadataAttributes metadataAttributes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage) {
             this.storage = storage;
@@ -481,6 +487,7 @@ public final class App implements AutoCloseable {
                     config.peopleSearchMinLength());
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();
+            this.metadataAttributes = new MetadataAttributes(jdbi, vocabularies);
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
@@ -501,7 +508,7 @@ public final class App implements AutoCloseable {
             Executions executions = new Executions(jdbi, policy, dataFiles, config.workDir());
             this.executionRoutes = new ExecutionRoutes(authenticator, jdbi, policy, executions, contents);
             this.executionSharing = new SharedResourceRoutes(Resource.EXECUTION, executions, authenticator, jdbi, policy, sharing);
-            Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, config.maxUploadBytes(),
+            Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, samples, config.maxUploadBytes(),
                     Duration.ofHours(config.uploadExpiryHours()));
             uploads.resumeInterrupted();
             ImportSources importSources = new ImportSources(config.importRoots(), config.importMaxRedirects(),

@@ -30,7 +30,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * {@code GET /annotation/{type}} ({@code sample} or {@code data}): the annotation template, for signed-in users
+ * {@code GET /annotation/{type}} ({@code sample} or {@code data}; {@code generic} or a sample type's name give the sample
+ * template, for the flowbio client): the annotation template, for signed-in users
  * only, as the reference's example sends a token and the projects offered are the caller's. Its lists are read
  * from the database on every request, in one transaction, so a template always offers the current vocabularies.
  *
@@ -66,14 +67,26 @@ public final class AnnotationRoutes {
     public void template(Context ctx) {
         // Signed in first, as on every route that needs it: an anonymous caller is 401 whatever the type.
         Caller caller = authenticator.require(ctx);
-        Kind kind = Kind.of(ctx.pathParam("type"));
-        if (kind == null) throw ApiException.notFound("annotation template '" + ctx.pathParam("type") + "'");
+        Kind kind = kind(ctx.pathParam("type"));
         // The lists are read in one transaction; the workbook is written after it, without holding a connection.
         Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
         byte[] xlsx = Templates.write(kind, lists);
         ctx.contentType(XLSX)
                 .header("Content-Disposition", ContentDisposition.attachment(kind.filename()))
                 .result(xlsx);
+    }
+
+    /**
+     * The template a type names: {@code sample} or {@code data}; also, as the flowbio client asks for them, {@code generic}
+     * and a sample type's name (any case), which get the sample template (it has a column for the sample type).
+     */
+    private Kind kind(String type) {
+        Kind kind = Kind.of(type);
+        if (kind != null) return kind;
+        boolean sampleType = type.equals("generic") || jdbi.withHandle(h -> h.createQuery(
+                "SELECT EXISTS (SELECT 1 FROM sample_types WHERE lower(name) = lower(:name))").bind("name", type).mapTo(Boolean.class).one());
+        if (!sampleType) throw ApiException.notFound("annotation template '" + type + "'");
+        return Kind.SAMPLE;
     }
 
     private Map<ListOf, List<String>> lists(Handle h, Caller caller) {

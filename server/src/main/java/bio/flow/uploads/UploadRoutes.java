@@ -1,6 +1,8 @@
 package bio.flow.uploads;
 
 import bio.flow.auth.Authenticator;
+import bio.flow.data.DataFiles;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import bio.flow.http.ApiException;
 import bio.flow.http.MultipartParts;
 import bio.flow.http.Caller;
@@ -11,7 +13,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +26,8 @@ import java.util.concurrent.Semaphore;
 /**
  * {@code POST /upload} (a chunk, as multipart/form-data, of the chunk protocol or of the official Python client's
  * offset protocol, as its fields say), {@code POST /upload/sample} (a sample's reads, whole or
- * in chunks: the same machinery, with the read's number and lane) and {@code GET /upload/{file_id}}.
+ * in chunks: the same machinery, with the read's number and lane; or, in the offset protocol, the read files of a
+ * sample that the upload creates, {@link NewSample}) and {@code GET /upload/{file_id}}.
  *
  * <p>A chunk may be far larger than a JSON body (FLOW_MAX_CHUNK_BYTES, not FLOW_MAX_BODY_BYTES). A request whose
  * length is known and fits in the memory left for uploads (FLOW_UPLOAD_MEMORY_MB, taken and given back atomically,
@@ -96,32 +101,59 @@ public final class UploadRoutes {
     private void receive(Context ctx, Caller caller, boolean reads) throws IOException {
         Collection<Part> parts = MultipartParts.of(ctx, this::tooLarge);
         try {
+            // Which protocol is the request's fields' to say; fields of both are a mistake, not a guess.
+            boolean offsets = parts.stream().anyMatch(p -> OFFSET_FIELDS.contains(p.getName()));
+            // A sample's reads in the offset protocol create the sample: every other text field is its metadata.
+            boolean newSample = offsets && reads;
             Map<String, String> fields = new HashMap<>();
+            List<String> previousData = new ArrayList<>();
+            Map<String, String> metadata = new LinkedHashMap<>();
             Part file = null;
             for (Part p : parts) {
-                if (p.getName().equals("file") || p.getName().equals("blob")) {
-                    if (file != null) throw ApiException.invalid(p.getName(), "send one file part per request");
+                String name = p.getName();
+                if (name.equals("file") || name.equals("blob")) {
+                    if (file != null) throw ApiException.invalid(name, "send one file part per request");
                     file = p;
-                } else if (FIELDS.contains(p.getName())) {
-                    if (p.getSize() > MAX_FIELD_BYTES) throw ApiException.invalid(p.getName(), "at most " + MAX_FIELD_BYTES + " bytes");
+                } else if (FIELDS.contains(name) || newSample) {
+                    if (p.getSize() > MAX_FIELD_BYTES) throw ApiException.invalid(name, "at most " + MAX_FIELD_BYTES + " bytes");
+                    String value;
                     try (InputStream in = p.getInputStream()) {
-                        fields.put(p.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                        value = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     }
+                    if (name.equals("previous_data")) previousData.add(value);
+                    else if (FIELDS.contains(name) || NewSample.FIELDS.contains(name)) fields.put(name, value);
+                    else metadata.put(name, value);
                 }
             }
-            // Which protocol is the request's fields' to say; fields of both are a mistake, not a guess.
             Part bytes = file;
-            boolean offsets = OFFSET_FIELDS.stream().anyMatch(f -> fields.containsKey(f) || bytes != null && bytes.getName().equals(f));
             for (String f : CHUNK_FIELDS) {
                 if (offsets && (fields.containsKey(f) || bytes != null && bytes.getName().equals(f))) {
                     throw ApiException.invalid(f, "is a field of the chunk protocol (file, chunk, total_chunks, file_id), which cannot be mixed "
                             + "with the offset protocol's (blob, expected_file_size, is_last, data): send the fields of one");
                 }
             }
-            if (offsets && reads) throw ApiException.invalid("blob", "a sample's reads are uploaded in chunks (file, chunk, total_chunks, file_id)");
             String part = offsets ? "blob" : "file";
             if (file == null) throw ApiException.invalid(part, "is required: the chunk's bytes, as a file part");
             String filename = fields.containsKey("filename") ? fields.get("filename") : file.getSubmittedFileName();
+            if (newSample) {
+                for (String f : List.of("sample_id", "project_id", "read_number", "lane")) {
+                    if (fields.containsKey(f)) {
+                        throw ApiException.invalid(f, "reads uploaded with expected_file_size create their sample (sample_name, sample_type, "
+                                + "project, organism, ...); to add reads to an existing sample use the chunk protocol");
+                    }
+                }
+                NewSample sample = NewSample.of(fields, previousData, metadata);
+                Uploads.Piece piece = new Uploads.Piece(id(fields, "data"), FileNames.check(filename), longValue(fields, "expected_file_size"),
+                        bool(fields, "is_last"), fields.get("data_type"), null, null, blankToNull(fields.get("md5")));
+                Uploads.OffsetAnswer answer;
+                try (InputStream in = file.getInputStream()) {
+                    answer = uploads.receive(caller, piece, sample, file.getSize(), in);
+                }
+                DataFiles.DataDetail data = answer.data();
+                String sampleId = data == null || data.sample() == null ? null : Long.toString(data.sample().id());
+                ctx.json(new SampleAnswer(answer.id(), answer.data_id(), sampleId, data));
+                return;
+            }
             if (offsets) {
                 Uploads.Piece piece = new Uploads.Piece(id(fields, "data"), FileNames.check(filename), longValue(fields, "expected_file_size"),
                         bool(fields, "is_last"), fields.get("data_type"), id(fields, "sample_id"), id(fields, "project_id"),
@@ -159,6 +191,14 @@ public final class UploadRoutes {
             for (Part p : parts) p.delete();
         }
     }
+
+    /**
+     * The answer to a piece of a sample's read file: the file's record id as {@code id} and {@code data_id} (what the
+     * next piece, and the next file's {@code previous_data}, name), and {@code sample_id} once the last file made the
+     * sample.
+     */
+    public record SampleAnswer(String id, String data_id, @JsonInclude(JsonInclude.Include.NON_NULL) String sample_id,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) DataFiles.DataDetail data) {}
 
     public void progress(Context ctx) {
         ctx.json(uploads.progress(authenticator.require(ctx), ctx.pathParam("file_id")));

@@ -7,6 +7,7 @@ import bio.flow.access.Resource;
 import bio.flow.data.DataFiles;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
+import bio.flow.samples.Samples;
 import bio.flow.storage.Storage;
 import bio.flow.storage.StorageFullException;
 import bio.flow.storage.StorageKey;
@@ -76,10 +77,12 @@ public final class Uploads {
     private final long maxUploadBytes;
     private final Duration expiry;
     private final RunningDigests digests;
+    private final Samples samples;
 
-    public Uploads(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, Storage storage, DataFiles data, long maxUploadBytes,
+    public Uploads(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, Storage storage, DataFiles data, Samples samples, long maxUploadBytes,
                    Duration expiry) {
         this.jdbi = jdbi;
+        this.samples = samples;
         this.policy = policy;
         this.vocabularies = vocabularies;
         this.storage = storage;
@@ -153,7 +156,7 @@ public final class Uploads {
             removeBytes(u);
             throw plan.refusal();
         }
-        if (plan.complete()) return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id()));
+        if (plan.complete()) return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id(), null));
         if (plan.repeat()) return answer(caller, c, u);
 
         InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
@@ -193,7 +196,7 @@ public final class Uploads {
                 removeBytes(u); // this request's write may have made them again
                 throw ApiException.notFound("upload " + c.fileId() + " (it was discarded meanwhile)");
             }
-            case COMPLETE -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id()));
+            case COMPLETE -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id(), null));
             case REPEAT -> answer(caller, c, u);
             case RECEIVED -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), null);
         };
@@ -225,18 +228,28 @@ public final class Uploads {
      * once. Everything else (storage, detection, completion, expiry) is the chunk protocol's.
      */
     public OffsetAnswer receive(Caller caller, Piece p, long size, InputStream bytes) throws IOException {
+        return receive(caller, p, null, size, bytes);
+    }
+
+    /**
+     * Receives one piece of a read file of a sample the upload creates ({@code sample}, see {@link NewSample}): the file
+     * must be FASTQ, and the sample's fields are checked before its first byte is stored.
+     */
+    public OffsetAnswer receive(Caller caller, Piece p, NewSample sample, long size, InputStream bytes) throws IOException {
         InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
         RunningDigests.Piece[] piece = {null};
         try {
-            return receive(caller, p, size, in, piece);
+            return receive(caller, p, sample, size, in, piece);
         } finally {
             if (piece[0] != null) piece[0].close();
         }
     }
 
-    private OffsetAnswer receive(Caller caller, Piece p, long size, InputStream in, RunningDigests.Piece[] piece) throws IOException {
+    private OffsetAnswer receive(Caller caller, Piece p, NewSample sample, long size, InputStream in, RunningDigests.Piece[] piece)
+            throws IOException {
         Plan plan = jdbi.inTransaction(h -> {
             Upload u = offsetUpload(h, caller, p);
+            if (sample != null && p.data() == null) sample.check(h, caller, samples);
             long end = p.offset() > maxUploadBytes ? Long.MAX_VALUE : p.offset() + size;
             if (end > maxUploadBytes) return discarding(h, u, tooLarge());
             long held = u.held();
@@ -256,6 +269,7 @@ public final class Uploads {
                 in.reset();
                 try {
                     detected = DataDetection.detect(u.filename(), u.dataType(), head, p.last());
+                    if (sample != null) requireReads(detected.dataType());
                 } catch (ApiException e) {
                     return discarding(h, u, e);
                 }
@@ -283,7 +297,7 @@ public final class Uploads {
         // Committed: the piece is recorded (a repeat wrote nothing).
         if (!plan.repeat() && piece[0] != null) piece[0].recorded(size);
         String id = Long.toString(u.recordId());
-        if (plan.complete()) return new OffsetAnswer(id, id, complete(caller, u.id()));
+        if (plan.complete()) return new OffsetAnswer(id, id, complete(caller, u.id(), sample));
         return new OffsetAnswer(id, id, plan.repeat() ? detail(caller, u) : null);
     }
 
@@ -475,9 +489,10 @@ public final class Uploads {
 
     /**
      * Assembles the file whose chunks are all recorded and makes it a data record; only the request that
-     * recorded the last chunk runs this. Any failure discards the upload.
+     * recorded the last chunk runs this. Any failure discards the upload. With the last file of a {@code sample}, the
+     * sample is created in the same transaction.
      */
-    private DataFiles.DataDetail complete(Caller caller, UUID id) throws IOException {
+    private DataFiles.DataDetail complete(Caller caller, UUID id, NewSample sample) throws IOException {
         Upload u = jdbi.withHandle(h -> h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE id = :id")
                 .bind("id", id).map((rs, ctx) -> upload(rs)).one());
         StorageKey part = u.key().child("part");
@@ -535,6 +550,7 @@ public final class Uploads {
                         .mapTo(Long.class).one();
                 h.createUpdate("UPDATE uploads SET status = 'complete', data_id = :data WHERE id = :id").bind("data", dataId).bind("id", id).execute();
                 Activity.record(h, caller.id(), Activity.Action.DATA_UPLOADED, Resource.DATA, dataId, "Uploaded " + u.filename());
+                if (sample != null && sample.lastFile()) sample.create(h, caller, samples, dataId);
                 // Last, so that a failure before leaves the part where it was; a failing commit after it leaves at
                 // most an orphan file under data/, which no record names.
                 storage.move(part, StorageKey.of("data", dataId));

@@ -32,10 +32,28 @@ public final class Contract {
     }
 
     public static String text() {
+        return read(path());
+    }
+
+    /** The contract of the /api dialect (the flowbio client's), beside openapi.yaml. */
+    public static Path dialectPath() {
+        return path().resolveSibling("openapi-dialect.yaml");
+    }
+
+    public static String dialectText() {
+        return read(dialectPath());
+    }
+
+    /** The validator the dialect's test client applies to every response of a path openapi-dialect.yaml describes. */
+    public static OpenApiInteractionValidator dialectValidator() {
+        return DialectValidatorHolder.VALIDATOR;
+    }
+
+    private static String read(Path path) {
         try {
-            return Files.readString(path());
+            return Files.readString(path);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path().toAbsolutePath(), e);
+            throw new UncheckedIOException("cannot read " + path.toAbsolutePath(), e);
         }
     }
 
@@ -69,6 +87,12 @@ public final class Contract {
      */
     public static OpenApiInteractionValidator requestValidator() {
         return ValidatorHolder.REQUEST_VALIDATOR;
+    }
+
+    private static final class DialectValidatorHolder {
+        static final OpenApiInteractionValidator VALIDATOR = OpenApiInteractionValidator
+                .createForInlineApiSpecification(toOpenApi30(dialectText()))
+                .build();
     }
 
     private static final class ValidatorHolder {
