@@ -8,8 +8,8 @@
 `run` times from just before the first POST to the answer of GET /queue that no longer lists any of them (polled
 every BENCH_POLL_MS ms), checks each ended `completed` with a fastq_qc_summary.tsv equal to the one the first run
 made for the same sample (the same inputs give the same outputs whoever runs them), and prints one RESULT line:
-wall time, executions per minute, the median and max of each execution's own started -> finished, and the share of
-the machine's CPU used meanwhile. It writes the ids to WORK/LABEL.ids for the script's database query.
+wall time, executions per minute, the median and max of each execution's own started -> finished, the share of
+the machine's CPU used meanwhile and the load average before and after. It writes the ids to WORK/LABEL.ids for the script's database query.
 """
 import concurrent.futures
 import json
@@ -49,6 +49,12 @@ def cpu_ticks():
     return sum(v), v[3] + v[4]
 
 
+def loadavg():
+    """The 1-minute load average: other sessions' builds and tests on the same cores show here."""
+    with open("/proc/loadavg") as f:
+        return f.read().split()[0]
+
+
 def prepare(client, work):
     pipelines.SAMPLES = EXECUTIONS
     samples = pipelines.prepare(client, work)
@@ -69,6 +75,7 @@ def run(client, work, label):
         return c.json("POST", f"/pipelines/versions/{version}/run",
                       {"name": f"bench workers {label} {name}", "samples": [samples[name]], "filesets": [], "parameters": {}})["id"]
 
+    load0 = loadavg()
     cpu0, t0 = cpu_ticks(), time.time()
     with concurrent.futures.ThreadPoolExecutor(len(names)) as pool:
         ids = dict(zip(names, pool.map(submit, names)))
@@ -117,7 +124,7 @@ def run(client, work, label):
             compared += 1
     print(f"RESULT {label}: {len(ids)} executions (submitted in {submitted:.2f} s), all finished in {wall:.1f} s = "
           f"{60 * len(ids) / wall:.1f} executions/min; each started -> finished: median {statistics.median(own) if own else 0:.0f} s, "
-          f"max {max(own) if own else 0:.0f} s; machine CPU busy {busy:.0f} %; completed {len(own)}/{len(ids)}, "
+          f"max {max(own) if own else 0:.0f} s; machine CPU busy {busy:.0f} %, load average {load0} -> {loadavg()}; completed {len(own)}/{len(ids)}, "
           f"summaries equal to the first run's: {compared}" + ("" if compared else " (this run is the reference)"), flush=True)
 
 
