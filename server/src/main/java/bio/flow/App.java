@@ -115,13 +115,14 @@ public final class App implements AutoCloseable {
     private final Verifier verifier;
     private final Archives archives;
     private final Imports imports;
+    private final Uploads uploads;
     private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Workers workers, Javalin http, String baseUrl, Passwords passwords) {
+                Uploads uploads, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -129,6 +130,7 @@ public final class App implements AutoCloseable {
         this.verifier = verifier;
         this.archives = archives;
         this.imports = imports;
+        this.uploads = uploads;
         this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
@@ -148,6 +150,7 @@ public final class App implements AutoCloseable {
         Verifier verifier = null;
         Archives archives = null;
         Imports imports = null;
+        Uploads uploads = null;
         Workers workers = null;
         Javalin http = null;
         try {
@@ -161,6 +164,7 @@ public final class App implements AutoCloseable {
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
+            uploads = c.uploads;
             workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             ShippedPipelines.atStart(shippedPipelines(config), config.pipelinesDir(), c.pipelineRegistry);
@@ -193,14 +197,16 @@ public final class App implements AutoCloseable {
             housekeeping.start();
             archives.start();
             imports.resume();
+            uploads.start();
             workers.start();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, workers, http, baseUrl, c.passwords);
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, uploads, workers, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
+            if (uploads != null) uploads.close();
             if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
@@ -425,6 +431,7 @@ public final class App implements AutoCloseable {
         final SampleRoutes sampleRoutes;
         final DataRoutes dataRoutes;
         final UploadRoutes uploadRoutes;
+        final Uploads uploads;
         final Filesets filesets;
         final SampleSearch sampleSearch;
         final ProjectSearch projectSearch;
@@ -508,9 +515,9 @@ public final class App implements AutoCloseable {
             Executions executions = new Executions(jdbi, policy, dataFiles, config.workDir());
             this.executionRoutes = new ExecutionRoutes(authenticator, jdbi, policy, executions, contents);
             this.executionSharing = new SharedResourceRoutes(Resource.EXECUTION, executions, authenticator, jdbi, policy, sharing);
-            Uploads uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, samples, config.maxUploadBytes(),
-                    Duration.ofHours(config.uploadExpiryHours()));
-            uploads.resumeInterrupted();
+            // Completions are claimed for as long as executions are: both say how soon a dead process's work is taken over.
+            this.uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, samples, config.maxUploadBytes(),
+                    Duration.ofHours(config.uploadExpiryHours()), Duration.ofSeconds(config.workerLeaseSeconds()), config.workerHost());
             ImportSources importSources = new ImportSources(config.importRoots(), config.importMaxRedirects(),
                     config.importRefusePrivateAddresses(), Duration.ofSeconds(config.importConnectTimeoutSeconds()),
                     Duration.ofSeconds(config.importReadTimeoutSeconds()), config.importS3());
@@ -670,6 +677,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
+        uploads.close();
         workers.close();
         mailQueue.shutdown();
         try {

@@ -23,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,9 +59,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A stop of the server (even a kill) loses nothing recorded: a piece written but not recorded is sent again
  * by its client (bytes it left past the recorded ones are cut off at completion), and an upload whose completion
- * was interrupted is put back to {@code receiving} at startup and completes when one of its chunks comes again.
+ * was interrupted is put back to {@code receiving} once the claim of its server lapsed ({@link CompletionClaims}:
+ * several servers may share the database, and another may be completing it) and completes when one of its chunks
+ * comes again.
  */
-public final class Uploads {
+public final class Uploads implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
     /** More chunks than this is a mistake: 50 GB in 1 MB chunks (the official client's size) is 50,000. */
     static final int MAX_TOTAL_CHUNKS = 1_000_000;
@@ -78,9 +81,11 @@ public final class Uploads {
     private final Duration expiry;
     private final RunningDigests digests;
     private final Samples samples;
+    private final CompletionClaims claims;
 
+    /** {@code claimLease} and {@code host}: the claims on completions, see {@link CompletionClaims}. */
     public Uploads(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, Storage storage, DataFiles data, Samples samples, long maxUploadBytes,
-                   Duration expiry) {
+                   Duration expiry, Duration claimLease, String host) {
         this.jdbi = jdbi;
         this.samples = samples;
         this.policy = policy;
@@ -91,6 +96,17 @@ public final class Uploads {
         this.expiry = expiry;
         this.digests = new RunningDigests((upload, offset, length) -> storage.read(StorageKey.of("uploads", upload).child("part"), offset, length),
                 expiry);
+        this.claims = new CompletionClaims(jdbi, claimLease, host);
+    }
+
+    /** Gives up the claims of completions whose server stopped, now and from then on; renews this server's. */
+    public void start() {
+        claims.start();
+    }
+
+    @Override
+    public void close() {
+        claims.close();
     }
 
     /** The fields of one chunk's request, checked for form (not yet against the upload). */
@@ -150,13 +166,14 @@ public final class Uploads {
 
     /** Receives one chunk of {@code size} bytes. */
     public Answer receive(Caller caller, Chunk c, long size, InputStream bytes) throws IOException {
-        Plan plan = jdbi.inTransaction(h -> plan(h, caller, c, size));
+        String claim = claims.newClaim(); // this request's, should it be the one that completes the upload
+        Plan plan = jdbi.inTransaction(h -> plan(h, caller, c, size, claim));
         Upload u = plan.upload();
         if (plan.refusal() != null) {
             removeBytes(u);
             throw plan.refusal();
         }
-        if (plan.complete()) return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id(), null));
+        if (plan.complete()) return new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id(), null, claim));
         if (plan.repeat()) return answer(caller, c, u);
 
         InputStream in = new BufferedInputStream(bytes, DataDetection.HEAD_BYTES + 1);
@@ -185,7 +202,7 @@ public final class Uploads {
                 discard(u);
                 throw ApiException.storageFull("the server's storage is full; the upload was discarded");
             }
-            recorded = jdbi.inTransaction(h -> record(h, u, c, size, plan.offset(), seen));
+            recorded = jdbi.inTransaction(h -> record(h, u, c, size, plan.offset(), seen, claim));
             if (piece != null) {
                 if (recorded == Recorded.REPEAT) piece.rewrote(); // another request recorded this range while this one wrote it
                 else if (recorded != Recorded.GONE && written == size) piece.recorded(size);
@@ -196,7 +213,7 @@ public final class Uploads {
                 removeBytes(u); // this request's write may have made them again
                 throw ApiException.notFound("upload " + c.fileId() + " (it was discarded meanwhile)");
             }
-            case COMPLETE -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id(), null));
+            case COMPLETE -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), complete(caller, u.id(), null, claim));
             case REPEAT -> answer(caller, c, u);
             case RECEIVED -> new Answer("success", c.chunk(), c.totalChunks(), c.fileId(), null);
         };
@@ -247,6 +264,7 @@ public final class Uploads {
 
     private OffsetAnswer receive(Caller caller, Piece p, NewSample sample, long size, InputStream in, RunningDigests.Piece[] piece)
             throws IOException {
+        String claim = claims.newClaim();
         Plan plan = jdbi.inTransaction(h -> {
             Upload u = offsetUpload(h, caller, p);
             if (sample != null && p.data() == null) sample.check(h, caller, samples);
@@ -256,7 +274,7 @@ public final class Uploads {
             if (p.offset() != held || !u.status().equals("receiving")) {
                 // The piece that made the bytes held, sent again: a no-op, or a completion a restart interrupted.
                 if (end == held && (size > 0 || !u.status().equals("receiving"))) {
-                    return new Plan(u, null, true, null, p.last() && resumesCompletion(h, u));
+                    return new Plan(u, null, true, null, p.last() && resumesCompletion(h, u, claim));
                 }
                 throw ApiException.invalid("expected_file_size", "upload " + u.recordId() + " holds " + held + " bytes"
                         + (u.status().equals("receiving") ? ": the next chunk goes at expected_file_size=" + held + ", not " + p.offset()
@@ -282,11 +300,11 @@ public final class Uploads {
                 return discarding(h, u, ApiException.storageFull("the server's storage is full; the upload was discarded"));
             }
             if (written != size) piece[0].close(); // not the bytes the part was said to hold: the digest stops before them
-            h.createUpdate("UPDATE uploads SET held = :held, status = :status, detected_type = COALESCE(:type, detected_type), "
+            h.createUpdate("UPDATE uploads SET held = :held, detected_type = COALESCE(:type, detected_type), "
                             + "compression = COALESCE(:compression, compression) WHERE id = :id")
-                    .bind("held", end).bind("status", p.last() ? "completing" : "receiving")
-                    .bind("type", detected == null ? null : detected.dataType())
+                    .bind("held", end).bind("type", detected == null ? null : detected.dataType())
                     .bind("compression", detected == null ? null : detected.compression().id()).bind("id", u.id()).execute();
+            if (p.last()) claims.claim(h, u.id(), claim);
             return new Plan(u, p.offset(), false, null, p.last());
         });
         Upload u = plan.upload();
@@ -297,7 +315,7 @@ public final class Uploads {
         // Committed: the piece is recorded (a repeat wrote nothing).
         if (!plan.repeat() && piece[0] != null) piece[0].recorded(size);
         String id = Long.toString(u.recordId());
-        if (plan.complete()) return new OffsetAnswer(id, id, complete(caller, u.id(), sample));
+        if (plan.complete()) return new OffsetAnswer(id, id, complete(caller, u.id(), sample, claim));
         return new OffsetAnswer(id, id, plan.repeat() ? detail(caller, u) : null);
     }
 
@@ -332,7 +350,7 @@ public final class Uploads {
 
     // ---- the chunk protocol ----
 
-    private Plan plan(Handle h, Caller caller, Chunk c, long size) {
+    private Plan plan(Handle h, Caller caller, Chunk c, long size, String claim) {
         String declaredType = declaredType(h, c.dataType());
         requireContainer(h, caller, c.sampleId(), c.projectId());
         if (c.read() != null && declaredType != null) requireReads(declaredType);
@@ -353,7 +371,7 @@ public final class Uploads {
             if (recordedSize != size) {
                 throw ApiException.invalid("chunk", "chunk " + c.chunk() + " was received with " + recordedSize + " bytes; this one has " + size);
             }
-            return new Plan(u, null, true, null, u.received() == u.totalChunks() && resumesCompletion(h, u));
+            return new Plan(u, null, true, null, u.received() == u.totalChunks() && resumesCompletion(h, u, claim));
         }
         if (!u.status().equals("receiving")) return new Plan(u, null, true, null); // every chunk is in: nothing to write
         // At the first chunk received, so that a client learns before sending the rest; completion checks again
@@ -447,7 +465,7 @@ public final class Uploads {
         return ApiException.tooLarge("the file is larger than the " + maxUploadBytes + " bytes an upload may have; the upload was discarded");
     }
 
-    private Recorded record(Handle h, Upload u, Chunk c, long size, Long offset, DataDetection.Detected detected) {
+    private Recorded record(Handle h, Upload u, Chunk c, long size, Long offset, DataDetection.Detected detected, String claim) {
         Optional<String> status = h.createQuery("SELECT status FROM uploads WHERE id = :id FOR UPDATE")
                 .bind("id", u.id()).mapTo(String.class).findOne();
         if (status.isEmpty()) return Recorded.GONE;
@@ -462,46 +480,45 @@ public final class Uploads {
         int received = h.createQuery("UPDATE uploads SET received = received + 1 WHERE id = :id RETURNING received")
                 .bind("id", u.id()).mapTo(Integer.class).one();
         if (received < u.totalChunks() || !status.get().equals("receiving")) return Recorded.RECEIVED;
-        h.createUpdate("UPDATE uploads SET status = 'completing' WHERE id = :id").bind("id", u.id()).execute();
+        claims.claim(h, u.id(), claim);
         return Recorded.COMPLETE;
     }
 
     /**
      * Whether this request takes over the completion of an upload that holds all of its file but is not
-     * completing: one whose completion a restart interrupted ({@link #resumeInterrupted}). Marks it completing.
+     * completing: one whose completion its server's stop interrupted ({@link CompletionClaims}). Claims it.
      */
-    private static boolean resumesCompletion(Handle h, Upload u) {
+    private boolean resumesCompletion(Handle h, Upload u, String claim) {
         if (!u.status().equals("receiving")) return false;
-        h.createUpdate("UPDATE uploads SET status = 'completing' WHERE id = :id").bind("id", u.id()).execute();
+        claims.claim(h, u.id(), claim);
         return true;
     }
 
     /**
-     * At startup: an upload still {@code completing} was being completed by a server that stopped (only one
-     * server runs on a data directory). It goes back to {@code receiving}, all of its pieces still recorded, and
-     * the next repeat of one of them completes it, as the last one would have.
+     * Assembles the file whose chunks are all recorded and makes it a data record; only the request that
+     * claimed the completion runs this, renewing its claim meanwhile. Any failure discards the upload, unless
+     * another server took the completion over (the claim lapsed while this one stalled): then it is left to that one.
+     * With the last file of a {@code sample}, the sample is created in the same transaction.
      */
-    public int resumeInterrupted() {
-        int n = jdbi.withHandle(h -> h.createUpdate("UPDATE uploads SET status = 'receiving' WHERE status = 'completing'").execute());
-        if (n > 0) log.info("{} uploads whose completion a stop interrupted wait for a chunk to be sent again", n);
-        return n;
+    private DataFiles.DataDetail complete(Caller caller, UUID id, NewSample sample, String claim) throws IOException {
+        claims.running(claim);
+        try {
+            return complete(caller, id, sample, claim, jdbi.withHandle(h -> h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE id = :id")
+                    .bind("id", id).map((rs, ctx) -> upload(rs)).one()));
+        } finally {
+            claims.done(claim);
+        }
     }
 
-    /**
-     * Assembles the file whose chunks are all recorded and makes it a data record; only the request that
-     * recorded the last chunk runs this. Any failure discards the upload. With the last file of a {@code sample}, the
-     * sample is created in the same transaction.
-     */
-    private DataFiles.DataDetail complete(Caller caller, UUID id, NewSample sample) throws IOException {
-        Upload u = jdbi.withHandle(h -> h.createQuery("SELECT " + UPLOAD_COLUMNS + " FROM uploads WHERE id = :id")
-                .bind("id", id).map((rs, ctx) -> upload(rs)).one());
+    private DataFiles.DataDetail complete(Caller caller, UUID id, NewSample sample, String claim, Upload u) throws IOException {
         StorageKey part = u.key().child("part");
         long[] created = {0};
         try {
             // A stop between moving the part to its record's key and committing the record left it there; no other
-            // record can have that key (its id was reserved for this upload), so the bytes are this upload's.
+            // record can have that key (its id was reserved for this upload), so the bytes are this upload's, unless
+            // the record committed (a completion that took this one's over, while this server stalled, finished it).
             StorageKey recordKey = StorageKey.of("data", u.recordId());
-            if (!storage.exists(part) && storage.exists(recordKey)) storage.move(recordKey, part);
+            if (!storage.exists(part) && storage.exists(recordKey) && !isCommitted(u.recordId())) storage.move(recordKey, part);
             record ChunkRow(int chunk, Long offset, long size) {}
             List<ChunkRow> chunks = jdbi.withHandle(h -> h.createQuery("SELECT chunk, \"offset\", size FROM upload_chunks WHERE upload_id = :id")
                     .bind("id", id).map((rs, ctx) -> new ChunkRow(rs.getInt(1), (Long) rs.getObject(2), rs.getLong(3))).list());
@@ -548,7 +565,13 @@ public final class Uploads {
                         .bind("md5", whole.md5()).bind("sample", u.sampleId())
                         .bind("project", u.sampleId() == null ? u.projectId() : null).bind("owner", caller.id())
                         .mapTo(Long.class).one();
-                h.createUpdate("UPDATE uploads SET status = 'complete', data_id = :data WHERE id = :id").bind("data", dataId).bind("id", id).execute();
+                // Only while the claim holds (another server may have taken the completion over while this one stalled);
+                // the row stays locked until the commit, so that no server can give the claim up meanwhile.
+                if (h.createUpdate("UPDATE uploads SET status = 'complete', data_id = :data, " + CompletionClaims.ENDED
+                        + " WHERE id = :id AND status = 'completing' AND completer = :claim")
+                        .bind("data", dataId).bind("id", id).bind("claim", claim).execute() == 0) {
+                    throw takenOver();
+                }
                 Activity.record(h, caller.id(), Activity.Action.DATA_UPLOADED, Resource.DATA, dataId, "Uploaded " + u.filename());
                 if (sample != null && sample.lastFile()) sample.create(h, caller, samples, dataId);
                 // Last, so that a failure before leaves the part where it was; a failing commit after it leaves at
@@ -561,12 +584,19 @@ public final class Uploads {
             return detail;
         } catch (RuntimeException | IOException e) {
             if (created[0] != 0 && isCommitted(created[0])) throw e;
-            discard(u);
+            // Only under the claim: a completion taken over belongs to the server that took it.
+            if (!discard(u, claim)) throw takenOver();
             if (created[0] != 0) storage.delete(StorageKey.of("data", created[0]));
             if (e instanceof StorageFullException) throw ApiException.storageFull("the server's storage is full; the upload was discarded");
             if (e instanceof TooLargeException) throw tooLarge();
             throw e;
         }
+    }
+
+    /** 409 to a request whose completion another server took over: the upload is that server's to finish. */
+    private static ApiException takenOver() {
+        return ApiException.conflict("this server stalled while it completed the upload, and another server took the completion over; "
+                + "the upload's status (GET /upload/{file_id}) or its last chunk sent again tells how it ended", Map.of());
     }
 
     private boolean isCommitted(long dataId) {
@@ -653,6 +683,14 @@ public final class Uploads {
     private void discard(Upload u) throws IOException {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM uploads WHERE id = :id").bind("id", u.id()).execute());
         removeBytes(u);
+    }
+
+    /** {@link #discard} by the completion under {@code claim}, while it holds: whether it did. */
+    private boolean discard(Upload u, String claim) {
+        boolean held = jdbi.withHandle(h -> h.createUpdate("DELETE FROM uploads WHERE id = :id AND status = 'completing' AND completer = :claim")
+                .bind("id", u.id()).bind("claim", claim).execute()) == 1;
+        if (held) removeBytes(u);
+        return held;
     }
 
     private void removeBytes(Upload u) {

@@ -258,8 +258,9 @@ class OffsetUploadTest {
     }
 
     /**
-     * A stop of the server while it completed a file (status left completing, the part maybe already at its record's
-     * key): the file completes when a chunk comes again.
+     * A stop of the server while it completed a file (status left completing under the claim of its process, the part
+     * maybe already at its record's key): the server started again on the same host finds that process gone, gives
+     * its claims up at once, and the file completes when a chunk comes again.
      */
     @Test
     void aCompletionThatAStopInterruptedCompletesWhenAChunkIsSentAgain() throws Exception {
@@ -269,7 +270,8 @@ class OffsetUploadTest {
         String offsetId;
         String fileId = "resume-" + System.nanoTime();
         Account owner;
-        try (TestServer first = TestServer.start(dir, Map.of())) {
+        Map<String, String> host = Map.of("FLOW_WORKER_HOST", "offset-host");
+        try (TestServer first = TestServer.start(dir, host)) {
             owner = Users.signUp(first, "off");
             // Offset protocol: every byte held, as if the last chunk had been recorded and completion begun.
             offsetId = ok(piece(first, owner, null, "r.fq", 0, false, chunks.get(0), Map.of())).path("id").asText();
@@ -284,7 +286,8 @@ class OffsetUploadTest {
                         .file("file", chunks.get(c)).post(first.client().as(owner.api().token()), "/upload").status()).isEqualTo(200);
             }
             first.sql("UPDATE uploads SET total_chunks = total_chunks - 1 WHERE file_id = '" + fileId + "'");
-            first.sql("UPDATE uploads SET status = 'completing'");
+            // claimed for an hour by a process of this host that is gone (no pid is that high)
+            first.sql("UPDATE uploads SET status = 'completing', completer = 'offset-host/99999999/1', completion_until = now() + interval '1 hour'");
             // The offset upload's part was moved to its record's key, the record not committed yet, when it stopped;
             // long enough ago for the orphan sweep (which also runs at start) to look at it.
             String uuid = first.jdbi().withHandle(h -> h.createQuery("SELECT id::text FROM uploads WHERE record_id = " + offsetId)
@@ -294,7 +297,7 @@ class OffsetUploadTest {
             Files.setLastModifiedTime(first.dataDir().resolve("files/data").resolve(recordKey.shard()).resolve(recordKey.id()),
                     FileTime.from(Instant.now().minus(Duration.ofHours(2))));
         }
-        try (TestServer again = TestServer.start(dir, Map.of())) {
+        try (TestServer again = TestServer.start(dir, host)) {
             again.housekeep();
             Api api = again.client().as(owner.api().token());
             byte[] lastChunk = chunks.get(chunks.size() - 1);
