@@ -7,6 +7,15 @@ import { DashboardPage } from './pages/dashboard/dashboard.js';
 import { ProjectsPage } from './pages/projects/list.js';
 import { NewProjectPage } from './pages/projects/new.js';
 import { ProjectPage } from './pages/projects/detail.js';
+import { ForgotPasswordPage } from './pages/auth/forgot.js';
+import { ResetPasswordPage } from './pages/auth/reset.js';
+import { ProfileSettingsPage } from './pages/settings/profile.js';
+import { PasswordSettingsPage } from './pages/settings/password.js';
+import { SshKeySettingsPage } from './pages/settings/sshkey.js';
+import { TokenSettingsPage } from './pages/settings/tokens.js';
+import { GroupsPage } from './pages/groups/list.js';
+import { NewGroupPage } from './pages/groups/new.js';
+import { GroupPage } from './pages/groups/detail.js';
 import { NotFoundPage } from './pages/notfound.js';
 
 export const ROUTES = [
@@ -16,5 +25,15 @@ export const ROUTES = [
   { path: '/app/projects', page: ProjectsPage, signedIn: true },
   { path: '/app/projects/new', page: NewProjectPage, signedIn: true },
   { path: '/app/projects/:id', page: ProjectPage, signedIn: true },
+  { path: '/app/forgot', page: ForgotPasswordPage, signedOut: true },
+  // a reset link may be opened in a browser signed in to another account: the page works either way
+  { path: '/app/reset', page: ResetPasswordPage },
+  { path: '/app/settings', page: ProfileSettingsPage, signedIn: true },
+  { path: '/app/settings/password', page: PasswordSettingsPage, signedIn: true },
+  { path: '/app/settings/ssh-key', page: SshKeySettingsPage, signedIn: true },
+  { path: '/app/settings/tokens', page: TokenSettingsPage, signedIn: true },
+  { path: '/app/groups', page: GroupsPage, signedIn: true },
+  { path: '/app/groups/new', page: NewGroupPage, signedIn: true },
+  { path: '/app/groups/:slug', page: GroupPage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

@@ -9,6 +9,7 @@ const ICON = new URL('../icon.svg', import.meta.url).pathname;
 const SECTIONS = [
   ['/app/', 'Dashboard'],
   ['/app/projects', 'Projects'],
+  ['/app/groups', 'Groups'],
 ];
 
 function current(path, href) {
@@ -27,7 +28,8 @@ export function NavBar({ session, path }) {
           h(Link, { href, 'aria-current': current(path, href) ? 'page' : undefined }, text)))),
       h('div', { class: 'nav-account' },
         session.user
-          ? [h('span', { class: 'nav-user' }, session.user.username),
+          ? [h(Link, { href: '/app/settings', class: 'nav-user', title: 'Settings', 'aria-current': current(path, '/app/settings') ? 'page' : undefined },
+              session.user.username),
              h('button', { type: 'button', class: 'button secondary small', onClick: out }, 'Sign out')]
           : [h(Link, { href: '/app/signin' }, 'Sign in'), h(Link, { href: '/app/signup', class: 'button small' }, 'Sign up')])));
 }

@@ -38,8 +38,14 @@ export function useForm(initial) {
     }
   };
 
+  /** An error found before sending (two passwords that differ, say), shown like the API's. */
+  const fail = (name, message) => {
+    setErrors({ [name]: message });
+    setTimeout(() => document.getElementById('field-' + name)?.focus());
+  };
+
   const field = (name) => ({ name, value: values[name], onInput: change(name), error: errors[name] });
-  return { values, field, change, errors, general, busy, submit };
+  return { values, setValues, field, change, errors, general, busy, submit, fail };
 }
 
 /** A text input (or textarea, with `multiline`) with its label, an optional hint, and its error. */

@@ -62,6 +62,14 @@ export async function signUp(account) {
 }
 
 /**
+ * Goes on with the session an answer starts in place of this one (a password change ends every other session and
+ * answers this one's new access token, as sign-in does).
+ */
+export function continueWith(answer) {
+  accept(answer);
+}
+
+/**
  * Revokes this browser's sign-in on the server (its refresh-token family), then forgets it here and in the other tabs.
  * When the server cannot be reached the sign-in is forgotten all the same (the person asked to leave).
  */

@@ -191,11 +191,13 @@ public final class AuthService {
         String secret = RefreshTokens.randomSecret();
         jdbi.useHandle(h -> h.createUpdate("INSERT INTO password_resets (token_hash, user_id, expires_at) VALUES (:h, :u, :e)")
                 .bind("h", RefreshTokens.sha256(secret)).bind("u", user.id()).bind("e", Instant.now().plus(RESET_LIFETIME)).execute());
-        // No link: the API has no page of its own; the Flow app (or curl) sends the token with the new password.
+        // The link opens the web app's reset page. The token is in the fragment, which browsers send to no server:
+        // it shows in no access log and no Referer.
         mailer.send(user.email(), "Reset your Flow password",
                 "Someone asked to reset the password of the Flow account '" + user.username() + "' at " + baseUrl + ".\n\n"
+                        + "Choose a new password here:\n\n  " + baseUrl + "/app/reset#token=" + secret + "\n\n"
                         + "Your reset token is:\n\n  " + secret + "\n\n"
-                        + "Enter it with your new password where you asked for the reset, or send it yourself:\n"
+                        + "You may also enter it with your new password where you asked for the reset, or send it yourself:\n"
                         + "  POST " + baseUrl + "/password-reset  {\"token\": \"<token>\", \"password\": \"<new password>\"}\n\n"
                         + "The token works once, within one hour. If you did not ask for it, ignore this mail.");
     }

@@ -22,5 +22,6 @@ export function SignInPage({ query }) {
       h(Field, { label: 'Username', ...form.field('username'), autocomplete: 'username', required: true }),
       h(Field, { label: 'Password', type: 'password', ...form.field('password'), autocomplete: 'current-password', required: true }),
       h('button', { type: 'submit', class: 'button', disabled: form.busy }, form.busy ? 'Signing in…' : 'Sign in'),
+      h('p', { class: 'form-foot' }, h(Link, { href: '/app/forgot' }, 'Forgotten password?')),
       h('p', { class: 'form-foot' }, 'No account yet? ', h(Link, { href: '/app/signup' }, 'Sign up'))));
 }
