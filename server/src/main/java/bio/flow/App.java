@@ -290,6 +290,7 @@ public final class App implements AutoCloseable {
         get(r, "/projects/{id}/data", c.projectRoutes::data);
         r.post("/projects/{id}/edit", c.projectRoutes::edit);
         r.post("/projects/{id}/metadata", c.projectRoutes::metadata);
+        get(r, "/projects/{id}/share", c.projectSharing::grants);
         r.post("/projects/{id}/share", c.projectSharing::share);
         r.post("/projects/{id}/transfer", c.projectSharing::transfer);
         r.post("/projects/{id}/delete", c.projectSharing::delete);
@@ -330,6 +331,7 @@ public final class App implements AutoCloseable {
         get(r, "/data/{id}", c.dataRoutes::get);
         get(r, "/data/{id}/contents", c.dataRoutes::contents);
         get(r, "/data/{id}/downstream", c.dataRoutes::downstream);
+        get(r, "/data/{id}/share", c.dataSharing::grants);
         r.post("/data/{id}/share", c.dataSharing::share);
         r.post("/data/{id}/transfer", c.dataSharing::transfer);
         r.post("/data/{id}/delete", c.dataSharing::delete);
@@ -366,6 +368,7 @@ public final class App implements AutoCloseable {
         get(r, "/samples/{id}/data", c.sampleRoutes::data);
         get(r, "/samples/{id}/executions", c.sampleRoutes::executions);
         r.post("/samples/{id}/edit", c.sampleRoutes::edit);
+        get(r, "/samples/{id}/share", c.sampleSharing::grants);
         r.post("/samples/{id}/share", c.sampleSharing::share);
         r.post("/samples/{id}/transfer", c.sampleSharing::transfer);
         r.post("/samples/{id}/delete", c.sampleSharing::delete);
@@ -374,13 +377,14 @@ public final class App implements AutoCloseable {
         get(r, "/annotation/{type}", c.annotationRoutes::template);
         r.post("/upload/annotation", c.annotationRoutes::upload);
 
-        // executions: /owned, /shared, /search and /delete before /executions/{id}; /log before the results archive /{filename}
+        // executions: /owned, /shared, /search and /delete before /executions/{id}; /log and /share before the results archive /{filename}
         get(r, "/executions/owned", c.executionRoutes::owned);
         get(r, "/executions/shared", c.executionRoutes::shared);
         get(r, "/executions/search", c.dataExecutionSearch::executions);
         r.post("/executions/delete", c.executionSharing::deleteMany);
         get(r, "/executions/{id}", c.executionRoutes::get);
         get(r, "/executions/{id}/log", c.executionRoutes::log);
+        get(r, "/executions/{id}/share", c.executionSharing::grants);
         get(r, "/executions/{id}/{filename}", c.executionRoutes::results);
         r.post("/executions/{id}/share", c.executionSharing::share);
         r.post("/executions/{id}/transfer", c.executionSharing::transfer);

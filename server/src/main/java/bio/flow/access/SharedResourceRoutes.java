@@ -15,7 +15,7 @@ import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The routes every shareable kind has, served alike for each: {@code POST /<kind>/{id}/share},
+ * The routes every shareable kind has, served alike for each: {@code GET} and {@code POST /<kind>/{id}/share},
  * {@code /<kind>/{id}/transfer}, {@code /<kind>/{id}/delete} and the all-or-nothing {@code POST /<kind>/delete}.
  * One instance per {@link Resource}; what differs between kinds is the kind's {@link Shareable}.
  */
@@ -43,6 +43,13 @@ public final class SharedResourceRoutes {
     record BatchDeleteRequest(List<Long> ids) {}
 
     record SuccessResponse(boolean success, String message) {}
+
+    /** The grants on the resource (share level: a sharing dialog shows them before any change). */
+    public void grants(Context ctx) {
+        Caller caller = authenticator.require(ctx);
+        long id = id(ctx);
+        ctx.json(jdbi.inTransaction(h -> sharing.current(h, resource, id, caller)));
+    }
 
     /** Answers the grants on the resource after the change. */
     public void share(Context ctx) {

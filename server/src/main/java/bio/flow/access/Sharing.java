@@ -94,6 +94,12 @@ public final class Sharing {
         }
     }
 
+    /** The grants on the resource, for those who may change them (share level): who else may read it is theirs to know. */
+    Grants current(Handle h, Resource resource, long id, Caller caller) {
+        policy.require(h, resource, id, Optional.of(caller), Level.SHARE);
+        return grants(h, resource, id, caller);
+    }
+
     /** Everyone holding a grant on the resource; a group's name only when the caller may see the group. */
     private static Grants grants(Handle h, Resource resource, long id, Caller caller) {
         String t = resource.grantTable;
