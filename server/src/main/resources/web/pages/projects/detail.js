@@ -1,8 +1,9 @@
 // One project (GET /projects/{id}) and its samples (GET /projects/{id}/samples, paged).
 import { h, useState } from '../../core/html.js';
-import { get } from '../../core/api.js';
+import { get, post } from '../../core/api.js';
 import { formatDate, formatDateTime } from '../../core/format.js';
 import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ShareButton } from '../../components/sharing.js';
 import { NotFoundPage } from '../notfound.js';
 
 const LIMIT = 25;
@@ -26,12 +27,21 @@ function Samples({ id }) {
 }
 
 export function ProjectPage({ params }) {
-  const { data: project, error } = useLoad(() => get('/projects/' + params.id), [params.id]);
+  const [version, setVersion] = useState(0);
+  const { data: project, error } = useLoad(() => get('/projects/' + params.id), [params.id, version]);
   // what the caller may not read is answered 404 by the API, like what does not exist: the page says the same
   if (error?.status === 404 || (error?.status === 400 && error.field === 'id')) return h(NotFoundPage);
   if (error) return h(Page, { title: 'Project' }, h(ErrorNotice, { error }));
   if (!project) return h(Page, { title: 'Project' }, h(Loading, { what: 'the project' }));
-  return h(Page, { title: project.name },
+  const publicSwitch = {
+    value: project.is_public,
+    set: async (isPublic) => {
+      await post(`/projects/${project.id}/edit`, { is_public: isPublic });
+      setVersion((v) => v + 1);
+    },
+  };
+  const actions = project.permissions.can_share && h(ShareButton, { kind: 'projects', id: project.id, name: project.name, publicSwitch });
+  return h(Page, { title: project.name, actions },
     h('dl', { class: 'facts card' },
       h('div', null, h('dt', null, 'Owner'), h('dd', null, project.owner.username)),
       h('div', null, h('dt', null, 'Organism'), h('dd', null, project.organism || '—')),
