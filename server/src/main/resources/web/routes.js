@@ -16,6 +16,7 @@ import { TokenSettingsPage } from './pages/settings/tokens.js';
 import { GroupsPage } from './pages/groups/list.js';
 import { NewGroupPage } from './pages/groups/new.js';
 import { GroupPage } from './pages/groups/detail.js';
+import { SearchPage } from './pages/search/search.js';
 import { NotFoundPage } from './pages/notfound.js';
 
 export const ROUTES = [
@@ -35,5 +36,7 @@ export const ROUTES = [
   { path: '/app/groups', page: GroupsPage, signedIn: true },
   { path: '/app/groups/new', page: NewGroupPage, signedIn: true },
   { path: '/app/groups/:slug', page: GroupPage, signedIn: true },
+  // public things can be searched signed out too
+  { path: '/app/search', page: SearchPage },
   { path: '*', page: NotFoundPage },
 ];

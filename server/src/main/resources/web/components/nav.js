@@ -1,6 +1,7 @@
 // The navigation bar: the app's sections, and the account (or sign in / sign up) at its end.
 import { h } from '../core/html.js';
-import { Link } from '../core/router.js';
+import { useState } from '../core/html.js';
+import { Link, navigate } from '../core/router.js';
 import { signOut } from '../core/session.js';
 
 // the icon is one of this build's files, beside this module's folder
@@ -16,6 +17,19 @@ function current(path, href) {
   return href === '/app/' ? path === '/app/' : path === href || path.startsWith(href + '/');
 }
 
+/** The search box: the query goes to the search page's address; there it is searched. */
+function SearchBox({ path }) {
+  const [text, setText] = useState(() => (path === '/app/search' ? new URLSearchParams(location.search).get('q') || '' : ''));
+  const submit = (event) => {
+    event.preventDefault();
+    if (text.trim()) navigate('/app/search?q=' + encodeURIComponent(text.trim()));
+  };
+  return h('form', { class: 'nav-search', role: 'search', onSubmit: submit },
+    h('label', { for: 'nav-search', class: 'visually-hidden' }, 'Search'),
+    h('input', { id: 'nav-search', type: 'search', placeholder: 'Search…', value: text, maxLength: 200,
+      onInput: (e) => setText(e.currentTarget.value) }));
+}
+
 export function NavBar({ session, path }) {
   // signed out, the app sends the page to the sign-in form (see app.js), as in every other tab
   const out = () => signOut();
@@ -26,6 +40,7 @@ export function NavBar({ session, path }) {
       session.user && h('ul', { class: 'nav-links' },
         SECTIONS.map(([href, text]) => h('li', null,
           h(Link, { href, 'aria-current': current(path, href) ? 'page' : undefined }, text)))),
+      h(SearchBox, { path }),
       h('div', { class: 'nav-account' },
         session.user
           ? [h(Link, { href: '/app/settings', class: 'nav-user', title: 'Settings', 'aria-current': current(path, '/app/settings') ? 'page' : undefined },
