@@ -185,7 +185,8 @@ public final class Workers implements AutoCloseable {
     /**
      * Renews the leases of all the executions this worker holds (one UPDATE; a lease that has passed is not renewed:
      * its run goes to whichever worker takes it over), then moves their Nextflows' stop time to half a lease after this
-     * renewal was sent. A run whose lease was not renewed is told to stop now; its follower sees the lease gone.
+     * renewal was sent. A run still running whose lease was not renewed is told to stop now; its follower sees the lease
+     * gone.
      */
     private void renew() {
         long sent = System.currentTimeMillis();
@@ -195,10 +196,27 @@ public final class Workers implements AutoCloseable {
                         + "AND lease_until > now() RETURNING id")
                 .bind("worker", worker).bind("lease", leaseMs / 1000.0).mapTo(Long.class).list()));
         renewedAt = sent;
+        Set<Long> lost = lost(leaseFiles.keySet(), held);
         leaseFiles.forEach((id, file) -> {
-            if (!held.contains(id)) log.warn("execution {}: this worker's lease is gone; its Nextflow is told to stop", id);
-            writeLease(file, held.contains(id) ? sent + leaseMs / 2 : 0);
+            if (held.contains(id)) {
+                writeLease(file, sent + leaseMs / 2);
+            } else if (lost.contains(id)) {
+                log.warn("execution {}: this worker's lease is gone; its Nextflow is told to stop", id);
+                writeLease(file, 0);
+            }
+            // else the run ended since the UPDATE (its Nextflow had exited before): nothing to tell
         });
+    }
+
+    /**
+     * Of the runs followed, those not renewed that still run: their lease passed or another worker holds them. The others
+     * were not renewed because they ended meanwhile (their followers had not yet let go of their lease files).
+     */
+    private Set<Long> lost(Set<Long> followed, Set<Long> held) {
+        List<Long> notHeld = followed.stream().filter(id -> !held.contains(id)).toList();
+        if (notHeld.isEmpty()) return Set.of();
+        return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM executions WHERE id = ANY(:ids) AND status = 'running'")
+                .bindArray("ids", Long.class, notHeld).mapTo(Long.class).list()));
     }
 
     /**
