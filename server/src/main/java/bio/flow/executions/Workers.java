@@ -2,6 +2,7 @@ package bio.flow.executions;
 
 import bio.flow.access.Resource;
 import bio.flow.analytics.Activity;
+import bio.flow.db.Claims;
 import bio.flow.http.Json;
 import bio.flow.pipelines.PipelineVersions;
 import bio.flow.pipelines.RunnableVersion;
@@ -269,7 +270,7 @@ public final class Workers implements AutoCloseable {
         for (Orphan o : orphans) {
             boolean ownHost = o.worker().startsWith(host + "/");
             // surely dead, lease or not: this worker's own run that it does not follow, or a worker of this host without a process
-            boolean gone = o.worker().equals(worker) ? !running.containsKey(o.id()) : ownHost && !pidAlive(o.worker());
+            boolean gone = o.worker().equals(worker) ? !running.containsKey(o.id()) : Claims.surelyDead(host, o.worker());
             if (!gone && !o.expired() || running.containsKey(o.id())) continue;
             int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE executions SET worker = :worker, heartbeat = now(), "
                             + "lease_until = now() + make_interval(secs => :lease) "
@@ -278,20 +279,6 @@ public final class Workers implements AutoCloseable {
                     .bind("worker", worker).bind("lease", leaseMs / 1000.0).bind("id", o.id()).bind("gone", gone)
                     .bind("old", o.worker().isEmpty() ? null : o.worker()).execute());
             if (taken == 1) follow(o.id(), ownHost || o.worker().isEmpty() ? Takeover.SAME_HOST : Takeover.OTHER_HOST);
-        }
-    }
-
-    /**
-     * Whether a process of this host has the pid of the worker "host/pid/random". No: the worker is surely dead. Yes
-     * proves nothing (pids are reused, by Nextflow's JVMs too): then only its lease tells.
-     */
-    private static boolean pidAlive(String worker) {
-        String[] parts = worker.split("/");
-        if (parts.length < 2) return false;
-        try {
-            return ProcessHandle.of(Long.parseLong(parts[1])).filter(ProcessHandle::isAlive).isPresent();
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 
