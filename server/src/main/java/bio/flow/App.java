@@ -29,6 +29,7 @@ import bio.flow.data.Verifier;
 import bio.flow.data.VerifyRoutes;
 import bio.flow.db.DataDirLock;
 import bio.flow.dialect.Dialect;
+import bio.flow.db.Claims;
 import bio.flow.db.Database;
 import bio.flow.db.Housekeeping;
 import bio.flow.downloads.Archives;
@@ -115,14 +116,14 @@ public final class App implements AutoCloseable {
     private final Verifier verifier;
     private final Archives archives;
     private final Imports imports;
-    private final Uploads uploads;
+    private final Claims claims;
     private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Uploads uploads, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
+                Claims claims, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -130,7 +131,7 @@ public final class App implements AutoCloseable {
         this.verifier = verifier;
         this.archives = archives;
         this.imports = imports;
-        this.uploads = uploads;
+        this.claims = claims;
         this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
@@ -150,7 +151,7 @@ public final class App implements AutoCloseable {
         Verifier verifier = null;
         Archives archives = null;
         Imports imports = null;
-        Uploads uploads = null;
+        Claims claims = null;
         Workers workers = null;
         Javalin http = null;
         try {
@@ -160,11 +161,11 @@ public final class App implements AutoCloseable {
             // Port 0 asks for any free port; pick it now so that the base URL (used in mails) is known.
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
-            Components c = new Components(config, jdbi, mailQueue, baseUrl, storage);
+            claims = new Claims(jdbi, Duration.ofSeconds(config.workerLeaseSeconds()), config.workerHost());
+            Components c = new Components(config, jdbi, mailQueue, baseUrl, storage, claims);
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
-            uploads = c.uploads;
             workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             ShippedPipelines.atStart(shippedPipelines(config), config.pipelinesDir(), c.pipelineRegistry);
@@ -197,16 +198,16 @@ public final class App implements AutoCloseable {
             housekeeping.start();
             archives.start();
             imports.resume();
-            uploads.start();
+            c.uploads.start();
             workers.start();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, uploads, workers, http, baseUrl, c.passwords);
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, claims, workers, http, baseUrl, c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
-            if (uploads != null) uploads.close();
+            if (claims != null) claims.close();
             if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
@@ -466,7 +467,7 @@ public final class App implements AutoCloseable {
         final WebApp webApp;
         final MetadataAttributes metadataAttributes;
 
-        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage) {
+        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage, Claims claims) {
             this.storage = storage;
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
@@ -485,7 +486,7 @@ public final class App implements AutoCloseable {
             this.cors = new Cors(config.corsOrigins());
             this.passwords = new Passwords(config.passwordHashConcurrency(), config.passwordHashQueue(),
                     Duration.ofMillis(config.passwordHashWaitMillis()));
-            this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond());
+            this.verifier = new Verifier(jdbi, storage, config.verifyMaxMbPerSecond(), claims);
             this.docs = new ApiDocs();
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
@@ -519,14 +520,13 @@ public final class App implements AutoCloseable {
             Executions executions = new Executions(jdbi, policy, dataFiles, config.workDir());
             this.executionRoutes = new ExecutionRoutes(authenticator, jdbi, policy, executions, contents);
             this.executionSharing = new SharedResourceRoutes(Resource.EXECUTION, executions, authenticator, jdbi, policy, sharing);
-            // Completions are claimed for as long as executions are: both say how soon a dead process's work is taken over.
             this.uploads = new Uploads(jdbi, policy, vocabularies, storage, dataFiles, samples, config.maxUploadBytes(),
-                    Duration.ofHours(config.uploadExpiryHours()), Duration.ofSeconds(config.workerLeaseSeconds()), config.workerHost());
+                    Duration.ofHours(config.uploadExpiryHours()), claims);
             ImportSources importSources = new ImportSources(config.importRoots(), config.importMaxRedirects(),
                     config.importRefusePrivateAddresses(), Duration.ofSeconds(config.importConnectTimeoutSeconds()),
                     Duration.ofSeconds(config.importReadTimeoutSeconds()), config.importS3());
             this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
-                    config.importConcurrency());
+                    config.importConcurrency(), claims);
             this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes(),
                     config.uploadMemoryMb());
@@ -681,7 +681,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
-        uploads.close();
+        claims.close();
         workers.close();
         mailQueue.shutdown();
         try {

@@ -2,12 +2,14 @@ package bio.flow;
 
 import bio.flow.config.Config;
 import bio.flow.data.Verifier;
+import bio.flow.db.Claims;
 import bio.flow.db.DataDirLock;
 import bio.flow.db.Database;
 import bio.flow.http.ApiException;
 import bio.flow.peka.PekaCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -104,7 +106,8 @@ public final class Main {
             return CANNOT_VERIFY;
         }
         try (lock; Database database = Database.open(config);
-             Verifier verifier = new Verifier(database.jdbi(), App.storage(config), config.verifyMaxMbPerSecond())) {
+             Claims claims = new Claims(database.jdbi(), Duration.ofSeconds(config.workerLeaseSeconds()), config.workerHost());
+             Verifier verifier = new Verifier(database.jdbi(), App.storage(config), config.verifyMaxMbPerSecond(), claims)) {
             Optional<Verifier.Run> done = verifier.runNow();
             if (done.isEmpty()) {
                 err.println("flow: another storage verification is running on this database");

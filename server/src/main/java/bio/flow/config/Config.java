@@ -416,8 +416,9 @@ public final class Config {
     }
 
     /**
-     * The name of this machine for the workers: processes with the same name look at each other's processes (a worker
-     * whose pid is gone is dead at once). Set it when host names are not unique across the machines sharing a database.
+     * The name of this machine in leases and claims (workers, imports, verifications, upload completions): processes with
+     * the same name look at each other's processes (a holder whose pid is gone is dead at once, see {@code Claims}). Set it
+     * when host names are not unique across the machines sharing a database.
      */
     public String workerHost() {
         String v = get("FLOW_WORKER_HOST").orElseGet(Config::hostName).strip();

@@ -1,5 +1,6 @@
 package bio.flow.data;
 
+import bio.flow.db.Claims;
 import bio.flow.http.Json;
 import bio.flow.storage.Storage;
 import bio.flow.storage.StorageKey;
@@ -67,17 +68,22 @@ public final class Verifier implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Claims claims;
+    /** The run this process is going through, if any: its claim is renewed. */
+    private volatile Long mine;
     private volatile Optional<Run> lastFinished;
 
     /**
-     * Runs left {@code running} by a process that stopped or died are marked interrupted: the caller holds the data
-     * directory's lock, so no other process is verifying this storage.
+     * A run is claimed by the process going through it ({@link Claims}, V40), which may not be this one: several servers
+     * and {@code ./flow verify} share the database. A run whose claim lapsed, or whose process on this host is gone, is
+     * marked interrupted, now and at every renewal of this process's claims; a live process's run is left to it.
      */
-    public Verifier(Jdbi jdbi, Storage storage, int maxMbPerSecond) {
+    public Verifier(Jdbi jdbi, Storage storage, int maxMbPerSecond, Claims claims) {
         this.jdbi = jdbi;
         this.storage = storage;
         this.maxMbPerSecond = maxMbPerSecond;
-        jdbi.useHandle(h -> h.execute("UPDATE storage_verifications SET status = 'interrupted', finished = now() WHERE status = 'running'"));
+        this.claims = claims;
+        claims.every("storage verifications", this::renewAndSweep);
         this.lastFinished = jdbi.withHandle(h -> h.createQuery(RUNS + "WHERE v.status = 'finished' ORDER BY v.started DESC, v.id DESC LIMIT 1")
                 .map((rs, ctx) -> run(rs)).findOne());
     }
@@ -108,7 +114,7 @@ public final class Verifier implements AutoCloseable {
                 worker.submit(() -> {
                     try {
                         execute(id.get());
-                    } catch (RuntimeException e) { // its end could not be recorded: the next start marks it interrupted
+                    } catch (RuntimeException e) { // its end could not be recorded: once its claim lapsed, it is marked interrupted
                         log.warn("storage verification {} could not record its end", id.get(), e);
                     }
                 });
@@ -139,9 +145,27 @@ public final class Verifier implements AutoCloseable {
     }
 
     private Optional<Long> insert(String source, Long requestedBy) {
-        return jdbi.withHandle(h -> h.createQuery("INSERT INTO storage_verifications (source, requested_by, max_mb_per_second) "
-                        + "VALUES (:source, :by, :rate) ON CONFLICT ((true)) WHERE status = 'running' DO NOTHING RETURNING id")
-                .bind("source", source).bind("by", requestedBy).bind("rate", maxMbPerSecond).mapTo(Long.class).findOne());
+        return jdbi.withHandle(h -> h.createQuery("INSERT INTO storage_verifications (source, requested_by, max_mb_per_second, claimed_by, "
+                        + "claimed_until) VALUES (:source, :by, :rate, :me, " + Claims.UNTIL + ") "
+                        + "ON CONFLICT ((true)) WHERE status = 'running' DO NOTHING RETURNING id")
+                .bind("source", source).bind("by", requestedBy).bind("rate", maxMbPerSecond).bind("me", claims.holder())
+                .bind("lease_ms", claims.leaseMillis()).mapTo(Long.class).findOne());
+    }
+
+    /** Renews the claim of this process's run; marks interrupted the runs whose claim lapsed or whose process is gone. */
+    private void renewAndSweep() {
+        Long id = mine;
+        if (id != null) {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE storage_verifications SET claimed_until = " + Claims.UNTIL
+                            + " WHERE id = :id AND status = 'running' AND claimed_by = :me")
+                    .bind("lease_ms", claims.leaseMillis()).bind("id", id).bind("me", claims.holder()).execute());
+        }
+        List<Long> interrupted = jdbi.withHandle(h -> h.createQuery("UPDATE storage_verifications SET status = 'interrupted', "
+                        + "finished = now(), claimed_by = NULL, claimed_until = NULL "
+                        + "WHERE status = 'running' AND " + Claims.takeable("claimed_by", "claimed_until") + " RETURNING id")
+                .bindArray("dead", String.class, claims.deadHolders(h, "storage_verifications", "claimed_by", "status = 'running'"))
+                .mapTo(Long.class).list());
+        if (!interrupted.isEmpty()) log.info("storage verification {} stopped with its process: marked interrupted", interrupted);
     }
 
     private Run get(long id) {
@@ -161,7 +185,15 @@ public final class Verifier implements AutoCloseable {
     private record Stored(long id, long size, String md5) {}
 
     private void execute(long runId) {
-        Progress p = new Progress();
+        mine = runId;
+        try {
+            execute(runId, new Progress());
+        } finally {
+            mine = null;
+        }
+    }
+
+    private void execute(long runId, Progress p) {
         String status = "finished";
         String error = null;
         try {
@@ -183,7 +215,9 @@ public final class Verifier implements AutoCloseable {
                     check(r, throttle, p);
                     files.remove(Long.toString(r.id()));
                     if (System.nanoTime() - lastSave > SAVE_EVERY.toNanos()) {
-                        save(runId, p, "running", null);
+                        // not saved: this process's claim lapsed (it stalled, or lost the database) and the run was
+                        // marked interrupted by another; it stops here
+                        if (!save(runId, p, "running", null)) throw new InterruptedException();
                         lastSave = System.nanoTime();
                     }
                 }
@@ -207,7 +241,10 @@ public final class Verifier implements AutoCloseable {
             }
         }
         Thread.interrupted(); // the run's end is recorded even when the server is stopping
-        save(runId, p, status, error);
+        if (!save(runId, p, status, error)) {
+            log.warn("storage verification {} was marked interrupted by another process: this one's claim had lapsed", runId);
+            return;
+        }
         Run run = get(runId);
         if (status.equals("finished")) lastFinished = Optional.of(run);
         log.info("storage verification {} {}: {} of {} files checked, {} missing, {} corrupt, {} orphaned", runId, status, run.checked(),
@@ -273,14 +310,18 @@ public final class Verifier implements AutoCloseable {
         return HexFormat.of().formatHex(md5.digest());
     }
 
-    private void save(long runId, Progress p, String status, String error) {
-        jdbi.useHandle(h -> h.createUpdate("UPDATE storage_verifications SET status = :status, "
+    /** Writes the run's progress, or its end (which ends its claim); false when the run is no longer this process's. */
+    private boolean save(long runId, Progress p, String status, String error) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE storage_verifications SET status = :status, "
                         + "finished = CASE WHEN :status = 'running' THEN NULL ELSE now() END, total = :total, checked = :checked, "
                         + "checked_bytes = :bytes, missing = CAST(:missing AS jsonb), corrupt = CAST(:corrupt AS jsonb), "
-                        + "orphaned = CAST(:orphaned AS jsonb), error = :error WHERE id = :id")
+                        + "orphaned = CAST(:orphaned AS jsonb), error = :error, "
+                        + "claimed_by = CASE WHEN :status = 'running' THEN claimed_by END, "
+                        + "claimed_until = CASE WHEN :status = 'running' THEN claimed_until END "
+                        + "WHERE id = :id AND status = 'running' AND claimed_by = :me")
                 .bind("status", status).bind("total", p.total).bind("checked", p.checked).bind("bytes", p.checkedBytes)
                 .bind("missing", json(p.missing)).bind("corrupt", json(p.corrupt)).bind("orphaned", json(p.orphaned))
-                .bind("error", error).bind("id", runId).execute());
+                .bind("error", error).bind("id", runId).bind("me", claims.holder()).execute()) == 1;
     }
 
     private static Run run(ResultSet rs) throws SQLException {

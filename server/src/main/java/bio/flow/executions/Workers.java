@@ -2,6 +2,7 @@ package bio.flow.executions;
 
 import bio.flow.access.Resource;
 import bio.flow.analytics.Activity;
+import bio.flow.db.Claims;
 import bio.flow.http.Json;
 import bio.flow.pipelines.PipelineVersions;
 import bio.flow.pipelines.RunnableVersion;
@@ -185,7 +186,8 @@ public final class Workers implements AutoCloseable {
     /**
      * Renews the leases of all the executions this worker holds (one UPDATE; a lease that has passed is not renewed:
      * its run goes to whichever worker takes it over), then moves their Nextflows' stop time to half a lease after this
-     * renewal was sent. A run whose lease was not renewed is told to stop now; its follower sees the lease gone.
+     * renewal was sent. A run still running whose lease was not renewed is told to stop now; its follower sees the lease
+     * gone.
      */
     private void renew() {
         long sent = System.currentTimeMillis();
@@ -195,10 +197,27 @@ public final class Workers implements AutoCloseable {
                         + "AND lease_until > now() RETURNING id")
                 .bind("worker", worker).bind("lease", leaseMs / 1000.0).mapTo(Long.class).list()));
         renewedAt = sent;
+        Set<Long> lost = lost(leaseFiles.keySet(), held);
         leaseFiles.forEach((id, file) -> {
-            if (!held.contains(id)) log.warn("execution {}: this worker's lease is gone; its Nextflow is told to stop", id);
-            writeLease(file, held.contains(id) ? sent + leaseMs / 2 : 0);
+            if (held.contains(id)) {
+                writeLease(file, sent + leaseMs / 2);
+            } else if (lost.contains(id)) {
+                log.warn("execution {}: this worker's lease is gone; its Nextflow is told to stop", id);
+                writeLease(file, 0);
+            }
+            // else the run ended since the UPDATE (its Nextflow had exited before): nothing to tell
         });
+    }
+
+    /**
+     * Of the runs followed, those not renewed that still run: their lease passed or another worker holds them. The others
+     * were not renewed because they ended meanwhile (their followers had not yet let go of their lease files).
+     */
+    private Set<Long> lost(Set<Long> followed, Set<Long> held) {
+        List<Long> notHeld = followed.stream().filter(id -> !held.contains(id)).toList();
+        if (notHeld.isEmpty()) return Set.of();
+        return new HashSet<>(jdbi.withHandle(h -> h.createQuery("SELECT id FROM executions WHERE id = ANY(:ids) AND status = 'running'")
+                .bindArray("ids", Long.class, notHeld).mapTo(Long.class).list()));
     }
 
     /**
@@ -251,7 +270,7 @@ public final class Workers implements AutoCloseable {
         for (Orphan o : orphans) {
             boolean ownHost = o.worker().startsWith(host + "/");
             // surely dead, lease or not: this worker's own run that it does not follow, or a worker of this host without a process
-            boolean gone = o.worker().equals(worker) ? !running.containsKey(o.id()) : ownHost && !pidAlive(o.worker());
+            boolean gone = o.worker().equals(worker) ? !running.containsKey(o.id()) : Claims.surelyDead(host, o.worker());
             if (!gone && !o.expired() || running.containsKey(o.id())) continue;
             int taken = jdbi.withHandle(h -> h.createUpdate("UPDATE executions SET worker = :worker, heartbeat = now(), "
                             + "lease_until = now() + make_interval(secs => :lease) "
@@ -260,20 +279,6 @@ public final class Workers implements AutoCloseable {
                     .bind("worker", worker).bind("lease", leaseMs / 1000.0).bind("id", o.id()).bind("gone", gone)
                     .bind("old", o.worker().isEmpty() ? null : o.worker()).execute());
             if (taken == 1) follow(o.id(), ownHost || o.worker().isEmpty() ? Takeover.SAME_HOST : Takeover.OTHER_HOST);
-        }
-    }
-
-    /**
-     * Whether a process of this host has the pid of the worker "host/pid/random". No: the worker is surely dead. Yes
-     * proves nothing (pids are reused, by Nextflow's JVMs too): then only its lease tells.
-     */
-    private static boolean pidAlive(String worker) {
-        String[] parts = worker.split("/");
-        if (parts.length < 2) return false;
-        try {
-            return ProcessHandle.of(Long.parseLong(parts[1])).filter(ProcessHandle::isAlive).isPresent();
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 

@@ -5,6 +5,7 @@ import bio.flow.access.AccessPolicy;
 import bio.flow.access.Level;
 import bio.flow.access.Resource;
 import bio.flow.data.DataFiles;
+import bio.flow.db.Claims;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.samples.Samples;
@@ -63,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * several servers may share the database, and another may be completing it) and completes when one of its chunks
  * comes again.
  */
-public final class Uploads implements AutoCloseable {
+public final class Uploads {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
     /** More chunks than this is a mistake: 50 GB in 1 MB chunks (the official client's size) is 50,000. */
     static final int MAX_TOTAL_CHUNKS = 1_000_000;
@@ -83,9 +84,9 @@ public final class Uploads implements AutoCloseable {
     private final Samples samples;
     private final CompletionClaims claims;
 
-    /** {@code claimLease} and {@code host}: the claims on completions, see {@link CompletionClaims}. */
+    /** {@code claims}: this process's, for the claims on completions, see {@link CompletionClaims}. */
     public Uploads(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, Storage storage, DataFiles data, Samples samples, long maxUploadBytes,
-                   Duration expiry, Duration claimLease, String host) {
+                   Duration expiry, Claims claims) {
         this.jdbi = jdbi;
         this.samples = samples;
         this.policy = policy;
@@ -96,17 +97,12 @@ public final class Uploads implements AutoCloseable {
         this.expiry = expiry;
         this.digests = new RunningDigests((upload, offset, length) -> storage.read(StorageKey.of("uploads", upload).child("part"), offset, length),
                 expiry);
-        this.claims = new CompletionClaims(jdbi, claimLease, host);
+        this.claims = new CompletionClaims(jdbi, claims);
     }
 
     /** Gives up the claims of completions whose server stopped, now and from then on; renews this server's. */
     public void start() {
         claims.start();
-    }
-
-    @Override
-    public void close() {
-        claims.close();
     }
 
     /** The fields of one chunk's request, checked for form (not yet against the upload). */
