@@ -77,6 +77,7 @@ import bio.flow.storage.LocalStorage;
 import bio.flow.storage.PrivateFiles;
 import bio.flow.storage.S3Storage;
 import bio.flow.storage.Storage;
+import bio.flow.multiplexed.Multiplexed;
 import bio.flow.uploads.UploadRoutes;
 import bio.flow.uploads.Uploads;
 import bio.flow.users.UserRoutes;
@@ -116,13 +117,14 @@ public final class App implements AutoCloseable {
     private final Archives archives;
     private final Imports imports;
     private final Uploads uploads;
+    private final Multiplexed multiplexed;
     private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Uploads uploads, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
+                Uploads uploads, Multiplexed multiplexed, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -131,6 +133,7 @@ public final class App implements AutoCloseable {
         this.archives = archives;
         this.imports = imports;
         this.uploads = uploads;
+        this.multiplexed = multiplexed;
         this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
@@ -151,6 +154,7 @@ public final class App implements AutoCloseable {
         Archives archives = null;
         Imports imports = null;
         Uploads uploads = null;
+        Multiplexed multiplexed = null;
         Workers workers = null;
         Javalin http = null;
         try {
@@ -165,6 +169,7 @@ public final class App implements AutoCloseable {
             archives = c.archives;
             imports = c.imports;
             uploads = c.uploads;
+            multiplexed = c.multiplexed;
             workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             ShippedPipelines.atStart(shippedPipelines(config), config.pipelinesDir(), c.pipelineRegistry);
@@ -198,8 +203,10 @@ public final class App implements AutoCloseable {
             archives.start();
             imports.resume();
             uploads.start();
+            multiplexed.start();
             workers.start();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, uploads, workers, http, baseUrl, c.passwords);
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, uploads, multiplexed, workers, http, baseUrl,
+                    c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
@@ -207,6 +214,7 @@ public final class App implements AutoCloseable {
             if (archives != null) archives.close();
             if (imports != null) imports.close();
             if (uploads != null) uploads.close();
+            if (multiplexed != null) multiplexed.close();
             if (workers != null) workers.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
@@ -335,6 +343,8 @@ public final class App implements AutoCloseable {
         r.post("/data/{id}/delete", c.dataSharing::delete);
         r.post("/upload", c.uploadRoutes::upload);
         r.post("/upload/sample", c.uploadRoutes::sample);
+        r.post("/upload/multiplexed", c.uploadRoutes::multiplexed);
+        get(r, "/upload/multiplexed/{id}", c.annotationRoutes::multiplexedStatus);
         get(r, "/filesets/search", c.filesetSearch::search);
         get(r, "/filesets/{id}", c.filesets::get);
         get(r, "/filesets/{id}/executions", c.filesets::executions);
@@ -432,6 +442,7 @@ public final class App implements AutoCloseable {
         final DataRoutes dataRoutes;
         final UploadRoutes uploadRoutes;
         final Uploads uploads;
+        final Multiplexed multiplexed;
         final Filesets filesets;
         final SampleSearch sampleSearch;
         final ProjectSearch projectSearch;
@@ -501,7 +512,6 @@ public final class App implements AutoCloseable {
             DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
             Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles);
             Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles);
-            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples);
             this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
@@ -524,7 +534,11 @@ public final class App implements AutoCloseable {
             this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
                     config.importConcurrency());
             this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
-            this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes(),
+            // Demultiplexed reads are written here before they go to storage: the data directory, as for the upload spool.
+            this.multiplexed = new Multiplexed(jdbi, storage, uploads, samples, config.dataDir().resolve("demultiplexing"), config.workerHost());
+            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples, multiplexed,
+                    Duration.ofHours(config.uploadExpiryHours()));
+            this.uploadRoutes = new UploadRoutes(authenticator, uploads, multiplexed::receive, uploadSpool(config.dataDir()), config.maxChunkBytes(),
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.sampleSearch = new SampleSearch(authenticator, jdbi, vocabularies);
@@ -678,6 +692,7 @@ public final class App implements AutoCloseable {
         archives.close();
         imports.close();
         uploads.close();
+        multiplexed.close();
         workers.close();
         mailQueue.shutdown();
         try {
