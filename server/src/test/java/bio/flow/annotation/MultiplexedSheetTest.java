@@ -114,6 +114,19 @@ class MultiplexedSheetTest {
         assertThat(user.api().get("/upload/multiplexed/" + id).json().path("rows").get(0).path("sample_name").asText()).isEqualTo("p0");
     }
 
+    /** A sample template in pieces is read as one sent whole: here, its problems under details.problems; the upload is forgotten. */
+    @Test
+    void aSampleTemplateInPiecesIsImportedAsWhole() {
+        Account user = Users.signUp(server, "msample");
+        byte[] filled = Filled.template(user, "sample", List.of(Filled.row("s1", null, "human", "RNA", null, null, null, null, "absent_R1.fq")));
+        Api.Res whole = Filled.post(user, filled, false);
+        Api.Res pieces = new Multipart().field("filename", "s.xlsx").field("expected_file_size", 0).field("is_last", true).field("data", "")
+                .file("blob", "s.xlsx", filled).post(user.api(), "/upload/annotation");
+        assertThat(pieces.status()).isEqualTo(400);
+        assertThat(Filled.messages(pieces)).isEqualTo(Filled.messages(whole)).isNotEmpty();
+        assertThat(server.queryLong("SELECT count(*) FROM annotation_uploads WHERE owner_id = " + user.id())).isZero();
+    }
+
     /** Distinct barcodes at least three bases apart (no warning): the number in base 4, each digit written three times. */
     private static String barcode(int i) {
         String bases = "ACGT";
