@@ -107,6 +107,8 @@ final class MultiplexedImport {
      */
     Object run(Handle h, Caller caller, Samples samples, Multiplexed multiplexed, String filename, Long id, boolean dryRun, boolean ignoreWarnings) {
         List<Problem> problems = new ArrayList<>(sheet.problems());
+        // a sheet without rows would wait for no reads, for ever
+        if (problems.isEmpty() && rows.isEmpty()) problems.add(sheet.problem(2, null, "the sheet has no rows: one per sample, under the header row"));
         List<Note> warnings = new ArrayList<>();
         Map<String, Row> names = new HashMap<>();
         Map<String, Row> files = new LinkedHashMap<>(); // each Reads 1 file's first row

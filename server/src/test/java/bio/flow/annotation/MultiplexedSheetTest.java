@@ -66,6 +66,11 @@ class MultiplexedSheetTest {
         assertThat(v.path("row").asInt()).isEqualTo(2);
         assertThat(v.path("column").asText()).isEqualTo("Barcode");
 
+        Api.Res empty = new Multipart().file("file", "empty.csv", "Sample name,Barcode,Reads 1 file\n".getBytes(StandardCharsets.UTF_8))
+                .post(user.api(), "/upload/annotation");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().path("error").path("details").path("validation").get(0).path("message").asText()).contains("no rows");
+
         byte[] close = "Sample name,Barcode,Reads 1 file\nd_a,ACGTACGT,d.fq\nd_b,ACGTACGA,d.fq\n".getBytes(StandardCharsets.UTF_8);
         Api.Res warnings = new Multipart().file("file", "close.csv", close).post(user.api(), "/upload/annotation");
         assertThat(warnings.status()).isEqualTo(400);
