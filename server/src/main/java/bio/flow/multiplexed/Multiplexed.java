@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * removed, the sheet is {@code failed} with the reason.
  *
  * <p>The server that demultiplexes a sheet holds it ({@code holder}: "host/pid"); at start, a server takes up again
- * the sheets held by a process of its own host that is gone (a crash mid-way). Like {@code CompletionClaims} for
+ * the sheets held by a process of its own host that is gone (a crash mid-way, or a stop, which breaks the work off). Like {@code CompletionClaims} for
  * uploads, and as small: sheets held by another host wait for that host's server to start again.
  */
 public final class Multiplexed implements AutoCloseable {
@@ -81,6 +81,8 @@ public final class Multiplexed implements AutoCloseable {
     private final String host;
     private final String process;
     /** One sheet at a time: demultiplexing reads and writes every byte of the reads, and the machine has other work. */
+    /** Set when the server stops: a demultiplexing it breaks off is not a failure, and the next start does it again. */
+    private volatile boolean closing;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "flow-demultiplexer");
         t.setDaemon(true);
@@ -113,6 +115,7 @@ public final class Multiplexed implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         executor.shutdownNow();
         try {
             executor.awaitTermination(10, TimeUnit.SECONDS);
@@ -321,7 +324,8 @@ public final class Multiplexed implements AutoCloseable {
             jdbi.useTransaction(h -> finish(h, sheet, o.caller(), o.rows(), o.warnings(), outputs, reads, counts));
         } catch (IOException | RuntimeException e) {
             String why = e instanceof ApiException a ? a.getMessage() : e.getMessage() == null ? e.toString() : e.getMessage();
-            log.warn("demultiplexing sheet {} failed: {}", sheet, why);
+            if (closing) log.info("demultiplexing sheet {} was broken off by the server's stop; its next start does it again", sheet);
+            else log.warn("demultiplexing sheet {} failed: {}", sheet, why);
             for (Output out : outputs) {
                 if (out.id == 0) continue;
                 try {
@@ -330,8 +334,10 @@ public final class Multiplexed implements AutoCloseable {
                     log.warn("could not remove the output {} of sheet {}: {}", out.id, sheet, d.toString()); // housekeeping's orphan sweep will
                 }
             }
-            jdbi.useHandle(h -> h.createUpdate("UPDATE multiplexed_sheets SET status = 'failed', message = :m, holder = NULL, updated = now() "
-                    + "WHERE id = :id AND holder = :me").bind("m", "demultiplexing failed: " + why).bind("id", sheet).bind("me", process).execute());
+            if (!closing) {
+                jdbi.useHandle(h -> h.createUpdate("UPDATE multiplexed_sheets SET status = 'failed', message = :m, holder = NULL, updated = now() "
+                        + "WHERE id = :id AND holder = :me").bind("m", "demultiplexing failed: " + why).bind("id", sheet).bind("me", process).execute());
+            }
         } finally {
             deleteTree(dir);
         }
