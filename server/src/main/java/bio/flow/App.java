@@ -78,6 +78,7 @@ import bio.flow.storage.LocalStorage;
 import bio.flow.storage.PrivateFiles;
 import bio.flow.storage.S3Storage;
 import bio.flow.storage.Storage;
+import bio.flow.multiplexed.Multiplexed;
 import bio.flow.uploads.UploadRoutes;
 import bio.flow.uploads.Uploads;
 import bio.flow.users.UserRoutes;
@@ -117,13 +118,14 @@ public final class App implements AutoCloseable {
     private final Archives archives;
     private final Imports imports;
     private final Claims claims;
+    private final Multiplexed multiplexed;
     private final Workers workers;
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Claims claims, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
+                Claims claims, Multiplexed multiplexed, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -132,6 +134,7 @@ public final class App implements AutoCloseable {
         this.archives = archives;
         this.imports = imports;
         this.claims = claims;
+        this.multiplexed = multiplexed;
         this.workers = workers;
         this.http = http;
         this.baseUrl = baseUrl;
@@ -152,6 +155,7 @@ public final class App implements AutoCloseable {
         Archives archives = null;
         Imports imports = null;
         Claims claims = null;
+        Multiplexed multiplexed = null;
         Workers workers = null;
         Javalin http = null;
         try {
@@ -166,6 +170,7 @@ public final class App implements AutoCloseable {
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
+            multiplexed = c.multiplexed;
             workers = c.workers;
             config.adminAccount().ifPresent(a -> c.auth.ensureAdmin(a.username(), a.password(), a.email()));
             ShippedPipelines.atStart(shippedPipelines(config), config.pipelinesDir(), c.pipelineRegistry);
@@ -199,14 +204,17 @@ public final class App implements AutoCloseable {
             archives.start();
             imports.resume();
             c.uploads.start();
+            multiplexed.start();
             workers.start();
-            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, claims, workers, http, baseUrl, c.passwords);
+            return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, claims, multiplexed, workers, http, baseUrl,
+                    c.passwords);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
             if (verifier != null) verifier.close();
             if (archives != null) archives.close();
             if (imports != null) imports.close();
+            if (multiplexed != null) multiplexed.close();
             if (claims != null) claims.close();
             if (workers != null) workers.close();
             mailQueue.shutdownNow();
@@ -338,6 +346,8 @@ public final class App implements AutoCloseable {
         r.post("/data/{id}/delete", c.dataSharing::delete);
         r.post("/upload", c.uploadRoutes::upload);
         r.post("/upload/sample", c.uploadRoutes::sample);
+        r.post("/upload/multiplexed", c.uploadRoutes::multiplexed);
+        get(r, "/upload/multiplexed/{id}", c.annotationRoutes::multiplexedStatus);
         get(r, "/filesets/search", c.filesetSearch::search);
         get(r, "/filesets/{id}", c.filesets::get);
         get(r, "/filesets/{id}/executions", c.filesets::executions);
@@ -437,6 +447,7 @@ public final class App implements AutoCloseable {
         final DataRoutes dataRoutes;
         final UploadRoutes uploadRoutes;
         final Uploads uploads;
+        final Multiplexed multiplexed;
         final Filesets filesets;
         final SampleSearch sampleSearch;
         final ProjectSearch projectSearch;
@@ -506,7 +517,6 @@ public final class App implements AutoCloseable {
             DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
             Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles);
             Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles);
-            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples);
             this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
@@ -528,7 +538,11 @@ public final class App implements AutoCloseable {
             this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
                     config.importConcurrency(), claims);
             this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
-            this.uploadRoutes = new UploadRoutes(authenticator, uploads, uploadSpool(config.dataDir()), config.maxChunkBytes(),
+            // Demultiplexed reads are written here before they go to storage: the data directory, as for the upload spool.
+            this.multiplexed = new Multiplexed(jdbi, storage, uploads, samples, config.dataDir().resolve("demultiplexing"), config.workerHost());
+            this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples, multiplexed,
+                    Duration.ofHours(config.uploadExpiryHours()));
+            this.uploadRoutes = new UploadRoutes(authenticator, uploads, multiplexed::receive, uploadSpool(config.dataDir()), config.maxChunkBytes(),
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
             this.sampleSearch = new SampleSearch(authenticator, jdbi, vocabularies);
@@ -681,6 +695,7 @@ public final class App implements AutoCloseable {
         verifier.close();
         archives.close();
         imports.close();
+        multiplexed.close();
         claims.close();
         workers.close();
         mailQueue.shutdown();

@@ -11,7 +11,11 @@ import bio.flow.http.Caller;
 import bio.flow.http.ContentDisposition;
 import bio.flow.vocabularies.Vocabularies;
 import bio.flow.annotation.TemplateSheet.Problem;
+import bio.flow.multiplexed.Multiplexed;
 import bio.flow.samples.Samples;
+import bio.flow.uploads.FileNames;
+import java.time.Duration;
+import java.util.HashMap;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.Part;
@@ -40,13 +44,24 @@ import org.jdbi.v3.core.Jdbi;
  * {@code details.problems} with sheet, row and column) and nothing is written while any remains. With
  * the field {@code dry_run=true} it only checks. A clean sample sheet creates or updates its
  * samples and links their reads ({@link SampleImport}), a clean data sheet sets its files' types and samples
- * ({@link DataImport}), in one transaction.
+ * ({@link DataImport}), in one transaction. A multiplexed sheet (its sheet {@code Multiplexed}, or a {@code .csv} file)
+ * is checked by {@link MultiplexedImport} (400 {@code details.validation}, or {@code details.warnings} unless
+ * {@code ignore_warnings=true}) and stored to wait for its reads ({@code POST /upload/multiplexed}).
+ *
+ * <p>The same sheet may come in pieces, with the flowbio client's offset protocol ({@code filename},
+ * {@code expected_file_size}, {@code is_last}, {@code data}, part {@code blob}; {@link AnnotationUploads}): every piece
+ * is answered {@code {"id", "data_id"}}, and the last reads the whole sheet exactly as one sent whole, its answer
+ * under {@code result}. For a multiplexed sheet the id is the sheet's.
  */
 public final class AnnotationRoutes {
     static final String XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     static final int MAX_BYTES = 10 * 1024 * 1024;
     /** Room for the dry_run field and the multipart framing around the workbook. */
     private static final int FORM_OVERHEAD = 64 * 1024;
+    private static final int MAX_FIELD_BYTES = 4096;
+    /** The text fields read: dry_run and ignore_warnings, and those of the offset protocol (the flowbio client's). */
+    private static final List<String> FIELDS = List.of("dry_run", "ignore_warnings", "filename", "expected_file_size", "is_last", "data");
+    private static final List<String> OFFSET_FIELDS = List.of("expected_file_size", "is_last", "data");
     private static final MultipartConfigElement IN_MEMORY = new MultipartConfigElement("", MAX_BYTES, MAX_BYTES + FORM_OVERHEAD,
             MAX_BYTES + FORM_OVERHEAD);
 
@@ -55,13 +70,26 @@ public final class AnnotationRoutes {
     private final Vocabularies vocabularies;
     private final AccessPolicy policy;
     private final Samples samples;
+    private final Multiplexed multiplexed;
+    private final AnnotationUploads annotationUploads;
 
-    public AnnotationRoutes(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies, AccessPolicy policy, Samples samples) {
+    public AnnotationRoutes(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies, AccessPolicy policy, Samples samples,
+                            Multiplexed multiplexed, Duration uploadExpiry) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
         this.vocabularies = vocabularies;
         this.policy = policy;
         this.samples = samples;
+        this.multiplexed = multiplexed;
+        this.annotationUploads = new AnnotationUploads(jdbi, uploadExpiry);
+    }
+
+    /** {@code GET /upload/multiplexed/{id}}: a multiplexed sheet's status, for its owner and admins. */
+    public void multiplexedStatus(Context ctx) {
+        Caller caller = authenticator.require(ctx);
+        String id = ctx.pathParam("id");
+        if (!id.matches("[0-9]{1,18}")) throw ApiException.notFound("multiplexed upload " + id);
+        ctx.json(multiplexed.status(caller, Long.parseLong(id)));
     }
 
     public void template(Context ctx) {
@@ -109,55 +137,109 @@ public final class AnnotationRoutes {
         Collection<Part> parts = MultipartParts.of(ctx, AnnotationRoutes::tooLarge);
         try {
             Part file = null;
-            String dryRun = null;
+            Map<String, String> fields = new HashMap<>();
             for (Part p : parts) {
-                if (p.getName().equals("file")) {
-                    if (file != null) throw ApiException.invalid("file", "send one workbook per request");
+                if (p.getName().equals("file") || p.getName().equals("blob")) {
+                    if (file != null) throw ApiException.invalid(p.getName(), "send one sheet per request");
                     file = p;
-                } else if (p.getName().equals("dry_run")) {
+                } else if (FIELDS.contains(p.getName())) {
                     try (InputStream in = p.getInputStream()) {
-                        dryRun = new String(in.readNBytes(16), StandardCharsets.UTF_8).strip();
+                        fields.put(p.getName(), new String(in.readNBytes(MAX_FIELD_BYTES), StandardCharsets.UTF_8).strip());
                     }
                 }
             }
-            if (file == null) throw ApiException.invalid("file", "is required: the filled template (.xlsx), as a file part");
-            boolean check = dryRun(dryRun);
+            boolean check = flag(fields, "dry_run");
+            boolean ignoreWarnings = flag(fields, "ignore_warnings");
+            // The offset protocol's fields (the flowbio client's): the sheet comes in pieces.
+            if (file != null && file.getName().equals("blob") || OFFSET_FIELDS.stream().anyMatch(fields::containsKey)) {
+                if (file == null) throw ApiException.invalid("blob", "is required: the piece's bytes, as a file part");
+                byte[] piece;
+                try (InputStream in = file.getInputStream()) {
+                    piece = in.readAllBytes();
+                }
+                String filename = fields.getOrDefault("filename", "");
+                if (filename.isEmpty()) filename = file.getSubmittedFileName() == null ? "" : file.getSubmittedFileName();
+                ctx.json(piece(caller, FileNames.check(filename), fields, piece, check, ignoreWarnings));
+                return;
+            }
+            if (file == null) throw ApiException.invalid("file", "is required: the filled template (.xlsx, or .csv for a multiplexed sheet), as a file part");
             byte[] bytes;
             try (InputStream in = file.getInputStream()) {
                 bytes = in.readAllBytes();
             }
-            // The lists are read first, and the workbook outside any transaction: no connection is held while it is read.
-            Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
-            Function<Handle, Object> importer;
-            try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet, Kind.DATA.sheet), FILL_IN)) {
-                if (kindOf(workbook) == Kind.SAMPLE) {
-                    SampleSheet sheet = SampleSheet.read(workbook, lists);
-                    importer = h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, sheet, !check, problems));
-                } else {
-                    DataSheet sheet = DataSheet.read(workbook, lists);
-                    importer = h -> checked(sheet.problems(), problems -> DataImport.run(h, caller, policy, sheet, !check, problems));
-                }
-            }
+            Function<Handle, Object> importer = importer(caller, file.getSubmittedFileName(), bytes, check, ignoreWarnings, null);
             ctx.json(jdbi.inTransaction(importer::apply));
         } finally {
             for (Part p : parts) p.delete();
         }
     }
 
-    private static final String FILL_IN = "fill in a template of GET /annotation/sample or GET /annotation/data";
+    /** A piece of a sheet sent in the offset protocol; the last reads the whole sheet, as one sent whole would be. */
+    private Object piece(Caller caller, String filename, Map<String, String> fields, byte[] piece, boolean check, boolean ignoreWarnings) {
+        String data = fields.getOrDefault("data", "");
+        Long id = null;
+        if (!data.isEmpty()) {
+            if (!data.matches("[0-9]{1,18}") || Long.parseLong(data) == 0) throw ApiException.invalid("data", "must be a positive whole number, not '" + data + "'");
+            id = Long.parseLong(data);
+        }
+        AnnotationUploads.Held held = annotationUploads.append(caller, id, filename, number(fields, "expected_file_size"), flag(fields, "is_last"),
+                ignoreWarnings, piece);
+        if (held.result() != null) return new AnnotationUploads.Answer(held.id(), held.result());
+        if (!held.whole() || held.bytes() == null) return new AnnotationUploads.Answer(held.id(), null);
+        try {
+            Function<Handle, Object> importer = importer(caller, filename, held.bytes(), check, held.ignoreWarnings(), held.id());
+            return new AnnotationUploads.Answer(held.id(), annotationUploads.finish(held.id(), importer));
+        } catch (ApiException e) {
+            if (e.status() >= 400 && e.status() < 500) annotationUploads.discard(held.id());
+            throw e;
+        }
+    }
+
+    /**
+     * What imports the sheet {@code bytes}, to run in a transaction: the sheet is read and its cells checked now (the lists
+     * first, in a transaction of their own, and the sheet outside any: no connection is held while it is read). A .csv
+     * file is a multiplexed sheet; a workbook is the template whose sheet it has. {@code id}: the multiplexed sheet's
+     * id when it comes from an upload in pieces.
+     */
+    private Function<Handle, Object> importer(Caller caller, String filename, byte[] bytes, boolean check, boolean ignoreWarnings, Long id) {
+        Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
+        String name = filename == null ? "" : filename;
+        if (name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            MultiplexedImport sheet = MultiplexedImport.read(Csv.of(bytes), lists);
+            return h -> sheet.run(h, caller, samples, multiplexed, name, id, check, ignoreWarnings);
+        }
+        try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet, Kind.DATA.sheet, Kind.MULTIPLEXED.sheet), FILL_IN)) {
+            return switch (kindOf(workbook)) {
+                case SAMPLE -> {
+                    SampleSheet sheet = SampleSheet.read(workbook, lists);
+                    yield h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, sheet, !check, problems));
+                }
+                case DATA -> {
+                    DataSheet sheet = DataSheet.read(workbook, lists);
+                    yield h -> checked(sheet.problems(), problems -> DataImport.run(h, caller, policy, sheet, !check, problems));
+                }
+                case MULTIPLEXED -> {
+                    MultiplexedImport sheet = MultiplexedImport.read(workbook.rows(Kind.MULTIPLEXED.sheet), lists);
+                    yield h -> sheet.run(h, caller, samples, multiplexed, name, id, check, ignoreWarnings);
+                }
+            };
+        }
+    }
+
+    private static final String FILL_IN = "fill in a template of GET /annotation/sample, /annotation/data or /annotation/multiplexed";
 
     /** Which template the workbook is: the one whose sheet it has (any case). */
     private static Kind kindOf(Xlsx workbook) {
-        boolean samples = workbook.hasSheet(Kind.SAMPLE.sheet);
-        boolean data = workbook.hasSheet(Kind.DATA.sheet);
-        if (samples && data) {
-            throw ApiException.invalid("file", "has both a sheet '" + Kind.SAMPLE.sheet + "' and a sheet '" + Kind.DATA.sheet
-                    + "': import one template at a time");
+        List<Kind> kinds = java.util.Arrays.stream(Kind.values()).filter(k -> workbook.hasSheet(k.sheet)).toList();
+        if (kinds.size() > 1) {
+            throw ApiException.invalid("file", "has the sheets " + kinds.stream().map(k -> "'" + k.sheet + "'").toList()
+                    + ": import one template at a time");
         }
-        if (!samples && !data) {
-            throw ApiException.invalid("file", "has no sheet '" + Kind.SAMPLE.sheet + "' nor '" + Kind.DATA.sheet + "': " + FILL_IN);
+        if (kinds.isEmpty()) {
+            throw ApiException.invalid("file", "has no sheet '" + Kind.SAMPLE.sheet + "', '" + Kind.DATA.sheet + "' nor '" + Kind.MULTIPLEXED.sheet
+                    + "': " + FILL_IN);
         }
-        return samples ? Kind.SAMPLE : Kind.DATA;
+        return kinds.get(0);
     }
 
     /**
@@ -180,10 +262,17 @@ public final class AnnotationRoutes {
     /** At most this many problems are listed (their count is always given): enough to fix a sheet by. */
     private static final int MAX_PROBLEMS = 1000;
 
-    private static boolean dryRun(String value) {
+    private static boolean flag(Map<String, String> fields, String name) {
+        String value = fields.get(name);
         if (value == null || value.isEmpty() || value.equals("false")) return false;
         if (value.equals("true")) return true;
-        throw ApiException.invalid("dry_run", "must be true or false");
+        throw ApiException.invalid(name, "must be true or false");
+    }
+
+    private static long number(Map<String, String> fields, String name) {
+        String value = fields.getOrDefault(name, "");
+        if (!value.matches("[0-9]{1,18}")) throw ApiException.invalid(name, "must be a whole number from 0, not '" + value + "'");
+        return Long.parseLong(value);
     }
 
     private static ApiException tooLarge() {

@@ -27,7 +27,7 @@ final class TemplateSheet implements AutoCloseable {
     record Problem(String sheet, int row, String column, String header, String message) {}
 
     /** A filled row: its number as a spreadsheet shows it and the value of each column by header ("" when empty; none when its cell has a problem). */
-    record Filled(int row, Map<String, String> values) {}
+    record Filled(int row, Map<String, String> values, Map<String, String> metadata) {}
 
     static final int MAX_TEXT = 200;
     private static final Pattern ID = Pattern.compile("\\(#(\\d{1,18})\\)\\s*$");
@@ -38,23 +38,30 @@ final class TemplateSheet implements AutoCloseable {
     private final List<Problem> problems = new ArrayList<>();
     /** The column of each header found. */
     private final Map<String, Integer> index = new HashMap<>();
-    private final Xlsx.Rows rows;
+    /** The column of each metadata field (a header the template lacks, where its kind allows them), in the sheet's order. */
+    private final Map<String, Integer> metadataIndex = new LinkedHashMap<>();
+    private final SheetRows rows;
     /** The columns a row's cells are kept from: up to the last column of the template found. */
     private int width;
     private int filled;
     /** Whether rows are read: not with problems in the header row, nor past the rows allowed. */
     private boolean reading;
 
-    private TemplateSheet(Xlsx workbook, Kind kind, Map<ListOf, List<String>> lists) {
+    private TemplateSheet(SheetRows rows, Kind kind, Map<ListOf, List<String>> lists) {
         this.kind = kind;
         this.columns = Templates.columns(kind);
         this.lists = lists;
-        this.rows = workbook.rows(kind.sheet);
+        this.rows = rows;
     }
 
     /** The sheet of {@code kind} of the workbook, which has it, with its header row read. */
     static TemplateSheet open(Xlsx workbook, Kind kind, Map<ListOf, List<String>> lists) {
-        TemplateSheet s = new TemplateSheet(workbook, kind, lists);
+        return open(workbook.rows(kind.sheet), kind, lists);
+    }
+
+    /** The sheet of {@code kind} whose rows are {@code rows} (closed with it), with its header row read. */
+    static TemplateSheet open(SheetRows rows, Kind kind, Map<ListOf, List<String>> lists) {
+        TemplateSheet s = new TemplateSheet(rows, kind, lists);
         try {
             s.headers();
             s.reading = s.problems.isEmpty();
@@ -71,7 +78,7 @@ final class TemplateSheet implements AutoCloseable {
 
     /** A problem of the cell of {@code row} (1-based) in the column headed {@code header}. */
     Problem problem(int row, String header, String message) {
-        Integer col = index.get(header);
+        Integer col = index.containsKey(header) ? index.get(header) : metadataIndex.get(header);
         return new Problem(kind.sheet, row, col == null ? null : CellReference.convertNumToColString(col), header, message);
     }
 
@@ -94,7 +101,7 @@ final class TemplateSheet implements AutoCloseable {
         int at = row.index() + 1;
         for (Column c : columns) {
             Xlsx.Cell cell = cells.get(index.get(c.header()));
-            String text = cell == null ? "" : text(at, cell, c);
+            String text = cell == null ? "" : text(at, cell, c.header());
             if (text == null) continue; // a problem, already reported
             if (text.isEmpty() && c.required()) {
                 problems.add(problem(at, c.header(), "is required"));
@@ -114,7 +121,15 @@ final class TemplateSheet implements AutoCloseable {
             }
             values.put(c.header(), text);
         }
-        return new Filled(at, values);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadataIndex.forEach((header, column) -> {
+            Xlsx.Cell cell = cells.get(column);
+            String text = cell == null ? "" : text(at, cell, header);
+            if (text == null || text.isEmpty()) return;
+            if (text.length() > MAX_TEXT || cell.truncated()) problems.add(problem(at, header, "may have at most " + MAX_TEXT + " characters"));
+            else metadata.put(header, text);
+        });
+        return new Filled(at, values, metadata);
     }
 
     /** The column of each header (its title without the required mark, any case); missing and unknown ones are problems. */
@@ -133,7 +148,11 @@ final class TemplateSheet implements AutoCloseable {
                 if (title.isEmpty()) continue;
                 if (title.endsWith("*")) title = title.substring(0, title.length() - 1).strip();
                 Column c = byTitle.get(title.toLowerCase(Locale.ROOT));
-                if (c == null) {
+                if (c == null && kind.metadataColumns) {
+                    if (metadataIndex.putIfAbsent(title, cell.column()) != null) {
+                        problems.add(new Problem(kind.sheet, 1, col, title, "is a second column with this header"));
+                    }
+                } else if (c == null) {
                     problems.add(new Problem(kind.sheet, 1, col, title, "is not a column of the template"));
                 } else if (index.putIfAbsent(c.header(), cell.column()) != null) {
                     problems.add(new Problem(kind.sheet, 1, col, c.header(), "is a second column with this header"));
@@ -145,21 +164,22 @@ final class TemplateSheet implements AutoCloseable {
                 problems.add(new Problem(kind.sheet, 1, null, c.header(), "the required column '" + c.header() + "' is missing from the header row"));
             }
         }
-        width = index.values().stream().mapToInt(i -> i + 1).max().orElse(0);
+        width = Math.max(index.values().stream().mapToInt(i -> i + 1).max().orElse(0),
+                metadataIndex.values().stream().mapToInt(i -> i + 1).max().orElse(0));
     }
 
     /** The cell's text ("" when empty); null, with a problem reported, when it is not a value. */
-    private String text(int row, Xlsx.Cell cell, Column c) {
+    private String text(int row, Xlsx.Cell cell, String header) {
         return switch (cell.type()) {
             case BLANK -> "";
             case TEXT, NUMBER, BOOLEAN -> cell.text();
             case FORMULA -> {
-                problems.add(problem(row, c.header(), "holds a formula" + (cell.text().isEmpty() ? "" : " (" + cell.text() + ")")
+                problems.add(problem(row, header, "holds a formula" + (cell.text().isEmpty() ? "" : " (" + cell.text() + ")")
                         + ": formulas are not read, enter the value itself"));
                 yield null;
             }
             case ERROR -> {
-                problems.add(problem(row, c.header(), "holds an error value, not a value"));
+                problems.add(problem(row, header, "holds an error value, not a value"));
                 yield null;
             }
         };

@@ -42,14 +42,19 @@ final class Templates {
     static final String REQUIRED_MARK = " *";
 
     enum Kind {
-        SAMPLE("sample", "Samples"), DATA("data", "Data");
+        SAMPLE("sample", "Samples", false), DATA("data", "Data", false),
+        /** Rows that split multiplexed reads into samples by barcode; a column the template lacks is a metadata field. */
+        MULTIPLEXED("multiplexed", "Multiplexed", true);
 
         final String path;
         final String sheet;
+        /** Whether a column the template does not have is a sample metadata field (by its header) rather than a mistake. */
+        final boolean metadataColumns;
 
-        Kind(String path, String sheet) {
+        Kind(String path, String sheet, boolean metadataColumns) {
             this.path = path;
             this.sheet = sheet;
+            this.metadataColumns = metadataColumns;
         }
 
         static Kind of(String path) {
@@ -115,6 +120,24 @@ final class Templates {
                     new Column("Data type", true, ListOf.DATA_TYPES, false, "What the file holds.", "BED"),
                     new Column("Sample", false, null, false, "The sample to put the file in (one you may edit): its name, or name (#id), "
                             + "or its id; empty leaves the file where it is.", "HeLa_CLIP_rep1"));
+            case MULTIPLEXED -> List.of(
+                    new Column("Sample name", true, null, false, "A name for the sample these barcoded reads make (up to 200 characters).",
+                            "HeLa_CLIP_rep1"),
+                    new Column("Barcode", true, null, false, "The sample's barcode: A, C, G, T and N (N matches any base, e.g. a UMI); "
+                            + "dual index as i7+i5 (ACGTACGT+GGTTAACC).", "NNNACGTNN"),
+                    new Column("Barcode position", false, null, false, "index: the index read in each read's FASTQ header (the default); "
+                            + "inline: the first bases of read 1, trimmed off. The same for every row of a reads file.", "inline"),
+                    new Column("Reads 1 file", true, null, false, "The file name of the multiplexed reads (read 1), as it will be uploaded "
+                            + "(POST /upload/multiplexed).", "pool1_R1.fastq.gz"),
+                    new Column("Reads 2 file", false, null, false, "The file name of read 2 of paired-end multiplexed reads, as it will be "
+                            + "uploaded; the same for every row of a Reads 1 file.", "pool1_R2.fastq.gz"),
+                    new Column("Sample type", false, ListOf.SAMPLE_TYPES, false, "What was sequenced.", "RNA"),
+                    new Column("Project", false, ListOf.PROJECTS, false, "The project the sample belongs to; empty for none.", ""),
+                    new Column("Organism", false, ListOf.ORGANISMS, false, "The organism the sample comes from.", "human"),
+                    new Column("Source", false, ListOf.SOURCES, false, "The cell line or tissue the sample comes from.", ""),
+                    new Column("Purification target", false, ListOf.PURIFICATION_TARGETS, false, "The protein pulled down, if any.", ""),
+                    new Column("Condition", false, null, false, "The experimental condition (free text, up to 200 characters).", "control"),
+                    new Column("Replicate group", false, null, false, "Samples that replicate each other share this (free text).", "HeLa_CLIP"));
         };
     }
 
@@ -220,11 +243,15 @@ final class Templates {
     private static void writeInstructions(Kind kind, Sheet sheet, List<Column> columns, Map<ListOf, List<String>> lists, Styles styles) {
         List<String> intro = new ArrayList<>(List.of(
                 "Flow " + kind.path + " annotation template",
-                "Fill in one row per " + (kind == Kind.SAMPLE ? "sample and lane" : "data file") + " on the sheet '" + kind.sheet
+                "Fill in one row per " + (kind == Kind.SAMPLE ? "sample and lane" : kind == Kind.DATA ? "data file" : "sample (barcode)") + " on the sheet '" + kind.sheet
                         + "', from its second row, and upload the workbook to Flow (POST /upload/annotation).",
                 "Columns marked with" + REQUIRED_MARK + " are required. Columns with a drop-down list only take a value of the list:"
                         + " the lists are those of the server when this template was downloaded; download a new one when they change.",
                 "At most " + MAX_ROWS + " rows are read. Keep the header row and the sheet names as they are; values are read as text, not formulas."));
+        if (kind.metadataColumns) {
+            intro.add("Any other column is a metadata field of the samples, named by its header (GET /samples/metadata lists the lab's). "
+                    + "The sheet may also be saved as .csv, its first row the headers.");
+        }
         int r = 0;
         for (String line : intro) {
             Cell cell = sheet.createRow(r++).createCell(0);

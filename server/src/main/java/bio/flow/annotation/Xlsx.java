@@ -430,7 +430,7 @@ final class Xlsx implements AutoCloseable {
     }
 
     /** A sheet's rows, read one at a time; close it when done. */
-    final class Rows implements AutoCloseable {
+    final class Rows implements SheetRows {
         private final Part part;
         private final SharedStrings strings;
         private int cells;
@@ -442,7 +442,8 @@ final class Xlsx implements AutoCloseable {
         }
 
         /** The next row element, keeping the cells of its first {@code columns} columns; null after the last. */
-        Row next(int columns) {
+        @Override
+        public Row next(int columns) {
             XMLStreamReader x = part.x;
             try {
                 while (x.hasNext()) {

@@ -39,6 +39,9 @@ public final class Housekeeping implements AutoCloseable {
     private static final String REFRESH_TOKENS = "DELETE FROM refresh_tokens WHERE expires_at < now()";
     // An id_token is remembered (against replay) only while it could still be accepted.
     private static final String OIDC_USED_TOKENS = "DELETE FROM oidc_used_tokens WHERE expires_at < now()";
+    // Annotation sheets sent in pieces, unfinished or finished (whose row then only answered a repeated last piece),
+    // expire with the data uploads (FLOW_UPLOAD_EXPIRY_HOURS); their bytes are in the row.
+    private static final String ANNOTATION_UPLOADS = "DELETE FROM annotation_uploads WHERE expires_at < now()";
     // Used or expired reset links are kept one more day, to answer "did I (or someone) reset my password?".
     private static final String PASSWORD_RESETS = "DELETE FROM password_resets "
             + "WHERE used_at < now() - interval '1 day' OR expires_at < now() - interval '1 day'";
@@ -95,6 +98,7 @@ public final class Housekeeping implements AutoCloseable {
             h.createUpdate(REFRESH_TOKENS).execute(),
             h.createUpdate(PASSWORD_RESETS).execute(),
             h.createUpdate(OIDC_USED_TOKENS).execute(),
+            h.createUpdate(ANNOTATION_UPLOADS).execute(),
         });
         int mails = OutboxMailer.deleteOlderThan(outbox, Instant.now().minus(outboxAge));
         int uploads = expireUploads();
@@ -102,10 +106,10 @@ public final class Housekeeping implements AutoCloseable {
         int archives = expireArchives();
         // Writes a crash cut off; a write going on (an upload, an import, an archive) touches its file all along.
         int abandoned = storage.removeAbandonedWrites(ORPHAN_DATA_AGE);
-        if (rows[0] + rows[1] + rows[2] + rows[3] + mails + uploads + orphans + archives + abandoned > 0) {
+        if (rows[0] + rows[1] + rows[2] + rows[3] + rows[4] + mails + uploads + orphans + archives + abandoned > 0) {
             log.info("housekeeping deleted {} login failures, {} refresh tokens, {} password resets, {} used id_tokens, {} outbox mails, "
-                    + "{} uploads, {} data files no record names, {} bulk archives, {} abandoned writes", rows[0], rows[1], rows[2], rows[3],
-                    mails, uploads, orphans, archives, abandoned);
+                    + "{} uploads, {} annotation uploads, {} data files no record names, {} bulk archives, {} abandoned writes", rows[0], rows[1],
+                    rows[2], rows[3], mails, uploads, rows[4], orphans, archives, abandoned);
         }
     }
 

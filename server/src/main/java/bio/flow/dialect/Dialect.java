@@ -54,6 +54,11 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
  * <tr><td>{@code GET /samples/metadata}</td><td>{@code {"attributes": [...]}}</td><td>bare array of the attributes</td></tr>
  * <tr><td>error bodies</td><td>{@code {"error": {"code", "message", "details"}}}</td>
  *     <td>{@code {"error": "<message>", "code", "details"}}: the client prints {@code error} as it is</td></tr>
+ * <tr><td>a sheet's problems and warnings ({@code POST /upload/annotation})</td>
+ *     <td>{@code {"error": {"code", "message", "details": {"validation" | "warnings": [{row, column, message}]}}}}</td>
+ *     <td>{@code {"validation": [...], "code", "message", "details"}} or {@code {"warnings": [...], ...}}, without
+ *     {@code error}: the client looks for them at the top level, and a string {@code error} would hide them (with
+ *     {@code warnings} it then sends the sheet again with {@code ignore_warnings=true})</td></tr>
  * </table>
  * No endpoint of the main API answers a request of the client with an empty 2xx body (the client parses every one
  * as JSON), so none needs one here; the dialect's tests check every answer they get for it.
@@ -67,6 +72,8 @@ public final class Dialect {
 
     /** Keys of a JSON request body that name records, and so may be sent as strings of digits. */
     private static final Set<String> REQUEST_ID_KEYS = Set.of("id", "ids", "project", "data", "samples", "projects", "executions", "filesets");
+    /** The keys of a sheet's issues that the client reads at the top level of an error body, in the order it checks them. */
+    private static final List<String> SHEET_ISSUES = List.of("validation", "warnings");
     private static final Set<String> SIGN_IN_PATHS = Set.of("/login", "/signup", "/oidc-login", "/token");
     /** Listings the client reads as bare arrays: the main API's key of each, by path. */
     private static final Map<String, String> BARE_ARRAYS = Map.of("/samples/types", "sample_types", "/organisms", "organisms",
@@ -118,11 +125,24 @@ public final class Dialect {
         return out;
     }
 
-    /** {@code {"error": {"code", "message", "details"}}} as {@code {"error": "<message>", "code", "details"}}. */
+    /**
+     * {@code {"error": {"code", "message", "details"}}} as {@code {"error": "<message>", "code", "details"}}; a sheet's
+     * problems or warnings as {@code {"validation" | "warnings": [...], "code", "message"}}.
+     */
     private static JsonNode error(JsonNode tree) {
         JsonNode e = tree.path("error");
         if (!e.isObject()) return tree;
         ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (String key : SHEET_ISSUES) {
+            if (e.path("details").path(key).isArray()) {
+                ObjectNode details = ((ObjectNode) e.path("details")).deepCopy();
+                out.set(key, stringIds(details.remove(key)));
+                out.set("code", e.path("code"));
+                out.set("message", e.path("message"));
+                out.set("details", stringIds(details));
+                return out;
+            }
+        }
         out.set("error", e.path("message"));
         out.set("code", e.path("code"));
         out.set("details", stringIds(e.path("details")));

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public final class BodyTypes {
     /** The paths that take an upload as multipart/form-data: the one place to list them. */
-    private static final Set<String> MULTIPART_PATHS = Set.of("/upload", "/upload/sample", "/upload/annotation");
+    private static final Set<String> MULTIPART_PATHS = Set.of("/upload", "/upload/sample", "/upload/multiplexed", "/upload/annotation");
 
     private BodyTypes() {}
 

@@ -57,9 +57,20 @@ public final class UploadRoutes {
     /** The memory left for parsing upload requests, in KiB. */
     private final Semaphore memoryKib;
 
-    public UploadRoutes(Authenticator authenticator, Uploads uploads, Path spool, long maxChunkBytes, int memoryMb) {
+    /** Where the pieces of multiplexed reads go ({@code bio.flow.multiplexed.Multiplexed}): read 1, or read 2 of {@code reads1}. */
+    public interface MultiplexedReads {
+        Uploads.OffsetAnswer receive(Caller caller, Uploads.Piece piece, Long reads1, long size, InputStream bytes) throws IOException;
+    }
+
+    /** What a request uploads: a data file, a sample's reads, or multiplexed reads. */
+    private enum Route { DATA, SAMPLE, MULTIPLEXED }
+
+    private final MultiplexedReads multiplexed;
+
+    public UploadRoutes(Authenticator authenticator, Uploads uploads, MultiplexedReads multiplexed, Path spool, long maxChunkBytes, int memoryMb) {
         this.authenticator = authenticator;
         this.uploads = uploads;
+        this.multiplexed = multiplexed;
         this.maxRequestBytes = maxChunkBytes + FORM_OVERHEAD;
         this.spooled = new MultipartConfigElement(spool.toString(), maxChunkBytes, maxRequestBytes, IN_MEMORY);
         this.inMemory = new MultipartConfigElement(spool.toString(), maxChunkBytes, maxRequestBytes, (int) Math.min(Integer.MAX_VALUE, maxRequestBytes));
@@ -67,7 +78,7 @@ public final class UploadRoutes {
     }
 
     public void upload(Context ctx) throws IOException {
-        receive(ctx, false);
+        receive(ctx, Route.DATA);
     }
 
     /**
@@ -75,10 +86,18 @@ public final class UploadRoutes {
      * {@code file_id}, {@code chunk} and {@code total_chunks} (an upload of one chunk under a name of Flow's).
      */
     public void sample(Context ctx) throws IOException {
-        receive(ctx, true);
+        receive(ctx, Route.SAMPLE);
     }
 
-    private void receive(Context ctx, boolean reads) throws IOException {
+    /**
+     * {@code POST /upload/multiplexed}: multiplexed reads, in the offset protocol only (the flowbio client's): read 1 with
+     * no other field, read 2 with {@code reads1} (read 1's id) on every piece. See {@code bio.flow.multiplexed.Multiplexed}.
+     */
+    public void multiplexed(Context ctx) throws IOException {
+        receive(ctx, Route.MULTIPLEXED);
+    }
+
+    private void receive(Context ctx, Route route) throws IOException {
         Caller caller = authenticator.require(ctx);
         String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
         if (!type.startsWith("multipart/form-data")) throw ApiException.unsupportedMediaType("POST " + ctx.path() + " takes multipart/form-data");
@@ -92,14 +111,15 @@ public final class UploadRoutes {
         boolean held = kib > 0 && memoryKib.tryAcquire(kib);
         try {
             ctx.req().setAttribute("org.eclipse.jetty.multipartConfig", held ? inMemory : spooled);
-            receive(ctx, caller, reads);
+            receive(ctx, caller, route);
         } finally {
             if (held) memoryKib.release(kib);
         }
     }
 
-    private void receive(Context ctx, Caller caller, boolean reads) throws IOException {
+    private void receive(Context ctx, Caller caller, Route route) throws IOException {
         Collection<Part> parts = MultipartParts.of(ctx, this::tooLarge);
+        boolean reads = route == Route.SAMPLE;
         try {
             // Which protocol is the request's fields' to say; fields of both are a mistake, not a guess.
             boolean offsets = parts.stream().anyMatch(p -> OFFSET_FIELDS.contains(p.getName()));
@@ -114,14 +134,14 @@ public final class UploadRoutes {
                 if (name.equals("file") || name.equals("blob")) {
                     if (file != null) throw ApiException.invalid(name, "send one file part per request");
                     file = p;
-                } else if (FIELDS.contains(name) || newSample) {
+                } else if (FIELDS.contains(name) || newSample || route == Route.MULTIPLEXED && name.equals("reads1")) {
                     if (p.getSize() > MAX_FIELD_BYTES) throw ApiException.invalid(name, "at most " + MAX_FIELD_BYTES + " bytes");
                     String value;
                     try (InputStream in = p.getInputStream()) {
                         value = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     }
                     if (name.equals("previous_data")) previousData.add(value);
-                    else if (FIELDS.contains(name) || NewSample.FIELDS.contains(name)) fields.put(name, value);
+                    else if (FIELDS.contains(name) || NewSample.FIELDS.contains(name) || route == Route.MULTIPLEXED) fields.put(name, value);
                     else metadata.put(name, value);
                 }
             }
@@ -135,6 +155,19 @@ public final class UploadRoutes {
             String part = offsets ? "blob" : "file";
             if (file == null) throw ApiException.invalid(part, "is required: the chunk's bytes, as a file part");
             String filename = fields.containsKey("filename") ? fields.get("filename") : file.getSubmittedFileName();
+            if (route == Route.MULTIPLEXED) {
+                if (!offsets) throw ApiException.invalid("expected_file_size", "multiplexed reads are sent in the offset protocol (filename, "
+                        + "expected_file_size, is_last, data, blob)");
+                for (String f : List.of("sample_id", "project_id", "read_number", "lane", "data_type")) {
+                    if (fields.containsKey(f)) throw ApiException.invalid(f, "multiplexed reads are FASTQ and make their samples from their sheet");
+                }
+                Uploads.Piece piece = new Uploads.Piece(id(fields, "data"), FileNames.check(filename), longValue(fields, "expected_file_size"),
+                        bool(fields, "is_last"), null, null, null, blankToNull(fields.get("md5")));
+                try (InputStream in = file.getInputStream()) {
+                    ctx.json(multiplexed.receive(caller, piece, id(fields, "reads1"), file.getSize(), in));
+                }
+                return;
+            }
             if (newSample) {
                 for (String f : List.of("sample_id", "project_id", "read_number", "lane")) {
                     if (fields.containsKey(f)) {

@@ -236,13 +236,13 @@ class AnnotationImportTest {
             wb.createSheet("Sheet1").createRow(0).createCell(0).setCellValue("hello");
             wb.write(other);
         }
-        fileRefused(post(user, other.toByteArray(), false), "has no sheet 'Samples' nor 'Data'");
+        fileRefused(post(user, other.toByteArray(), false), "has no sheet 'Samples', 'Data' nor 'Multiplexed'");
         ByteArrayOutputStream both = new ByteArrayOutputStream();
         try (XSSFWorkbook wb = new XSSFWorkbook(new ByteArrayInputStream(filled(user, List.of())))) {
             wb.createSheet("data");
             wb.write(both);
         }
-        fileRefused(post(user, both.toByteArray(), false), "has both a sheet 'Samples' and a sheet 'Data'");
+        fileRefused(post(user, both.toByteArray(), false), "has the sheets ['Samples', 'Data']: import one template at a time");
         assertStatus(new Multipart().field("dry_run", "true").post(user.api(), "/upload/annotation"), 400, "VALIDATION_ERROR");
         assertStatus(post(user, new byte[10 * 1024 * 1024 + 1], false), 413, "PAYLOAD_TOO_LARGE");
         assertStatus(user.api().post("/upload/annotation", Map.of("file", "x")), 415, "UNSUPPORTED_MEDIA_TYPE");

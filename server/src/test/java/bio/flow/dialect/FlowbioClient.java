@@ -147,7 +147,9 @@ final class FlowbioClient {
             JsonNode tree = res.json();
             String numeric = numericId(tree, "");
             if (numeric != null) throw new AssertionError(method + " " + path + ": a numeric id at " + numeric + ": " + res.text());
-            if (res.status() >= 400 && !(tree.isObject() && tree.path("error").isTextual() && tree.path("code").isTextual())) {
+            // A sheet's problems or warnings are at the top level, without error, where the client looks for them.
+            boolean sheetIssues = tree.isObject() && !tree.has("error") && (tree.path("validation").isArray() || tree.path("warnings").isArray());
+            if (res.status() >= 400 && !sheetIssues && !(tree.isObject() && tree.path("error").isTextual() && tree.path("code").isTextual())) {
                 throw new AssertionError(method + " " + path + ": an error body the client prints badly: " + res.text());
             }
         }

@@ -17,7 +17,12 @@ public final class Multipart {
 
     /** The file part; its submitted name is "blob", as a client that sends the name in a field does. */
     public Multipart file(String name, byte[] bytes) {
-        write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"blob\"\r\n"
+        return file(name, "blob", bytes);
+    }
+
+    /** The file part, under its submitted name {@code filename}. */
+    public Multipart file(String name, String filename, byte[] bytes) {
+        write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
                 + "Content-Type: application/octet-stream\r\n\r\n");
         body.writeBytes(bytes);
         write("\r\n");
