@@ -539,7 +539,7 @@ public final class App implements AutoCloseable {
                     config.importConcurrency(), claims);
             this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
             // Demultiplexed reads are written here before they go to storage: the data directory, as for the upload spool.
-            this.multiplexed = new Multiplexed(jdbi, storage, uploads, samples, config.dataDir().resolve("demultiplexing"), config.workerHost());
+            this.multiplexed = new Multiplexed(jdbi, storage, uploads, samples, config.dataDir().resolve("demultiplexing"), claims);
             this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples, multiplexed,
                     Duration.ofHours(config.uploadExpiryHours()));
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, multiplexed::receive, uploadSpool(config.dataDir()), config.maxChunkBytes(),

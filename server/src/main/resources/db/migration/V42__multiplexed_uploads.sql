@@ -19,7 +19,8 @@ CREATE TABLE annotation_uploads (
 CREATE INDEX annotation_uploads_expires ON annotation_uploads (expires_at);
 
 -- A multiplexed sheet: the rows (one sample each) that split multiplexed reads by barcode. waiting: for its reads
--- (inputs); demultiplexing: a server (holder, "host/pid") splits them; done: its samples are made (results);
+-- (inputs); demultiplexing: a server holds it (holder, claimed_until: bio.flow.db.Claims) and splits them; done: its
+-- samples are made (results);
 -- failed: message says why, nothing was made.
 CREATE TABLE multiplexed_sheets (
     id        BIGINT      PRIMARY KEY DEFAULT nextval('annotation_ids'),
@@ -31,6 +32,7 @@ CREATE TABLE multiplexed_sheets (
     results   JSONB,
     message   TEXT,
     holder    TEXT        CHECK ((status = 'demultiplexing') = (holder IS NOT NULL)),
+    claimed_until TIMESTAMPTZ CHECK ((holder IS NULL) = (claimed_until IS NULL)),
     created   TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated   TIMESTAMPTZ NOT NULL DEFAULT now()
 );

@@ -1,7 +1,8 @@
 package bio.flow.multiplexed;
 
-import bio.flow.analytics.Activity;
 import bio.flow.access.Resource;
+import bio.flow.analytics.Activity;
+import bio.flow.db.Claims;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.http.Json;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -46,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * that matched no read makes no sample (a warning of the result). Any failure makes nothing: the files written are
  * removed, the sheet is {@code failed} with the reason.
  *
- * <p>The server that demultiplexes a sheet holds it ({@code holder}: "host/pid"); at start, a server takes up again
- * the sheets held by a process of its own host that is gone (a crash mid-way, or a stop, which breaks the work off). Like {@code CompletionClaims} for
- * uploads, and as small: sheets held by another host wait for that host's server to start again.
+ * <p>The server that demultiplexes a sheet holds it ({@code holder}, {@code claimed_until}: a {@link Claims} claim,
+ * renewed while the sheet is queued or split here); another server takes it over once the claim lapsed or its holder
+ * is surely dead (a crash mid-way), and a server that stops gives its sheets up, so that the next to look starts them
+ * again from the reads.
  */
 public final class Multiplexed implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Multiplexed.class);
@@ -78,8 +82,9 @@ public final class Multiplexed implements AutoCloseable {
     private final Uploads uploads;
     private final Samples samples;
     private final Path work;
-    private final String host;
-    private final String process;
+    private final Claims claims;
+    /** The sheets queued or being split here: a sheet is submitted once. */
+    private final Set<Long> mine = ConcurrentHashMap.newKeySet();
     /** One sheet at a time: demultiplexing reads and writes every byte of the reads, and the machine has other work. */
     /** Set when the server stops: a demultiplexing it breaks off is not a failure, and the next start does it again. */
     private volatile boolean closing;
@@ -90,27 +95,33 @@ public final class Multiplexed implements AutoCloseable {
     });
 
     /** {@code work}: a folder of this server's own where the outputs are written before they go to storage. */
-    public Multiplexed(Jdbi jdbi, Storage storage, Uploads uploads, Samples samples, Path work, String host) {
+    public Multiplexed(Jdbi jdbi, Storage storage, Uploads uploads, Samples samples, Path work, Claims claims) {
         this.jdbi = jdbi;
         this.storage = storage;
         this.uploads = uploads;
         this.samples = samples;
         this.work = work;
-        this.host = host;
-        this.process = host + "/" + ProcessHandle.current().pid();
+        this.claims = claims;
     }
 
-    /** Takes up again the sheets whose demultiplexing stopped with a process of this host (what a crash left). */
+    /** Renews this server's sheets and takes up those a stopped or dead server left, now and every claims round. */
     public void start() {
         deleteTree(work); // the outputs of a stopped run: it starts again from the reads
-        String prefix = host + "/";
-        List<String> live = ProcessHandle.allProcesses().map(p -> Long.toString(p.pid())).toList();
-        List<Long> resumed = jdbi.withHandle(h -> h.createQuery("UPDATE multiplexed_sheets SET holder = :me, updated = now() "
-                        + "WHERE status = 'demultiplexing' AND left(holder, length(:prefix)) = :prefix "
-                        + "AND split_part(substr(holder, length(:prefix) + 1), '/', 1) <> ALL(:live) RETURNING id")
-                .bind("me", process).bind("prefix", prefix).bindArray("live", String.class, live).mapTo(Long.class).list());
-        if (!resumed.isEmpty()) log.info("demultiplexing again the sheets {}, which a stopped server left unfinished", resumed);
-        resumed.forEach(this::submit);
+        claims.every("demultiplexing", this::round);
+    }
+
+    private void round() {
+        List<Long> taken = jdbi.withHandle(h -> {
+            h.createUpdate("UPDATE multiplexed_sheets SET claimed_until = " + Claims.UNTIL + " WHERE status = 'demultiplexing' AND holder = :me")
+                    .bind("me", claims.holder()).bind("lease_ms", claims.leaseMillis()).execute();
+            List<String> dead = claims.deadHolders(h, "multiplexed_sheets", "holder", "status = 'demultiplexing'");
+            return h.createQuery("UPDATE multiplexed_sheets SET holder = :me, claimed_until = " + Claims.UNTIL + ", updated = now() "
+                            + "WHERE status = 'demultiplexing' AND holder <> :me AND " + Claims.takeable("holder", "claimed_until") + " RETURNING id")
+                    .bind("me", claims.holder()).bind("lease_ms", claims.leaseMillis()).bindArray("dead", String.class, dead)
+                    .mapTo(Long.class).list();
+        });
+        if (!taken.isEmpty()) log.info("demultiplexing again the sheets {}, which a stopped server left unfinished", taken);
+        taken.forEach(this::submit);
     }
 
     @Override
@@ -121,6 +132,13 @@ public final class Multiplexed implements AutoCloseable {
             executor.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // given up rather than left to lapse: the next server to look starts them again at once
+        try {
+            jdbi.useHandle(h -> h.createUpdate("UPDATE multiplexed_sheets SET claimed_until = now() WHERE status = 'demultiplexing' AND holder = :me")
+                    .bind("me", claims.holder()).execute());
+        } catch (RuntimeException e) {
+            log.warn("could not give up the sheets being demultiplexed: {}", e.toString());
         }
     }
 
@@ -239,19 +257,23 @@ public final class Multiplexed implements AutoCloseable {
         boolean complete = h.createQuery("SELECT NOT EXISTS (SELECT 1 FROM multiplexed_inputs WHERE sheet_id = :s "
                 + "AND (reads1_data IS NULL OR (reads2_name IS NOT NULL AND reads2_data IS NULL)))").bind("s", sheet).mapTo(Boolean.class).one();
         if (!complete) return null;
-        h.createUpdate("UPDATE multiplexed_sheets SET status = 'demultiplexing', holder = :me, updated = now() WHERE id = :s")
-                .bind("me", process).bind("s", sheet).execute();
+        h.createUpdate("UPDATE multiplexed_sheets SET status = 'demultiplexing', holder = :me, claimed_until = " + Claims.UNTIL
+                        + ", updated = now() WHERE id = :s")
+                .bind("me", claims.holder()).bind("lease_ms", claims.leaseMillis()).bind("s", sheet).execute();
         return sheet;
     }
 
     // ---- demultiplexing ----
 
     private void submit(long sheet) {
+        if (!mine.add(sheet)) return;
         executor.execute(() -> {
             try {
                 demultiplex(sheet);
             } catch (RuntimeException e) {
                 log.error("demultiplexing sheet {} failed unexpectedly", sheet, e);
+            } finally {
+                mine.remove(sheet);
             }
         });
     }
@@ -280,7 +302,7 @@ public final class Multiplexed implements AutoCloseable {
         record Owner(Caller caller, List<Row> rows, List<Note> warnings) {}
         Owner o = jdbi.withHandle(h -> h.createQuery("SELECT u.id, u.username, u.is_admin, u.can_run_pipelines, s.rows::text, s.warnings::text "
                         + "FROM multiplexed_sheets s JOIN users u ON u.id = s.owner_id WHERE s.id = :id AND s.holder = :me")
-                .bind("id", sheet).bind("me", process)
+                .bind("id", sheet).bind("me", claims.holder())
                 .map((rs, c) -> new Owner(new Caller(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), Instant.now(), false),
                         read(rs.getString(5), new TypeReference<List<Row>>() {}), read(rs.getString(6), new TypeReference<List<Note>>() {})))
                 .findOne().orElse(null));
@@ -335,8 +357,8 @@ public final class Multiplexed implements AutoCloseable {
                 }
             }
             if (!closing) {
-                jdbi.useHandle(h -> h.createUpdate("UPDATE multiplexed_sheets SET status = 'failed', message = :m, holder = NULL, updated = now() "
-                        + "WHERE id = :id AND holder = :me").bind("m", "demultiplexing failed: " + why).bind("id", sheet).bind("me", process).execute());
+                jdbi.useHandle(h -> h.createUpdate("UPDATE multiplexed_sheets SET status = 'failed', message = :m, holder = NULL, claimed_until = NULL, updated = now() "
+                        + "WHERE id = :id AND holder = :me").bind("m", "demultiplexing failed: " + why).bind("id", sheet).bind("me", claims.holder()).execute());
             }
         } finally {
             deleteTree(dir);
@@ -347,7 +369,7 @@ public final class Multiplexed implements AutoCloseable {
     private void finish(Handle h, long sheet, Caller caller, List<Row> rows, List<Note> warnings, List<Output> outputs, long[] reads,
                         Map<String, long[]> counts) {
         // the sheet is still this process's (not deleted, not taken over)
-        if (h.createQuery("SELECT id FROM multiplexed_sheets WHERE id = :id AND holder = :me FOR UPDATE").bind("id", sheet).bind("me", process)
+        if (h.createQuery("SELECT id FROM multiplexed_sheets WHERE id = :id AND holder = :me FOR UPDATE").bind("id", sheet).bind("me", claims.holder())
                 .mapTo(Long.class).findOne().isEmpty()) {
             throw new IllegalStateException("the sheet is no longer this server's to finish");
         }
@@ -391,7 +413,7 @@ public final class Multiplexed implements AutoCloseable {
         }
         List<RowResult> results = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) results.add(new RowResult(reads[i], sampleIds[i]));
-        h.createUpdate("UPDATE multiplexed_sheets SET status = 'done', holder = NULL, results = CAST(:results AS jsonb), "
+        h.createUpdate("UPDATE multiplexed_sheets SET status = 'done', holder = NULL, claimed_until = NULL, results = CAST(:results AS jsonb), "
                         + "warnings = CAST(:warnings AS jsonb), updated = now() WHERE id = :id")
                 .bind("results", json(results)).bind("warnings", json(notes)).bind("id", sheet).execute();
     }

@@ -37,9 +37,11 @@ class MultiplexedResumeTest {
             for (int i = 0; i < 12; i++) reads.append("@z").append(i).append(" 1:N:0:ACGTACGT\nACGTACGTAC\n+\nIIIIIIIIII\n");
             assertThat(piece(a.api(), "/upload/multiplexed", "z_R1.fq", reads.toString().getBytes(StandardCharsets.UTF_8), null).status())
                     .isEqualTo(200);
-            // As a server of HOST that died while it demultiplexed the sheet would have left it (its read 2 aside: single-end now).
+            // As a server of HOST that died while it demultiplexed the sheet would have left it, its claim good for an hour yet (its
+            // read 2 aside: single-end now); the other server, of another host, may not take it before the claim lapses.
             one.sql("UPDATE multiplexed_inputs SET reads2_name = NULL WHERE sheet_id = " + id);
-            one.sql("UPDATE multiplexed_sheets SET status = 'demultiplexing', holder = '" + HOST + "/2147483646' WHERE id = " + id);
+            one.sql("UPDATE multiplexed_sheets SET status = 'demultiplexing', holder = '" + HOST + "/2147483646/0', "
+                    + "claimed_until = now() + interval '1 hour' WHERE id = " + id);
 
             Map<String, String> settings = new HashMap<>(one.sharedSettings());
             settings.put("FLOW_WORKERS", "0");
