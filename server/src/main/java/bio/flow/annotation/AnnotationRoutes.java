@@ -2,7 +2,6 @@ package bio.flow.annotation;
 
 import bio.flow.access.AccessPolicy;
 import bio.flow.annotation.Templates.Kind;
-import bio.flow.annotation.Templates.ListOf;
 import bio.flow.annotation.Templates.Project;
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
@@ -11,6 +10,7 @@ import bio.flow.http.Caller;
 import bio.flow.http.ContentDisposition;
 import bio.flow.vocabularies.Vocabularies;
 import bio.flow.annotation.TemplateSheet.Problem;
+import bio.flow.samples.MetadataAttributes;
 import bio.flow.samples.Samples;
 import io.javalin.http.Context;
 import jakarta.servlet.MultipartConfigElement;
@@ -69,8 +69,8 @@ public final class AnnotationRoutes {
         Caller caller = authenticator.require(ctx);
         Kind kind = kind(ctx.pathParam("type"));
         // The lists are read in one transaction; the workbook is written after it, without holding a connection.
-        Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
-        byte[] xlsx = Templates.write(kind, lists);
+        Templates.Form form = jdbi.inTransaction(h -> form(h, caller));
+        byte[] xlsx = Templates.write(kind, form);
         ctx.contentType(XLSX)
                 .header("Content-Disposition", ContentDisposition.attachment(kind.filename()))
                 .result(xlsx);
@@ -89,11 +89,11 @@ public final class AnnotationRoutes {
         return Kind.SAMPLE;
     }
 
-    private Map<ListOf, List<String>> lists(Handle h, Caller caller) {
+    private Templates.Form form(Handle h, Caller caller) {
         List<Project> projects = AccessPolicy.bindCaller(h.createQuery("SELECT p.id, p.name FROM projects p WHERE "
                         + AccessPolicy.projectCallerEdits("p") + " ORDER BY lower(p.name), p.id"), Optional.of(caller))
                 .map((rs, c) -> new Project(rs.getLong("id"), rs.getString("name"))).list();
-        return Templates.lists(vocabularies.choices(h), projects);
+        return Templates.form(vocabularies.choices(h), projects, MetadataAttributes.defined(h));
     }
 
     public void upload(Context ctx) throws IOException {
@@ -127,14 +127,14 @@ public final class AnnotationRoutes {
                 bytes = in.readAllBytes();
             }
             // The lists are read first, and the workbook outside any transaction: no connection is held while it is read.
-            Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
+            Templates.Form form = jdbi.inTransaction(h -> form(h, caller));
             Function<Handle, Object> importer;
             try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet, Kind.DATA.sheet), FILL_IN)) {
                 if (kindOf(workbook) == Kind.SAMPLE) {
-                    SampleSheet sheet = SampleSheet.read(workbook, lists);
+                    SampleSheet sheet = SampleSheet.read(workbook, form);
                     importer = h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, sheet, !check, problems));
                 } else {
-                    DataSheet sheet = DataSheet.read(workbook, lists);
+                    DataSheet sheet = DataSheet.read(workbook, form);
                     importer = h -> checked(sheet.problems(), problems -> DataImport.run(h, caller, policy, sheet, !check, problems));
                 }
             }

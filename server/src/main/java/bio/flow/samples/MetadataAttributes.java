@@ -28,28 +28,31 @@ public final class MetadataAttributes {
             "read_number", "lane", "id", "name", "owner", "created", "permissions", "metadata");
 
     /** An attribute defined for a sample type: {@code required} makes it required for samples of that type. */
-    record Link(long sampleTypeId, String sampleType, boolean required) {}
+    public record Link(long sampleTypeId, String sampleType, boolean required) {}
 
     /**
      * One attribute as the rules read it. {@code options}: the values it offers (empty: none); {@code links} by sample
      * type id; {@code builtIn}: a column of the samples table, changed through its vocabulary, never required.
      */
-    record Definition(String identifier, String name, String description, boolean required, boolean allowUserTerms,
+    public record Definition(String identifier, String name, String description, boolean required, boolean allowUserTerms,
                       boolean allowAnnotation, int position, List<String> options, Map<Long, Link> links, boolean builtIn) {
-        boolean hasOptions() {
+        public boolean hasOptions() {
             return !options.isEmpty();
         }
 
         /** Whether its values are checked against its options. */
-        boolean closed() {
+        public boolean closed() {
             return hasOptions() && !allowUserTerms;
         }
 
         /** Whether a sample of this sample type (null: none) must have a value. */
         boolean requiredFor(Long sampleTypeId) {
-            if (required) return true;
-            Link link = sampleTypeId == null ? null : links.get(sampleTypeId);
-            return link != null && link.required();
+            return required || sampleTypeId != null && links.containsKey(sampleTypeId) && links.get(sampleTypeId).required();
+        }
+
+        /** The same for a sample type named {@code sampleType} (any case; null: none), as a sheet names it. */
+        public boolean requiredFor(String sampleType) {
+            return required || sampleType != null && links.values().stream().anyMatch(l -> l.required() && l.sampleType().equalsIgnoreCase(sampleType));
         }
     }
 
@@ -76,7 +79,7 @@ public final class MetadataAttributes {
     }
 
     /** The attributes the lab defined, in order (three queries, whatever their number). */
-    static List<Definition> defined(Handle h) {
+    public static List<Definition> defined(Handle h) {
         Map<String, List<String>> options = new LinkedHashMap<>();
         h.createQuery("SELECT attribute, value FROM metadata_attribute_options ORDER BY attribute, position")
                 .map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2)))
