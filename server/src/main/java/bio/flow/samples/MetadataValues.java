@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -50,11 +51,6 @@ final class MetadataValues {
         return new MetadataValues(MetadataAttributes.defined(h));
     }
 
-    /** Whether any attribute is defined (else every value is free-form and nothing is checked). */
-    boolean any() {
-        return !defined.isEmpty();
-    }
-
     /** The metadata a new sample called {@code sample}, of sample type {@code sampleTypeId} (null: none), is stored with. */
     Map<String, String> forNew(String sample, Long sampleTypeId, Map<String, String> given) {
         Map<String, String> values = checked(sample, given == null ? Map.of() : given);
@@ -72,7 +68,7 @@ final class MetadataValues {
     Map<String, String> forEdit(Current current, Long sampleTypeAfter, Map<String, String> given) {
         String sample = current.name();
         Map<String, String> change = given == null ? null : checked(sample, given);
-        boolean typeChanged = !java.util.Objects.equals(sampleTypeAfter, current.sampleTypeId());
+        boolean typeChanged = !Objects.equals(sampleTypeAfter, current.sampleTypeId());
         for (Definition d : defined) {
             if (!d.requiredFor(sampleTypeAfter)) continue;
             boolean touched = change != null && change.containsKey(d.identifier());
@@ -83,10 +79,13 @@ final class MetadataValues {
         return change;
     }
 
-    /** The samples of {@code ids} as they are, their rows locked until the caller's transaction ends (the edit's). */
+    /**
+     * The samples of {@code ids} as they are, their rows locked until the caller's transaction ends (the edit's), in
+     * the order of their ids so that two edits of the same samples wait for each other rather than deadlock.
+     */
     static Map<Long, Current> current(Handle h, Collection<Long> ids) {
         Map<Long, Current> out = new HashMap<>();
-        h.createQuery("SELECT id, name, sample_type_id, metadata::text AS metadata FROM samples WHERE id = ANY(:ids) FOR UPDATE")
+        h.createQuery("SELECT id, name, sample_type_id, metadata::text AS metadata FROM samples WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
                 .bindArray("ids", Long.class, ids)
                 .map((rs, c) -> {
                     long type = rs.getLong("sample_type_id");

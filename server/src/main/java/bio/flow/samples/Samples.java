@@ -226,18 +226,14 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         requireProjectsForSamples(h, caller, projects.stream().distinct().toList());
         Lookups lookups = new Lookups(h);
         MetadataValues rules = MetadataValues.load(h);
-        // the samples as they are matter only to the rules of defined attributes
-        Map<Long, MetadataValues.Current> current = rules.any() ? MetadataValues.current(h, changes.keySet()) : Map.of();
+        Map<Long, MetadataValues.Current> current = MetadataValues.current(h, changes.keySet());
         Map<Long, Map<String, Object>> set = new LinkedHashMap<>();
         Map<Long, Map<String, String>> metadata = new LinkedHashMap<>();
         changes.forEach((id, f) -> {
             Map<String, Object> columns = lookups.columns(f);
-            Map<String, String> change = f.metadata();
-            if (rules.any()) {
-                MetadataValues.Current now = current.get(id);
-                Long typeAfter = columns.containsKey("sample_type_id") ? (Long) columns.get("sample_type_id") : now.sampleTypeId();
-                change = rules.forEdit(now, typeAfter, change);
-            }
+            MetadataValues.Current now = current.get(id);
+            Long typeAfter = columns.containsKey("sample_type_id") ? (Long) columns.get("sample_type_id") : now.sampleTypeId();
+            Map<String, String> change = rules.forEdit(now, typeAfter, f.metadata());
             if (f.project() != null) columns.put("project_id", f.project() == 0 ? null : f.project());
             if (f.name() != null) columns.put("name", f.name().strip());
             set.put(id, columns);

@@ -232,6 +232,7 @@ class DefinedMetadataTest {
             remove.put("region", null);
             assertInvalid(u.post("/samples/" + good + "/edit", Map.of("metadata", remove)), "metadata.region");
             assertInvalid(u.post("/samples/" + good + "/edit", Map.of("metadata", Map.of("region", "Liver"))), "metadata.region");
+            assertInvalid(u.post("/samples/" + good + "/edit", Map.of("metadata", Map.of("stain__annotation", "x"))), "metadata.stain__annotation");
             Api.Res renamed = u.post("/samples/" + good + "/edit", Map.of("name", "good2", "metadata", Map.of("region", "HIPPOCAMPUS")));
             assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
             assertThat(renamed.json().path("metadata").path("region").asText()).isEqualTo("Hippocampus");
