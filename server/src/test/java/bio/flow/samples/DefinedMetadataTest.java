@@ -237,6 +237,19 @@ class DefinedMetadataTest {
             assertThat(renamed.status()).as(renamed.toString()).isEqualTo(200);
             assertThat(renamed.json().path("metadata").path("region").asText()).isEqualTo("Hippocampus");
 
+            // the project's batch metadata change follows the same rules
+            long project = Fixtures.project(user, "Brains", false);
+            long inProject = u.post("/samples/new", Map.of("name", "in_project", "project", project, "sample_type", type,
+                    "metadata", Map.of("region", "Cortex"))).json().path("id").asLong();
+            assertInvalid(u.post("/projects/" + project + "/metadata", Map.of("samples", List.of(Map.of("id", inProject,
+                    "metadata", Map.of("region", "Liver"))))), "metadata.region");
+            assertInvalid(u.post("/projects/" + project + "/metadata", Map.of("samples", List.of(Map.of("id", inProject,
+                    "metadata", remove)))), "metadata.region");
+            Api.Res batch = u.post("/projects/" + project + "/metadata", Map.of("samples", List.of(Map.of("id", inProject,
+                    "metadata", Map.of("region", "cerebellum", "note", "free")))));
+            assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
+            assertThat(u.get("/samples/" + inProject).json().path("metadata").path("region").asText()).isEqualTo("Cerebellum");
+
             // a sample of another type moved to the linked type must then have a value
             long other = Fixtures.sample(user, Map.of("name", "mover", "sample_type", "RNA"));
             assertInvalid(u.post("/samples/" + other + "/edit", Map.of("sample_type", type)), "metadata.region");
