@@ -64,7 +64,7 @@ import bio.flow.pipelines.ShippedPipelines;
 import bio.flow.search.SearchRoutes;
 import bio.flow.projects.ProjectRoutes;
 import bio.flow.projects.Projects;
-import bio.flow.samples.MetadataAttributes;
+import bio.flow.samples.MetadataAttributeRoutes;
 import bio.flow.samples.SampleRoutes;
 import bio.flow.samples.Samples;
 import bio.flow.search.FilesetSearch;
@@ -319,6 +319,11 @@ public final class App implements AutoCloseable {
         r.post("/samples/types/{id}/delete", c.vocabularyRoutes.sampleTypes::delete);
         get(r, "/samples/metadata", c.metadataAttributes::list);
         get(r, "/samples/metadata/{identifier}/options", c.metadataAttributes::options);
+        r.post("/samples/metadata/create", c.metadataAttributes::create);
+        r.post("/samples/metadata/{identifier}/edit", c.metadataAttributes::edit);
+        r.post("/samples/metadata/{identifier}/delete", c.metadataAttributes::delete);
+        r.post("/samples/metadata/{identifier}/options", c.metadataAttributes::setOptions);
+        r.post("/samples/metadata/{identifier}/sample_types", c.metadataAttributes::setSampleTypes);
         get(r, "/organisms", c.vocabularyRoutes.organisms::list);
         r.post("/organisms/create", c.vocabularyRoutes.organisms::create);
         r.post("/organisms/{id}/edit", c.vocabularyRoutes.organisms::edit);
@@ -476,7 +481,7 @@ public final class App implements AutoCloseable {
         final AnalyticsRoutes analyticsRoutes;
         final AnnotationRoutes annotationRoutes;
         final WebApp webApp;
-        final MetadataAttributes metadataAttributes;
+        final MetadataAttributeRoutes metadataAttributes;
 
         Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage, Claims claims) {
             this.storage = storage;
@@ -510,7 +515,7 @@ public final class App implements AutoCloseable {
                     config.peopleSearchMinLength());
             this.vocabularyRoutes = new VocabularyRoutes(authenticator, jdbi);
             Vocabularies vocabularies = new Vocabularies();
-            this.metadataAttributes = new MetadataAttributes(jdbi, vocabularies);
+            this.metadataAttributes = new MetadataAttributeRoutes(authenticator, jdbi, vocabularies);
 
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);

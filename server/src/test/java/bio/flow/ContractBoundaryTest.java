@@ -315,6 +315,8 @@ class ContractBoundaryTest {
         final long upstreamPipeline = Pipelines.pipeline(admin, "cbup");
         final String pipelineSource = Pipelines.folder(null).toString();
         final long pipelineVersion = Pipelines.version(admin, pipeline, "cb", pipelineSource, Map.of()).json().path("id").asLong();
+        /** A sample metadata attribute, for its admin routes (no options, not required: it constrains no sample). */
+        final String metadataAttribute = "cb" + Users.uniqueName("").replaceAll("[^a-z0-9]", "").toLowerCase();
 
         World() {
             for (String kind : List.of("samples/sources", "samples/purification_targets", "samples/types")) {
@@ -327,6 +329,7 @@ class ContractBoundaryTest {
             String dataType = dataTypeIdentifier();
             admin.api().post("/data/types/create", Map.of("identifier", dataType, "name", dataType));
             vocabularyIds.put("/data/types/{id}", dataType);
+            admin.api().post("/samples/metadata/create", Map.of("identifier", metadataAttribute, "name", metadataAttribute));
         }
 
         /** A fresh data type identifier (uppercase, unlike the strings made from the schema). */
@@ -344,7 +347,8 @@ class ContractBoundaryTest {
             String template = operation.substring(operation.indexOf(' ') + 1);
             boolean needsAdmin = template.startsWith("/admin/") || operation.startsWith("POST ")
                     && vocabularyIds.keySet().stream().anyMatch(v -> template.startsWith(v.substring(0, v.indexOf("/{id}"))))
-                    || operation.startsWith("POST /pipelines/") && !operation.endsWith("/run");
+                    || operation.startsWith("POST /pipelines/") && !operation.endsWith("/run")
+                    || operation.startsWith("POST /samples/metadata/");
             Api api = needsAdmin ? admin.api() : owner.api();
             long projectId = project;
             long sampleId = sample;
@@ -397,6 +401,10 @@ class ContractBoundaryTest {
                         "parameters", Map.of("key", "x"), "data_params", Map.of("fasta", data), "project", project));
                 case "POST /samples/new", "POST /samples/{id}/edit" -> overrides.putAll(Map.of("project", project,
                         "organism", "human", "sample_type", "RNA", "source", "", "purification_target", ""));
+                // a sample type that exists (the schema's strings name none); the identifier of the path, not another
+                case "POST /samples/metadata/create", "POST /samples/metadata/{identifier}/sample_types" ->
+                        overrides.put("sample_type_links", List.of(Map.of("sample_type_identifier", "RNA", "required", false)));
+                case "POST /samples/metadata/{identifier}/edit" -> overrides.put("identifier", OMIT);
                 default -> {}
             }
             if (operation.endsWith("/share")) {
@@ -425,7 +433,7 @@ class ContractBoundaryTest {
                     : template.startsWith("/data/") ? template.replace("{id}", Long.toString(dataId))
                     : template.startsWith("/executions/") ? template.replace("{id}", Long.toString(executionId))
                     : template.replace("{id}", Long.toString(sampleId));
-            p = p.replace("{slug}", group).replace("{data_id}", Long.toString(dataId)).replace("{filename}", "reads.fastq");
+            p = p.replace("{slug}", group).replace("{identifier}", metadataAttribute).replace("{data_id}", Long.toString(dataId)).replace("{filename}", "reads.fastq");
             return p.replace("{username}", p.startsWith("/admin/") ? plain.username() : member.username());
         }
 

@@ -2,7 +2,6 @@ package bio.flow.annotation;
 
 import bio.flow.access.AccessPolicy;
 import bio.flow.annotation.Templates.Kind;
-import bio.flow.annotation.Templates.ListOf;
 import bio.flow.annotation.Templates.Project;
 import bio.flow.auth.Authenticator;
 import bio.flow.http.ApiException;
@@ -12,6 +11,7 @@ import bio.flow.http.ContentDisposition;
 import bio.flow.vocabularies.Vocabularies;
 import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.multiplexed.Multiplexed;
+import bio.flow.samples.MetadataAttributes;
 import bio.flow.samples.Samples;
 import bio.flow.uploads.FileNames;
 import java.time.Duration;
@@ -97,8 +97,8 @@ public final class AnnotationRoutes {
         Caller caller = authenticator.require(ctx);
         Kind kind = kind(ctx.pathParam("type"));
         // The lists are read in one transaction; the workbook is written after it, without holding a connection.
-        Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
-        byte[] xlsx = Templates.write(kind, lists);
+        Templates.Form form = jdbi.inTransaction(h -> form(h, caller));
+        byte[] xlsx = Templates.write(kind, form);
         ctx.contentType(XLSX)
                 .header("Content-Disposition", ContentDisposition.attachment(kind.filename()))
                 .result(xlsx);
@@ -117,11 +117,11 @@ public final class AnnotationRoutes {
         return Kind.SAMPLE;
     }
 
-    private Map<ListOf, List<String>> lists(Handle h, Caller caller) {
+    private Templates.Form form(Handle h, Caller caller) {
         List<Project> projects = AccessPolicy.bindCaller(h.createQuery("SELECT p.id, p.name FROM projects p WHERE "
                         + AccessPolicy.projectCallerEdits("p") + " ORDER BY lower(p.name), p.id"), Optional.of(caller))
                 .map((rs, c) -> new Project(rs.getLong("id"), rs.getString("name"))).list();
-        return Templates.lists(vocabularies.choices(h), projects);
+        return Templates.form(vocabularies.choices(h), projects, MetadataAttributes.defined(h));
     }
 
     public void upload(Context ctx) throws IOException {
@@ -202,24 +202,24 @@ public final class AnnotationRoutes {
      * id when it comes from an upload in pieces.
      */
     private Function<Handle, Object> importer(Caller caller, String filename, byte[] bytes, boolean check, boolean ignoreWarnings, Long id) {
-        Map<ListOf, List<String>> lists = jdbi.inTransaction(h -> lists(h, caller));
+        Templates.Form form = jdbi.inTransaction(h -> form(h, caller));
         String name = filename == null ? "" : filename;
         if (name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            MultiplexedImport sheet = MultiplexedImport.read(Csv.of(bytes), lists);
+            MultiplexedImport sheet = MultiplexedImport.read(Csv.of(bytes), form);
             return h -> sheet.run(h, caller, samples, multiplexed, name, id, check, ignoreWarnings);
         }
         try (Xlsx workbook = Xlsx.open(bytes, List.of(Kind.SAMPLE.sheet, Kind.DATA.sheet, Kind.MULTIPLEXED.sheet), FILL_IN)) {
             return switch (kindOf(workbook)) {
                 case SAMPLE -> {
-                    SampleSheet sheet = SampleSheet.read(workbook, lists);
+                    SampleSheet sheet = SampleSheet.read(workbook, form);
                     yield h -> checked(sheet.problems(), problems -> SampleImport.run(h, caller, samples, sheet, !check, problems));
                 }
                 case DATA -> {
-                    DataSheet sheet = DataSheet.read(workbook, lists);
+                    DataSheet sheet = DataSheet.read(workbook, form);
                     yield h -> checked(sheet.problems(), problems -> DataImport.run(h, caller, policy, sheet, !check, problems));
                 }
                 case MULTIPLEXED -> {
-                    MultiplexedImport sheet = MultiplexedImport.read(workbook.rows(Kind.MULTIPLEXED.sheet), lists);
+                    MultiplexedImport sheet = MultiplexedImport.read(workbook.rows(Kind.MULTIPLEXED.sheet), form);
                     yield h -> sheet.run(h, caller, samples, multiplexed, name, id, check, ignoreWarnings);
                 }
             };

@@ -3,7 +3,6 @@ package bio.flow.annotation;
 import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.annotation.TemplateSheet.Filled;
 import bio.flow.annotation.Templates.Kind;
-import bio.flow.annotation.Templates.ListOf;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +39,8 @@ final class DataSheet {
         return rows;
     }
 
-    static DataSheet read(Xlsx workbook, Map<ListOf, List<String>> lists) {
-        try (TemplateSheet sheet = TemplateSheet.open(workbook, Kind.DATA, lists)) {
+    static DataSheet read(Xlsx workbook, Templates.Form form) {
+        try (TemplateSheet sheet = TemplateSheet.open(workbook, Kind.DATA, form)) {
             DataSheet s = new DataSheet(sheet);
             for (Filled row = sheet.next(); row != null; row = sheet.next()) s.add(row);
             return s;

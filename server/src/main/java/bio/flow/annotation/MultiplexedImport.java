@@ -3,7 +3,7 @@ package bio.flow.annotation;
 import bio.flow.annotation.TemplateSheet.Filled;
 import bio.flow.annotation.TemplateSheet.Problem;
 import bio.flow.annotation.Templates.Kind;
-import bio.flow.annotation.Templates.ListOf;
+import bio.flow.annotation.Templates.Column;
 import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import bio.flow.multiplexed.Demultiplexer;
@@ -46,16 +46,19 @@ final class MultiplexedImport {
     private static final String FASTQ_NAME = "(?i).+\\.(fastq|fq)(\\.gz)?";
 
     private final TemplateSheet sheet;
+    /** The columns of the lab's metadata attributes (values and annotations). */
+    private final List<Column> metadataColumns;
     private final List<Row> rows = new ArrayList<>();
 
-    private MultiplexedImport(TemplateSheet sheet) {
+    private MultiplexedImport(TemplateSheet sheet, Templates.Form form) {
         this.sheet = sheet;
+        this.metadataColumns = Templates.columns(Kind.MULTIPLEXED, form.attributes()).stream().filter(c -> c.metadata() != null).toList();
     }
 
-    /** Reads the sheet's rows and checks their cells; the lists are the values each controlled column takes (any case). */
-    static MultiplexedImport read(SheetRows source, Map<ListOf, List<String>> lists) {
-        try (TemplateSheet sheet = TemplateSheet.open(source, Kind.MULTIPLEXED, lists)) {
-            MultiplexedImport m = new MultiplexedImport(sheet);
+    /** Reads the sheet's rows and checks their cells; the form's lists are the values each controlled column takes (any case). */
+    static MultiplexedImport read(SheetRows source, Templates.Form form) {
+        try (TemplateSheet sheet = TemplateSheet.open(source, Kind.MULTIPLEXED, form)) {
+            MultiplexedImport m = new MultiplexedImport(sheet, form);
             for (Filled row = sheet.next(); row != null; row = sheet.next()) m.add(row);
             return m;
         }
@@ -95,9 +98,16 @@ final class MultiplexedImport {
                     + "' names no project: choose one of the list (name (#id)) or give its id"));
         }
         if (sheet.problems().size() > problems || v.get("Sample name") == null || v.get("Barcode") == null || v.get("Reads 1 file") == null) return;
+        // the columns of the lab's attributes (their options checked by the sheet), then the free-form columns
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (Column c : metadataColumns) {
+            String value = v.get(c.header());
+            if (value != null && !value.isEmpty()) metadata.put(c.metadata(), value);
+        }
+        row.metadata().forEach(metadata::putIfAbsent);
         SampleFields fields = new SampleFields(v.get("Sample name"), project, blankToNull(v.get("Organism")), blankToNull(v.get("Sample type")),
                 blankToNull(v.get("Source")), blankToNull(v.get("Purification target")), blankToNull(v.get("Condition")),
-                blankToNull(v.get("Replicate group")), row.metadata().isEmpty() ? null : row.metadata());
+                blankToNull(v.get("Replicate group")), metadata.isEmpty() ? null : metadata);
         rows.add(new Row(at, barcode, position, v.get("Reads 1 file"), blankToNull(v.get("Reads 2 file")), fields));
     }
 

@@ -90,6 +90,8 @@ final class SampleImport {
                 problems.add(sheet.problem(r.row(), "Sample name", "you have " + ids.size() + " samples called '" + r.name()
                         + "': rename all but one to update it from a sheet"));
             }
+            // a sample the sheet creates has the values its type requires (one it updates keeps those it has)
+            if (ids.isEmpty()) problems.addAll(sheet.missingValues(r));
         }
 
         // the reads: the caller's own ready files of these names
@@ -181,7 +183,7 @@ final class SampleImport {
         Map<Long, SampleFields> toEdit = new LinkedHashMap<>();
         for (SampleRow r : first.values()) {
             SampleFields fields = new SampleFields(r.name(), r.project(), r.organism(), r.sampleType(), r.source(), r.purificationTarget(),
-                    r.condition(), r.replicateGroup(), null);
+                    r.condition(), r.replicateGroup(), r.metadata().isEmpty() ? null : r.metadata());
             List<Long> ids = existing.getOrDefault(r.name(), List.of());
             if (ids.isEmpty()) toCreate.add(fields);
             else toEdit.put(ids.get(0), fields);
@@ -257,6 +259,6 @@ final class SampleImport {
         return Objects.equals(a.project(), b.project()) && Objects.equals(a.organism(), b.organism())
                 && Objects.equals(a.sampleType(), b.sampleType()) && Objects.equals(a.source(), b.source())
                 && Objects.equals(a.purificationTarget(), b.purificationTarget()) && Objects.equals(a.condition(), b.condition())
-                && Objects.equals(a.replicateGroup(), b.replicateGroup());
+                && Objects.equals(a.replicateGroup(), b.replicateGroup()) && a.metadata().equals(b.metadata());
     }
 }

@@ -47,21 +47,21 @@ final class TemplateSheet implements AutoCloseable {
     /** Whether rows are read: not with problems in the header row, nor past the rows allowed. */
     private boolean reading;
 
-    private TemplateSheet(SheetRows rows, Kind kind, Map<ListOf, List<String>> lists) {
+    private TemplateSheet(SheetRows rows, Kind kind, Templates.Form form) {
         this.kind = kind;
-        this.columns = Templates.columns(kind);
-        this.lists = lists;
+        this.columns = Templates.columns(kind, form.attributes());
+        this.lists = form.lists();
         this.rows = rows;
     }
 
     /** The sheet of {@code kind} of the workbook, which has it, with its header row read. */
-    static TemplateSheet open(Xlsx workbook, Kind kind, Map<ListOf, List<String>> lists) {
-        return open(workbook.rows(kind.sheet), kind, lists);
+    static TemplateSheet open(Xlsx workbook, Kind kind, Templates.Form form) {
+        return open(workbook.rows(kind.sheet), kind, form);
     }
 
     /** The sheet of {@code kind} whose rows are {@code rows} (closed with it), with its header row read. */
-    static TemplateSheet open(SheetRows rows, Kind kind, Map<ListOf, List<String>> lists) {
-        TemplateSheet s = new TemplateSheet(rows, kind, lists);
+    static TemplateSheet open(SheetRows rows, Kind kind, Templates.Form form) {
+        TemplateSheet s = new TemplateSheet(rows, kind, form);
         try {
             s.headers();
             s.reading = s.problems.isEmpty();
@@ -111,10 +111,10 @@ final class TemplateSheet implements AutoCloseable {
                 problems.add(problem(at, c.header(), "may have at most " + MAX_TEXT + " characters"));
                 continue;
             }
-            if (!text.isEmpty() && c.list() != null && c.list() != ListOf.PROJECTS) {
+            if (!text.isEmpty() && c.list() != null && !c.list().equals(ListOf.PROJECTS)) {
                 String known = find(lists.get(c.list()), text);
                 if (known == null) {
-                    problems.add(problem(at, c.header(), "'" + text + "' is not one of " + c.list().origin));
+                    problems.add(problem(at, c.header(), "'" + text + "' is not one of " + c.list().origin()));
                     continue;
                 }
                 text = known;

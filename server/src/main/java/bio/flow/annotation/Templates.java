@@ -1,5 +1,6 @@
 package bio.flow.annotation;
 
+import bio.flow.samples.MetadataAttributes.Definition;
 import bio.flow.vocabularies.Vocabularies.Choices;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,26 +68,39 @@ final class Templates {
         }
     }
 
-    /** A controlled column's list: the named range the validation refers to, and where its values come from. */
-    enum ListOf {
-        PROJECTS("projects", "your projects (owned, or shared with you with edit permission), as name (#id)"),
-        ORGANISMS("organisms", "the organisms (GET /organisms)"),
-        SAMPLE_TYPES("sample_types", "the sample types (GET /samples/types)"),
-        SOURCES("sources", "the sample sources (GET /samples/sources)"),
-        PURIFICATION_TARGETS("purification_targets", "the purification targets (GET /samples/purification_targets)"),
-        DATA_TYPES("data_types", "the data types (GET /data/types/available)");
+    /**
+     * A controlled column's list: the named range the validation refers to, and where its values come from. Fixed
+     * ones, and one per metadata attribute whose values are its options ({@link #options}).
+     */
+    record ListOf(String rangeName, String origin) {
+        static final ListOf PROJECTS = new ListOf("projects", "your projects (owned, or shared with you with edit permission), as name (#id)");
+        static final ListOf ORGANISMS = new ListOf("organisms", "the organisms (GET /organisms)");
+        static final ListOf SAMPLE_TYPES = new ListOf("sample_types", "the sample types (GET /samples/types)");
+        static final ListOf SOURCES = new ListOf("sources", "the sample sources (GET /samples/sources)");
+        static final ListOf PURIFICATION_TARGETS = new ListOf("purification_targets", "the purification targets (GET /samples/purification_targets)");
+        static final ListOf DATA_TYPES = new ListOf("data_types", "the data types (GET /data/types/available)");
 
-        final String rangeName;
-        final String origin;
-
-        ListOf(String rangeName, String origin) {
-            this.rangeName = rangeName;
-            this.origin = origin;
+        /** The options of a metadata attribute (identifiers are letters, digits and "_": a valid range name after the prefix). */
+        static ListOf options(String identifier) {
+            return new ListOf("options_" + identifier, "the options of " + identifier + " (GET /samples/metadata/" + identifier + "/options)");
         }
     }
 
-    /** A column of a template: free text, a value of a list, or a whole number from 1 (a lane). */
-    record Column(String header, boolean required, ListOf list, boolean lane, String description, String example) {
+    /**
+     * What a template is made of, read from the database at once: the values of each list, and the metadata
+     * attributes the lab defined, which add their columns to the sample template.
+     */
+    record Form(Map<ListOf, List<String>> lists, List<Definition> attributes) {}
+
+    /**
+     * A column of a template: free text, a value of a list, or a whole number from 1 (a lane); {@code metadata}: the
+     * key of the sample's metadata it fills (a defined attribute's identifier, or its annotation key), else null.
+     */
+    record Column(String header, boolean required, ListOf list, boolean lane, String description, String example, String metadata) {
+        Column(String header, boolean required, ListOf list, boolean lane, String description, String example) {
+            this(header, required, list, lane, description, example, null);
+        }
+
         String title() {
             return required ? header + REQUIRED_MARK : header;
         }
@@ -99,7 +113,31 @@ final class Templates {
         }
     }
 
-    static List<Column> columns(Kind kind) {
+    /** The columns of {@code kind}: the fixed ones, then, for samples, those of the defined metadata attributes. */
+    static List<Column> columns(Kind kind, List<Definition> attributes) {
+        if (kind == Kind.DATA) return fixedColumns(kind);
+        List<Column> columns = new ArrayList<>(fixedColumns(kind));
+        for (Definition d : attributes) columns.addAll(columns(d));
+        return columns;
+    }
+
+    /**
+     * The columns of a defined attribute: its value (a drop-down list of its options when only they are values), and
+     * its annotation when it takes one. Headed "Name (identifier)": names are the lab's words, the identifier keeps
+     * the header unlike any other (identifiers are unique, never a fixed column's, and only annotation keys hold "__").
+     */
+    private static List<Column> columns(Definition d) {
+        List<String> requiredFor = d.links().values().stream().filter(l -> l.required()).map(l -> l.sampleType()).toList();
+        String rule = d.required() ? "" : requiredFor.isEmpty() ? "" : " Required for samples of type " + String.join(", ", requiredFor) + ".";
+        String described = (d.description().isEmpty() ? d.name() : d.description()) + "." + rule;
+        Column value = new Column(d.name() + " (" + d.identifier() + ")", d.required(), d.closed() ? ListOf.options(d.identifier()) : null,
+                false, described, "", d.identifier());
+        if (!d.allowAnnotation()) return List.of(value);
+        String key = d.identifier() + "__annotation";
+        return List.of(value, new Column(d.name() + " (" + key + ")", false, null, false, "A note on the value of " + d.name() + ".", "", key));
+    }
+
+    private static List<Column> fixedColumns(Kind kind) {
         return switch (kind) {
             case SAMPLE -> List.of(
                     new Column("Sample name", true, null, false, "A name for the sample (up to 200 characters).", "HeLa_CLIP_rep1"),
@@ -141,8 +179,8 @@ final class Templates {
         };
     }
 
-    /** The values of each list, in the order they are offered. */
-    static Map<ListOf, List<String>> lists(Choices choices, List<Project> projects) {
+    /** The form of the templates: the values of each list, in the order they are offered, and the defined attributes. */
+    static Form form(Choices choices, List<Project> projects, List<Definition> attributes) {
         Map<ListOf, List<String>> lists = new LinkedHashMap<>();
         lists.put(ListOf.PROJECTS, projects.stream().map(Project::label).toList());
         lists.put(ListOf.ORGANISMS, choices.organisms());
@@ -150,12 +188,14 @@ final class Templates {
         lists.put(ListOf.SOURCES, choices.sources());
         lists.put(ListOf.PURIFICATION_TARGETS, choices.purificationTargets());
         lists.put(ListOf.DATA_TYPES, choices.dataTypes());
-        return lists;
+        for (Definition d : attributes) if (d.closed()) lists.put(ListOf.options(d.identifier()), d.options());
+        return new Form(lists, attributes);
     }
 
-    /** The template of {@code kind} whose lists hold {@code lists}, as .xlsx bytes. */
-    static byte[] write(Kind kind, Map<ListOf, List<String>> lists) {
-        List<Column> columns = columns(kind);
+    /** The template of {@code kind} of this form, as .xlsx bytes. */
+    static byte[] write(Kind kind, Form form) {
+        List<Column> columns = columns(kind, form.attributes());
+        Map<ListOf, List<String>> lists = form.lists();
         try (XSSFWorkbook wb = new XSSFWorkbook()) {
             Sheet sheet = wb.createSheet(kind.sheet);
             Sheet instructions = wb.createSheet(INSTRUCTIONS_SHEET);
@@ -199,7 +239,7 @@ final class Templates {
             ListOf list = used.get(c);
             List<String> values = lists.get(list);
             Cell title = titles.createCell(c);
-            title.setCellValue(list.rangeName);
+            title.setCellValue(list.rangeName());
             title.setCellStyle(styles.header);
             for (int i = 0; i < values.size(); i++) {
                 Row row = listSheet.getRow(i + 1) != null ? listSheet.getRow(i + 1) : listSheet.createRow(i + 1);
@@ -208,7 +248,7 @@ final class Templates {
             }
             String col = CellReference.convertNumToColString(c);
             Name name = wb.createName();
-            name.setNameName(list.rangeName);
+            name.setNameName(list.rangeName());
             name.setRefersToFormula("'" + LISTS_SHEET + "'!$" + col + "$2:$" + col + "$" + (Math.max(values.size(), 1) + 1));
             listSheet.setColumnWidth(c, 30 * 256);
         }
@@ -221,8 +261,8 @@ final class Templates {
             DataValidationConstraint constraint;
             String message;
             if (column.list() != null) {
-                constraint = helper.createFormulaListConstraint(column.list().rangeName);
-                message = "Choose one of " + column.list().origin + " from the list.";
+                constraint = helper.createFormulaListConstraint(column.list().rangeName());
+                message = "Choose one of " + column.list().origin() + " from the list.";
             } else if (column.lane()) {
                 constraint = helper.createIntegerConstraint(OperatorType.GREATER_OR_EQUAL, "1", null);
                 message = "A lane is a whole number from 1.";
@@ -270,7 +310,7 @@ final class Templates {
             row.createCell(0).setCellValue(column.header());
             row.createCell(1).setCellValue(column.required() ? "yes" : "no");
             row.createCell(2).setCellValue(column.description());
-            row.createCell(3).setCellValue(column.list() != null ? "one of " + column.list().origin
+            row.createCell(3).setCellValue(column.list() != null ? "one of " + column.list().origin()
                     : column.lane() ? "a whole number from 1" : "free text");
         }
         r++;

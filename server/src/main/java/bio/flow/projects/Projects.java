@@ -181,7 +181,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
 
     /**
      * Updates the metadata of many samples of the project in one transaction: all or none. Keys given are
-     * set; a key given as null is removed.
+     * set; a key given as null is removed; the keys of defined attributes follow their rules, as in a sample edit.
      */
     public int updateMetadata(Caller caller, long id, List<SampleMetadata> samples) {
         if (samples == null || samples.isEmpty()) throw ApiException.invalid("samples", "list at least one sample");
@@ -205,7 +205,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
             }
             Map<Long, Map<String, String>> changes = new java.util.LinkedHashMap<>();
             samples.forEach(s -> changes.put(s.id(), s.metadata()));
-            Metadata.apply(h, "samples", changes);
+            Metadata.applyChecked(h, "samples", changes);
             return samples.size();
         });
     }

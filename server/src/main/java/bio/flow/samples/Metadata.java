@@ -32,6 +32,19 @@ public final class Metadata {
         }
     }
 
+    /**
+     * Applies metadata changes of samples whose sample type stays as it is ({@code POST /projects/{id}/metadata}),
+     * under the rules of the attributes the lab defined, as a sample edit is ({@link MetadataValues#forEdit}); the
+     * handle in a transaction, as for {@link #apply}.
+     */
+    public static void applyChecked(Handle h, String field, Map<Long, Map<String, String>> changes) {
+        MetadataValues rules = MetadataValues.load(h);
+        Map<Long, MetadataValues.Current> current = MetadataValues.current(h, changes.keySet());
+        Map<Long, Map<String, String>> checked = new LinkedHashMap<>();
+        changes.forEach((id, change) -> checked.put(id, rules.forEdit(current.get(id), current.get(id).sampleTypeId(), change)));
+        apply(h, field, checked);
+    }
+
     /** One sample's change, as the SQL below reads it. */
     private record Change(long id, Map<String, String> set, List<String> removed) {}
 

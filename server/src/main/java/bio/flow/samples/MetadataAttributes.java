@@ -1,74 +1,102 @@
 package bio.flow.samples;
 
-import bio.flow.http.ApiException;
 import bio.flow.vocabularies.Vocabularies;
-import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Function;
-import org.jdbi.v3.core.Jdbi;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
 
 /**
- * {@code GET /samples/metadata} and {@code GET /samples/metadata/{identifier}/options}, public like the vocabularies:
- * the attributes that describe a sample beside its name, type, project and organism, which a sample is created or
- * edited with (fields of {@code POST /samples/new}, columns of the annotation template, fields of
- * {@code POST /upload/sample}). Two take a value from a vocabulary the site administrators keep (their options, read
- * from the database on every request); two are free text. None is required, for any sample type. Any other key a
- * client sends is kept as the sample's free-form metadata.
+ * The metadata attributes of samples: the four built into the samples table ({@code source} and
+ * {@code purification_target}, whose values are the vocabularies the site administrators keep, and the free-text
+ * {@code condition} and {@code replicate_group}), listed first, then those a lab defines (table
+ * {@code metadata_attributes}, V41), whose values a sample keeps in its metadata map under the attribute's identifier.
+ * This class reads them; {@link MetadataAttributeRoutes} serves and changes them, {@link MetadataValues} checks a
+ * sample's values against them.
  */
 public final class MetadataAttributes {
     /**
-     * One attribute: {@code identifier} is its field name; {@code has_options}: its values are the options;
-     * {@code allow_user_terms}: any text is a value; {@code sample_type_links}: the sample types that require it.
+     * Identifiers no attribute may have: the form fields of {@code POST /upload/sample} (both chunk protocols: an
+     * attribute of that name would overwrite or duplicate the field, since metadata shares the form), and the sample's
+     * own fields (those of {@code POST /samples/new} and of its answer).
      */
-    public record Attribute(String identifier, String name, String description, boolean required, boolean has_options,
-                            boolean allow_user_terms, boolean allow_annotation, List<TypeLink> sample_type_links) {}
+    static final Set<String> RESERVED = Set.of(
+            "filename", "expected_file_size", "is_last", "data", "is_last_sample", "previous_data", "sample_name", "sample_type",
+            "project", "organism", "blob", "file", "chunk", "total_chunks", "file_id", "data_type", "sample_id", "project_id", "md5",
+            "read_number", "lane", "id", "name", "owner", "created", "permissions", "metadata");
 
-    public record TypeLink(String sample_type_identifier, boolean required) {}
+    /** An attribute defined for a sample type: {@code required} makes it required for samples of that type. */
+    public record Link(long sampleTypeId, String sampleType, boolean required) {}
 
-    public record AttributeList(List<Attribute> attributes) {}
+    /**
+     * One attribute as the rules read it. {@code options}: the values it offers (empty: none); {@code links} by sample
+     * type id; {@code builtIn}: a column of the samples table, changed through its vocabulary, never required.
+     */
+    public record Definition(String identifier, String name, String description, boolean required, boolean allowUserTerms,
+                      boolean allowAnnotation, int position, List<String> options, Map<Long, Link> links, boolean builtIn) {
+        public boolean hasOptions() {
+            return !options.isEmpty();
+        }
 
-    public record Option(String value) {}
+        /** Whether its values are checked against its options. */
+        public boolean closed() {
+            return hasOptions() && !allowUserTerms;
+        }
 
-    public record OptionList(String identifier, List<Option> options) {}
+        /** Whether a sample of this sample type (null: none) must have a value. */
+        boolean requiredFor(Long sampleTypeId) {
+            return required || sampleTypeId != null && links.containsKey(sampleTypeId) && links.get(sampleTypeId).required();
+        }
 
-    /** The attributes, and where the options of those that have some come from. */
-    private static final List<Attribute> ATTRIBUTES = List.of(
-            closed("source", "Source", "What the sample was taken from; one of GET /samples/sources"),
-            closed("purification_target", "Purification target", "What was purified from it; one of GET /samples/purification_targets"),
-            open("condition", "Condition", "The experimental condition of the sample, in the lab's own words"),
-            open("replicate_group", "Replicate group", "The name shared by the replicates of one condition"));
-
-    private static final java.util.Map<String, Function<Vocabularies.Choices, List<String>>> OPTIONS = java.util.Map.of(
-            "source", Vocabularies.Choices::sources,
-            "purification_target", Vocabularies.Choices::purificationTargets);
-
-    private final Jdbi jdbi;
-    private final Vocabularies vocabularies;
-
-    public MetadataAttributes(Jdbi jdbi, Vocabularies vocabularies) {
-        this.jdbi = jdbi;
-        this.vocabularies = vocabularies;
+        /** The same for a sample type named {@code sampleType} (any case; null: none), as a sheet names it. */
+        public boolean requiredFor(String sampleType) {
+            return required || sampleType != null && links.values().stream().anyMatch(l -> l.required() && l.sampleType().equalsIgnoreCase(sampleType));
+        }
     }
 
-    public void list(Context ctx) {
-        ctx.json(new AttributeList(ATTRIBUTES));
+    private MetadataAttributes() {}
+
+    /** Every attribute, the built-ins first (their options: their vocabularies' current names), then the defined ones in order. */
+    static List<Definition> all(Handle h, Vocabularies vocabularies) {
+        Vocabularies.Choices choices = vocabularies.choices(h);
+        List<Definition> all = new ArrayList<>(List.of(
+                builtIn("source", "Source", "What the sample was taken from; one of GET /samples/sources", choices.sources(), false),
+                builtIn("purification_target", "Purification target", "What was purified from it; one of GET /samples/purification_targets",
+                        choices.purificationTargets(), false),
+                builtIn("condition", "Condition", "The experimental condition of the sample, in the lab's own words", List.of(), true),
+                builtIn("replicate_group", "Replicate group", "The name shared by the replicates of one condition", List.of(), true)));
+        all.addAll(defined(h));
+        return all;
     }
 
-    /** The values an attribute takes: its vocabulary's current names, by name; none for a free-text attribute. */
-    public void options(Context ctx) {
-        String identifier = ctx.pathParam("identifier");
-        if (ATTRIBUTES.stream().noneMatch(a -> a.identifier().equals(identifier))) throw ApiException.notFound("metadata attribute '" + identifier + "'");
-        Function<Vocabularies.Choices, List<String>> options = OPTIONS.get(identifier);
-        List<Option> values = options == null ? List.of()
-                : jdbi.withHandle(h -> options.apply(vocabularies.choices(h))).stream().map(Option::new).toList();
-        ctx.json(new OptionList(identifier, values));
+    /** The identifiers of the built-in attributes, which are fields of the sample itself. */
+    static final List<String> BUILT_IN = List.of("source", "purification_target", "condition", "replicate_group");
+
+    private static Definition builtIn(String identifier, String name, String description, List<String> options, boolean userTerms) {
+        return new Definition(identifier, name, description, false, userTerms, false, 0, options, Map.of(), true);
     }
 
-    private static Attribute closed(String identifier, String name, String description) {
-        return new Attribute(identifier, name, description, false, true, false, false, List.of());
-    }
-
-    private static Attribute open(String identifier, String name, String description) {
-        return new Attribute(identifier, name, description, false, false, true, false, List.of());
+    /** The attributes the lab defined, in order (three queries, whatever their number). */
+    public static List<Definition> defined(Handle h) {
+        Map<String, List<String>> options = new LinkedHashMap<>();
+        h.createQuery("SELECT attribute, value FROM metadata_attribute_options ORDER BY attribute, position")
+                .map((rs, c) -> Map.entry(rs.getString(1), rs.getString(2)))
+                .forEach(e -> options.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        Map<String, Map<Long, Link>> links = new LinkedHashMap<>();
+        h.createQuery("SELECT l.attribute, l.sample_type_id, t.name, l.required FROM metadata_attribute_sample_types l "
+                        + "JOIN sample_types t ON t.id = l.sample_type_id ORDER BY l.attribute, lower(t.name)")
+                .map((rs, c) -> Map.entry(rs.getString(1), new Link(rs.getLong(2), rs.getString(3), rs.getBoolean(4))))
+                .forEach(e -> links.computeIfAbsent(e.getKey(), k -> new LinkedHashMap<>()).put(e.getValue().sampleTypeId(), e.getValue()));
+        return h.createQuery("SELECT identifier, name, description, required, allow_user_terms, allow_annotation, position "
+                        + "FROM metadata_attributes ORDER BY position, identifier")
+                .map((rs, c) -> {
+                    String id = rs.getString("identifier");
+                    return new Definition(id, rs.getString("name"), rs.getString("description"), rs.getBoolean("required"),
+                            rs.getBoolean("allow_user_terms"), rs.getBoolean("allow_annotation"), rs.getInt("position"),
+                            List.copyOf(options.getOrDefault(id, List.of())), links.getOrDefault(id, Map.of()), false);
+                })
+                .list();
     }
 }

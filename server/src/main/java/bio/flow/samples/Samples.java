@@ -169,6 +169,11 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         requireProjectsForSamples(h, caller, fields.stream().map(SampleFields::project).filter(Objects::nonNull).distinct().toList());
         Lookups lookups = new Lookups(h);
         List<Map<String, Object>> columns = fields.stream().map(lookups::columns).toList();
+        MetadataValues rules = MetadataValues.load(h);
+        List<Map<String, String>> values = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            values.add(rules.forNew(names.get(i), (Long) columns.get(i).get("sample_type_id"), fields.get(i).metadata()));
+        }
         // the ids first, so that the insert's rows can be matched with their fields without relying on its order
         List<Long> ids = h.createQuery("SELECT nextval(pg_get_serial_sequence('samples', 'id')) FROM generate_series(1, :n)")
                 .bind("n", fields.size()).mapTo(Long.class).list();
@@ -176,8 +181,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         Map<Long, Map<String, String>> metadata = new LinkedHashMap<>();
         for (int i = 0; i < fields.size(); i++) {
             set.put(ids.get(i), columns.get(i));
-            Map<String, String> m = fields.get(i).metadata();
-            if (m != null && !m.isEmpty()) metadata.put(ids.get(i), withoutNulls(m));
+            if (!values.get(i).isEmpty()) metadata.put(ids.get(i), values.get(i));
         }
         h.createUpdate("INSERT INTO samples (id, name, project_id, owner_id) OVERRIDING SYSTEM VALUE "
                         + "SELECT x.id, x.name, x.project, :owner FROM unnest(:ids, :names, :projects) AS x(id, name, project) ORDER BY x.id")
@@ -221,14 +225,19 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         });
         requireProjectsForSamples(h, caller, projects.stream().distinct().toList());
         Lookups lookups = new Lookups(h);
+        MetadataValues rules = MetadataValues.load(h);
+        Map<Long, MetadataValues.Current> current = MetadataValues.current(h, changes.keySet());
         Map<Long, Map<String, Object>> set = new LinkedHashMap<>();
         Map<Long, Map<String, String>> metadata = new LinkedHashMap<>();
         changes.forEach((id, f) -> {
             Map<String, Object> columns = lookups.columns(f);
+            MetadataValues.Current now = current.get(id);
+            Long typeAfter = columns.containsKey("sample_type_id") ? (Long) columns.get("sample_type_id") : now.sampleTypeId();
+            Map<String, String> change = rules.forEdit(now, typeAfter, f.metadata());
             if (f.project() != null) columns.put("project_id", f.project() == 0 ? null : f.project());
             if (f.name() != null) columns.put("name", f.name().strip());
             set.put(id, columns);
-            if (f.metadata() != null) metadata.put(id, f.metadata());
+            if (change != null) metadata.put(id, change);
         });
         setColumns(h, set);
         Metadata.apply(h, "metadata", metadata);
@@ -372,7 +381,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
                 new UserRef(rs.getLong("owner_id"), rs.getString("owner_username")));
     }
 
-    private static Map<String, String> readMetadata(String json) {
+    static Map<String, String> readMetadata(String json) {
         try {
             return Json.MAPPER.readValue(json, new TypeReference<LinkedHashMap<String, String>>() {});
         } catch (java.io.IOException e) {
@@ -386,11 +395,5 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Map<String, String> withoutNulls(Map<String, String> m) {
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> { if (v != null) out.put(k, v); });
-        return out;
     }
 }

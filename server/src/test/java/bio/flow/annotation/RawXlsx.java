@@ -99,7 +99,7 @@ final class RawXlsx {
     static void sampleHeader(Writer w) throws IOException {
         w.write("<row r=\"1\">");
         int i = 0;
-        for (Templates.Column c : Templates.columns(Templates.Kind.SAMPLE)) {
+        for (Templates.Column c : Templates.columns(Templates.Kind.SAMPLE, java.util.List.of())) {
             w.write("<c r=\"" + (char) ('A' + i++) + "1\" t=\"inlineStr\"><is><t>" + c.title() + "</t></is></c>");
         }
         w.write("</row>");

@@ -200,9 +200,9 @@ class XlsxTest {
             for (int i = 0; i < 1000; i++) w.write("<si><t>value " + i + "</t></si>");
         });
         Templates.Project project = new Templates.Project(1, "P");
-        var lists = Templates.lists(new Choices(List.of("human"), List.of(), List.of(), List.of(), List.of("FASTQ")), List.of(project));
+        var form = Templates.form(new Choices(List.of("human"), List.of(), List.of(), List.of(), List.of("FASTQ")), List.of(project), List.of());
         try (Xlsx x = open(bytes)) {
-            SampleSheet sheet = SampleSheet.read(x, lists);
+            SampleSheet sheet = SampleSheet.read(x, form);
             Problem last = sheet.problems().get(sheet.problems().size() - 1);
             assertThat(last.row()).isEqualTo(Templates.MAX_ROWS + 2);
             assertThat(last.message()).contains("at most " + Templates.MAX_ROWS + " rows");

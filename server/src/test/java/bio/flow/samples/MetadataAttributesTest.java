@@ -21,7 +21,8 @@ class MetadataAttributesTest {
         JsonNode attributes = anonymous.get("/samples/metadata").json().path("attributes");
         List<String> ids = new ArrayList<>();
         attributes.forEach(a -> ids.add(a.path("identifier").asText()));
-        assertThat(ids).containsExactly("source", "purification_target", "condition", "replicate_group");
+        // the built-ins first; other test classes may have defined more after them (DefinedMetadataTest)
+        assertThat(ids.subList(0, 4)).containsExactly("source", "purification_target", "condition", "replicate_group");
 
         // Options are read from the vocabulary on every request: one an administrator adds shows at once.
         String name = Users.uniqueName("Liver lobe");
