@@ -211,7 +211,11 @@ class SamplesBrowserTest {
         browser.waitForPath("/app/signin?next=%2Fapp%2Fsamples%2F" + other);
 
         // the owner selects both of the private project's samples in the list and deletes them at once
-        signIn(owner, "/app/samples");
+        // (their dashboard links the samples they made to their pages)
+        signIn(owner, "/app/");
+        browser.find(".activity a[href='/app/samples/" + other + "']").click();
+        browser.findWithText("h1", "Kidney " + tag + " other");
+        browser.find(".nav-links a[href='/app/samples']").click();
         browser.findWithText(".table tbody", "Kidney " + tag + " other");
         assertThat(browser.all(".table tbody tr")).hasSize(3);
         for (String name : new String[] {"shared", "other"}) {
