@@ -28,8 +28,8 @@ export function setAuth(provider) {
 /**
  * Sends one request. A 401 on a request that carried a token means it ran out: the token is renewed once and the
  * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out) and for
- * asking as a visitor would (what is public). The answer is read as JSON, or with `as: 'text'`, `'blob'` or
- * `'stream'` (its body as it arrives) for endpoints that answer a file (their errors are JSON all the same).
+ * asking as a visitor would (what is public). The answer is read as JSON, or with `as: 'text'` or `'blob'` for
+ * endpoints that answer a file (their errors are JSON all the same).
  */
 export async function request(method, path, body, { withToken = true, retried = false, as = 'json' } = {}) {
   const headers = { Accept: 'application/json' };
@@ -47,7 +47,6 @@ export async function request(method, path, body, { withToken = true, retried = 
   }
   if (res.ok && as === 'text') return res.text();
   if (res.ok && as === 'blob') return res.blob();
-  if (res.ok && as === 'stream') return res.body;
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     throw new ApiError(res.status, json?.error || { code: 'HTTP_' + res.status, message: `the server answered ${res.status}` });

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import bio.flow.testing.Browser;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.RunFixtures;
+import bio.flow.testing.TempDirs;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +59,7 @@ class SamplesBrowserTest {
     }
 
     @Test
-    void aSampleIsCreatedInItsProjectEditedItsReadsPreviewedAndDeletedAfterConfirmation() {
+    void aSampleIsCreatedInItsProjectEditedItsReadsPreviewedAndDeletedAfterConfirmation() throws Exception {
         Users.Account account = Users.signUp(server, "bench");
         long project = Fixtures.project(account, "Mouse liver atlas", false);
         signIn(account, "/app/projects/" + project);
@@ -94,7 +98,8 @@ class SamplesBrowserTest {
 
         // reads uploaded (through the API here: the upload page is another one's) show with a link to their page
         String reads = "@liver-1/1\nACGTACGTAC\n+\nIIIIIIIIII\n@liver-2/1\nTTGCAACGTA\n+\nIIIIIIIIII\n";
-        long data = RunFixtures.read(account, sample, 1, null, "liver_R1.fastq.gz", RunFixtures.gzip(reads.getBytes(StandardCharsets.UTF_8))).path("id").asLong();
+        byte[] gzipped = RunFixtures.gzip(reads.getBytes(StandardCharsets.UTF_8));
+        long data = RunFixtures.read(account, sample, 1, null, "liver_R1.fastq.gz", gzipped).path("id").asLong();
         browser.driver().navigate().refresh();
         browser.findWithText("section[aria-labelledby=reads-title]", "liver_R1.fastq.gz");
         assertThat(browser.find("section[aria-labelledby=reads-title]").getText()).contains("Read 1");
@@ -107,8 +112,18 @@ class SamplesBrowserTest {
         assertThat(browser.find(".facts").getText()).contains("Liver fasted 1", "FASTQ", "gzip", "Read 1");
         assertThat(browser.find("pre.preview").getText()).isEqualTo(reads.strip());
         assertThat(browser.find("section[aria-labelledby=lineage-title]").getText()).contains("No execution you may read used this file");
-        assertThat(browser.findWithText(".page-actions button", "Download").isEnabled()).isTrue();
         browser.screenshots("data-file");
+        // downloaded as stored (gzip), under its name
+        Path downloads = Files.createTempDirectory("flow-downloads");
+        try {
+            browser.driver().executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+            browser.findWithText(".page-actions button", "Download").click();
+            Path saved = downloads.resolve("liver_R1.fastq.gz");
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(d -> Files.exists(saved));
+            assertThat(Files.readAllBytes(saved)).isEqualTo(gzipped);
+        } finally {
+            TempDirs.delete(downloads);
+        }
         browser.find(".facts a[href='/app/samples/" + sample + "']").click();
         browser.findWithText("h1", "Liver fasted 1");
 
