@@ -1,6 +1,6 @@
 // One data file (GET /data/{id}): its record, the sample, fileset or project it belongs to, a preview of its first
 // lines (GET /data/{id}/contents, which reads through gzip), a download, its lineage (the execution that made it, in
-// the record; those that used it: GET /data/{id}/downstream) and delete with confirmation.
+// the record; those that used it: GET /data/{id}/downstream), sharing and delete with confirmation.
 import { h, useState } from '../../core/html.js';
 import { get, getText, post } from '../../core/api.js';
 import { downloadData } from '../../core/download.js';
@@ -8,6 +8,7 @@ import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime } from '../../core/format.js';
 import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
+import { ShareButton } from '../../components/sharing.js';
 import { FormError } from '../../core/form.js';
 import { NotFoundPage } from '../notfound.js';
 
@@ -85,6 +86,7 @@ export function DataFilePage({ params }) {
   };
   const actions = [
     h(DownloadButton, { file }),
+    file.permissions.can_share && h(ShareButton, { kind: 'data', id: file.id, name: file.filename }),
     file.permissions.can_delete && h(ConfirmButton, { id: 'delete-data', label: 'Delete', title: `Delete ${file.filename}?`,
       message: 'The file and its stored bytes are deleted. Executions that used it stay. This cannot be undone.',
       confirmLabel: 'Delete file', busyLabel: 'Deleting…', onConfirm: remove }),

@@ -1,12 +1,13 @@
 // One sample (GET /samples/{id}): its fields and metadata, its project, its reads (its filesets: GET /filesets/search
 // and GET /filesets/{id}) and all its data files (GET /samples/{id}/data, paged), each linked to its page; edit,
-// upload reads and delete (with confirmation) for those the API allows (`permissions`).
+// upload reads, share and delete (with confirmation) for those the API allows (`permissions`).
 import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDate, formatDateTime } from '../../core/format.js';
 import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
+import { ShareButton } from '../../components/sharing.js';
 import { NotFoundPage } from '../notfound.js';
 
 const LIMIT = 25;
@@ -78,6 +79,7 @@ export function SamplePage({ params }) {
   const actions = [
     can.can_edit && h(Link, { href: `/app/samples/${sample.id}/upload`, class: 'button' }, 'Upload reads'),
     can.can_edit && h(Link, { href: `/app/samples/${sample.id}/edit`, class: 'button secondary' }, 'Edit'),
+    can.can_share && h(ShareButton, { kind: 'samples', id: sample.id, name: sample.name }),
     can.can_delete && h(ConfirmButton, { id: 'delete-sample', label: 'Delete', title: `Delete ${sample.name}?`,
       message: 'Its reads and other data files are deleted with it. Executions that used it stay. This cannot be undone.',
       confirmLabel: 'Delete sample', busyLabel: 'Deleting…', onConfirm: remove }),

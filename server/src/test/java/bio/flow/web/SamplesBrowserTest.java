@@ -94,6 +94,7 @@ class SamplesBrowserTest {
         assertThat(facts).contains("Mouse liver atlas", "mouse", "RNA", "Tissue", "mRNA", account.username());
         assertThat(browser.find("section[aria-labelledby=metadata-title] table").getText()).contains("timepoint", "0h");
         assertThat(browser.find(".page-actions a[href='/app/samples/" + sample + "/upload']").getText()).isEqualTo("Upload reads");
+        assertThat(browser.find(".page-actions").getText()).contains("Edit", "Share", "Delete");
         browser.findWithText(".empty", "No reads yet");
 
         // reads uploaded (through the API here: the upload page is another one's) show with a link to their page
