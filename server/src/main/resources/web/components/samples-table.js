@@ -12,7 +12,12 @@ export function SamplesTable({ samples, caption, loading, showProject = true, se
     onSelected(next);
   };
   const allChecked = selecting && samples.length > 0 && samples.every((s) => selected.has(s.id));
-  const toggleAll = (e) => onSelected(e.currentTarget.checked ? new Set(samples.map((s) => s.id)) : new Set());
+  // this page's rows only: what was selected on other pages stays selected
+  const toggleAll = (e) => {
+    const next = new Set(selected);
+    for (const s of samples) if (e.currentTarget.checked) next.add(s.id); else next.delete(s.id);
+    onSelected(next);
+  };
   return h('div', { class: 'table-wrap' },
     h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
       h('caption', { class: 'visually-hidden' }, caption),

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -234,10 +235,17 @@ class SamplesBrowserTest {
         browser.find(".nav-links a[href='/app/samples']").click();
         browser.findWithText(".table tbody", "Kidney " + tag + " other");
         assertThat(browser.all(".table tbody tr")).hasSize(3);
-        for (String name : new String[] {"shared", "other"}) {
-            browser.find("input[aria-label='Select Kidney " + tag + " " + name + "']").click();
-        }
+        browser.find("thead input[type=checkbox]").click();
+        browser.findWithText(".bulk", "3 selected");
+        browser.find("input[aria-label='Select Kidney " + tag + " public']").click();
         browser.findWithText(".bulk", "2 selected");
+        assertThat(browser.find("thead input[type=checkbox]").isSelected()).isFalse();
+        // Escape closes the dialog without deleting; then asked again and confirmed
+        browser.find("#delete-samples-open").click();
+        browser.findWithText("#delete-samples-title", "Delete 2 samples?");
+        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(d -> !browser.all("#delete-samples").get(0).isDisplayed());
+        assertThat(owner.api().get("/samples/" + other).status()).isEqualTo(200);
         browser.find("#delete-samples-open").click();
         browser.findWithText("#delete-samples-title", "Delete 2 samples?");
         browser.screenshots("samples-delete");
