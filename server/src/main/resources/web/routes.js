@@ -17,6 +17,11 @@ import { GroupsPage } from './pages/groups/list.js';
 import { NewGroupPage } from './pages/groups/new.js';
 import { GroupPage } from './pages/groups/detail.js';
 import { SearchPage } from './pages/search/search.js';
+import { SamplesPage } from './pages/samples/list.js';
+import { SamplePage } from './pages/samples/detail.js';
+import { EditSamplePage, NewSamplePage } from './pages/samples/edit.js';
+import { DataPage } from './pages/data/list.js';
+import { DataFilePage } from './pages/data/detail.js';
 import { NotFoundPage } from './pages/notfound.js';
 
 export const ROUTES = [
@@ -38,5 +43,11 @@ export const ROUTES = [
   { path: '/app/groups/:slug', page: GroupPage, signedIn: true },
   // public things can be searched signed out too
   { path: '/app/search', page: SearchPage },
+  { path: '/app/samples', page: SamplesPage, signedIn: true },
+  { path: '/app/samples/new', page: NewSamplePage, signedIn: true },
+  { path: '/app/samples/:id', page: SamplePage, signedIn: true },
+  { path: '/app/samples/:id/edit', page: EditSamplePage, signedIn: true },
+  { path: '/app/data', page: DataPage, signedIn: true },
+  { path: '/app/data/:id', page: DataFilePage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

@@ -10,6 +10,8 @@ const ICON = new URL('../icon.svg', import.meta.url).pathname;
 const SECTIONS = [
   ['/app/', 'Dashboard'],
   ['/app/projects', 'Projects'],
+  ['/app/samples', 'Samples'],
+  ['/app/data', 'Data'],
   ['/app/groups', 'Groups'],
 ];
 

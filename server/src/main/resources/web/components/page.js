@@ -42,12 +42,15 @@ export function ErrorNotice({ error }) {
   return h('p', { class: 'form-error', role: 'alert' }, sentence(error.message));
 }
 
-/** Previous and next pages of a listing of `count` items, `limit` a page. */
-export function Pager({ count, offset, limit, onOffset, label }) {
+/**
+ * Previous and next pages of a listing of `count` items, `limit` a page; `capped` when the API counted only so far
+ * (its searches: `count_capped`), so that there are more than `count`.
+ */
+export function Pager({ count, offset, limit, onOffset, label, capped = false }) {
   if (count <= limit) return null;
   const last = Math.min(offset + limit, count);
   return h('nav', { class: 'pager', 'aria-label': label + ' pages' },
     h('button', { type: 'button', class: 'button secondary', disabled: offset === 0, onClick: () => onOffset(Math.max(0, offset - limit)) }, 'Previous'),
-    h('span', { 'aria-live': 'polite' }, `${offset + 1}–${last} of ${count}`),
+    h('span', { 'aria-live': 'polite' }, `${offset + 1}–${last} of ${count}${capped ? '+' : ''}`),
     h('button', { type: 'button', class: 'button secondary', disabled: last >= count, onClick: () => onOffset(offset + limit) }, 'Next'));
 }

@@ -27,9 +27,11 @@ export function setAuth(provider) {
 
 /**
  * Sends one request. A 401 on a request that carried a token means it ran out: the token is renewed once and the
- * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out).
+ * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out) and for
+ * asking as a visitor would (what is public). The answer is read as JSON, or with `as: 'text'` or `'blob'` for
+ * endpoints that answer a file (their errors are JSON all the same).
  */
-export async function request(method, path, body, { withToken = true, retried = false } = {}) {
+export async function request(method, path, body, { withToken = true, retried = false, as = 'json' } = {}) {
   const headers = { Accept: 'application/json' };
   const token = withToken ? auth.token() : null;
   if (token) headers.Authorization = 'Bearer ' + token;
@@ -41,8 +43,10 @@ export async function request(method, path, body, { withToken = true, retried = 
     throw new ApiError(0, { code: 'NETWORK_ERROR', message: 'Flow cannot be reached: check the connection and try again.' });
   }
   if (res.status === 401 && token && !retried && (await auth.renew())) {
-    return request(method, path, body, { withToken, retried: true });
+    return request(method, path, body, { withToken, retried: true, as });
   }
+  if (res.ok && as === 'text') return res.text();
+  if (res.ok && as === 'blob') return res.blob();
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     throw new ApiError(res.status, json?.error || { code: 'HTTP_' + res.status, message: `the server answered ${res.status}` });
@@ -50,12 +54,22 @@ export async function request(method, path, body, { withToken = true, retried = 
   return json;
 }
 
-/** GET with a query string made of the defined, non-empty values of `query`. */
-export function get(path, query = {}) {
+/** The path with a query string made of the defined, non-empty values of `query`. */
+function withQuery(path, query) {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, v);
   const qs = params.toString();
-  return request('GET', qs ? path + '?' + qs : path);
+  return qs ? path + '?' + qs : path;
+}
+
+/** GET with a query string; `options` as for request() (`withToken: false` asks as a visitor). */
+export function get(path, query = {}, options = {}) {
+  return request('GET', withQuery(path, query), undefined, options);
+}
+
+/** GET of an endpoint that answers plain text (such as a file's preview). */
+export function getText(path, query = {}) {
+  return request('GET', withQuery(path, query), undefined, { as: 'text' });
 }
 
 export function post(path, body = {}) {

@@ -26,3 +26,13 @@ export function formatGigabytes(gb) {
 export function sentence(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** A size in bytes, in the unit that reads best (decimal units, as the API's GB figures). */
+export function formatBytes(bytes) {
+  if (bytes < 1000) return bytes.toLocaleString() + ' B';
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++; }
+  return value.toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' ' + units[unit];
+}

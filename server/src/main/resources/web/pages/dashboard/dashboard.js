@@ -16,7 +16,11 @@ const ACTIONS = {
 };
 
 // Pages of the app that exist so far, by the kind of thing an activity is about.
-const PAGES = { project: (id) => '/app/projects/' + id };
+const PAGES = {
+  project: (id) => '/app/projects/' + id,
+  sample: (id) => '/app/samples/' + id,
+  data: (id) => '/app/data/' + id,
+};
 
 function Totals({ stats }) {
   const figures = [

@@ -1,9 +1,12 @@
-// One project (GET /projects/{id}) and its samples (GET /projects/{id}/samples, paged).
+// One project (GET /projects/{id}) and its samples (GET /projects/{id}/samples, paged), with a new sample's form
+// for those who may add one.
 import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
-import { formatDate, formatDateTime } from '../../core/format.js';
+import { formatDateTime } from '../../core/format.js';
+import { Link } from '../../core/router.js';
 import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
 import { ShareButton } from '../../components/sharing.js';
+import { SamplesTable } from '../../components/samples-table.js';
 import { NotFoundPage } from '../notfound.js';
 
 const LIMIT = 25;
@@ -15,13 +18,7 @@ function Samples({ id }) {
   if (!data) return h(Loading, { what: 'the samples' });
   if (data.count === 0) return h('p', { class: 'empty' }, 'This project has no samples yet.');
   return [
-    h('div', { class: 'table-wrap' },
-      h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Type'),
-          h('th', { scope: 'col' }, 'Organism'), h('th', { scope: 'col' }, 'Owner'), h('th', { scope: 'col' }, 'Created'))),
-        h('tbody', null, data.samples.map((s) => h('tr', null,
-          h('td', null, s.name), h('td', null, s.sample_type || '—'), h('td', null, s.organism || '—'),
-          h('td', null, s.owner.username), h('td', null, formatDate(s.created))))))),
+    h(SamplesTable, { samples: data.samples, caption: 'Samples of this project', loading, showProject: false }),
     h(Pager, { count: data.count, offset, limit: LIMIT, onOffset: setOffset, label: 'Samples' }),
   ];
 }
@@ -49,6 +46,8 @@ export function ProjectPage({ params }) {
       h('div', null, h('dt', null, 'Created'), h('dd', null, formatDateTime(project.created)))),
     project.description && h('p', { class: 'description' }, project.description),
     h('section', { class: 'card', 'aria-labelledby': 'samples-title' },
-      h('h2', { id: 'samples-title' }, `Samples (${project.sample_count})`),
+      h('div', { class: 'section-head' },
+        h('h2', { id: 'samples-title' }, `Samples (${project.sample_count})`),
+        project.permissions.can_edit && h(Link, { href: '/app/samples/new?project=' + project.id, class: 'button small' }, 'New sample')),
       h(Samples, { id: project.id })));
 }
