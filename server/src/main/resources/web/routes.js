@@ -7,6 +7,8 @@ import { DashboardPage } from './pages/dashboard/dashboard.js';
 import { ProjectsPage } from './pages/projects/list.js';
 import { NewProjectPage } from './pages/projects/new.js';
 import { ProjectPage } from './pages/projects/detail.js';
+import { DataUploadPage } from './pages/uploads/data.js';
+import { SampleUploadPage } from './pages/uploads/reads.js';
 import { NotFoundPage } from './pages/notfound.js';
 
 export const ROUTES = [
@@ -16,5 +18,7 @@ export const ROUTES = [
   { path: '/app/projects', page: ProjectsPage, signedIn: true },
   { path: '/app/projects/new', page: NewProjectPage, signedIn: true },
   { path: '/app/projects/:id', page: ProjectPage, signedIn: true },
+  { path: '/app/upload', page: DataUploadPage, signedIn: true },
+  { path: '/app/samples/:id/upload', page: SampleUploadPage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

@@ -9,6 +9,7 @@ const ICON = new URL('../icon.svg', import.meta.url).pathname;
 const SECTIONS = [
   ['/app/', 'Dashboard'],
   ['/app/projects', 'Projects'],
+  ['/app/upload', 'Upload'],
 ];
 
 function current(path, href) {
