@@ -293,8 +293,11 @@ export class UploadQueue {
       item.error = e.message;
       item.retryable = passing(e);
       item.note = null;
-      // refused by the server: nothing of it can be continued
-      if (!item.retryable && item.fileId) forget(item.fileId);
+      // refused by the server: nothing of it is kept, nor can be continued
+      if (!item.retryable) {
+        item.sent = 0;
+        if (item.fileId) forget(item.fileId);
+      }
     }
   }
 
@@ -345,10 +348,15 @@ export class UploadQueue {
     // Every chunk in but no record: a completion the server did not finish, which a chunk sent again resumes.
     if (missing.length === 0) missing.push(total - 1);
     for (const chunk of missing) {
-      const answer = await this.sendChunk(item, entry, chunk, total, (fraction) => {
-        item.sent = held() + (received.has(chunk) ? 0 : fraction * chunkBytes(chunk));
-        this.changed(true);
-      }, signal);
+      let answer;
+      try {
+        answer = await this.sendChunk(item, entry, chunk, total, (fraction) => {
+          item.sent = held() + (received.has(chunk) ? 0 : fraction * chunkBytes(chunk));
+          this.changed(true);
+        }, signal);
+      } finally {
+        item.sent = held(); // a chunk not taken counts for nothing, even when all of its bytes went out
+      }
       received.add(chunk);
       item.sent = held();
       if (answer.data) return this.finish(item, entry, answer.data);

@@ -36,8 +36,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Uploads in a real headless Chromium ({@link Browser}): a sample's paired reads, one file chosen with the picker and
  * one dropped, to completion (read numbers and lanes guessed from the names, the md5 the browser computed checked by
  * the server); a read the sample already has refused beside its file; an upload interrupted by a reload after its
- * first chunk, continued from the chunks the server has; a data upload into a project; and the browser's MD5 and
- * read-name guesses against known answers. Screenshots of each page at desktop and phone width.
+ * first chunk, continued from the chunks the server has; a data upload into a project; the uploader only for who may
+ * edit the sample (a reader is told why, a stranger finds no such page); and the browser's MD5 and read-name guesses
+ * against known answers. Screenshots of each page at desktop and phone width.
  */
 class UploadBrowserTest {
     private static final TestServer server = TestServer.shared();
@@ -228,6 +229,28 @@ class UploadBrowserTest {
             assertThat(data.path("project").path("id").asLong()).isEqualTo(project);
             assertThat(data.path("sample").isNull()).isTrue();
         }
+    }
+
+    @Test
+    void onlyWhoMayEditTheSampleGetsTheUploaderAndAStrangerFindsNoSuchPage() {
+        Users.Account owner = Users.signUp(server, "owner");
+        long sample = Fixtures.sample(owner, Fixtures.project(owner, "Shared reads", false), "shared-1");
+        Users.Account reader = Users.signUp(server, "reader");
+        Fixtures.shareWithUser(owner, "samples", sample, reader, 1);
+        Users.Account stranger = Users.signUp(server, "stranger");
+
+        signIn(reader, "/app/samples/" + sample + "/upload");
+        browser.findWithText("h1", "Upload reads of shared-1");
+        browser.findWithText(".form-error", "not add reads");
+        assertThat(browser.all(".dropzone")).isEmpty();
+        browser.screenshots("upload-reads-read-only");
+        browser.find(".nav-account button").click();
+        browser.waitForPath("/app/signin?next=%2Fapp%2Fsamples%2F" + sample + "%2Fupload");
+
+        signIn(stranger, "/app/samples/" + sample + "/upload");
+        browser.findWithText("h1", "Page not found");
+        browser.go("/app/samples/999999999/upload");
+        browser.findWithText("h1", "Page not found");
     }
 
     /** The browser's MD5 (core/md5.js) against RFC 1321's vectors and Java's, fed in uneven pieces; the read-name guesses. */
