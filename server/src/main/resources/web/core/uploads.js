@@ -402,7 +402,8 @@ export class UploadQueue {
         if (e.name === 'AbortError' || !passing(e) || attempt >= TRIES) throw e;
         const wait = FIRST_WAIT_MS * 2 ** (attempt - 1);
         item.state = 'retrying';
-        item.note = `Chunk ${chunk + 1} of ${total} failed (${e.message}); trying again in ${wait / 1000} s (${attempt + 1} of ${TRIES}).`;
+        const reason = e.status === 0 ? 'no answer from Flow' : e.message;
+        item.note = `Chunk ${chunk + 1} of ${total} did not go through (${reason}); trying again in ${wait / 1000} s, try ${attempt + 1} of ${TRIES}.`;
         this.changed();
         await pause(wait, signal);
         await online(signal);
