@@ -79,7 +79,7 @@ function Row({ item, queue, reads }) {
       h('p', { class: 'upload-status', id: id + '-status' }, statusOf(item)),
       h('div', { class: 'upload-actions' },
         item.state === 'failed' && h('button', { type: 'button', class: 'button small', onClick: () => queue.retry(item) }, 'Try again'),
-        item.state !== 'done' && h('button', { type: 'button', class: 'button secondary small', onClick: () => queue.remove(item),
+        h('button', { type: 'button', class: 'button secondary small', onClick: () => queue.remove(item),
           'aria-label': (running ? 'Stop ' : 'Remove ') + item.name }, running ? 'Stop' : 'Remove'))),
     item.note && item.state !== 'retrying' && h('p', { class: 'hint' }, item.note),
     item.error && h('p', { class: 'field-error', role: 'alert' }, sentence(item.error)));

@@ -331,7 +331,12 @@ export class UploadQueue {
         : { project_id: item.extra.project_id || null }),
     };
     item.fileId = entry.file_id;
-    remember(entry);
+    try {
+      remember(entry);
+    } catch (e) {
+      // storage full or refused (a private window): the upload goes on, only it cannot continue after a reload
+      item.note = 'This browser cannot remember the upload (' + e.message + '): after a reload it starts again.';
+    }
     return { entry, received: new Set() };
   }
 
