@@ -22,6 +22,8 @@ import { SamplePage } from './pages/samples/detail.js';
 import { EditSamplePage, NewSamplePage } from './pages/samples/edit.js';
 import { DataPage } from './pages/data/list.js';
 import { DataFilePage } from './pages/data/detail.js';
+import { DataUploadPage } from './pages/uploads/data.js';
+import { SampleUploadPage } from './pages/uploads/reads.js';
 import { NotFoundPage } from './pages/notfound.js';
 
 export const ROUTES = [
@@ -49,5 +51,7 @@ export const ROUTES = [
   { path: '/app/samples/:id/edit', page: EditSamplePage, signedIn: true },
   { path: '/app/data', page: DataPage, signedIn: true },
   { path: '/app/data/:id', page: DataFilePage, signedIn: true },
+  { path: '/app/upload', page: DataUploadPage, signedIn: true },
+  { path: '/app/samples/:id/upload', page: SampleUploadPage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

@@ -12,6 +12,7 @@ const SECTIONS = [
   ['/app/projects', 'Projects'],
   ['/app/samples', 'Samples'],
   ['/app/data', 'Data'],
+  ['/app/upload', 'Upload'],
   ['/app/groups', 'Groups'],
 ];
 

@@ -25,6 +25,10 @@ export function setAuth(provider) {
   auth = provider;
 }
 
+function unreachable() {
+  return new ApiError(0, { code: 'NETWORK_ERROR', message: 'Flow cannot be reached: check the connection and try again.' });
+}
+
 /**
  * Sends one request. A 401 on a request that carried a token means it ran out: the token is renewed once and the
  * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out) and for
@@ -40,7 +44,7 @@ export async function request(method, path, body, { withToken = true, retried = 
   try {
     res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, { code: 'NETWORK_ERROR', message: 'Flow cannot be reached: check the connection and try again.' });
+    throw unreachable();
   }
   if (res.status === 401 && token && !retried && (await auth.renew())) {
     return request(method, path, body, { withToken, retried: true, as });
@@ -74,4 +78,39 @@ export function getText(path, query = {}) {
 
 export function post(path, body = {}) {
   return request('POST', path, body);
+}
+
+/**
+ * POSTs a multipart form (an upload's chunk) through XMLHttpRequest, which, unlike fetch, tells how much of the body
+ * is sent: `onProgress(fraction)`. `signal` aborts it (an AbortError). Tokens and errors as request().
+ */
+export async function postForm(path, form, { onProgress, signal } = {}, retried = false) {
+  const token = auth.token();
+  const { status, json } = await new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (token) xhr.setRequestHeader('Authorization', 'Bearer ' + token);
+    if (onProgress) xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      let json = null;
+      try {
+        json = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON (a proxy's error page): the status tells
+      }
+      resolve({ status: xhr.status, json });
+    };
+    xhr.onerror = () => resolve({ status: 0 });
+    xhr.onabort = () => reject(new DOMException('the upload was stopped', 'AbortError'));
+    if (signal?.aborted) return xhr.onabort();
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(form);
+  });
+  if (status === 0) throw unreachable();
+  if (status === 401 && token && !retried && (await auth.renew())) return postForm(path, form, { onProgress, signal }, true);
+  if (status < 200 || status >= 300) {
+    throw new ApiError(status, json?.error || { code: 'HTTP_' + status, message: `the server answered ${status}` });
+  }
+  return json;
 }

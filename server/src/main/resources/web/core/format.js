@@ -27,12 +27,20 @@ export function sentence(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** A size in bytes, in the unit that reads best (decimal units, as the API's GB figures). */
+/** A size in bytes, in the unit that reads best (powers of 1000, as disks and the API's totals count). */
 export function formatBytes(bytes) {
-  if (bytes < 1000) return bytes.toLocaleString() + ' B';
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) { value /= 1000; unit++; }
-  return value.toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' ' + units[unit];
+  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (bytes >= 1000 && i < units.length - 1) {
+    bytes /= 1000;
+    i++;
+  }
+  return bytes.toLocaleString(undefined, { maximumFractionDigits: i === 0 ? 0 : 1 }) + ' ' + units[i];
+}
+
+/** A duration in seconds, roughly: "40 s", "3 min", "2 h 5 min". */
+export function formatDuration(seconds) {
+  if (seconds < 60) return Math.max(1, Math.round(seconds)) + ' s';
+  if (seconds < 3600) return Math.round(seconds / 60) + ' min';
+  return Math.floor(seconds / 3600) + ' h ' + Math.round((seconds % 3600) / 60) + ' min';
 }
