@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
+import bio.flow.testing.Multipart;
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import bio.flow.testing.Users.Account;
@@ -120,5 +121,51 @@ class MetadataColumnsTest {
         assertThat(updated.path("condition").asText()).isEqualTo("treated");
         assertThat(updated.path("metadata").path("cell_type").asText()).isEqualTo("Fibroblast");
         assertThat(updated.path("metadata").path("batch").asText()).isEqualTo("b3");
+    }
+
+    /** A multiplexed sheet's attribute columns fill its samples' metadata under the same rules as the sample sheet's. */
+    @Test
+    void aMultiplexedSheetsAttributeColumnsFillItsSamplesMetadata() throws Exception {
+        Account user = Users.signUp(server, "mxcols");
+        String header = "Sample name,Barcode,Reads 1 file,Sample type,Cell type (cell_type),Batch (batch)\n";
+        String bad = header + "mxa,ACGTACGT,mxcols_R1.fq," + type + ",neuron,b1\nmxb,TTTTGGGG,mxcols_R1.fq," + type + ",Liver,\n";
+        Api.Res refused = piece(user.api(), "/upload/annotation", "mx.csv", bad.getBytes(StandardCharsets.UTF_8), null);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+        JsonNode problems = refused.json().path("error").path("details").path("validation");
+        // the value not among the options (and so, the attribute being required for the type, the value missing): row 3 only
+        assertThat(problems.findValues("row").stream().map(JsonNode::asInt)).isNotEmpty().containsOnly(3);
+        assertThat(problems.get(0).path("column").asText()).isEqualTo("Cell type (cell_type)");
+        assertThat(problems.get(0).path("message").asText()).contains("'Liver' is not one of the options");
+
+        String good = header + "mxa,ACGTACGT,mxcols_R1.fq," + type + ",neuron,b1\nmxb,TTTTGGGG,mxcols_R1.fq," + type + ",Fibroblast,\n";
+        Api.Res stored = piece(user.api(), "/upload/annotation", "mx.csv", good.getBytes(StandardCharsets.UTF_8), null);
+        assertThat(stored.status()).as(stored.toString()).isEqualTo(200);
+        long id = stored.json().path("id").asLong();
+        StringBuilder reads = new StringBuilder();
+        for (int i = 0; i < 4; i++) reads.append("@a").append(i).append(" 1:N:0:ACGTACGT\nACGTACGTAC\n+\nIIIIIIIIII\n");
+        for (int i = 0; i < 3; i++) reads.append("@b").append(i).append(" 1:N:0:TTTTGGGG\nACGTACGTAC\n+\nIIIIIIIIII\n");
+        assertThat(piece(user.api(), "/upload/multiplexed", "mxcols_R1.fq", reads.toString().getBytes(StandardCharsets.UTF_8), null).status())
+                .isEqualTo(200);
+        JsonNode status = null;
+        for (int i = 0; i < 300 && (status == null || !status.path("status").asText().equals("done")); i++) {
+            if (status != null) Thread.sleep(100);
+            status = user.api().get("/upload/multiplexed/" + id).json();
+        }
+        assertThat(status.path("status").asText()).as(status.toString()).isEqualTo("done");
+        JsonNode samples = user.api().get("/samples/owned").json().path("samples");
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
+        samples.forEach(x -> byName.put(x.path("name").asText(), x));
+        JsonNode a = user.api().get("/samples/" + byName.get("mxa").path("id").asLong()).json().path("metadata");
+        JsonNode b = user.api().get("/samples/" + byName.get("mxb").path("id").asLong()).json().path("metadata");
+        assertThat(a.path("cell_type").asText()).as("as the option is spelt").isEqualTo("Neuron");
+        assertThat(a.path("batch").asText()).isEqualTo("b1");
+        assertThat(b.path("cell_type").asText()).isEqualTo("Fibroblast");
+        assertThat(b.has("batch")).isFalse();
+    }
+
+    private static Api.Res piece(Api api, String path, String filename, byte[] bytes, String reads1) {
+        Multipart m = new Multipart().field("filename", filename).field("expected_file_size", 0).field("is_last", true).field("data", "");
+        if (reads1 != null) m.field("reads1", reads1);
+        return m.file("blob", filename, bytes).post(api, path);
     }
 }
