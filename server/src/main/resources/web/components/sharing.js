@@ -2,32 +2,19 @@
 // which level, a level changed or a grant removed in place, a user or group added with suggestions as you type
 // (GET /users/search, /groups/search), and, for what can be public, the public switch. A native modal <dialog>:
 // the browser keeps the focus inside it and Escape closes it.
-import { h, useEffect, useRef, useState } from '../core/html.js';
+import { h, useRef, useState } from '../core/html.js';
 import { get, post } from '../core/api.js';
+import { useSuggestions } from '../core/suggestions.js';
 import { ErrorNotice } from './page.js';
 
 const LEVELS = [[1, 'Read'], [2, 'Edit'], [3, 'Share']];
 const LEVEL_HINT = 'Read: see it. Edit: change it. Share: also share it with others.';
 
-/** Suggestions for what is typed: usernames or group slugs, quiet on failure (the search is throttled). */
-function useSuggestions(holder, text) {
-  const [items, setItems] = useState([]);
-  useEffect(() => {
-    const q = text.trim();
-    if (q.length < 2) {
-      setItems([]);
-      return undefined;
-    }
-    let current = true;
-    const timer = setTimeout(() => {
-      const search = holder === 'users'
-        ? get('/users/search', { q, limit: 8 }).then((a) => a.users.map((u) => [u.username, u.name || u.username]))
-        : get('/groups/search', { q, limit: 8 }).then((a) => a.groups.map((g) => [g.slug, g.name]));
-      search.then((found) => current && setItems(found), () => {});
-    }, 250);
-    return () => { current = false; clearTimeout(timer); };
-  }, [holder, text]);
-  return items;
+/** Usernames or group slugs matching what is typed: [value, text] pairs. */
+function searchHolders(holder) {
+  return (q) => (holder === 'users'
+    ? get('/users/search', { q, limit: 8 }).then((a) => a.users.map((u) => [u.username, u.name || u.username]))
+    : get('/groups/search', { q, limit: 8 }).then((a) => a.groups.map((g) => [g.slug, g.name])));
 }
 
 function LevelSelect({ value, onChange, label, id }) {
@@ -39,7 +26,7 @@ function AddHolder({ onShare, busy }) {
   const [holder, setHolder] = useState('users');
   const [name, setName] = useState('');
   const [level, setLevel] = useState(1);
-  const suggestions = useSuggestions(holder, name);
+  const suggestions = useSuggestions(name, searchHolders(holder), [holder]);
   const submit = async (event) => {
     event.preventDefault();
     if (!name.trim()) return;

@@ -3,6 +3,7 @@
 // offers what the caller's role allows.
 import { h, useEffect, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
+import { useSuggestions } from '../../core/suggestions.js';
 import { Field, FormError, useForm } from '../../core/form.js';
 import { formatDateTime } from '../../core/format.js';
 import { navigate } from '../../core/router.js';
@@ -11,25 +12,9 @@ import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
 import { NotFoundPage } from '../notfound.js';
 import { ADMIN, INVITED, MEMBER, roleName } from './roles.js';
 
-/** Usernames matching what is typed (GET /users/search), for the invite field's suggestions; quiet on failure. */
-function useUserSuggestions(text) {
-  const [users, setUsers] = useState([]);
-  useEffect(() => {
-    const q = text.trim();
-    if (q.length < 2) {
-      setUsers([]);
-      return undefined;
-    }
-    let current = true;
-    const timer = setTimeout(() => get('/users/search', { q, limit: 8 }).then((a) => current && setUsers(a.users), () => {}), 250);
-    return () => { current = false; clearTimeout(timer); };
-  }, [text]);
-  return users;
-}
-
 function Invite({ slug, onChanged }) {
   const form = useForm({ username: '' });
-  const users = useUserSuggestions(form.values.username);
+  const users = useSuggestions(form.values.username, (q) => get('/users/search', { q, limit: 8 }).then((a) => a.users));
   const send = async ({ username }) => {
     onChanged(await post(`/groups/${slug}/invite`, { username: username.trim() }));
     form.setValues({ username: '' });

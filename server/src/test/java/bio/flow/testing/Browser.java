@@ -2,6 +2,8 @@ package bio.flow.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,6 +97,21 @@ public final class Browser implements AutoCloseable {
 
     public List<WebElement> all(String css) {
         return driver.findElements(By.cssSelector(css));
+    }
+
+    /** Signs in through the sign-in page, as a person would, and waits for the dashboard. */
+    public void signIn(Users.Account account, String password) {
+        signIn(account, password, "/app/");
+    }
+
+    /** Signs in through the sign-in page asked for by the app page {@code next}, and waits until that page is back. */
+    public void signIn(Users.Account account, String password, String next) {
+        go("/app/signin?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8));
+        fill("username", account.username());
+        fill("password", password);
+        find("button[type=submit]").click();
+        waitForPath(next);
+        findWithText(".nav-user", account.username());
     }
 
     /** Types into the labelled field (whose id is field-NAME, see core/form.js), replacing what it held. */

@@ -3,18 +3,16 @@ package bio.flow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Browser;
+import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.RunFixtures;
 import bio.flow.testing.TempDirs;
-import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -28,32 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and deleted after a confirmation; several deleted at once from the list; samples shared with a second user and
  * public ones under their tabs. Screenshots of each page at desktop and phone width go to target/screenshots/.
  */
-class SamplesBrowserTest {
-    private static final TestServer server = TestServer.shared();
-    private Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(server);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser == null) return;
-        try {
-            assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
-        } finally {
-            browser.close();
-        }
-    }
-
-    private void signIn(Users.Account account, String path) {
-        browser.go(path);
-        browser.fill("username", account.username());
-        browser.fill("password", Users.PASSWORD);
-        browser.find("button[type=submit]").click();
-        browser.findWithText(".nav-user", account.username());
-    }
+class SamplesBrowserTest extends BrowserTest {
 
     private void choose(String name, String value) {
         new Select(browser.find("#field-" + name)).selectByValue(value);
@@ -63,7 +36,7 @@ class SamplesBrowserTest {
     void aSampleIsCreatedInItsProjectEditedItsReadsPreviewedAndDeletedAfterConfirmation() throws Exception {
         Users.Account account = Users.signUp(server, "bench");
         long project = Fixtures.project(account, "Mouse liver atlas", false);
-        signIn(account, "/app/projects/" + project);
+        browser.signIn(account, Users.PASSWORD, "/app/projects/" + project);
 
         // the project's page offers a new sample in it
         browser.findWithText("h1", "Mouse liver atlas");
@@ -202,7 +175,7 @@ class SamplesBrowserTest {
         Fixtures.shareWithUser(owner, "samples", shared, reader, 1);
 
         // the reader: nothing of their own, the shared sample under "Shared with me", the public one under "Public"
-        signIn(reader, "/app/samples");
+        browser.signIn(reader, Users.PASSWORD, "/app/samples");
         browser.findWithText(".empty", "You have no sample yet");
         browser.find(".tabs a[href='/app/samples?tab=shared']").click();
         browser.findWithText(".table tbody", "Kidney " + tag + " shared");
@@ -229,7 +202,7 @@ class SamplesBrowserTest {
 
         // the owner selects both of the private project's samples in the list and deletes them at once
         // (their dashboard links the samples they made to their pages)
-        signIn(owner, "/app/");
+        browser.signIn(owner, Users.PASSWORD, "/app/");
         browser.find(".activity a[href='/app/samples/" + other + "']").click();
         browser.findWithText("h1", "Kidney " + tag + " other");
         browser.find(".nav-links a[href='/app/samples']").click();

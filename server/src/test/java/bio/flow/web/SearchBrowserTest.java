@@ -3,11 +3,9 @@ package bio.flow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Browser;
+import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
-import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 
@@ -16,24 +14,7 @@ import org.openqa.selenium.Keys;
  * and grouped, a stranger's private project is not, a signed-out visitor finds public things, and the query is in
  * the address (a reload searches again).
  */
-class SearchBrowserTest {
-    private static final TestServer server = TestServer.shared();
-    private Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(server);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser == null) return;
-        try {
-            assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
-        } finally {
-            browser.close();
-        }
-    }
+class SearchBrowserTest extends BrowserTest {
 
     @Test
     void theSearchBoxFindsWhatTheCallerMayReadGroupedByKind() {
@@ -45,11 +26,7 @@ class SearchBrowserTest {
         Fixtures.project(stranger, word + " secret plans", false);
         Fixtures.project(stranger, word + " open atlas", true);
 
-        browser.go("/app/signin");
-        browser.fill("username", owner.username());
-        browser.fill("password", Users.PASSWORD);
-        browser.find("button[type=submit]").click();
-        browser.waitForPath("/app/");
+        browser.signIn(owner, Users.PASSWORD);
         browser.find("#nav-search").sendKeys(word + Keys.ENTER);
         browser.findWithText("h1", "Search: " + word);
         assertThat(browser.path()).isEqualTo("/app/search?q=" + word);

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
 import bio.flow.testing.Browser;
+import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Outbox;
-import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -24,40 +22,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * people in two browsers. Each effect is checked through the API, not only on the page. Screenshots of every page
  * at desktop and phone width go to target/screenshots/.
  */
-class SettingsAndGroupsBrowserTest {
-    private static final TestServer server = TestServer.shared();
+class SettingsAndGroupsBrowserTest extends BrowserTest {
     private static final Pattern RESET_LINK = Pattern.compile("http://[^/\\s]+(/app/reset#token=[A-Za-z0-9_-]+)");
     private static final String NEW_PASSWORD = "a brand new passphrase 7";
-    private final List<Browser> browsers = new ArrayList<>();
-
-    private Browser browser() {
-        Browser b = Browser.open(server);
-        browsers.add(b);
-        return b;
-    }
-
-    @AfterEach
-    void close() {
-        try {
-            for (Browser b : browsers) assertThat(b.consoleErrors()).as("errors in the browser's console").isEmpty();
-        } finally {
-            browsers.forEach(Browser::close);
-        }
-    }
-
-    private static void signIn(Browser browser, Users.Account account, String password) {
-        browser.go("/app/signin");
-        browser.fill("username", account.username());
-        browser.fill("password", password);
-        browser.find("button[type=submit]").click();
-        browser.waitForPath("/app/");
-        browser.findWithText(".nav-user", account.username());
-    }
 
     @Test
     void aForgottenPasswordIsResetThroughTheLinkInTheMail() throws Exception {
         Users.Account account = Users.signUp(server, "forgot");
-        Browser browser = browser();
         browser.go("/app/signin");
         browser.findWithText("a[href='/app/forgot']", "Forgotten password").click();
         browser.waitForPath("/app/forgot");
@@ -84,7 +55,7 @@ class SettingsAndGroupsBrowserTest {
         browser.findWithText("h1", "Password changed");
 
         assertThat(server.client().post("/login", Map.of("username", account.username(), "password", Users.PASSWORD)).status()).isEqualTo(401);
-        signIn(browser, account, NEW_PASSWORD);
+        browser.signIn(account, NEW_PASSWORD);
         // the link works once
         browser.go(link.group(1));
         browser.fill("password", NEW_PASSWORD + "2");
@@ -96,8 +67,7 @@ class SettingsAndGroupsBrowserTest {
     @Test
     void theSettingsChangeTheProfileThePasswordAndMakeAndRevokeApiTokens() {
         Users.Account account = Users.signUp(server, "settings");
-        Browser browser = browser();
-        signIn(browser, account, Users.PASSWORD);
+        browser.signIn(account, Users.PASSWORD);
         browser.find("a.nav-user").click();
         browser.waitForPath("/app/settings");
         browser.fill("first_name", "Barbara");
@@ -153,8 +123,8 @@ class SettingsAndGroupsBrowserTest {
     void aGroupIsMadeJoinedAndManagedByTwoPeopleInTwoBrowsers() {
         Users.Account admin = Users.signUp(server, "gadmin");
         Users.Account member = Users.signUp(server, "gmember");
-        Browser a = browser();
-        signIn(a, admin, Users.PASSWORD);
+        Browser a = browser;
+        a.signIn(admin, Users.PASSWORD);
         a.find(".nav-links a[href='/app/groups']").click();
         a.waitForPath("/app/groups");
         a.find(".page-actions a[href='/app/groups/new']").click();
@@ -176,8 +146,8 @@ class SettingsAndGroupsBrowserTest {
         a.findWithText(".table tbody", "Invited");
         a.screenshots("group");
 
-        Browser b = browser();
-        signIn(b, member, Users.PASSWORD);
+        Browser b = anotherBrowser();
+        b.signIn(member, Users.PASSWORD);
         b.go("/app/groups");
         b.findWithText("#invitations-title", "Invitations");
         b.screenshots("groups-invitation");

@@ -3,13 +3,11 @@ package bio.flow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Browser;
+import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
-import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -19,32 +17,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * changed and a grant removed in place, the public switch, an unknown name refused beside the form; each effect
  * checked through the API as the people concerned. A reader sees no Share button.
  */
-class SharingBrowserTest {
-    private static final TestServer server = TestServer.shared();
-    private Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(server);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser == null) return;
-        try {
-            assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
-        } finally {
-            browser.close();
-        }
-    }
-
-    private void signIn(Users.Account account) {
-        browser.go("/app/signin");
-        browser.fill("username", account.username());
-        browser.fill("password", Users.PASSWORD);
-        browser.find("button[type=submit]").click();
-        browser.waitForPath("/app/");
-    }
+class SharingBrowserTest extends BrowserTest {
 
     @Test
     void theOwnerSharesWithAUserAndAGroupChangesALevelRemovesAGrantAndMakesTheProjectPublic() {
@@ -56,7 +29,7 @@ class SharingBrowserTest {
         String path = "/projects/" + project;
         WebDriverWait wait = new WebDriverWait(browser.driver(), Duration.ofSeconds(10));
 
-        signIn(owner);
+        browser.signIn(owner, Users.PASSWORD);
         browser.go("/app" + path);
         browser.findWithText(".page-actions button", "Share").click();
         browser.findWithText("#share-title", "Share Shared liver atlas");
@@ -98,9 +71,8 @@ class SharingBrowserTest {
         browser.findWithText(".facts", "Public");
 
         // a reader of the project is offered no Share button
-        browser.close();
-        browser = Browser.open(server);
-        signIn(colleague);
+        browser = anotherBrowser();
+        browser.signIn(colleague, Users.PASSWORD);
         browser.go("/app" + path);
         browser.findWithText("h1", "Shared liver atlas");
         assertThat(browser.all(".page-actions button")).isEmpty();

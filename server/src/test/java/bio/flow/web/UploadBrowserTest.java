@@ -3,8 +3,8 @@ package bio.flow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Browser;
+import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
-import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import com.fasterxml.jackson.databind.JsonNode;
 import bio.flow.http.Json;
@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -41,28 +39,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * edit the sample (a reader is told why, a stranger finds no such page); and the browser's MD5 and read-name guesses
  * against known answers. Screenshots of each page at desktop and phone width.
  */
-class UploadBrowserTest {
-    private static final TestServer server = TestServer.shared();
+class UploadBrowserTest extends BrowserTest {
     /** The app's chunk size (core/uploads.js CHUNK_BYTES). */
     private static final int CHUNK_BYTES = 8 << 20;
-    private Browser browser;
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(server);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser == null) return;
-        try {
-            assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
-        } finally {
-            browser.close();
-        }
-    }
 
     @Test
     void pairedReadsOfASampleArePickedAndDroppedThenUploadedWithTheirMd5Checked() throws Exception {
@@ -72,7 +53,7 @@ class UploadBrowserTest {
         Path r1 = fastqGz(dir.resolve("liver-1_S1_L001_R1_001.fastq.gz"), 3_000, 1, Deflater.DEFAULT_COMPRESSION);
         Path r2 = fastqGz(dir.resolve("liver-1_S1_L001_R2_001.fastq.gz"), 3_000, 2, Deflater.DEFAULT_COMPRESSION);
 
-        signIn(owner, "/app/samples/" + sample + "/upload");
+        browser.signIn(owner, Users.PASSWORD, "/app/samples/" + sample + "/upload");
         browser.findWithText("h1", "Upload reads of liver-1");
         browser.findWithText(".empty", "no reads yet");
         browser.screenshots("upload-reads-empty");
@@ -136,7 +117,7 @@ class UploadBrowserTest {
         Path big = fastqGz(dir.resolve("resumed_R1.fastq.gz"), 110_000, 3, Deflater.NO_COMPRESSION);
         assertThat(Files.size(big)).isBetween(2L * CHUNK_BYTES + 1, 3L * CHUNK_BYTES);
 
-        signIn(owner, "/app/samples/" + sample + "/upload");
+        browser.signIn(owner, Users.PASSWORD, "/app/samples/" + sample + "/upload");
         browser.findWithText("h1", "resumed-1");
         // as a connection that hangs after the first chunk: every later chunk's request is never sent
         browser.driver().executeScript("""
@@ -209,7 +190,7 @@ class UploadBrowserTest {
         Path table = Files.writeString(dir.resolve("abundances.csv"), "protein,abundance\nALB,12.5\nAPOA1,7.25\n");
         Path notes = Files.writeString(dir.resolve("notes.txt"), "Run 7: column replaced before the second batch.\n");
 
-        signIn(owner, "/app/");
+        browser.signIn(owner, Users.PASSWORD, "/app/");
         browser.find(".nav-links a[href='/app/upload']").click();
         browser.findWithText("h1", "Upload data");
         browser.findWithText("#field-project", "Proteomics");
@@ -255,7 +236,7 @@ class UploadBrowserTest {
         Fixtures.shareWithUser(owner, "samples", sample, reader, 1);
         Users.Account stranger = Users.signUp(server, "stranger");
 
-        signIn(reader, "/app/samples/" + sample + "/upload");
+        browser.signIn(reader, Users.PASSWORD, "/app/samples/" + sample + "/upload");
         browser.findWithText("h1", "Upload reads of shared-1");
         browser.findWithText(".form-error", "not add reads");
         assertThat(browser.all(".dropzone")).isEmpty();
@@ -263,7 +244,7 @@ class UploadBrowserTest {
         browser.find(".nav-account button").click();
         browser.waitForPath("/app/signin?next=%2Fapp%2Fsamples%2F" + sample + "%2Fupload");
 
-        signIn(stranger, "/app/samples/" + sample + "/upload");
+        browser.signIn(stranger, Users.PASSWORD, "/app/samples/" + sample + "/upload");
         browser.findWithText("h1", "Page not found");
         browser.go("/app/samples/999999999/upload");
         browser.findWithText("h1", "Page not found");
@@ -273,7 +254,7 @@ class UploadBrowserTest {
     @Test
     void theBrowsersMd5AndReadGuessesGiveTheKnownAnswers() throws Exception {
         Users.Account owner = Users.signUp(server, "md5");
-        signIn(owner, "/app/upload");
+        browser.signIn(owner, Users.PASSWORD, "/app/upload");
         browser.findWithText("h1", "Upload data");
         byte[] random = new byte[1_000_003];
         new Random(7).nextBytes(random);
@@ -304,14 +285,6 @@ class UploadBrowserTest {
                 "d174ab98d277d9f5a5611c2c9f419d9f", "57edf4a22be3c955ac49da2e2107b67a"));
         assertThat(result.get("random")).isEqualTo(md5(random));
         assertThat(result.get("guesses")).isEqualTo(List.of("1/1", "2/2", "2/", "2/", "1/", "1/", "1/"));
-    }
-
-    private void signIn(Users.Account account, String next) {
-        browser.go("/app/signin?next=" + java.net.URLEncoder.encode(next, StandardCharsets.UTF_8));
-        browser.fill("username", account.username());
-        browser.fill("password", Users.PASSWORD);
-        browser.find("button[type=submit]").click();
-        browser.waitForPath(next);
     }
 
     /** Drops the file on the drop zone as a drag from the desktop would: a DataTransfer holding it, in drop events. */

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Api;
 import bio.flow.testing.Browser;
+import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
-import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WindowType;
@@ -28,24 +26,7 @@ import org.openqa.selenium.interactions.Actions;
  * Every page it visits is saved as a screenshot at desktop and phone width under target/screenshots/, and no page may
  * log an error in the browser's console (a failed module, a refused CSP, a script error).
  */
-class WebAppBrowserTest {
-    private static final TestServer server = TestServer.shared();
-    private Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(server);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser == null) return;
-        try {
-            assertThat(browser.consoleErrors()).as("errors in the browser's console").isEmpty();
-        } finally {
-            browser.close();
-        }
-    }
+class WebAppBrowserTest extends BrowserTest {
 
     @Test
     void aVisitorSignsUpCreatesAProjectThroughTheFormsAndFindsItListed() {
