@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
@@ -24,6 +25,9 @@ import org.jdbi.v3.core.Jdbi;
  * (FLOW_UPLOAD_EXPIRY_HOURS, housekeeping).
  */
 final class AnnotationUploads {
+    /** The most unfinished annotation uploads a user may have at once (each may hold up to 10 MiB in the database). */
+    static final int MAX_OPEN = 20;
+
     /** Every piece's answer: the upload's id (which is also the id of the multiplexed sheet it becomes), and the last's result. */
     record Answer(long id, long data_id, @JsonInclude(JsonInclude.Include.NON_NULL) Object result) {
         Answer(long id, Object result) {
@@ -49,6 +53,15 @@ final class AnnotationUploads {
             long id;
             if (data == null) {
                 if (offset != 0) throw ApiException.invalid("expected_file_size", "a new upload (data empty) starts at expected_file_size=0, not " + offset);
+                // Counted under the user's row lock, so that parallel new uploads cannot pass the limit together: the
+                // bytes are held in the database until the last piece or expiry.
+                h.createQuery("SELECT id FROM users WHERE id = :owner FOR NO KEY UPDATE").bind("owner", caller.id()).mapTo(Long.class).one();
+                long open = h.createQuery("SELECT count(*) FROM annotation_uploads WHERE owner_id = :owner AND result IS NULL AND expires_at > now()")
+                        .bind("owner", caller.id()).mapTo(Long.class).one();
+                if (open >= MAX_OPEN) {
+                    throw ApiException.conflict("you have " + MAX_OPEN + " annotation uploads under way, the most allowed: finish one (or let it expire) "
+                            + "before starting another", Map.of("field", "data"));
+                }
                 id = h.createQuery("INSERT INTO annotation_uploads (owner_id, filename, ignore_warnings, bytes, expires_at) "
                                 + "VALUES (:owner, :filename, :ignore, ''::bytea, :expires) RETURNING id")
                         .bind("owner", caller.id()).bind("filename", filename).bind("ignore", ignoreWarnings)

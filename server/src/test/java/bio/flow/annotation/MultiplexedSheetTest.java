@@ -11,7 +11,11 @@ import bio.flow.testing.Users.Account;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 import org.junit.jupiter.api.Test;
@@ -133,6 +137,37 @@ class MultiplexedSheetTest {
     }
 
     /** Distinct barcodes at least three bases apart (no warning): the number in base 4, each digit written three times. */
+    /**
+     * A user has at most 20 annotation uploads under way (their bytes are held in the database): counted under a lock,
+     * so that 30 started at once leave exactly 20; one finished makes room again.
+     */
+    @Test
+    void theUnfinishedAnnotationUploadsOfAUserAreCappedEvenWhenStartedAtOnce() throws Exception {
+        Account user = Users.signUp(server, "mcap");
+        byte[] start = "Sample name,Barcode,Reads 1 file\n".getBytes(StandardCharsets.UTF_8);
+        ExecutorService pool = Executors.newFixedThreadPool(30);
+        List<Api.Res> answers = new ArrayList<>();
+        try {
+            List<Future<Api.Res>> started = new ArrayList<>();
+            for (int i = 0; i < 30; i++) started.add(pool.submit(() -> piece(user, "", 0, false, start)));
+            for (Future<Api.Res> f : started) answers.add(f.get());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(answers.stream().filter(r -> r.status() == 200)).hasSize(20);
+        List<Api.Res> refused = answers.stream().filter(r -> r.status() != 200).toList();
+        assertThat(refused).hasSize(10).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(409);
+            assertThat(r.json().path("error").path("message").asText()).contains("20 annotation uploads under way");
+        });
+        // one finished (a clean sheet) frees a place
+        String open = answers.stream().filter(r -> r.status() == 200).findFirst().orElseThrow().json().path("id").asText();
+        byte[] rest = "cap_a,ACGTACGT,cap_R1.fq\n".getBytes(StandardCharsets.UTF_8);
+        assertThat(piece(user, open, start.length, true, rest).status()).isEqualTo(200);
+        assertThat(piece(user, "", 0, false, start).status()).isEqualTo(200);
+        assertThat(piece(user, "", 0, false, start).status()).isEqualTo(409);
+    }
+
     private static String barcode(int i) {
         String bases = "ACGT";
         StringBuilder b = new StringBuilder();
