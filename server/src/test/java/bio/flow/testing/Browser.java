@@ -114,6 +114,18 @@ public final class Browser implements AutoCloseable {
         findWithText(".nav-user", account.username());
     }
 
+    /**
+     * Waits for the suggestions of the input {@code inputId} (its datalist) to offer {@code value}, then closes them with
+     * a click on the input's label: while they show, Chromium spends the next click on closing them, so a button
+     * clicked then is not pressed. Waiting first, the suggestions cannot open again after the click (the text is the same).
+     */
+    public void closeSuggestions(String inputId, String value) {
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(driver.executeScript(
+                "const list = document.getElementById(arguments[0]).list;"
+                        + " return !!list && Array.from(list.options).some((o) => o.value === arguments[1]);", inputId, value)));
+        find("label[for='" + inputId + "']").click();
+    }
+
     /** Types into the labelled field (whose id is field-NAME, see core/form.js), replacing what it held. */
     public void fill(String name, String value) {
         WebElement input = find("#field-" + name);

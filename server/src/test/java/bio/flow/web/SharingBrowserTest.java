@@ -41,6 +41,7 @@ class SharingBrowserTest extends BrowserTest {
 
         browser.find("#share-name").clear();
         browser.find("#share-name").sendKeys(colleague.username());
+        browser.closeSuggestions("share-name", colleague.username());
         new Select(browser.find("#share-level")).selectByVisibleText("Edit");
         browser.findWithText(".share-add button", "Share").click();
         try {
@@ -53,6 +54,7 @@ class SharingBrowserTest extends BrowserTest {
 
         new Select(browser.find("#share-holder")).selectByVisibleText("a group");
         browser.find("#share-name").sendKeys(slug);
+        browser.closeSuggestions("share-name", slug);
         browser.findWithText(".share-add button", "Share").click();
         browser.findWithText("dialog tbody", slug);
         assertThat(member.api().get(path).status()).isEqualTo(200);
