@@ -115,15 +115,12 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Waits for the suggestions of the input {@code inputId} (its datalist) to offer {@code value}, then closes them with
-     * a click on the input's label: while they show, Chromium spends the next click on closing them, so a button
-     * clicked then is not pressed. Waiting first, the suggestions cannot open again after the click (the text is the same).
+     * Submits the form {@code formCss} as its submit button would (through its submit handler). For forms whose field
+     * offers suggestions (a datalist): while those show, Chromium spends a click on closing them, so a click on the
+     * button is now and then lost, and whether they show depends on when the search answers.
      */
-    public void closeSuggestions(String inputId, String value) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(driver.executeScript(
-                "const list = document.getElementById(arguments[0]).list;"
-                        + " return !!list && Array.from(list.options).some((o) => o.value === arguments[1]);", inputId, value)));
-        find("label[for='" + inputId + "']").click();
+    public void submit(String formCss) {
+        driver.executeScript("arguments[0].requestSubmit()", find(formCss));
     }
 
     /** Types into the labelled field (whose id is field-NAME, see core/form.js), replacing what it held. */
