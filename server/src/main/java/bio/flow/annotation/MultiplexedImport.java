@@ -90,13 +90,7 @@ final class MultiplexedImport {
                 sheet.problems().add(sheet.problem(at, header, "'" + name + "' is not a file name Flow accepts (" + e.getMessage() + ")"));
             }
         }
-        Long project = null;
-        String projectText = v.getOrDefault("Project", "");
-        if (!projectText.isEmpty()) {
-            project = TemplateSheet.id(projectText);
-            if (project == null) sheet.problems().add(sheet.problem(at, "Project", "'" + projectText
-                    + "' names no project: choose one of the list (name (#id)) or give its id"));
-        }
+        Long project = sheet.project(row);
         if (sheet.problems().size() > problems || v.get("Sample name") == null || v.get("Barcode") == null || v.get("Reads 1 file") == null) return;
         // the columns of the lab's attributes (their options checked by the sheet), then the free-form columns
         Map<String, String> metadata = new LinkedHashMap<>();

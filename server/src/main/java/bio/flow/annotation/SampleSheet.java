@@ -73,13 +73,7 @@ final class SampleSheet {
 
     private void add(Filled row) {
         Map<String, String> v = row.values();
-        Long project = null;
-        String projectText = v.getOrDefault("Project", "");
-        if (!projectText.isEmpty()) {
-            project = TemplateSheet.id(projectText);
-            if (project == null) problems().add(problem(row.row(), "Project", "'" + projectText
-                    + "' names no project: choose one of the list (name (#id)) or give its id"));
-        }
+        Long project = sheet.project(row);
         Integer lane = null;
         String laneText = v.getOrDefault("Lane", "");
         if (!laneText.isEmpty()) {

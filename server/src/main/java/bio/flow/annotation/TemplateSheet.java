@@ -186,6 +186,20 @@ final class TemplateSheet implements AutoCloseable {
     }
 
     /**
+     * The project a row's "Project" cell names ("name (#id)" as the list offers it, or an id); null when the cell is
+     * empty, or when it names none (then a problem of the cell).
+     */
+    Long project(Filled row) {
+        String text = row.values().getOrDefault("Project", "");
+        if (text.isEmpty()) return null;
+        Long project = id(text);
+        if (project == null) {
+            problems.add(problem(row.row(), "Project", "'" + text + "' names no project: choose one of the list (name (#id)) or give its id"));
+        }
+        return project;
+    }
+
+    /**
      * The id a reference to a project or sample gives: "name (#id)", as the template's lists offer them (names may
      * repeat), or the id alone; null for a name.
      */

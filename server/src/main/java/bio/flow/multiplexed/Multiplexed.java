@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -185,7 +186,7 @@ public final class Multiplexed implements AutoCloseable {
             Row r = rows.get(i);
             RowResult result = results == null ? null : results.get(i);
             if (result != null && result.sampleId() != null) sampleIds.add(result.sampleId());
-            rowStatus.add(new RowStatus(r.row(), r.sample().name(), r.barcode(), r.position().name().toLowerCase(java.util.Locale.ROOT), r.reads1(),
+            rowStatus.add(new RowStatus(r.row(), r.sample().name(), r.barcode(), r.position().name().toLowerCase(Locale.ROOT), r.reads1(),
                     r.reads2(), result == null ? null : result.reads(), result == null ? null : result.sampleId()));
         }
         List<Input> inputs = h.createQuery("SELECT reads1_name, reads2_name, reads1_data, reads2_data, undetermined1, undetermined2, "
