@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -125,8 +126,15 @@ public final class Browser implements AutoCloseable {
 
     /** Types into the labelled field (whose id is field-NAME, see core/form.js), replacing what it held. */
     public void fill(String name, String value) {
-        WebElement input = find("#field-" + name);
-        input.clear();
+        replaceText(find("#field-" + name), value);
+    }
+
+    /**
+     * Replaces an input's text by typing, as a person would: WebDriver's clear() empties the element without an input
+     * event, so the page's state keeps the old text, and a re-render before the typing (a search answering) puts it back.
+     */
+    public static void replaceText(WebElement input, String value) {
+        input.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
         input.sendKeys(value);
     }
 

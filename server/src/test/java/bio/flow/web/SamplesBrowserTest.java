@@ -15,7 +15,6 @@ import java.util.Map;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -134,9 +133,7 @@ class SamplesBrowserTest extends BrowserTest {
         // emptied as a person does (Selenium's clear() sends no input event)
         browser.find("#field-replicate_group").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
         browser.fill("condition", "fasted 24 h");
-        WebElement value = browser.find("input[aria-label='Value 1']");
-        value.clear();
-        value.sendKeys("24h");
+        Browser.replaceText(browser.find("input[aria-label='Value 1']"), "24h");
         browser.screenshots("sample-edit");
         browser.find("button[type=submit]").click();
         browser.waitForPath("/app/samples/" + sample);

@@ -39,8 +39,7 @@ class SharingBrowserTest extends BrowserTest {
         browser.findWithText(".share-add button", "Share").click();
         browser.findWithText("dialog .form-error", "nobody-" + colleague.username());
 
-        browser.find("#share-name").clear();
-        browser.find("#share-name").sendKeys(colleague.username());
+        Browser.replaceText(browser.find("#share-name"), colleague.username());
         new Select(browser.find("#share-level")).selectByVisibleText("Edit");
         browser.submit("form.share-add");
         try {
