@@ -94,13 +94,14 @@ public final class Demultiplexer {
     public static List<List<String>> conflicts(List<Barcode> barcodes, int maxMismatches) {
         List<List<String>> out = new ArrayList<>();
         // each pattern split once: the pairs are many (a 10,000-row sheet has 50 million; splitting in the loop took 33 s)
-        List<String[]> parts = barcodes.stream().map(b -> norm(b.pattern()).split("\\+")).toList();
+        List<char[][]> parts = barcodes.stream().map(b -> Arrays.stream(norm(b.pattern()).split("\\+")).map(String::toCharArray)
+                .toArray(char[][]::new)).toList();
         for (int i = 0; i < barcodes.size(); i++) {
             for (int j = i + 1; j < barcodes.size(); j++) {
                 Barcode a = barcodes.get(i);
                 Barcode b = barcodes.get(j);
                 if (a.position() != b.position()) continue;
-                if (distance(parts.get(i), parts.get(j)) <= 2 * maxMismatches) out.add(List.of(a.key(), b.key()));
+                if (distance(parts.get(i), parts.get(j), 2 * maxMismatches) <= 2 * maxMismatches) out.add(List.of(a.key(), b.key()));
             }
         }
         return out;
@@ -109,14 +110,15 @@ public final class Demultiplexer {
     /**
      * Positions where both patterns (split at {@code +}) have a fixed base and these differ, over the shorter length (a
      * read could match both by its first bases), part by part for dual indexes; a part one pattern lacks does not count.
+     * Counting stops once past {@code limit}: most pairs of a sheet differ in their first few bases.
      */
-    private static int distance(String[] pa, String[] pb) {
+    private static int distance(char[][] pa, char[][] pb, int limit) {
         int d = 0;
         for (int k = 0; k < Math.min(pa.length, pb.length); k++) {
-            for (int i = 0; i < Math.min(pa[k].length(), pb[k].length()); i++) {
-                char x = pa[k].charAt(i);
-                char y = pb[k].charAt(i);
-                if (x != 'N' && y != 'N' && x != y) d++;
+            char[] a = pa[k];
+            char[] b = pb[k];
+            for (int i = 0; i < Math.min(a.length, b.length); i++) {
+                if (a[i] != 'N' && b[i] != 'N' && a[i] != b[i] && ++d > limit) return d;
             }
         }
         return d;
