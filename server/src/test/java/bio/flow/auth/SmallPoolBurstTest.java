@@ -37,7 +37,9 @@ class SmallPoolBurstTest {
         idp = FakeIdp.start();
         issuer = idp.base() + "/idp";
         idp.serveKeys("/idp/jwks", key);
-        server = TestServer.start(Map.of("FLOW_DATABASE_POOL_SIZE", "2",
+        // Password hashes wait their turn as long as they need: this test is about the pool, and 20 hashes two at a time
+        // outlast the default 3 s wait (a 503) on a loaded machine.
+        server = TestServer.start(Map.of("FLOW_DATABASE_POOL_SIZE", "2", "FLOW_PASSWORD_HASH_WAIT_MS", "120000",
                 "FLOW_OIDC_ISSUER", issuer, "FLOW_OIDC_CLIENT_ID", "flow-app", "FLOW_OIDC_JWKS_URL", issuer + "/jwks"));
     }
 
