@@ -3,7 +3,7 @@
 // holding files), picked with checkboxes. What is picked stays picked across pages and filters: a Map of id to name.
 import { h, useState } from '../../core/html.js';
 import { get } from '../../core/api.js';
-import { formatDate } from '../../core/format.js';
+import { formatDate, sentence } from '../../core/format.js';
 import { Link } from '../../core/router.js';
 import { ErrorNotice, Loading, Pager, useLoad } from '../../components/page.js';
 import { FilterBox, FilterSelect, useSettled } from '../../components/listing.js';
@@ -87,7 +87,7 @@ export function InputsStep({ inputs, onInputs, error }) {
   return [
     h('p', { class: 'lead' }, 'Pick the samples whose reads the run takes, or filesets (a sample\'s reads limited to one set of files).'),
     h('p', { class: 'picked' + (error ? ' field-error' : ''), id: 'run-inputs', tabIndex: -1, 'aria-live': 'polite' },
-      error || `${n} sample${n === 1 ? '' : 's'} and ${m} fileset${m === 1 ? '' : 's'} picked.`),
+      error ? sentence(error) : `${n} sample${n === 1 ? '' : 's'} and ${m} fileset${m === 1 ? '' : 's'} picked.`),
     h(SamplePicker, { picked: inputs.samples, onPicked: set('samples') }),
     h('details', { class: 'filesets', open: filesetsOpen },
       h('summary', null, 'Filesets'),

@@ -104,7 +104,8 @@ export function RunWizard({ version }) {
   return h('div', { class: 'wizard' },
     h(Steps, { current: step }),
     h(Step, { n: 1, current: step, actions: h('button', { type: 'button', class: 'button', id: 'run-next-1', onClick: next }, 'Next: parameters') },
-      h(InputsStep, { inputs, onInputs: setInputs, error: errors.inputs })),
+      // an error about the picks goes once they change
+      h(InputsStep, { inputs, onInputs: (f) => { setInputs(f); setErrors((e) => ({ ...e, inputs: null })); }, error: errors.inputs })),
     h(Step, { n: 2, current: step, actions: [back(1), h('button', { type: 'button', class: 'button', id: 'run-next-2', onClick: () => go(3) }, 'Next: check')] },
       h(ParameterFields, { parameters: version.parameters, values, onValues: setValues, errors: errors.params || {} })),
     h('form', { id: 'run-form', onSubmit: submit, novalidate: true },

@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -43,14 +45,24 @@ class PipelinesBrowserTest extends BrowserTest {
         return new WebDriverWait(browser.driver(), Duration.ofSeconds(10));
     }
 
-    /** Picks the sample on the wizard's first step, found by its name among the caller's own. */
-    private void pickSample(String name) {
-        browser.find("#run-sample-filter").sendKeys(name);
+    /** Picks (or unpicks) the sample on the wizard's first step, found by its name among the caller's own; then `picked` are. */
+    private void pickSample(String name, String picked) {
+        Browser.replaceText(browser.find("#run-sample-filter"), name);
         // the samples' table is the step's own; the filesets' is folded away below it
         waiting().until(d -> browser.all("#run-step-1 ~ .table-wrap tbody tr").size() == 1
                 && browser.find("#run-step-1 ~ .table-wrap tbody").getText().contains(name));
         browser.find("input[aria-label='Select " + name + "']").click();
-        browser.findWithText("#run-inputs", "1 sample and 0 filesets picked");
+        browser.findWithText("#run-inputs", picked + " picked");
+    }
+
+    /** Waits (up to 10 s) until an element matching the XPath is visible, and returns it. */
+    private WebElement findXpath(String xpath) {
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.xpath(xpath)));
+    }
+
+    /** Waits until the element with this id has the focus (the app moves it once the page shows what it is about). */
+    private void focused(String id) {
+        waiting().until(d -> id.equals(d.switchTo().activeElement().getAttribute("id")));
     }
 
     /** The id of the execution whose page the browser went to after the run started. */
@@ -69,15 +81,14 @@ class PipelinesBrowserTest extends BrowserTest {
         browser.findWithText("h1", "Pipelines");
 
         // FASTQ QC in its category's section, with its description and its versions
-        WebElement qc = browser.driver().findElement(org.openqa.selenium.By.xpath(
-                "//section[h2[text()='Quality Control']]//li[contains(@class,'pipeline')][.//a[text()='FASTQ QC']]"));
+        WebElement qc = findXpath("//section[h2[text()='Quality Control']]//li[contains(@class,'pipeline')][.//a[text()='FASTQ QC']]");
         assertThat(qc.getText()).contains("Per-sample read count", "1.0.0 (latest)");
-        assertThat(qc.findElement(org.openqa.selenium.By.cssSelector("a.version")).getAttribute("href")).endsWith("/app/pipelines/versions/" + version);
+        assertThat(qc.findElement(By.cssSelector("a.version")).getAttribute("href")).endsWith("/app/pipelines/versions/" + version);
         assertThat(browser.find(".nav-links a[aria-current=page]").getText()).isEqualTo("Pipelines");
         browser.screenshots("pipelines");
 
         // the pipeline's page: its category and versions, and a button to run the latest
-        qc.findElement(org.openqa.selenium.By.linkText("FASTQ QC")).click();
+        qc.findElement(By.linkText("FASTQ QC")).click();
         browser.findWithText("h1", "FASTQ QC");
         assertThat(browser.path()).matches("/app/pipelines/[0-9]+");
         assertThat(browser.find(".facts").getText()).contains("Quality Control");
@@ -128,9 +139,9 @@ class PipelinesBrowserTest extends BrowserTest {
 
         browser.signIn(account, Users.PASSWORD, "/app/pipelines/versions/" + version);
         browser.findWithText("h1", "2.0.0");
-        pickSample(name);
+        pickSample(name, "1 sample and 0 filesets");
         browser.find("#run-next-1").click();
-        waiting().until(d -> browser.find("#run-step-2").equals(browser.driver().switchTo().activeElement()));
+        focused("run-step-2");
 
         // each parameter's control by its type, at its default, with its description; required ones marked
         assertThat(browser.find("#param-gencode").getAttribute("type")).isEqualTo("checkbox");
@@ -148,7 +159,7 @@ class PipelinesBrowserTest extends BrowserTest {
         WebElement hidden = browser.find("details.hidden-params");
         assertThat(hidden.getAttribute("open")).isNull();
         assertThat(browser.all("#param-save_reference, #param-custom_config_version")).isEmpty();
-        hidden.findElement(org.openqa.selenium.By.tagName("summary")).click();
+        hidden.findElement(By.tagName("summary")).click();
         assertThat(hidden.getText()).contains("Hidden parameters (4)", "custom_config_version", "= master", "save_reference");
         // the data parameter offers the caller's files whose names fit its pattern (a FASTA), not the others
         waiting().until(d -> new Select(browser.find("#param-transcript_fasta")).getOptions().size() == 2);
@@ -167,7 +178,7 @@ class PipelinesBrowserTest extends BrowserTest {
         browser.find("#run-form button[type=submit]").click();
         browser.findWithText("#param-kmer_size-error", "Must be at least 1");
         assertThat(browser.find("#param-kmer_size").getAttribute("aria-invalid")).isEqualTo("true");
-        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("param-kmer_size");
+        focused("param-kmer_size");
         assertThat(browser.find(".steps li[aria-current=step]").getText()).contains("Parameters");
 
         // the required parameter left empty: refused beside it
@@ -176,7 +187,7 @@ class PipelinesBrowserTest extends BrowserTest {
         browser.find("#run-form button[type=submit]").click();
         browser.findWithText("#param-transcript_fasta-error", "Is required");
         assertThat(browser.all("#param-kmer_size-error")).isEmpty();
-        assertThat(browser.driver().switchTo().activeElement().getAttribute("id")).isEqualTo("param-transcript_fasta");
+        focused("param-transcript_fasta");
         browser.screenshots("pipeline-parameter-error");
         assertThat(account.api().get("/executions/owned").json().path("count").asInt()).as("nothing was run").isZero();
 
@@ -202,14 +213,24 @@ class PipelinesBrowserTest extends BrowserTest {
         long project = Fixtures.project(account, "QC from the browser", false);
         String name = Users.uniqueName("qc");
         long sample = sampleWithReads(account, project, name);
+        String noReads = Users.uniqueName("empty");
+        long empty = Fixtures.sample(account, project, noReads);
         long version = latestVersion(account.api(), "Quality Control", "FASTQ QC");
 
         browser.signIn(account, Users.PASSWORD, "/app/pipelines");
-        browser.driver().findElement(org.openqa.selenium.By.xpath(
-                "//section[h2[text()='Quality Control']]//a[@href='/app/pipelines/versions/" + version + "']")).click();
+        findXpath("//section[h2[text()='Quality Control']]//a[@href='/app/pipelines/versions/" + version + "']").click();
         browser.findWithText("h1", "FASTQ QC 1.0.0");
-        pickSample(name);
+        // a sample without reads is refused by the API on the first step, beside the picks
+        pickSample(name, "1 sample and 0 filesets");
+        pickSample(noReads, "2 samples and 0 filesets");
         browser.screenshots("pipeline-run-samples");
+        browser.find("#run-next-1").click();
+        browser.find("#run-next-2").click();
+        browser.find("#run-form button[type=submit]").click();
+        browser.findWithText("#run-inputs", "Sample " + noReads + " (" + empty + ") has no reads");
+        assertThat(browser.find(".steps li[aria-current=step]").getText()).contains("Samples");
+        focused("run-inputs");
+        pickSample(noReads, "1 sample and 0 filesets");
         browser.find("#run-next-1").click();
         assertThat(browser.find("#param-min_quality").getAttribute("value")).isEqualTo("20");
         Browser.replaceText(browser.find("#param-min_quality"), "25");
