@@ -139,7 +139,11 @@ class PipelinesBrowserTest extends BrowserTest {
 
         browser.signIn(account, Users.PASSWORD, "/app/pipelines/versions/" + version);
         browser.findWithText("h1", "2.0.0");
-        pickSample(name, "1 sample and 0 filesets");
+        // the run takes the sample's reads as its fileset (uploading reads files them in one), the newest there is
+        long fileset = account.api().get("/filesets/search?sample=" + sample).json().path("filesets").get(0).path("id").asLong();
+        browser.find("details.filesets summary").click();
+        browser.find("input[aria-label='Select " + name + ": Paired-end reads']").click();
+        browser.findWithText("#run-inputs", "0 samples and 1 fileset picked");
         browser.find("#run-next-1").click();
         focused("run-step-2");
 
@@ -174,7 +178,7 @@ class PipelinesBrowserTest extends BrowserTest {
         browser.find("#param-gencode").click();
         browser.find("#run-next-2").click();
         browser.findWithText("#run-step-3", "Step 3 of 3");
-        assertThat(browser.find(".summary").getText()).contains(name, "kmer_size = 0", "gencode = yes", "Every other parameter keeps its default");
+        assertThat(browser.find(".summary").getText()).contains(name + ": Paired-end reads", "kmer_size = 0", "gencode = yes", "Every other parameter keeps its default");
         browser.find("#run-form button[type=submit]").click();
         browser.findWithText("#param-kmer_size-error", "Must be at least 1");
         assertThat(browser.find("#param-kmer_size").getAttribute("aria-invalid")).isEqualTo("true");
@@ -204,7 +208,8 @@ class PipelinesBrowserTest extends BrowserTest {
         assertThat(run.path("params").path("kmer_size").asInt()).isEqualTo(23);
         assertThat(run.path("params").path("gencode").asBoolean()).isTrue();
         assertThat(run.path("data_params").path("transcript_fasta").asLong()).isEqualTo(fasta);
-        assertThat(run.path("inputs").path("samples").findValuesAsText("id")).containsExactly(String.valueOf(sample));
+        assertThat(run.path("inputs").path("filesets").findValuesAsText("id")).containsExactly(String.valueOf(fileset));
+        assertThat(run.path("inputs").path("samples")).isEmpty();
     }
 
     @Test
