@@ -25,6 +25,10 @@ import { DataFilePage } from './pages/data/detail.js';
 import { DataUploadPage } from './pages/uploads/data.js';
 import { SampleUploadPage } from './pages/uploads/reads.js';
 import { NotFoundPage } from './pages/notfound.js';
+// pipelines
+import { PipelinesPage } from './pages/pipelines/list.js';
+import { PipelinePage } from './pages/pipelines/pipeline.js';
+import { VersionPage } from './pages/pipelines/version.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -53,5 +57,9 @@ export const ROUTES = [
   { path: '/app/data/:id', page: DataFilePage, signedIn: true },
   { path: '/app/upload', page: DataUploadPage, signedIn: true },
   { path: '/app/samples/:id/upload', page: SampleUploadPage, signedIn: true },
+  // pipelines: the catalogue is public, as the API's; a version's page offers the run wizard to those who may run
+  { path: '/app/pipelines', page: PipelinesPage },
+  { path: '/app/pipelines/:id', page: PipelinePage },
+  { path: '/app/pipelines/versions/:id', page: VersionPage },
   { path: '*', page: NotFoundPage },
 ];

@@ -14,6 +14,7 @@ const SECTIONS = [
   ['/app/data', 'Data'],
   ['/app/upload', 'Upload'],
   ['/app/groups', 'Groups'],
+  ['/app/pipelines', 'Pipelines'],
 ];
 
 function current(path, href) {
