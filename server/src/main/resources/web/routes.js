@@ -25,6 +25,9 @@ import { DataFilePage } from './pages/data/detail.js';
 import { DataUploadPage } from './pages/uploads/data.js';
 import { SampleUploadPage } from './pages/uploads/reads.js';
 import { NotFoundPage } from './pages/notfound.js';
+// annotation sheets
+import { AnnotationPage } from './pages/annotation/annotation.js';
+import { MultiplexedSheetPage } from './pages/annotation/multiplexed.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -53,5 +56,8 @@ export const ROUTES = [
   { path: '/app/data/:id', page: DataFilePage, signedIn: true },
   { path: '/app/upload', page: DataUploadPage, signedIn: true },
   { path: '/app/samples/:id/upload', page: SampleUploadPage, signedIn: true },
+  // annotation sheets
+  { path: '/app/annotation', page: AnnotationPage, signedIn: true },
+  { path: '/app/annotation/multiplexed/:id', page: MultiplexedSheetPage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

@@ -14,6 +14,7 @@ const SECTIONS = [
   ['/app/data', 'Data'],
   ['/app/upload', 'Upload'],
   ['/app/groups', 'Groups'],
+  ['/app/annotation', 'Annotation'],
 ];
 
 function current(path, href) {
