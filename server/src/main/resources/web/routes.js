@@ -28,6 +28,8 @@ import { NotFoundPage } from './pages/notfound.js';
 // annotation sheets
 import { AnnotationPage } from './pages/annotation/annotation.js';
 import { MultiplexedSheetPage } from './pages/annotation/multiplexed.js';
+// sign-in with OpenID Connect
+import { OidcCallbackPage } from './pages/auth/oidc.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -59,5 +61,7 @@ export const ROUTES = [
   // annotation sheets
   { path: '/app/annotation', page: AnnotationPage, signedIn: true },
   { path: '/app/annotation/multiplexed/:id', page: MultiplexedSheetPage, signedIn: true },
+  // sign-in with OpenID Connect: where the issuer sends the browser back (either way: it signs in whoever comes back)
+  { path: '/app/oidc/callback', page: OidcCallbackPage },
   { path: '*', page: NotFoundPage },
 ];
