@@ -49,6 +49,40 @@ class AnnotationBrowserTest extends BrowserTest {
             assertThat(workbook.getSheet("Samples").getRow(0).getCell(0).getStringCellValue()).startsWith("Sample name");
             assertThat(workbook.getSheet("Instructions")).isNotNull();
         }
+
+        // the downloaded template filled in: first without the organism it requires, then whole; checked, then imported
+        String reads = Users.uniqueName("tpl") + "_R1.fastq";
+        Fixtures.upload(owner, reads, "@r1\nACGT\n+\nIIII\n".getBytes(StandardCharsets.UTF_8), Map.of());
+        Path missing = fill(saved, "no-organism.xlsx", "tpl-liver", null, reads);
+        browser.driver().findElement(By.id("field-sheet")).sendKeys(missing.toString());
+        browser.find("button.check").click();
+        browser.findWithText(".form-error", "problem");
+        assertThat(browser.find(".report tbody tr").getText()).startsWith("2").contains("Organism").contains("(C)");
+        Path whole = fill(saved, "whole.xlsx", "tpl-liver", "human", reads);
+        browser.driver().findElement(By.id("field-sheet")).sendKeys(whole.toString());
+        browser.find("button.check").click();
+        browser.findWithText(".report [role=status]", "Would create 1 sample, would update 0 and would link 1 read.");
+        browser.screenshots("annotation-dry-run");
+        browser.find("button.confirm").click();
+        browser.findWithText(".report [role=status]", "Created 1 sample, updated 0 and linked 1 read.");
+        browser.driver().findElement(By.linkText("tpl-liver")).click();
+        browser.findWithText("h1", "tpl-liver");
+        browser.findWithText(".files", reads);
+    }
+
+    /** The template with one row: a sample's name, organism and read 1 file (the template's columns A, C and I). */
+    private Path fill(Path template, String name, String sample, String organism, String reads) throws Exception {
+        try (InputStream in = Files.newInputStream(template); XSSFWorkbook workbook = new XSSFWorkbook(in)) {
+            org.apache.poi.ss.usermodel.Row row = workbook.getSheet("Samples").createRow(1);
+            row.createCell(0).setCellValue(sample);
+            if (organism != null) row.createCell(2).setCellValue(organism);
+            row.createCell(8).setCellValue(reads);
+            Path out = dir.resolve(name);
+            try (var stream = Files.newOutputStream(out)) {
+                workbook.write(stream);
+            }
+            return out;
+        }
     }
 
     @Test
