@@ -99,7 +99,7 @@ function Outcome({ result }) {
         + `${result.samples.length - created} and ${dry ? 'would link' : 'linked'} ${count(result.reads.length, 'read', 'reads')}.`),
       h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Samples'),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Sample'), h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, ''),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Sample'), h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, 'Change'),
           h('th', { scope: 'col' }, 'Reads'))),
         h('tbody', null, result.samples.map((s) => h('tr', null,
           h('td', null, s.id ? h(Link, { href: '/app/samples/' + s.id }, s.name) : s.name),
