@@ -29,6 +29,11 @@ import { NotFoundPage } from './pages/notfound.js';
 import { PipelinesPage } from './pages/pipelines/list.js';
 import { PipelinePage } from './pages/pipelines/pipeline.js';
 import { VersionPage } from './pages/pipelines/version.js';
+// annotation sheets
+import { AnnotationPage } from './pages/annotation/annotation.js';
+import { MultiplexedSheetPage } from './pages/annotation/multiplexed.js';
+// sign-in with OpenID Connect
+import { OidcCallbackPage } from './pages/auth/oidc.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -61,5 +66,10 @@ export const ROUTES = [
   { path: '/app/pipelines', page: PipelinesPage },
   { path: '/app/pipelines/:id', page: PipelinePage },
   { path: '/app/pipelines/versions/:id', page: VersionPage },
+  // annotation sheets
+  { path: '/app/annotation', page: AnnotationPage, signedIn: true },
+  { path: '/app/annotation/multiplexed/:id', page: MultiplexedSheetPage, signedIn: true },
+  // sign-in with OpenID Connect: where the issuer sends the browser back (either way: it signs in whoever comes back)
+  { path: '/app/oidc/callback', page: OidcCallbackPage },
   { path: '*', page: NotFoundPage },
 ];

@@ -19,6 +19,7 @@ import bio.flow.auth.PersonalTokens;
 import bio.flow.auth.RefreshTokens;
 import bio.flow.auth.Sessions;
 import bio.flow.config.Config;
+import bio.flow.config.Config.OidcIssuer;
 import bio.flow.data.DataContents;
 import bio.flow.data.DataFiles;
 import bio.flow.data.DataRoutes;
@@ -247,6 +248,7 @@ public final class App implements AutoCloseable {
         r.post("/signup", c.authRoutes::signup);
         r.post("/login", c.authRoutes::login);
         r.post("/oidc-login", c.authRoutes::oidcLogin);
+        get(r, "/oidc-issuers", c.authRoutes::oidcIssuers);
         r.post("/logout", c.authRoutes::logout);
         get(r, "/token", c.authRoutes::token);
         r.post("/password-reset/request", c.authRoutes::requestPasswordReset);
@@ -507,7 +509,7 @@ public final class App implements AutoCloseable {
             this.auth = new AuthService(jdbi, users, passwords, refreshTokens, throttle,
                     new OidcVerifier(config.oidcIssuers()), mailer, mailQueue, baseUrl, config.signupEnabled());
             ClientAddress clientAddress = new ClientAddress(config.trustedProxies());
-            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, clientAddress);
+            this.authRoutes = new AuthRoutes(auth, sessions, refreshTokens, users, clientAddress, config.oidcIssuers());
             this.userRoutes = new UserRoutes(authenticator, users, auth, sessions, jdbi, clientAddress);
             this.personalTokenRoutes = new PersonalTokenRoutes(authenticator, personalTokens, users);
             this.groupRoutes = new GroupRoutes(authenticator, new GroupService(jdbi));
@@ -562,7 +564,7 @@ public final class App implements AutoCloseable {
             this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
             this.pekaRoutes = new PekaRoutes(jdbi);
             this.analyticsRoutes = new AnalyticsRoutes(authenticator, jdbi);
-            this.webApp = new WebApp();
+            this.webApp = new WebApp(config.oidcIssuers().stream().map(OidcIssuer::issuer).toList());
         }
     }
 

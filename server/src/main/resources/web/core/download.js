@@ -4,11 +4,16 @@
 import { request } from './api.js';
 
 export async function downloadData(file) {
-  const blob = await request('GET', `/downloads/${file.id}/${encodeURIComponent(file.filename)}`, undefined, { as: 'blob' });
+  await saveFrom(`/downloads/${file.id}/${encodeURIComponent(file.filename)}`, file.filename);
+}
+
+/** Fetches what the API answers at `path` (a file) with the token, and has the browser save it as `filename`. */
+export async function saveFrom(path, filename) {
+  const blob = await request('GET', path, undefined, { as: 'blob' });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = file.filename;
+  a.download = filename;
   document.body.append(a);
   a.click();
   a.remove();

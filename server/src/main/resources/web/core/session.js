@@ -56,6 +56,12 @@ export async function signIn(username, password) {
   tabs?.postMessage('signed-in');
 }
 
+/** Signs in with an OpenID Connect provider's id_token (see pages/auth/oidc.js). */
+export async function signInWithIdToken(idToken) {
+  accept(await request('POST', '/oidc-login', { id_token: idToken }, { withToken: false }));
+  tabs?.postMessage('signed-in');
+}
+
 export async function signUp(account) {
   accept(await request('POST', '/signup', account, { withToken: false }));
   tabs?.postMessage('signed-in');

@@ -1,5 +1,6 @@
 package bio.flow.auth;
 
+import bio.flow.config.Config.OidcIssuer;
 import bio.flow.http.ApiException;
 import bio.flow.http.ClientAddress;
 import bio.flow.http.Json;
@@ -7,9 +8,10 @@ import bio.flow.users.User;
 import bio.flow.users.UserStore;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.javalin.http.Context;
+import java.util.List;
 
 /**
- * POST /signup, /login, /oidc-login, /logout, GET /token, POST /password-reset/request, /password-reset.
+ * POST /signup, /login, /oidc-login, /logout, GET /token, /oidc-issuers, POST /password-reset/request, /password-reset.
  * Signing in answers an access token and sets the refresh-token cookie that GET /token later turns into
  * a new access token.
  */
@@ -19,8 +21,11 @@ public final class AuthRoutes {
     private final RefreshTokens refreshTokens;
     private final UserStore users;
     private final ClientAddress clientAddress;
+    private final OidcIssuers oidcIssuers;
 
-    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users, ClientAddress clientAddress) {
+    public AuthRoutes(AuthService auth, Sessions sessions, RefreshTokens refreshTokens, UserStore users, ClientAddress clientAddress,
+                      List<OidcIssuer> oidcIssuers) {
+        this.oidcIssuers = new OidcIssuers(oidcIssuers.stream().map(i -> new PublicIssuer(i.issuer(), i.clientId())).toList());
         this.auth = auth;
         this.sessions = sessions;
         this.refreshTokens = refreshTokens;
@@ -36,6 +41,11 @@ public final class AuthRoutes {
     record LoginRequest(String username, String password) {}
 
     record OidcLoginRequest(String id_token) {}
+
+    /** An identity provider as a browser needs it to start a sign-in there: Flow is a public client (PKCE), it has no secret. */
+    record PublicIssuer(String issuer, String client_id) {}
+
+    record OidcIssuers(List<PublicIssuer> issuers) {}
 
     record PasswordResetRequest(String email) {}
 
@@ -59,6 +69,14 @@ public final class AuthRoutes {
         OidcLoginRequest r = Json.body(ctx, OidcLoginRequest.class);
         User user = auth.oidcLogin(r.id_token());
         ctx.json(sessions.start(ctx, user));
+    }
+
+    /**
+     * GET /oidc-issuers: the identity providers whose id_tokens POST /oidc-login accepts, with Flow's client id at each, so
+     * that the web app can offer "Sign in with ..." for each. Public, as the sign-in page is; an empty list when none is configured.
+     */
+    public void oidcIssuers(Context ctx) {
+        ctx.json(oidcIssuers);
     }
 
     /** Ends the session of this browser (its refresh-token family); access tokens already issued run out within 15 minutes. */

@@ -46,9 +46,30 @@ public final class WebApp {
     /** Where index.html names the build's assets folder. */
     private static final String ASSETS_PLACEHOLDER = "{{assets}}";
 
-    static final String CONTENT_SECURITY_POLICY = String.join("; ",
-            "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-            "connect-src 'self'", "manifest-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'");
+    /**
+     * The policy, with the origins of the configured OIDC issuers in {@code connect-src}: signing in with one, the browser
+     * fetches its discovery document and exchanges the code at its token endpoint itself (authorization code with PKCE),
+     * so those requests go to the issuer's origin. Nothing else is allowed beyond this server.
+     */
+    static String contentSecurityPolicy(List<String> oidcIssuers) {
+        StringBuilder connect = new StringBuilder("connect-src 'self'");
+        oidcIssuers.stream().map(WebApp::origin).filter(java.util.Objects::nonNull).distinct().forEach(o -> connect.append(' ').append(o));
+        return String.join("; ",
+                "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
+                connect.toString(), "manifest-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'");
+    }
+
+    /** scheme://host[:port] of an http(s) issuer; null for any other (no browser can sign in there). */
+    private static String origin(String issuer) {
+        try {
+            URI uri = new URI(issuer);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("https") && !scheme.equals("http") || uri.getRawAuthority() == null) return null;
+            return scheme + "://" + uri.getRawAuthority().toLowerCase(Locale.ROOT);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
 
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             "js", "text/javascript; charset=utf-8",
@@ -75,12 +96,19 @@ public final class WebApp {
     private final String build;
     private final Map<String, Asset> assets;
     private final byte[] index;
+    private final String contentSecurityPolicy;
 
-    public WebApp() {
-        this(readFolder(WEB_FOLDER), libraries());
+    /** {@code oidcIssuers}: the issuers a browser may sign in with (their origins are allowed to connect to). */
+    public WebApp(List<String> oidcIssuers) {
+        this(readFolder(WEB_FOLDER), libraries(), oidcIssuers);
     }
 
     WebApp(Map<String, byte[]> files, Map<String, byte[]> libraries) {
+        this(files, libraries, List.of());
+    }
+
+    private WebApp(Map<String, byte[]> files, Map<String, byte[]> libraries, List<String> oidcIssuers) {
+        this.contentSecurityPolicy = contentSecurityPolicy(oidcIssuers);
         Map<String, byte[]> all = new TreeMap<>(files);
         libraries.forEach((name, bytes) -> all.put("lib/" + name, bytes));
         byte[] page = all.remove("index.html");
@@ -125,8 +153,8 @@ public final class WebApp {
         }
     }
 
-    private static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+    private void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", contentSecurityPolicy);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "same-origin");
         ctx.header("X-Frame-Options", "DENY");

@@ -3,6 +3,7 @@ import { Field, FormError, useForm } from '../../core/form.js';
 import { Link, navigate } from '../../core/router.js';
 import { signIn } from '../../core/session.js';
 import { Page } from '../../components/page.js';
+import { OidcButtons } from './oidc.js';
 
 /** Where to go after signing in: the page that asked for it (only one of the app's own), else the dashboard. */
 export function afterSignIn(query) {
@@ -23,5 +24,6 @@ export function SignInPage({ query }) {
       h(Field, { label: 'Password', type: 'password', ...form.field('password'), autocomplete: 'current-password', required: true }),
       h('button', { type: 'submit', class: 'button', disabled: form.busy }, form.busy ? 'Signing in…' : 'Sign in'),
       h('p', { class: 'form-foot' }, h(Link, { href: '/app/forgot' }, 'Forgotten password?')),
-      h('p', { class: 'form-foot' }, 'No account yet? ', h(Link, { href: '/app/signup' }, 'Sign up'))));
+      h('p', { class: 'form-foot' }, 'No account yet? ', h(Link, { href: '/app/signup' }, 'Sign up'))),
+    h(OidcButtons, { next: afterSignIn(query) }));
 }

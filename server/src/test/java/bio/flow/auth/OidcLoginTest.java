@@ -10,6 +10,10 @@ import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +67,28 @@ class OidcLoginTest {
 
     static Instant soon() {
         return Instant.now().plusSeconds(300);
+    }
+
+    @Test
+    void theIssuersAreListedForAnyoneAndTheAppMayConnectToThem() throws Exception {
+        Api.Res r = server.client().get("/oidc-issuers");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("issuers").toString()).isEqualTo("[{\"issuer\":\"" + issuer1 + "\",\"client_id\":\"flow-app\"},"
+                + "{\"issuer\":\"" + issuer2 + "\",\"client_id\":\"flow-two\"},{\"issuer\":\"" + idp.base() + "/down\",\"client_id\":\"flow-down\"}]");
+        // the web app's pages let the browser reach the issuers' origin (one here: the three share it), and nothing else
+        assertThat(appPolicy(server)).contains("; connect-src 'self' " + idp.base() + "; ");
+        // a server without OIDC lists none, and its app connects to itself only
+        TestServer plain = TestServer.shared();
+        assertThat(plain.client().get("/oidc-issuers").json().toString()).isEqualTo("{\"issuers\":[]}");
+        assertThat(appPolicy(plain)).contains("; connect-src 'self'; ");
+    }
+
+    /** The Content-Security-Policy of the web app's page (outside the API's contract, so not through {@link Api}). */
+    private static String appPolicy(TestServer s) throws Exception {
+        HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/app/")).header("Accept", "text/html")
+                .build(), HttpResponse.BodyHandlers.discarding());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.headers().firstValue("Content-Security-Policy").orElseThrow();
     }
 
     @Test

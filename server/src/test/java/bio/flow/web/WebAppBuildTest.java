@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class WebAppBuildTest {
 
     @Test
     void theShippedAppAndItsLibrariesLoad() {
-        WebApp app = new WebApp();
+        WebApp app = new WebApp(List.of());
         assertThat(app.assetsPath()).matches("/app/assets/[0-9a-f]{12}");
         assertThat(WebApp.readFolder("/web")).containsKeys("index.html", "main.js", "app.css", "routes.js");
     }
