@@ -25,6 +25,9 @@ import { DataFilePage } from './pages/data/detail.js';
 import { DataUploadPage } from './pages/uploads/data.js';
 import { SampleUploadPage } from './pages/uploads/reads.js';
 import { NotFoundPage } from './pages/notfound.js';
+// executions
+import { ExecutionsPage } from './pages/executions/list.js';
+import { ExecutionPage } from './pages/executions/detail.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -53,5 +56,8 @@ export const ROUTES = [
   { path: '/app/data/:id', page: DataFilePage, signedIn: true },
   { path: '/app/upload', page: DataUploadPage, signedIn: true },
   { path: '/app/samples/:id/upload', page: SampleUploadPage, signedIn: true },
+  // executions
+  { path: '/app/executions', page: ExecutionsPage, signedIn: true },
+  { path: '/app/executions/:id', page: ExecutionPage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

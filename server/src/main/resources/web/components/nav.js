@@ -14,6 +14,8 @@ const SECTIONS = [
   ['/app/data', 'Data'],
   ['/app/upload', 'Upload'],
   ['/app/groups', 'Groups'],
+  // executions
+  ['/app/executions', 'Executions'],
 ];
 
 function current(path, href) {

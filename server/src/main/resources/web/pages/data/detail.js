@@ -1,6 +1,6 @@
 // One data file (GET /data/{id}): its record, the sample, fileset or project it belongs to, a preview of its first
 // lines (components/preview.js), a download, its lineage (the execution that made it, in the record; those that used
-// it: GET /data/{id}/downstream), sharing and delete with confirmation.
+// it: GET /data/{id}/downstream; each a link to its page), sharing and delete with confirmation.
 import { h } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { dataPath } from '../../core/download.js';
@@ -22,14 +22,15 @@ function Lineage({ file }) {
   return [
     h('h3', null, 'Made by'),
     file.execution
-      ? h('p', null, file.execution.name, file.process && h('span', { class: 'muted' }, ' (process ' + file.process + ')'))
+      ? h('p', null, h(Link, { href: '/app/executions/' + file.execution.id }, file.execution.name),
+        file.process && h('span', { class: 'muted' }, ' (process ' + file.process + ')'))
       : h('p', { class: 'empty' }, file.status === 'ready' ? 'Uploaded or imported, not made by an execution you may read.' : '—'),
     h('h3', null, 'Used by'),
     error ? h(ErrorNotice, { error })
       : !data ? h(Loading, { what: 'the executions' })
         : data.executions.length === 0 ? h('p', { class: 'empty' }, 'No execution you may read used this file.')
           : h('ul', { class: 'plain' }, data.executions.map((e) => h('li', null,
-            e.name, h('span', { class: 'muted' }, ` · ${e.pipeline || 'unknown pipeline'} · ${e.status}`)))),
+            h(Link, { href: '/app/executions/' + e.id }, e.name), h('span', { class: 'muted' }, ` · ${e.pipeline || 'unknown pipeline'} · ${e.status}`)))),
   ];
 }
 
