@@ -59,7 +59,7 @@ class ExecutionsBrowserTest extends BrowserTest {
         browser.go("/app/executions/" + id);
         browser.findWithText("h1", name);
         // the page is left alone from here on: a marker in its window shows that it was never reloaded
-        browser.driver().executeScript("window.sameDocument = true");
+        browser.driver().executeScript("window.sameDocument = true; performance.setResourceTimingBufferSize(10000)");
         String first = browser.find(".execution-status").getText();
         assertThat(first).as("the run has only just been submitted").isIn("Waiting", "Running");
         browser.screenshots("execution-" + first.toLowerCase());
@@ -71,6 +71,10 @@ class ExecutionsBrowserTest extends BrowserTest {
         assertThat(browser.find("#execution-progress").getDomProperty("value")).isEqualTo("100");
         assertThat(browser.find(".execution-percent").getText()).isEqualTo("100 % done");
         assertThat(browser.all("#cancel-execution-open")).as("a finished run cannot be canceled").isEmpty();
+        // it was asked again and again, each time at least 2 s after the one before
+        List<Double> asked = polls(browser, id);
+        assertThat(asked).hasSizeGreaterThanOrEqualTo(2);
+        for (int i = 1; i < asked.size(); i++) assertThat(asked.get(i) - asked.get(i - 1)).as("ms between polls").isGreaterThanOrEqualTo(1990);
 
         // its tasks, its log, its inputs
         List<WebElement> tasks = browser.all(".tasks tbody tr");
@@ -170,14 +174,22 @@ class ExecutionsBrowserTest extends BrowserTest {
         assertThat(browser.find("svg.chart").getAttribute("aria-label")).matches("Waiting: \\d+, Running: [1-9]\\d*, Completed today: \\d+, Failed today: \\d+");
         browser.screenshots("dashboard-running");
 
-        // a reader follows it, without the cancel button
+        // its owner opens its page from the dashboard, and leaves it: it is no longer asked for
+        browser.find(".runs a[href='/app/executions/" + id + "']").click();
+        browser.findWithText(".execution-status", "Running");
+        browser.find(".nav-links a[href='/app/']").click();
+        double left = ((Number) browser.driver().executeScript("return performance.now()")).doubleValue();
+        browser.findWithText(".runs", "engine test");
+
+        // a reader follows it, without the cancel button (and meanwhile the owner's dashboard stays as it is)
         Browser watcher = anotherBrowser();
         watcher.signIn(reader, Users.PASSWORD, "/app/executions/" + id);
         watcher.findWithText(".execution-status", "Running");
         watcher.findWithText(".tasks tbody", "WAIT");
         assertThat(watcher.all("#cancel-execution-open")).isEmpty();
+        assertThat(polls(browser, id)).as("polls started after the page was left").noneMatch(t -> t > left);
 
-        // its owner cancels it from its page, reached from the dashboard
+        // its owner cancels it from its page
         browser.find(".runs a[href='/app/executions/" + id + "']").click();
         browser.findWithText(".execution-status", "Running");
         browser.find("#cancel-execution-open").click();
@@ -197,6 +209,14 @@ class ExecutionsBrowserTest extends BrowserTest {
         browser.find("#delete-execution .button.danger").click();
         browser.waitForPath("/app/executions");
         assertThat(owner.api().get("/executions/" + id).status()).isEqualTo(404);
+    }
+
+    /** When (ms since the page loaded) the page asked the API for the execution, in order. */
+    @SuppressWarnings("unchecked")
+    private static List<Double> polls(Browser b, long id) {
+        return ((List<Object>) b.driver().executeScript("return performance.getEntriesByType('resource')"
+                + ".filter((e) => e.name.endsWith('/executions/' + arguments[0])).map((e) => e.startTime)", id))
+                .stream().map(t -> ((Number) t).doubleValue()).toList();
     }
 
     /** The n-th file the page handed to the browser to save (0 the first), once it is there. */
