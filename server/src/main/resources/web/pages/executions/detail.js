@@ -87,7 +87,8 @@ function State({ execution }) {
       h('p', { role: 'status', class: 'execution-status' }, h(StatusBadge, { status: execution.status })),
       h('label', { for: 'execution-progress', class: 'execution-percent' }, execution.progress + ' % done'),
       h('progress', { id: 'execution-progress', max: 100, value: execution.progress })),
-    execution.error && h('p', { class: 'form-error' }, execution.error),
+    // why it failed is an error; why it was canceled is only what happened
+    execution.error && h('p', { class: execution.status === 'failed' ? 'form-error' : 'execution-note' }, execution.error),
     h('dl', { class: 'facts' },
       h(Fact, { label: 'Pipeline' }, (execution.pipeline || 'unknown') + (execution.pipeline_version ? ' ' + execution.pipeline_version : '')),
       h(Fact, { label: 'Project' }, execution.project && h(Link, { href: '/app/projects/' + execution.project.id }, execution.project.name)),
