@@ -34,6 +34,9 @@ import { AnnotationPage } from './pages/annotation/annotation.js';
 import { MultiplexedSheetPage } from './pages/annotation/multiplexed.js';
 // sign-in with OpenID Connect
 import { OidcCallbackPage } from './pages/auth/oidc.js';
+// executions
+import { ExecutionsPage } from './pages/executions/list.js';
+import { ExecutionPage } from './pages/executions/detail.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -71,5 +74,8 @@ export const ROUTES = [
   { path: '/app/annotation/multiplexed/:id', page: MultiplexedSheetPage, signedIn: true },
   // sign-in with OpenID Connect: where the issuer sends the browser back (either way: it signs in whoever comes back)
   { path: '/app/oidc/callback', page: OidcCallbackPage },
+  // executions
+  { path: '/app/executions', page: ExecutionsPage, signedIn: true },
+  { path: '/app/executions/:id', page: ExecutionPage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

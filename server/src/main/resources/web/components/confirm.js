@@ -6,9 +6,10 @@ import { FormError } from '../core/form.js';
 
 /**
  * `onConfirm` does the deed (and usually navigates away); an error it throws is shown in the dialog, which then stays
- * open. `id` names the dialog's parts (one per page).
+ * open. `id` names the dialog's parts (one per page). `dismissLabel` names the way back when "Cancel" would be
+ * ambiguous (the deed is itself a cancellation).
  */
-export function ConfirmButton({ id, label, title, message, confirmLabel, busyLabel, onConfirm, disabled = false }) {
+export function ConfirmButton({ id, label, title, message, confirmLabel, busyLabel, onConfirm, disabled = false, dismissLabel = 'Cancel' }) {
   const dialog = useRef(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -36,6 +37,6 @@ export function ConfirmButton({ id, label, title, message, confirmLabel, busyLab
       h(FormError, { message: error }),
       h('div', { class: 'form-actions' },
         h('button', { type: 'button', class: 'button danger', onClick: confirm, disabled: busy }, busy ? busyLabel : confirmLabel),
-        h('button', { type: 'button', class: 'button secondary', autofocus: true, onClick: () => dialog.current.close() }, 'Cancel'))),
+        h('button', { type: 'button', class: 'button secondary', autofocus: true, onClick: () => dialog.current.close() }, dismissLabel))),
   ];
 }

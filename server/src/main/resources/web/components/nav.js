@@ -15,6 +15,7 @@ const SECTIONS = [
   ['/app/upload', 'Upload'],
   ['/app/groups', 'Groups'],
   ['/app/pipelines', 'Pipelines'],
+  ['/app/executions', 'Executions'],
   ['/app/annotation', 'Annotation'],
 ];
 

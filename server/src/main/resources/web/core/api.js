@@ -33,10 +33,10 @@ function unreachable() {
  * Sends one request. A 401 on a request that carried a token means it ran out: the token is renewed once and the
  * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out) and for
  * asking as a visitor would (what is public). The answer is read as JSON, or with `as: 'text'` or `'blob'` for
- * endpoints that answer a file (their errors are JSON all the same).
+ * endpoints that answer a file (their errors are JSON all the same); `headers` adds request headers (a Range).
  */
-export async function request(method, path, body, { withToken = true, retried = false, as = 'json' } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, path, body, { withToken = true, retried = false, as = 'json', headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   const token = withToken ? auth.token() : null;
   if (token) headers.Authorization = 'Bearer ' + token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -47,7 +47,7 @@ export async function request(method, path, body, { withToken = true, retried = 
     throw unreachable();
   }
   if (res.status === 401 && token && !retried && (await auth.renew())) {
-    return request(method, path, body, { withToken, retried: true, as });
+    return request(method, path, body, { withToken, retried: true, as, headers: extra });
   }
   if (res.ok && as === 'text') return res.text();
   if (res.ok && as === 'blob') return res.blob();

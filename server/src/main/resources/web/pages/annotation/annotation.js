@@ -3,7 +3,7 @@
 // what it made. A multiplexed sheet, once stored, waits for its reads: its own page takes them (multiplexed.js).
 import { h, useState } from '../../core/html.js';
 import { ApiError, postForm } from '../../core/api.js';
-import { saveFrom } from '../../core/download.js';
+import { saveFile } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { sentence } from '../../core/format.js';
 import { Page } from '../../components/page.js';
@@ -45,7 +45,7 @@ function Templates() {
     setError(null);
     setBusy(type);
     try {
-      await saveFrom('/annotation/' + type, `flow-${type}-annotation.xlsx`);
+      await saveFile('/annotation/' + type, `flow-${type}-annotation.xlsx`);
     } catch (e) {
       setError(e.message);
     } finally {

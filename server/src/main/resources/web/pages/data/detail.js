@@ -1,40 +1,20 @@
 // One data file (GET /data/{id}): its record, the sample, fileset or project it belongs to, a preview of its first
-// lines (GET /data/{id}/contents, which reads through gzip), a download, its lineage (the execution that made it, in
-// the record; those that used it: GET /data/{id}/downstream), sharing and delete with confirmation.
-import { h, useState } from '../../core/html.js';
-import { get, getText, post } from '../../core/api.js';
-import { downloadData } from '../../core/download.js';
+// lines (components/preview.js), a download, its lineage (the execution that made it, in the record; those that used
+// it: GET /data/{id}/downstream; each a link to its page), sharing and delete with confirmation.
+import { h } from '../../core/html.js';
+import { get, post } from '../../core/api.js';
+import { dataPath } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime } from '../../core/format.js';
 import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
-import { FormError } from '../../core/form.js';
+import { DownloadButton } from '../../components/download-button.js';
+import { Preview } from '../../components/preview.js';
 import { NotFoundPage } from '../notfound.js';
-
-const PREVIEW_LINES = 40;
-// the types the API cannot preview (binary): their page says so rather than asking
-const BINARY = new Set(['BAM', 'CRAM', 'OTHER']);
 
 function Fact({ label, wide = false, children }) {
   return h('div', { class: wide ? 'wide' : undefined }, h('dt', null, label), h('dd', null, children ?? '—'));
-}
-
-function Preview({ file }) {
-  const previewable = file.status === 'ready' && !BINARY.has(file.data_type);
-  const { data, error } = useLoad(() => (previewable ? getText(`/data/${file.id}/contents`, { lines: PREVIEW_LINES }) : Promise.resolve(null)),
-    [file.id, previewable]);
-  if (file.status !== 'ready') return h('p', { class: 'empty' }, 'There is nothing to preview until the file is complete.');
-  if (!previewable) return h('p', { class: 'empty' }, `A ${file.data_type} file is binary: download it to look inside.`);
-  if (error) return h(ErrorNotice, { error });
-  if (data === null) return h(Loading, { what: 'the preview' });
-  if (data === '') return h('p', { class: 'empty' }, 'The file is empty.');
-  return [
-    h('p', { class: 'hint', id: 'preview-hint' }, `The first ${PREVIEW_LINES} lines at most` +
-      (file.compression === 'none' ? '.' : ', decompressed.')),
-    // scrolls sideways for long lines: reachable and scrollable by keyboard
-    h('pre', { class: 'preview', tabIndex: 0, 'aria-label': 'Preview of ' + file.filename, 'aria-describedby': 'preview-hint' }, data),
-  ];
 }
 
 function Lineage({ file }) {
@@ -42,35 +22,15 @@ function Lineage({ file }) {
   return [
     h('h3', null, 'Made by'),
     file.execution
-      ? h('p', null, file.execution.name, file.process && h('span', { class: 'muted' }, ' (process ' + file.process + ')'))
+      ? h('p', null, h(Link, { href: '/app/executions/' + file.execution.id }, file.execution.name),
+        file.process && h('span', { class: 'muted' }, ' (process ' + file.process + ')'))
       : h('p', { class: 'empty' }, file.status === 'ready' ? 'Uploaded or imported, not made by an execution you may read.' : '—'),
     h('h3', null, 'Used by'),
     error ? h(ErrorNotice, { error })
       : !data ? h(Loading, { what: 'the executions' })
         : data.executions.length === 0 ? h('p', { class: 'empty' }, 'No execution you may read used this file.')
           : h('ul', { class: 'plain' }, data.executions.map((e) => h('li', null,
-            e.name, h('span', { class: 'muted' }, ` · ${e.pipeline || 'unknown pipeline'} · ${e.status}`)))),
-  ];
-}
-
-function DownloadButton({ file }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
-  const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await downloadData(file);
-    } catch (e) {
-      setError('The download failed: ' + e.message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return [
-    h('button', { type: 'button', class: 'button', onClick: start, disabled: busy || file.status !== 'ready' },
-      busy ? 'Downloading…' : 'Download'),
-    error && h(FormError, { message: error }),
+            h(Link, { href: '/app/executions/' + e.id }, e.name), h('span', { class: 'muted' }, ` · ${e.pipeline || 'unknown pipeline'} · ${e.status}`)))),
   ];
 }
 
@@ -85,7 +45,7 @@ export function DataFilePage({ params }) {
     navigate(file.sample ? '/app/samples/' + file.sample.id : '/app/data', { replace: true });
   };
   const actions = [
-    h(DownloadButton, { file }),
+    h(DownloadButton, { path: dataPath(file), filename: file.filename, disabled: file.status !== 'ready' }),
     file.permissions.can_share && h(ShareButton, { kind: 'data', id: file.id, name: file.filename }),
     file.permissions.can_delete && h(ConfirmButton, { id: 'delete-data', label: 'Delete', title: `Delete ${file.filename}?`,
       message: 'The file and its stored bytes are deleted. Executions that used it stay. This cannot be undone.',

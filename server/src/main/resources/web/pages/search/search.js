@@ -8,12 +8,12 @@ import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
 
 const LIMIT = 10;
 
-/** The kinds in the order shown, with the app page of a result (null while the app has no page for the kind). */
+/** The kinds in the order shown, with the app page of a result. */
 const KINDS = [
   ['projects', 'Projects', (r) => '/app/projects/' + r.id],
   ['samples', 'Samples', (r) => '/app/samples/' + r.id],
   ['data', 'Data', (r) => '/app/data/' + r.id],
-  ['executions', 'Executions', () => null],
+  ['executions', 'Executions', (r) => '/app/executions/' + r.id],
 ];
 
 function Group({ title, results, count, capped, link }) {
@@ -21,10 +21,7 @@ function Group({ title, results, count, capped, link }) {
   return h('section', { class: 'card', 'aria-labelledby': 'results-' + title },
     h('h2', { id: 'results-' + title }, `${title} (${total})`),
     results.length === 0 ? h('p', { class: 'empty' }, 'None.')
-      : h('ul', { class: 'results' }, results.map((r) => {
-        const href = link(r);
-        return h('li', null, href ? h(Link, { href }, r.name) : r.name);
-      })),
+      : h('ul', { class: 'results' }, results.map((r) => h('li', null, h(Link, { href: link(r) }, r.name)))),
     count > results.length && h('p', { class: 'hint' }, `The best ${results.length} of them; a longer query narrows them down.`));
 }
 
