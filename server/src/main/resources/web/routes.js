@@ -25,6 +25,11 @@ import { DataFilePage } from './pages/data/detail.js';
 import { DataUploadPage } from './pages/uploads/data.js';
 import { SampleUploadPage } from './pages/uploads/reads.js';
 import { NotFoundPage } from './pages/notfound.js';
+// admin pages
+import { AdminUsersPage } from './pages/admin/users.js';
+import { AdminVocabulariesPage } from './pages/admin/vocabularies.js';
+import { AdminPipelinesPage, AdminPipelinePage } from './pages/admin/pipelines.js';
+import { AdminStoragePage } from './pages/admin/storage.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -53,5 +58,11 @@ export const ROUTES = [
   { path: '/app/data/:id', page: DataFilePage, signedIn: true },
   { path: '/app/upload', page: DataUploadPage, signedIn: true },
   { path: '/app/samples/:id/upload', page: SampleUploadPage, signedIn: true },
+  // admin pages (each refuses users who are not site administrators)
+  { path: '/app/admin', page: AdminUsersPage, signedIn: true },
+  { path: '/app/admin/vocabularies', page: AdminVocabulariesPage, signedIn: true },
+  { path: '/app/admin/pipelines', page: AdminPipelinesPage, signedIn: true },
+  { path: '/app/admin/pipelines/:id', page: AdminPipelinePage, signedIn: true },
+  { path: '/app/admin/storage', page: AdminStoragePage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];
