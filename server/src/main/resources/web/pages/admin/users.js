@@ -98,13 +98,15 @@ export function AdminUsersPage() {
       : h('div', { class: 'table-wrap' },
         h('table', { class: 'table', 'aria-busy': found.loading ? 'true' : 'false' },
           h('caption', { class: 'visually-hidden' }, 'Users found'),
-          h('thead', null, h('tr', null, ['Username', 'Name', 'Email', 'Administrator', 'May run pipelines', 'API tokens']
+          // the controls first: on a phone the table scrolls sideways, and they are what the page is for
+          h('thead', null, h('tr', null, ['Username', 'Administrator', 'May run pipelines', 'API tokens', 'Name', 'Email']
             .map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', null, users.map((u) => h('tr', null,
-            h('td', null, u.username), h('td', null, u.name || '—'), h('td', null, u.email || '—'),
+            h('td', null, u.username),
             h('td', null, h(RightBox, { user: u, right: 'is_admin', label: 'Administrator', onChanged: changed, onError: setError })),
             h('td', null, h(RightBox, { user: u, right: 'can_run_pipelines', label: 'May run pipelines', onChanged: changed, onError: setError })),
             h('td', null, h('button', { type: 'button', class: 'button secondary small', 'aria-label': 'API tokens of ' + u.username,
-              'aria-pressed': tokensOf === u.username ? 'true' : 'false', onClick: () => setTokensOf(u.username) }, 'Tokens')))))))),
+              'aria-pressed': tokensOf === u.username ? 'true' : 'false', onClick: () => setTokensOf(u.username) }, 'Tokens')),
+            h('td', null, u.name || '—'), h('td', null, u.email || '—'))))))),
     tokensOf && h(Tokens, { username: tokensOf }));
 }
