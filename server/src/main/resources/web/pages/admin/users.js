@@ -84,7 +84,9 @@ export function AdminUsersPage() {
   const [error, setError] = useState(null);
   const [tokensOf, setTokensOf] = useState(null);
   const found = useLoad(() => (q ? get('/users/search', { q, limit: SEARCH_LIMIT }) : Promise.resolve({ users: [] })), [q]);
-  useEffect(() => found.data && setUsers(found.data.users), [found.data]);
+  useEffect(() => {
+    if (found.data) setUsers(found.data.users);
+  }, [found.data]);
   const changed = (answer) => setUsers((list) => list.map((u) => (u.id === answer.id ? { ...u, ...answer } : u)));
   return h(AdminPage, { title: 'Users', path: '/app/admin' },
     h('p', { class: 'lead' }, 'Find users by username, name or whole email (Flow lists no one without a search). ',
