@@ -37,6 +37,11 @@ import { OidcCallbackPage } from './pages/auth/oidc.js';
 // executions
 import { ExecutionsPage } from './pages/executions/list.js';
 import { ExecutionPage } from './pages/executions/detail.js';
+// admin pages
+import { AdminUsersPage } from './pages/admin/users.js';
+import { AdminVocabulariesPage } from './pages/admin/vocabularies.js';
+import { AdminPipelinesPage, AdminPipelinePage } from './pages/admin/pipelines.js';
+import { AdminStoragePage } from './pages/admin/storage.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -77,5 +82,11 @@ export const ROUTES = [
   // executions
   { path: '/app/executions', page: ExecutionsPage, signedIn: true },
   { path: '/app/executions/:id', page: ExecutionPage, signedIn: true },
+  // admin pages (each refuses users who are not site administrators)
+  { path: '/app/admin', page: AdminUsersPage, signedIn: true },
+  { path: '/app/admin/vocabularies', page: AdminVocabulariesPage, signedIn: true },
+  { path: '/app/admin/pipelines', page: AdminPipelinesPage, signedIn: true },
+  { path: '/app/admin/pipelines/:id', page: AdminPipelinePage, signedIn: true },
+  { path: '/app/admin/storage', page: AdminStoragePage, signedIn: true },
   { path: '*', page: NotFoundPage },
 ];

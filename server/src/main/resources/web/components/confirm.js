@@ -6,10 +6,10 @@ import { FormError } from '../core/form.js';
 
 /**
  * `onConfirm` does the deed (and usually navigates away); an error it throws is shown in the dialog, which then stays
- * open. `id` names the dialog's parts (one per page). `dismissLabel` names the way back when "Cancel" would be
- * ambiguous (the deed is itself a cancellation).
+ * open. `id` names the dialog's parts (one per page); `ariaLabel` tells apart buttons of the same `label` (one per row).
+ * `dismissLabel` names the way back when "Cancel" would be ambiguous (the deed is itself a cancellation).
  */
-export function ConfirmButton({ id, label, title, message, confirmLabel, busyLabel, onConfirm, disabled = false, dismissLabel = 'Cancel' }) {
+export function ConfirmButton({ id, label, ariaLabel, title, message, confirmLabel, busyLabel, onConfirm, disabled = false, dismissLabel = 'Cancel' }) {
   const dialog = useRef(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
@@ -30,7 +30,7 @@ export function ConfirmButton({ id, label, title, message, confirmLabel, busyLab
     }
   };
   return [
-    h('button', { type: 'button', class: 'button danger', onClick: open, disabled, id: id + '-open' }, label),
+    h('button', { type: 'button', class: 'button danger', onClick: open, disabled, id: id + '-open', 'aria-label': ariaLabel }, label),
     h('dialog', { ref: dialog, class: 'dialog confirm', id, 'aria-labelledby': id + '-title', 'aria-describedby': id + '-message' },
       h('h2', { id: id + '-title' }, title),
       h('p', { id: id + '-message' }, message),

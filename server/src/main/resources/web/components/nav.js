@@ -3,6 +3,7 @@ import { h } from '../core/html.js';
 import { useState } from '../core/html.js';
 import { Link, navigate } from '../core/router.js';
 import { signOut } from '../core/session.js';
+import { useMe } from './me.js';
 
 // the icon is one of this build's files, beside this module's folder
 const ICON = new URL('../icon.svg', import.meta.url).pathname;
@@ -36,7 +37,12 @@ function SearchBox({ path }) {
       onInput: (e) => setText(e.currentTarget.value) }));
 }
 
+// administrators only (GET /me: is_admin); the admin pages refuse others all the same
+const ADMIN_SECTION = ['/app/admin', 'Admin'];
+
 export function NavBar({ session, path }) {
+  const me = useMe().data;
+  const sections = me?.is_admin ? [...SECTIONS, ADMIN_SECTION] : SECTIONS;
   // signed out, the app sends the page to the sign-in form (see app.js), as in every other tab
   const out = () => signOut();
   return h('header', { class: 'topbar' },
@@ -44,7 +50,7 @@ export function NavBar({ session, path }) {
     h('nav', { class: 'nav', 'aria-label': 'Main' },
       h(Link, { href: '/app/', class: 'brand' }, h('img', { src: ICON, alt: '', width: 24, height: 24 }), 'Flow'),
       session.user && h('ul', { class: 'nav-links' },
-        SECTIONS.map(([href, text]) => h('li', null,
+        sections.map(([href, text]) => h('li', null,
           h(Link, { href, 'aria-current': current(path, href) ? 'page' : undefined }, text)))),
       h(SearchBox, { path }),
       h('div', { class: 'nav-account' },

@@ -47,8 +47,12 @@ public final class PeopleSearchRoutes {
         this.minLength = minLength;
     }
 
-    /** email: only in an admin's answer (and then null when the account has none). */
-    record UserItem(long id, String username, String name, @JsonInclude(JsonInclude.Include.NON_NULL) String email) {}
+    /**
+     * email, is_admin and can_run_pipelines: only in an admin's answer (email then null when the account has none), so
+     * that the admin pages can show a user's rights beside the search result.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record UserItem(long id, String username, String name, String email, Boolean is_admin, Boolean can_run_pipelines) {}
 
     record UserResults(List<UserItem> users) {}
 
@@ -74,7 +78,7 @@ public final class PeopleSearchRoutes {
         String username = SearchText.contains("u.username", "q");
         String name = SearchText.contains("u.first_name || u.last_name", "q");
         List<UserItem> users = SearchListing.run(jdbi, h -> h.createQuery("SELECT u.id, u.username, "
-                        + "trim(u.first_name || ' ' || u.last_name) AS name, u.email FROM users u "
+                        + "trim(u.first_name || ' ' || u.last_name) AS name, u.email, u.is_admin, u.can_run_pipelines FROM users u "
                         + "WHERE " + username + " OR " + name + " OR lower(u.email) = lower(:email) "
                         + "ORDER BY CASE WHEN lower(u.username) = lower(:q) OR lower(u.email) = lower(:email) THEN 0 "
                         + "WHEN search_key(u.username) LIKE search_key(:q) || '%' THEN 1 "
@@ -82,7 +86,9 @@ public final class PeopleSearchRoutes {
                         + "lower(u.username) LIMIT " + asked.limit())
                 .bind("q", asked.text()).bind("email", asked.email() ? asked.text() : null)
                 .map((rs, c) -> new UserItem(rs.getLong("id"), rs.getString("username"), rs.getString("name"),
-                        caller.isAdmin() ? rs.getString("email") : null))
+                        caller.isAdmin() ? rs.getString("email") : null,
+                        caller.isAdmin() ? rs.getBoolean("is_admin") : null,
+                        caller.isAdmin() ? rs.getBoolean("can_run_pipelines") : null))
                 .list());
         ctx.json(new UserResults(users));
     }

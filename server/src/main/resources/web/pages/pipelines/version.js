@@ -9,6 +9,7 @@ import { useSession } from '../../core/session.js';
 import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
 import { NotFoundPage } from '../notfound.js';
 import { RunWizard } from './wizard.js';
+import { useMe } from '../../components/me.js';
 
 function ParameterTable({ parameters }) {
   if (parameters.length === 0) return h('p', { class: 'empty' }, 'This version has no parameter to set.');
@@ -34,7 +35,7 @@ export function VersionPage({ params }) {
   const session = useSession();
   const { data: version, error } = useLoad(() => get('/pipelines/versions/' + params.id), [params.id]);
   const pipeline = useLoad(() => (version ? get('/pipelines/' + version.pipeline_id) : Promise.resolve(null)), [version?.pipeline_id]);
-  const me = useLoad(() => (session.user ? get('/me') : Promise.resolve(null)), [session.user?.id]);
+  const me = useMe();
   if (error?.status === 404 || (error?.status === 400 && error.field === 'id')) return h(NotFoundPage);
   if (error) return h(Page, { title: 'Pipeline version' }, h(ErrorNotice, { error }));
   if (!version) return h(Page, { title: 'Pipeline version' }, h(Loading, { what: 'the pipeline version' }));

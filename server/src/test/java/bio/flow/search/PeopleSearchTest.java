@@ -100,6 +100,8 @@ class PeopleSearchTest {
         Api.Res whole = search(searcher, "users", email.toUpperCase());
         assertThat(usernames(whole)).containsExactly(target.username());
         assertThat(whole.json().path("users").get(0).has("email")).isFalse();
+        assertThat(whole.json().path("users").get(0).has("is_admin")).isFalse();
+        assertThat(whole.json().path("users").get(0).has("can_run_pipelines")).isFalse();
         assertThat(whole.text()).doesNotContain(email);
         // Never a part of it: the local part, the domain, the address without its domain's end.
         for (String part : List.of("mail" + tag, "lab" + tag + ".org", "mail" + tag + "@lab" + tag, "@lab" + tag + ".org")) {
@@ -110,6 +112,15 @@ class PeopleSearchTest {
 
         Api.Res asAdmin = search(Users.admin(server), "users", email);
         assertThat(asAdmin.json().path("users").get(0).path("email").asText()).isEqualTo(email);
+        // and the rights an admin manages (POST /admin/users/{username}), with the values they have now
+        assertThat(asAdmin.json().path("users").get(0).path("is_admin").isBoolean()).isTrue();
+        assertThat(asAdmin.json().path("users").get(0).path("is_admin").asBoolean()).isFalse();
+        assertThat(asAdmin.json().path("users").get(0).path("can_run_pipelines").asBoolean()).isTrue();
+        Users.admin(server).api().post("/admin/users/" + target.username(), Map.of("is_admin", true, "can_run_pipelines", false));
+        Api.Res after = search(Users.admin(server), "users", email);
+        assertThat(after.json().path("users").get(0).path("is_admin").asBoolean()).isTrue();
+        assertThat(after.json().path("users").get(0).path("can_run_pipelines").asBoolean()).isFalse();
+        Users.admin(server).api().post("/admin/users/" + target.username(), Map.of("is_admin", false));
         assertThat(search(Users.admin(server), "users", "mail" + tag).json().path("users")).isEmpty();
     }
 
