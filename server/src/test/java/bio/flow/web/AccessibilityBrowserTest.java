@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Every route of the web app (routes.js) opened by a deep link in a real headless Chromium, with a site full of things
  * to show: a biologist's projects, samples with reads, data, groups, an invitation, things shared with her and public
  * ones; the admin's pages; the visitor's. On each page, at desktop (1280x800) and phone (390 px) width, axe-core finds
- * no serious or critical violation ({@link Accessibility}), and a screenshot of each goes to
+ * no serious or critical violation ({@link Accessibility}), the page is no wider than the screen, and a screenshot of each goes to
  * target/screenshots/page-NAME-desktop.png and -phone.png, the set to look at for how every page looks.
  *
  * <p>{@link #PAGES} is the one list of what is visited; a route added to routes.js without a line there fails
@@ -178,8 +178,13 @@ class AccessibilityBrowserTest extends BrowserTest {
                         .filter(b -> b.getText().equals(visit.press())).findFirst().orElse(null)).click();
                 browser.find("dialog[open]");
             }
-            browser.screenshots("page-" + visit.name(), width -> Accessibility.violations(browser)
-                    .forEach(v -> found.add(visit.name() + " (" + width + "): " + v)));
+            browser.screenshots("page-" + visit.name(), width -> {
+                Accessibility.violations(browser).forEach(v -> found.add(visit.name() + " (" + width + "): " + v));
+                // wider than the screen, a phone shows the whole page shrunk (or makes it scroll sideways)
+                long wide = ((Number) browser.driver().executeScript("return document.documentElement.scrollWidth")).longValue();
+                int screen = width.equals("phone") ? Browser.PHONE_WIDTH : Browser.DESKTOP_WIDTH;
+                if (wide > screen) found.add(visit.name() + " (" + width + "): the page is " + wide + " px wide, wider than the screen's " + screen);
+            });
         }
         assertThat(found).as("serious and critical accessibility violations").isEmpty();
     }
