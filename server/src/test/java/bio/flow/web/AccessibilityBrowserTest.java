@@ -59,6 +59,7 @@ class AccessibilityBrowserTest extends BrowserTest {
             new Visit("/app/", "dashboard", Who.USER, "/app/"),
             new Visit("/app/projects", "projects", Who.USER, "/app/projects"),
             new Visit("/app/projects", "projects-shared", Who.USER, "/app/projects?tab=shared"),
+            new Visit("/app/projects", "projects-public", Who.USER, "/app/projects?tab=public"),
             new Visit("/app/projects/new", "project-new", Who.USER, "/app/projects/new"),
             new Visit("/app/projects/:id", "project", Who.USER, "/app/projects/{PROJECT}"),
             new Visit("/app/projects/:id", "project-sharing", Who.USER, "/app/projects/{PROJECT}", "Share"),
