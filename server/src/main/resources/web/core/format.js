@@ -15,11 +15,9 @@ export function formatCount(n) {
   return n.toLocaleString();
 }
 
-/** A size the API gives in GB (10^9 bytes), in the unit that reads best. */
+/** A size the API gives in GB (10^9 bytes), in the unit that reads best (a few kilobytes are not "0 MB"). */
 export function formatGigabytes(gb) {
-  if (gb >= 1000) return (gb / 1000).toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' TB';
-  if (gb >= 1) return gb.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' GB';
-  return (gb * 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' MB';
+  return formatBytes(Math.round(gb * 1e9));
 }
 
 /** The API's messages start in lower case (they read as "field: problem"); shown alone, they read as sentences. */

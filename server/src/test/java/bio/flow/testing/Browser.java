@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -157,18 +158,29 @@ public final class Browser implements AutoCloseable {
      * ({@code NAME-phone.png}, 390 px, the whole page's height up to 4000 px), then returns to the window's own size.
      */
     public void screenshots(String name) {
+        screenshots(name, width -> {});
+    }
+
+    /**
+     * The same, calling {@code atEachWidth} with "desktop" and then "phone" while the page is laid out at that width,
+     * just before its screenshot (an accessibility check of each layout).
+     */
+    public void screenshots(String name, Consumer<String> atEachWidth) {
         try {
             Files.createDirectories(SCREENSHOTS);
             // the viewport itself at 1280x800 (the window's size would include the browser's own bars)
             emulate(DESKTOP_WIDTH, DESKTOP_HEIGHT, false);
+            atEachWidth.accept("desktop");
             Files.write(SCREENSHOTS.resolve(name + "-desktop.png"), driver.getScreenshotAs(OutputType.BYTES));
             emulate(PHONE_WIDTH, PHONE_HEIGHT, true);
             long height = ((Number) driver.executeScript("return Math.max(document.documentElement.scrollHeight, " + PHONE_HEIGHT + ")")).longValue();
             emulate(PHONE_WIDTH, (int) Math.min(height, 4000), true);
+            atEachWidth.accept("phone");
             Files.write(SCREENSHOTS.resolve(name + "-phone.png"), driver.getScreenshotAs(OutputType.BYTES));
-            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 

@@ -22,7 +22,7 @@ import org.openqa.selenium.interactions.Actions;
 /**
  * The web app in a real headless Chromium ({@link Browser}: skipped without one, except in CI): signing up and in, the
  * session surviving a reload and reaching a second tab, signing out revoking it, creating a project through the UI and
- * finding it listed, the API's errors beside the field they name, deep links, and how fast the first page is ready.
+ * finding it listed, the projects' tabs (mine, shared with me, public), the API's errors beside the field they name, deep links, and how fast the first page is ready.
  * Every page it visits is saved as a screenshot at desktop and phone width under target/screenshots/, and no page may
  * log an error in the browser's console (a failed module, a refused CSP, a script error).
  */
@@ -171,6 +171,36 @@ class WebAppBrowserTest extends BrowserTest {
         browser.findWithText(".table tbody", "Deep-linked project");
     }
 
+    @Test
+    void theProjectsListHasTheCallersOwnThoseSharedWithThemAndThePublicOnesUnderTheirTabs() {
+        Users.Account user = Users.signUp(server, "tabs-user");
+        Users.Account colleague = Users.signUp(server, "tabs-colleague");
+        Fixtures.project(user, "My own zebrafish project", false);
+        long shared = Fixtures.project(colleague, "Shared medaka project", false);
+        Fixtures.shareWithUser(colleague, "projects", shared, user, 1);
+        String open = "Public axolotl project " + Users.uniqueName("p");
+        Fixtures.project(colleague, open, true);
+
+        browser.signIn(user, Users.PASSWORD, "/app/projects");
+        browser.findWithText(".table tbody", "My own zebrafish project");
+        assertThat(browser.all(".table tbody tr")).hasSize(1);
+
+        browser.find(".tabs a[href='/app/projects?tab=shared']").click();
+        browser.findWithText(".table tbody", "Shared medaka project");
+        assertThat(browser.all(".table tbody tr")).hasSize(1);
+        assertThat(browser.find(".table tbody").getText()).contains(colleague.username());
+        assertThat(browser.find(".tabs a[aria-current=page]").getText()).isEqualTo("Shared with me");
+
+        // the public ones are everyone's (other tests' too): the filter finds this one
+        browser.find(".tabs a[href='/app/projects?tab=public']").click();
+        browser.find(".table tbody");
+        Browser.replaceText(browser.find("#project-filter"), open);
+        browser.findWithText(".table tbody", open);
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(d -> browser.all(".table tbody tr").size() == 1);
+        Browser.replaceText(browser.find("#project-filter"), open + " nothing like it");
+        browser.findWithText(".empty", "No project matches this filter.");
+    }
+
     /**
      * The first page is interactive within 1 s on loopback: from the start of navigation until the dashboard shows the
      * caller's figures (a real page with its API call), read in the page as an upper bound; best of three warm loads.
@@ -178,11 +208,13 @@ class WebAppBrowserTest extends BrowserTest {
     @Test
     void theFirstPageIsInteractiveWithinOneSecond() {
         Users.Account account = Users.signUp(server, "speed");
+        Fixtures.data(account, null);
         browser.go("/app/signin");
         browser.fill("username", account.username());
         browser.fill("password", Users.PASSWORD);
         browser.find("button[type=submit]").click();
-        browser.find(".totals");
+        // a small file's size reads as it is, not rounded to 0 MB
+        browser.findWithText(".totals", "16 bytes");
         List<Long> times = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             browser.driver().navigate().refresh();

@@ -132,6 +132,32 @@ class WebAppTest {
         }
     }
 
+    /**
+     * Every JavaScript and CSS file of the build (the app's own and its libraries), not only a few: cached for good under
+     * its build's hash, and gzipped when it is large enough for Javalin to compress. Prints what a first visit downloads.
+     */
+    @Test
+    void everyScriptAndStylesheetIsImmutableUnderItsBuildAndCompressed() throws Exception {
+        List<String> files = new ArrayList<>(WebApp.readFolder("/web").keySet());
+        files.addAll(List.of("lib/preact.js", "lib/preact-hooks.js"));
+        long plainBytes = 0, sentBytes = 0;
+        int checked = 0;
+        for (String file : files) {
+            if (!file.endsWith(".js") && !file.endsWith(".css")) continue;
+            HttpResponse<byte[]> r = get(assets() + "/" + file, "Accept-Encoding", "gzip");
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            assertThat(header(r, "Cache-Control")).as(file).isEqualTo("public, max-age=31536000, immutable");
+            byte[] plain = get(assets() + "/" + file).body();
+            if (plain.length >= 1500) assertThat(header(r, "Content-Encoding")).as(file + ", " + plain.length + " bytes").isEqualTo("gzip");
+            plainBytes += plain.length;
+            sentBytes += r.body().length;
+            checked++;
+        }
+        assertThat(checked).as("scripts and stylesheets checked").isGreaterThan(30);
+        System.out.printf("web app: %d scripts and stylesheets, %.1f KB, sent as %.1f KB to a browser accepting gzip%n",
+                checked, plainBytes / 1024.0, sentBytes / 1024.0);
+    }
+
     /** Every relative import of every module of the build is a file of the build: no module fails to load in a browser. */
     @Test
     void everyModuleImportResolvesToAFileOfTheBuild() throws Exception {
