@@ -38,6 +38,14 @@ export function Loading({ what }) {
   return h('p', { class: 'loading', role: 'status' }, 'Loading ' + what + '…');
 }
 
+/**
+ * The box a table scrolls sideways in when it is wider than the screen. It can take the focus, so that a keyboard
+ * scrolls it too (axe: scrollable-region-focusable).
+ */
+export function TableWrap({ children }) {
+  return h('div', { class: 'table-wrap', tabIndex: 0 }, children);
+}
+
 export function ErrorNotice({ error }) {
   return h('p', { class: 'form-error', role: 'alert' }, sentence(error.message));
 }

@@ -3,6 +3,7 @@
 import { h } from '../core/html.js';
 import { Link } from '../core/router.js';
 import { formatDate } from '../core/format.js';
+import { TableWrap } from './page.js';
 
 export function SamplesTable({ samples, caption, loading, showProject = true, selected, onSelected }) {
   const selecting = !!onSelected;
@@ -18,7 +19,7 @@ export function SamplesTable({ samples, caption, loading, showProject = true, se
     for (const s of samples) if (e.currentTarget.checked) next.add(s.id); else next.delete(s.id);
     onSelected(next);
   };
-  return h('div', { class: 'table-wrap' },
+  return h(TableWrap, null,
     h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
       h('caption', { class: 'visually-hidden' }, caption),
       h('thead', null, h('tr', null,

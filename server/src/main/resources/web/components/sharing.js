@@ -5,7 +5,7 @@
 import { h, useRef, useState } from '../core/html.js';
 import { get, post } from '../core/api.js';
 import { useSuggestions } from '../core/suggestions.js';
-import { ErrorNotice } from './page.js';
+import { ErrorNotice, TableWrap } from './page.js';
 
 const LEVELS = [[1, 'Read'], [2, 'Edit'], [3, 'Share']];
 const LEVEL_HINT = 'Read: see it. Edit: change it. Share: also share it with others.';
@@ -53,7 +53,7 @@ function GrantRows({ grants, onShare }) {
     ...grants.groups.map((g) => ({ holder: 'groups', key: g.slug, label: g.name ? `${g.name} (${g.slug})` : g.slug, kind: 'Group', permission: g.permission })),
   ];
   if (rows.length === 0) return h('p', { class: 'empty' }, 'Shared with no one yet.');
-  return h('div', { class: 'table-wrap' },
+  return h(TableWrap, null,
     h('table', { class: 'table' },
       h('thead', null, h('tr', null, ['Who', '', 'Level', ''].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', null, rows.map((r) => h('tr', null,

@@ -7,7 +7,7 @@ import { get, post } from '../../core/api.js';
 import { CheckField, Field, FormError, SelectField, useForm } from '../../core/form.js';
 import { formatDate } from '../../core/format.js';
 import { Link, navigate } from '../../core/router.js';
-import { ErrorNotice, Loading, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, TableWrap, useLoad } from '../../components/page.js';
 import { NotFoundPage } from '../notfound.js';
 import { AdminPage } from './frame.js';
 
@@ -64,7 +64,7 @@ export function AdminPipelinesPage() {
     error && h(ErrorNotice, { error }),
     !data && !error && h(Loading, { what: 'the pipelines' }),
     data && (categories.length === 0 ? h('p', { class: 'empty' }, 'There is no category yet: add one, then its pipelines.')
-      : h('div', { class: 'table-wrap' },
+      : h(TableWrap, null,
         h('table', { class: 'table' },
           h('caption', { class: 'visually-hidden' }, 'Pipelines by category'),
           h('thead', null, h('tr', null, ['Pipeline', 'Category', 'Latest version', 'Versions'].map((c) => h('th', { scope: 'col' }, c)))),
@@ -147,7 +147,7 @@ function Versions({ pipeline, onChanged }) {
   if (pipeline.versions.length === 0) return h('p', { class: 'empty' }, 'No version yet: register one below.');
   return [
     error && h(ErrorNotice, { error }),
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table' },
         h('thead', null, h('tr', null, ['Version', 'State', 'Source', 'Parameters', 'Registered', 'Change'].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, pipeline.versions.map((v) => h('tr', null,

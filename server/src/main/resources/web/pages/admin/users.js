@@ -5,7 +5,7 @@ import { h, useState, useEffect } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { formatDate, formatDateTime } from '../../core/format.js';
 import { FilterBox, useSettled } from '../../components/listing.js';
-import { ErrorNotice, Loading, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { AdminPage } from './frame.js';
 
 const SEARCH_LIMIT = 50;
@@ -62,7 +62,7 @@ function Tokens({ username }) {
   else {
     body = [
       error && h(ErrorNotice, { error }),
-      h('div', { class: 'table-wrap' },
+      h(TableWrap, null,
         h('table', { class: 'table' },
           h('thead', null, h('tr', null, ['Name', 'Starts with', 'Created', 'Last used', 'State', ''].map((c) => h('th', { scope: 'col' }, c)))),
           h('tbody', null, data.tokens.map((t) => h('tr', null,
@@ -97,7 +97,7 @@ export function AdminUsersPage() {
     error && h(ErrorNotice, { error }),
     q && found.data && (users.length === 0
       ? h('p', { class: 'empty' }, 'No user matches "' + q + '".')
-      : h('div', { class: 'table-wrap' },
+      : h(TableWrap, null,
         h('table', { class: 'table', 'aria-busy': found.loading ? 'true' : 'false' },
           h('caption', { class: 'visually-hidden' }, 'Users found'),
           // the controls first: on a phone the table scrolls sideways, and they are what the page is for

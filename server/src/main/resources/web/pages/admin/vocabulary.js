@@ -5,7 +5,7 @@
 import { h, useState } from '../../core/html.js';
 import { CheckField, Field, FormError, useForm } from '../../core/form.js';
 import { ConfirmButton } from '../../components/confirm.js';
-import { ErrorNotice, Loading, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, TableWrap, useLoad } from '../../components/page.js';
 
 /** The non-blank lines of a text field, trimmed: the values of a 'lines' field. */
 export function lines(text) {
@@ -56,7 +56,7 @@ export function VocabularyEditor({ vocabulary }) {
       onSaved: saved, onCancel: () => setEditing(null) }),
     error ? h(ErrorNotice, { error }) : !data ? h(Loading, { what: 'the ' + vocabulary.title.toLowerCase() })
       : data.length === 0 ? h('p', { class: 'empty' }, `There is no ${noun} yet.`)
-      : h('div', { class: 'table-wrap' },
+      : h(TableWrap, null,
         h('table', { class: 'table vocabulary' },
           h('caption', { class: 'visually-hidden' }, vocabulary.title),
           h('thead', null, h('tr', null, [...columns.map(([heading]) => heading), 'Change'].map((c) => h('th', { scope: 'col' }, c)))),

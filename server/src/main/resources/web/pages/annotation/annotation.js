@@ -6,7 +6,7 @@ import { ApiError, postForm } from '../../core/api.js';
 import { saveFile } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { sentence } from '../../core/format.js';
-import { Page } from '../../components/page.js';
+import { Page, TableWrap } from '../../components/page.js';
 import { FormError } from '../../core/form.js';
 
 const TEMPLATES = [
@@ -68,7 +68,7 @@ function Notes({ title, notes, count }) {
   return h('div', { class: 'report' },
     h('h3', null, title),
     count > notes.length && h('p', { class: 'muted' }, `The first ${notes.length} of ${count}.`),
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, title),
         h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'num' }, 'Row'), h('th', { scope: 'col' }, 'Column'),
@@ -97,7 +97,7 @@ function Outcome({ result }) {
     return h('div', { class: 'report' },
       h('p', { role: 'status' }, `${dry ? 'Would create' : 'Created'} ${count(created, 'sample', 'samples')}, ${dry ? 'would update' : 'updated'} `
         + `${result.samples.length - created} and ${dry ? 'would link' : 'linked'} ${count(result.reads.length, 'read', 'reads')}.`),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+      h(TableWrap, null, h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Samples'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Sample'), h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, 'Change'),
           h('th', { scope: 'col' }, 'Reads'))),
@@ -109,7 +109,7 @@ function Outcome({ result }) {
   if (result.data) {
     return h('div', { class: 'report' },
       h('p', { role: 'status' }, `${dry ? 'Would describe' : 'Described'} ${count(result.data.length, 'file', 'files')}.`),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+      h(TableWrap, null, h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Files'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Sample'))),
         h('tbody', null, result.data.map((d) => h('tr', null,

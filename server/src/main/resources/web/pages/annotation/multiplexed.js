@@ -5,7 +5,7 @@ import { h, useState, useEffect } from '../../core/html.js';
 import { get, postForm } from '../../core/api.js';
 import { Link } from '../../core/router.js';
 import { formatCount, sentence } from '../../core/format.js';
-import { ErrorNotice, Loading, Page } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, TableWrap } from '../../components/page.js';
 import { FormError } from '../../core/form.js';
 import { NotFoundPage } from '../notfound.js';
 
@@ -111,7 +111,7 @@ export function MultiplexedSheetPage({ params }) {
     sheet.warnings.length > 0 && h('div', { class: 'card' },
       h('h2', null, 'Warnings'),
       h('ul', { class: 'plain' }, sheet.warnings.map((w) => h('li', null, `Row ${w.row}: ${sentence(w.message)}`)))),
-    h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+    h(TableWrap, null, h('table', { class: 'table' },
       h('caption', { class: 'visually-hidden' }, 'Samples of the sheet'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Sample'), h('th', { scope: 'col' }, 'Barcode'), h('th', { scope: 'col' }, 'Reads 1 file'),
         h('th', { scope: 'col', class: 'num' }, 'Reads'))),

@@ -5,7 +5,7 @@ import { h, useState } from '../../core/html.js';
 import { get } from '../../core/api.js';
 import { Link } from '../../core/router.js';
 import { formatBytes, formatDate } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { currentTab, FilterBox, FilterSelect, Tabs, useSettled } from '../../components/listing.js';
 
 const LIMIT = 25;
@@ -27,7 +27,7 @@ function Listing({ tab, filters }) {
   if (!data) return h(Loading, { what: 'the data files' });
   if (data.count === 0) return h('p', { class: 'empty' }, filtered ? 'No data file matches these filters.' : EMPTY[tab]);
   return [
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
         h('caption', { class: 'visually-hidden' }, TABS.find(([k]) => k === tab)[1]),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Type'),

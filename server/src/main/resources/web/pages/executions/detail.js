@@ -7,7 +7,7 @@ import { ApiError, get, post, request } from '../../core/api.js';
 import { dataPath } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime, formatDuration } from '../../core/format.js';
-import { ErrorNotice, Loading, Page } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, TableWrap } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
 import { DownloadButton } from '../../components/download-button.js';
@@ -123,7 +123,7 @@ function Tasks({ execution }) {
   return h('section', { class: 'card', 'aria-labelledby': 'tasks-title' },
     h('h2', { id: 'tasks-title' }, 'Tasks'),
     tasks.length === 0 ? h('p', { class: 'empty' }, FINISHED.has(execution.status) ? 'No task ran.' : 'No task has started yet.')
-      : [h('div', { class: 'table-wrap' },
+      : [h(TableWrap, null,
           h('table', { class: 'table tasks' },
             h('caption', { class: 'visually-hidden' }, 'Tasks Nextflow ran'),
             h('thead', null, h('tr', null, ['Task', 'Status', 'Exit code', 'Duration', 'Started'].map((c, i) =>
@@ -147,7 +147,7 @@ function Outputs({ execution }) {
       FINISHED.has(execution.status) && outputs.length > 0 && h(DownloadButton, {
         path: `/executions/${execution.id}/${zipName(execution)}`, filename: zipName(execution), label: 'Download all (ZIP)' })),
     outputs.length === 0 ? h('p', { class: 'empty' }, FINISHED.has(execution.status) ? 'The run published no file.' : 'None yet.')
-      : h('div', { class: 'table-wrap' },
+      : h(TableWrap, null,
         h('table', { class: 'table outputs' },
           h('caption', { class: 'visually-hidden' }, 'Files the run published'),
           h('thead', null, h('tr', null, ['File', 'Type', 'Size', 'Process', 'Sample', 'Actions'].map((c) =>

@@ -6,7 +6,7 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { Link } from '../../core/router.js';
 import { formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { currentTab, FilterBox, FilterSelect, Tabs, useSettled } from '../../components/listing.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { FINISHED, STATUSES, StatusBadge } from './status.js';
@@ -35,7 +35,7 @@ function ExecutionsTable({ executions, caption, loading, selected, onSelected })
     for (const x of deletable) if (e.currentTarget.checked) next.add(x.id); else next.delete(x.id);
     onSelected(next);
   };
-  return h('div', { class: 'table-wrap' },
+  return h(TableWrap, null,
     h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
       h('caption', { class: 'visually-hidden' }, caption),
       h('thead', null, h('tr', null,

@@ -8,7 +8,7 @@ import { Field, FormError, useForm } from '../../core/form.js';
 import { formatDateTime } from '../../core/format.js';
 import { navigate } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
-import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, TableWrap, useLoad } from '../../components/page.js';
 import { NotFoundPage } from '../notfound.js';
 import { ADMIN, INVITED, MEMBER, roleName } from './roles.js';
 
@@ -39,7 +39,7 @@ function Members({ group, manage, me, onChanged }) {
   };
   return [
     error && h(ErrorNotice, { error }),
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table' },
         h('thead', null, h('tr', null, ['Username', 'Name', 'Role', manage ? 'Manage' : null].filter(Boolean).map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, group.members.map((m) => h('tr', null,

@@ -3,7 +3,7 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { formatDate, formatCount } from '../../core/format.js';
 import { Link } from '../../core/router.js';
-import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { INVITED, roleName } from './roles.js';
 
 const LIMIT = 25;
@@ -40,7 +40,7 @@ export function GroupsPage() {
     error ? h(ErrorNotice, { error }) : !data ? h(Loading, { what: 'your groups' }) : [
       invitations.length > 0 && h(Invitations, { groups: invitations, onAnswered: () => setVersion((v) => v + 1) }),
       groups.length === 0 && invitations.length === 0 ? h('p', { class: 'empty' }, 'You are in no group yet.')
-        : groups.length > 0 && h('div', { class: 'table-wrap' },
+        : groups.length > 0 && h(TableWrap, null,
           h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
             h('thead', null, h('tr', null, ['Name', 'Slug', 'Your role', 'Members', 'Created'].map((c, i) =>
               h('th', { scope: 'col', class: i === 3 ? 'num' : undefined }, c)))),

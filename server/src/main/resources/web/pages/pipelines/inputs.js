@@ -5,7 +5,7 @@ import { h, useState } from '../../core/html.js';
 import { get } from '../../core/api.js';
 import { formatDate, sentence } from '../../core/format.js';
 import { Link } from '../../core/router.js';
-import { ErrorNotice, Loading, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { FilterBox, FilterSelect, useSettled } from '../../components/listing.js';
 import { SamplesTable } from '../../components/samples-table.js';
 
@@ -64,7 +64,7 @@ function FilesetPicker({ picked, onPicked }) {
     onPicked(next);
   };
   return [
-    h('div', { class: 'table-wrap' }, h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
+    h(TableWrap, null, h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
       h('caption', { class: 'visually-hidden' }, 'Filesets to run on'),
       h('thead', null, h('tr', null, h('th', { scope: 'col', class: 'select' }, h('span', { class: 'visually-hidden' }, 'Selected')),
         h('th', { scope: 'col' }, 'Sample'), h('th', { scope: 'col' }, 'Fileset'),

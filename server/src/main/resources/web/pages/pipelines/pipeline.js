@@ -4,7 +4,7 @@ import { h } from '../../core/html.js';
 import { get } from '../../core/api.js';
 import { formatDate } from '../../core/format.js';
 import { Link } from '../../core/router.js';
-import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, TableWrap, useLoad } from '../../components/page.js';
 import { NotFoundPage } from '../notfound.js';
 import { VersionLink } from './list.js';
 
@@ -25,7 +25,7 @@ export function PipelinePage({ params }) {
     h('section', { class: 'card', 'aria-labelledby': 'versions-title' },
       h('h2', { id: 'versions-title' }, 'Versions'),
       pipeline.versions.length === 0 ? h('p', { class: 'empty' }, 'This pipeline has no version yet.')
-        : h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+        : h(TableWrap, null, h('table', { class: 'table' },
           h('caption', { class: 'visually-hidden' }, 'Versions of ' + pipeline.name),
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Version'), h('th', { scope: 'col' }, 'Inputs'),
             h('th', { scope: 'col', class: 'num' }, 'Parameters'), h('th', { scope: 'col' }, 'Registered'))),

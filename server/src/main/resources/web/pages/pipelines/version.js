@@ -6,14 +6,14 @@ import { get } from '../../core/api.js';
 import { formatDate, sentence } from '../../core/format.js';
 import { Link } from '../../core/router.js';
 import { useSession } from '../../core/session.js';
-import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, TableWrap, useLoad } from '../../components/page.js';
 import { NotFoundPage } from '../notfound.js';
 import { RunWizard } from './wizard.js';
 import { useMe } from '../../components/me.js';
 
 function ParameterTable({ parameters }) {
   if (parameters.length === 0) return h('p', { class: 'empty' }, 'This version has no parameter to set.');
-  return h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+  return h(TableWrap, null, h('table', { class: 'table' },
     h('caption', { class: 'visually-hidden' }, 'Parameters'),
     h('thead', null, h('tr', null, ['Parameter', 'Type', 'Default', 'Description'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', null, parameters.map((p) => h('tr', null,

@@ -4,7 +4,7 @@ import { h, useState } from '../../core/html.js';
 import { get } from '../../core/api.js';
 import { Link } from '../../core/router.js';
 import { formatDate, formatCount } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { currentTab, FilterBox, Tabs, useSettled } from '../../components/listing.js';
 
 const LIMIT = 25;
@@ -21,7 +21,7 @@ function Listing({ tab, filter }) {
   if (!data) return h(Loading, { what: 'the projects' });
   if (data.count === 0) return h('p', { class: 'empty' }, filter ? 'No project matches this filter.' : EMPTY[tab]);
   return [
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
         h('caption', { class: 'visually-hidden' }, CAPTION[tab]),
         h('thead', null, h('tr', null,

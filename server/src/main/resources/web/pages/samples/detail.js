@@ -5,7 +5,7 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDate, formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
 import { NotFoundPage } from '../notfound.js';
@@ -21,7 +21,7 @@ function Fact({ label, children }) {
 function Metadata({ metadata }) {
   const keys = Object.keys(metadata).sort();
   if (keys.length === 0) return h('p', { class: 'empty' }, 'No metadata.');
-  return h('div', { class: 'table-wrap' },
+  return h(TableWrap, null,
     h('table', { class: 'table' },
       h('caption', { class: 'visually-hidden' }, 'Metadata'),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Key'), h('th', { scope: 'col' }, 'Value'))),
@@ -53,7 +53,7 @@ function DataFiles({ id }) {
   if (!data) return h(Loading, { what: 'the data files' });
   if (data.count === 0) return h('p', { class: 'empty' }, 'No data files yet.');
   return [
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table', 'aria-busy': loading ? 'true' : 'false' },
         h('caption', { class: 'visually-hidden' }, 'Data files'),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'File'), h('th', { scope: 'col' }, 'Type'),

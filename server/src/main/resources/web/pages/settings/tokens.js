@@ -4,7 +4,7 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { Field, FormError, SelectField, useForm } from '../../core/form.js';
 import { formatDate, formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, useLoad } from '../../components/page.js';
+import { ErrorNotice, Loading, TableWrap, useLoad } from '../../components/page.js';
 import { SettingsPage } from './tabs.js';
 
 const LIFETIMES = [['30', '30 days'], ['90', '90 days'], ['365', 'A year'], ['', 'Never (until revoked)']];
@@ -57,7 +57,7 @@ function TokenTable({ tokens, onRevoke, error }) {
   if (tokens.length === 0) return h('p', { class: 'empty' }, 'You have no API token.');
   return [
     error && h(ErrorNotice, { error }),
-    h('div', { class: 'table-wrap' },
+    h(TableWrap, null,
       h('table', { class: 'table' },
         h('thead', null, h('tr', null, ['Name', 'Starts with', 'Created', 'Last used', 'State', ''].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, tokens.map((t) => h('tr', null,

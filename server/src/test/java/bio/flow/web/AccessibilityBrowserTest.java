@@ -3,9 +3,12 @@ package bio.flow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.Accessibility;
+import bio.flow.testing.Api;
 import bio.flow.testing.Browser;
 import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
+import bio.flow.testing.Multipart;
+import bio.flow.testing.PipelineRuns;
 import bio.flow.testing.RunFixtures;
 import bio.flow.testing.Users;
 import java.io.IOException;
@@ -55,6 +58,8 @@ class AccessibilityBrowserTest extends BrowserTest {
             new Visit("/app/reset", "reset", Who.VISITOR, "/app/reset"),
             new Visit("/app/search", "search-public", Who.VISITOR, "/app/search?q=zebrafish"),
             new Visit("*", "not-found-visitor", Who.VISITOR, "/app/no/such/page"),
+            new Visit("/app/pipelines", "pipelines-visitor", Who.VISITOR, "/app/pipelines"),
+            new Visit("/app/oidc/callback", "oidc-callback-refused", Who.VISITOR, "/app/oidc/callback?code=x&state=y"),
 
             new Visit("/app/", "dashboard", Who.USER, "/app/"),
             new Visit("/app/projects", "projects", Who.USER, "/app/projects"),
@@ -82,9 +87,21 @@ class AccessibilityBrowserTest extends BrowserTest {
             new Visit("/app/settings/ssh-key", "settings-ssh-key", Who.USER, "/app/settings/ssh-key"),
             new Visit("/app/settings/tokens", "settings-tokens", Who.USER, "/app/settings/tokens"),
             new Visit("*", "not-found", Who.USER, "/app/projects/999999999"),
+            new Visit("/app/pipelines", "pipelines", Who.USER, "/app/pipelines"),
+            new Visit("/app/pipelines/:id", "pipeline", Who.USER, "/app/pipelines/{PIPELINE}"),
+            new Visit("/app/pipelines/versions/:id", "pipeline-version", Who.USER, "/app/pipelines/versions/{VERSION}"),
+            new Visit("/app/executions", "executions", Who.USER, "/app/executions"),
+            new Visit("/app/executions/:id", "execution", Who.USER, "/app/executions/{EXECUTION}"),
+            new Visit("/app/annotation", "annotation", Who.USER, "/app/annotation"),
+            new Visit("/app/annotation/multiplexed/:id", "annotation-multiplexed", Who.USER, "/app/annotation/multiplexed/{MULTIPLEXED}"),
 
             new Visit("/app/", "admin-dashboard", Who.ADMIN, "/app/"),
-            new Visit("/app/projects/:id", "admin-project", Who.ADMIN, "/app/projects/{PROJECT}"));
+            new Visit("/app/projects/:id", "admin-project", Who.ADMIN, "/app/projects/{PROJECT}"),
+            new Visit("/app/admin", "admin-users", Who.ADMIN, "/app/admin"),
+            new Visit("/app/admin/vocabularies", "admin-vocabularies", Who.ADMIN, "/app/admin/vocabularies"),
+            new Visit("/app/admin/pipelines", "admin-pipelines", Who.ADMIN, "/app/admin/pipelines"),
+            new Visit("/app/admin/pipelines/:id", "admin-pipeline", Who.ADMIN, "/app/admin/pipelines/{PIPELINE}"),
+            new Visit("/app/admin/storage", "admin-storage", Who.ADMIN, "/app/admin/storage"));
 
     /** A page is ready once its heading shows and nothing on it is still loading. */
     private static final String READY = "return !!document.querySelector('main h1')"
@@ -134,7 +151,9 @@ class AccessibilityBrowserTest extends BrowserTest {
         long project = Fixtures.project(user, "Arabidopsis drought response", false);
         Fixtures.sample(user, project, "Col-0 leaf, day 3");
         browser.signIn(Users.admin(server), bio.flow.testing.TestServer.ADMIN_PASSWORD);
-        assertNoViolations(browser, Who.ADMIN, Map.of("PROJECT", String.valueOf(project)));
+        long version = PipelineRuns.latestVersion(user.api(), "Quality Control", "FASTQ QC");
+        String pipeline = user.api().get("/pipelines/versions/" + version).json().path("pipeline_id").asText();
+        assertNoViolations(browser, Who.ADMIN, Map.of("PROJECT", String.valueOf(project), "PIPELINE", pipeline));
     }
 
     /**
@@ -160,8 +179,25 @@ class AccessibilityBrowserTest extends BrowserTest {
         Fixtures.sample(colleague, shared, "Ventricle 7 dpi");
         Fixtures.shareWithUser(colleague, "projects", shared, user, 1);
         Fixtures.project(colleague, "Zebrafish retina atlas", true);
+        // a finished FASTQ QC run of the sample (its page with tasks, log and outputs) and a multiplexed sheet waiting for its reads
+        long version = PipelineRuns.latestVersion(user.api(), "Quality Control", "FASTQ QC");
+        Api.Res run = user.api().post("/pipelines/versions/" + version + "/run", Map.of("name", "fin QC", "samples", List.of(sample),
+                "filesets", List.of(), "parameters", Map.of()));
+        assertThat(run.status()).as("run: %s", run).isBetween(200, 201);
+        long execution = run.json().path("id").asLong();
+        Api.Res sheet = new Multipart().file("file", "pool.csv", ("Sample name,Barcode,Reads 1 file\npool_a,ACGTACGT,pool_R1.fastq.gz\n"
+                + "pool_b,TTGGCCAA,pool_R1.fastq.gz\n").getBytes(StandardCharsets.UTF_8)).post(user.api(), "/upload/annotation");
+        assertThat(sheet.status()).as("sheet: %s", sheet).isEqualTo(200);
+        try {
+            PipelineRuns.waitUntilFinished(user.api(), execution);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        String pipeline = user.api().get("/pipelines/versions/" + version).json().path("pipeline_id").asText();
         return Map.of("PROJECT", String.valueOf(project), "SHARED_PROJECT", String.valueOf(shared),
-                "SAMPLE", String.valueOf(sample), "DATA", String.valueOf(read1), "GROUP", group);
+                "SAMPLE", String.valueOf(sample), "DATA", String.valueOf(read1), "GROUP", group,
+                "PIPELINE", pipeline, "VERSION", String.valueOf(version), "EXECUTION", String.valueOf(execution),
+                "MULTIPLEXED", sheet.json().path("id").asText());
     }
 
     /** Opens each of {@code who}'s pages, checks it at both widths and saves its screenshots; fails at the end, listing every violation. */
