@@ -6,23 +6,26 @@ package bio.flow.access;
  * its {@link SharedResourceRoutes} in App (its {@link Shareable} part comes with the kind's own service).
  */
 public enum Resource {
-    PROJECT("project", "projects", "projects", "project_grants", "project_id"),
-    SAMPLE("sample", "samples", "samples", "sample_grants", "sample_id"),
-    DATA("data", "data", "data", "data_grants", "data_id"),
-    EXECUTION("execution", "executions", "executions", "execution_grants", "execution_id");
+    PROJECT("project", "projects", "projects", "name", "project_grants", "project_id"),
+    SAMPLE("sample", "samples", "samples", "name", "sample_grants", "sample_id"),
+    DATA("data", "data", "data", "filename", "data_grants", "data_id"),
+    EXECUTION("execution", "executions", "executions", "name", "execution_grants", "execution_id");
 
     /** How error messages name one. */
     public final String noun;
     /** How messages name several. */
     final String plural;
     final String table;
+    /** The column people know one by (in the activity entry telling a grantee what was shared with them). */
+    final String nameColumn;
     final String grantTable;
     final String grantColumn;
 
-    Resource(String noun, String plural, String table, String grantTable, String grantColumn) {
+    Resource(String noun, String plural, String table, String nameColumn, String grantTable, String grantColumn) {
         this.noun = noun;
         this.plural = plural;
         this.table = table;
+        this.nameColumn = nameColumn;
         this.grantTable = grantTable;
         this.grantColumn = grantColumn;
     }

@@ -78,7 +78,9 @@ public final class Sharing {
 
     /** A grant given (not withdrawn) is recorded in the activity log for its holder. */
     private static void sharedWith(Handle h, Resource resource, long id, Caller caller, String holderColumn, long holder) {
-        Activity.shared(h, caller.id(), resource, id, holderColumn, holder, caller.username() + " shared " + resource.noun + " " + id + " with you");
+        String name = h.createQuery("SELECT " + resource.nameColumn + " FROM " + resource.table + " WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one();
+        Activity.shared(h, caller.id(), resource, id, holderColumn, holder, caller.username() + " shared " + resource.noun + " '" + name + "' with you");
     }
 
     private static void setGrant(Handle h, Resource resource, String holderColumn, long holder, long id, int permission) {

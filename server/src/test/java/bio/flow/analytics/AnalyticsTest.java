@@ -119,6 +119,8 @@ class AnalyticsTest {
         // one addressed to the friend is not. An invited user is no member yet.
         List<Seen> members = keys(recent(member));
         assertThat(members).startsWith(entry("shared_with_you", "project", project, owner));
+        // the entry names the project, as its holder knows it
+        assertThat(recent(member).get(0).details()).isEqualTo(owner.username() + " shared project 'Closed project' with you");
         assertThat(members).contains(entry("project_created", "project", project, owner), entry("sample_created", "sample", other, owner),
                 entry("data_uploaded", "data", data, owner)).doesNotContain(entry("shared_with_you", "sample", sample, owner));
         assertThat(keys(recent(invited))).doesNotContain(entry("shared_with_you", "project", project, owner),
