@@ -2,7 +2,8 @@
 // to be checked first (dry_run), read its report row by row (problems, or warnings to accept), then import it and see
 // what it made. A multiplexed sheet, once stored, waits for its reads: its own page takes them (multiplexed.js).
 import { h, useState } from '../../core/html.js';
-import { ApiError, postForm } from '../../core/api.js';
+import { ApiError } from '../../core/api.js';
+import { sendInPieces } from '../../core/pieces.js';
 import { saveFile } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { sentence } from '../../core/format.js';
@@ -18,24 +19,9 @@ const TEMPLATES = [
 /** A sheet is at most 10 MiB; pieces of 1 MiB keep each request small. */
 const PIECE_BYTES = 1 << 20;
 
-/** Sends the sheet in the offset protocol of POST /upload/annotation, with `fields` on every piece; the last piece's result. */
+/** Sends the sheet, with `fields` on every piece; the last piece's result. */
 async function sendSheet(file, fields) {
-  let data = '';
-  for (let offset = 0; ;) {
-    const piece = file.slice(offset, offset + PIECE_BYTES);
-    const last = offset + piece.size >= file.size;
-    const form = new FormData();
-    form.append('filename', file.name);
-    form.append('expected_file_size', String(offset));
-    form.append('is_last', String(last));
-    form.append('data', data);
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    form.append('blob', piece, file.name);
-    const answer = await postForm('/upload/annotation', form);
-    if (last) return answer.result;
-    data = String(answer.data_id);
-    offset += piece.size;
-  }
+  return (await sendInPieces('/upload/annotation', file, { pieceBytes: PIECE_BYTES, fields })).result;
 }
 
 function Templates() {

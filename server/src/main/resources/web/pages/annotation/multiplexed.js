@@ -2,7 +2,8 @@
 // POST /upload/multiplexed (read 1, then read 2 naming read 1's record), then its status, polled every 2 s while the
 // server demultiplexes, and the samples it made.
 import { h, useState, useEffect } from '../../core/html.js';
-import { get, postForm } from '../../core/api.js';
+import { get } from '../../core/api.js';
+import { sendInPieces } from '../../core/pieces.js';
 import { Link } from '../../core/router.js';
 import { formatCount, sentence } from '../../core/format.js';
 import { ErrorNotice, Loading, Page, TableWrap } from '../../components/page.js';
@@ -14,22 +15,8 @@ const POLL_MS = 2000;
 
 /** Sends a reads file in pieces; `reads1`: read 1's record, for a read 2. The file's record id. */
 async function sendReads(file, reads1, onProgress) {
-  let data = '';
-  for (let offset = 0; ;) {
-    const piece = file.slice(offset, offset + PIECE_BYTES);
-    const last = offset + piece.size >= file.size;
-    const form = new FormData();
-    form.append('filename', file.name);
-    form.append('expected_file_size', String(offset));
-    form.append('is_last', String(last));
-    form.append('data', data);
-    if (reads1) form.append('reads1', String(reads1));
-    form.append('blob', piece, file.name);
-    const answer = await postForm('/upload/multiplexed', form, { onProgress: (f) => onProgress((offset + f * piece.size) / Math.max(file.size, 1)) });
-    data = String(answer.data_id);
-    if (last) return answer.data_id;
-    offset += piece.size;
-  }
+  const fields = reads1 ? { reads1: String(reads1) } : {};
+  return (await sendInPieces('/upload/multiplexed', file, { pieceBytes: PIECE_BYTES, fields, onProgress })).data_id;
 }
 
 /** The files the sheet still waits for, in the order they must go: each read 1 before its read 2. */
