@@ -244,8 +244,11 @@ class PipelinesBrowserTest extends BrowserTest {
         browser.fill("run_name", "QC of " + name);
         browser.find("#run-form button[type=submit]").click();
 
-        // the execution's page (another's to build) is where the app goes; the run is checked through the API
+        // the app goes to the execution's page, which follows the run to its end; the run is checked through the API too
         long execution = executionOpened();
+        new WebDriverWait(browser.driver(), Duration.ofMinutes(5)).withMessage(() -> browser.find("main").getText())
+                .until(d -> browser.find(".execution-status").getText().equals("Completed"));
+        browser.screenshots("pipeline-run-completed");
         JsonNode run = account.api().get("/executions/" + execution).json();
         assertThat(run.path("name").asText()).isEqualTo("QC of " + name);
         assertThat(run.path("pipeline").asText()).isEqualTo("FASTQ QC");
