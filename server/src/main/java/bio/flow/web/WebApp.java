@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * (index.html, answered for every other path under /app/, since the routes are the browser's) names that folder and is
  * revalidated on each load. A change to any file makes a new build id, so a browser never mixes two versions.
  *
- * <p>Libraries come from WebJars on the class path ({@link #LIBRARIES}). Javalin gzips what it sends to clients that
+ * <p>The app's own scripts and stylesheets are served {@link Trimmed} (without their whole-line comments and indentation).
+ * Libraries come from WebJars on the class path ({@link #LIBRARIES}). Javalin gzips what it sends to clients that
  * accept it, and every answer under /app/ carries a strict Content-Security-Policy: scripts, styles and connections
  * only from this server, no inline script, no framing.
  */
@@ -109,7 +110,8 @@ public final class WebApp {
 
     private WebApp(Map<String, byte[]> files, Map<String, byte[]> libraries, List<String> oidcIssuers) {
         this.contentSecurityPolicy = contentSecurityPolicy(oidcIssuers);
-        Map<String, byte[]> all = new TreeMap<>(files);
+        Map<String, byte[]> all = new TreeMap<>();
+        files.forEach((name, bytes) -> all.put(name, Trimmed.applies(name) ? Trimmed.of(bytes) : bytes));
         libraries.forEach((name, bytes) -> all.put("lib/" + name, bytes));
         byte[] page = all.remove("index.html");
         if (page == null) throw new IllegalStateException("the web app has no index.html");

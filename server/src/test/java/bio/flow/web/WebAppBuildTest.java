@@ -26,8 +26,11 @@ class WebAppBuildTest {
         String id = build(files).assetsPath();
         assertThat(id).matches("/app/assets/[0-9a-f]{12}");
         assertThat(build(Map.copyOf(files)).assetsPath()).as("the same files").isEqualTo(id);
-        assertThat(build(Map.of("index.html", PAGE, "main.js", bytes("import './a.js';"), "a.js", bytes("export {}; "))).assetsPath())
+        assertThat(build(Map.of("index.html", PAGE, "main.js", bytes("import './a.js';"), "a.js", bytes("export {};;"))).assetsPath())
                 .as("one byte more in one file").isNotEqualTo(id);
+        assertThat(build(Map.of("index.html", PAGE, "main.js", bytes("import './a.js';"), "a.js", bytes("// why\n  export {};"))).assetsPath())
+                .as("a comment and indentation: served without them, the same bytes but for a line").isNotEqualTo(id)
+                .isEqualTo(build(Map.of("index.html", PAGE, "main.js", bytes("import './a.js';"), "a.js", bytes("// why not\nexport {};"))).assetsPath());
         assertThat(build(Map.of("index.html", PAGE, "main.js", bytes("import './a.js';"), "b.js", bytes("export {};"))).assetsPath())
                 .as("a file renamed").isNotEqualTo(id);
         assertThat(new WebApp(files, Map.of("preact.js", bytes("export const h = 2;"))).assetsPath()).as("a library changed").isNotEqualTo(id);
