@@ -15,7 +15,15 @@ function changed() {
 
 window.addEventListener('popstate', changed);
 
+// a page with unsaved changes asks before the app leaves it: a function giving its question, or null
+let leaveGuard = null;
+export function setLeaveGuard(ask) {
+  leaveGuard = ask;
+}
+
 export function navigate(to, { replace = false } = {}) {
+  if (leaveGuard && !window.confirm(leaveGuard())) return;
+  leaveGuard = null;
   history[replace ? 'replaceState' : 'pushState'](null, '', to);
   window.scrollTo(0, 0);
   changed();

@@ -35,13 +35,28 @@ public final class Metadata {
     /**
      * Applies metadata changes of samples whose sample type stays as it is ({@code POST /projects/{id}/metadata}),
      * under the rules of the attributes the lab defined, as a sample edit is ({@link MetadataValues#forEdit}); the
-     * handle in a transaction, as for {@link #apply}.
+     * handle in a transaction, as for {@link #apply}. A refusal names the sample by its place in the request
+     * ({@code <field>.<i>.metadata.<identifier>}), so that a client can show it beside that sample's value.
      */
     public static void applyChecked(Handle h, String field, Map<Long, Map<String, String>> changes) {
         MetadataValues rules = MetadataValues.load(h);
         Map<Long, MetadataValues.Current> current = MetadataValues.current(h, changes.keySet());
         Map<Long, Map<String, String>> checked = new LinkedHashMap<>();
-        changes.forEach((id, change) -> checked.put(id, rules.forEdit(current.get(id), current.get(id).sampleTypeId(), change)));
+        int i = 0;
+        for (var e : changes.entrySet()) {
+            MetadataValues.Current sample = current.get(e.getKey());
+            try {
+                checked.put(e.getKey(), rules.forEdit(sample, sample.sampleTypeId(), e.getValue()));
+            } catch (ApiException refused) {
+                // the rules name the attribute (metadata.<identifier>) and begin their message with it
+                String attribute = (String) refused.details().get("field");
+                String named = field + "." + i + "." + attribute;
+                Map<String, Object> details = new LinkedHashMap<>(refused.details());
+                details.put("field", named);
+                throw ApiException.invalid(field + "." + i + "." + refused.getMessage(), details);
+            }
+            i++;
+        }
         apply(h, field, checked);
     }
 

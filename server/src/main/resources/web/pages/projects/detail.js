@@ -1,5 +1,5 @@
 // One project (GET /projects/{id}) and its samples (GET /projects/{id}/samples, paged), with a new sample's form
-// for those who may add one.
+// for those who may add one, moving chosen samples to another project, and the samples' metadata table.
 import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { formatDateTime } from '../../core/format.js';
@@ -8,17 +8,31 @@ import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/pag
 import { ShareButton } from '../../components/sharing.js';
 import { SamplesTable } from '../../components/samples-table.js';
 import { NotFoundPage } from '../notfound.js';
+import { MetadataTable } from './metadata.js';
+import { MoveSamples } from './move.js';
 
 const LIMIT = 25;
 
-function Samples({ id }) {
+/** The samples, paged; those who may edit the project choose some to move elsewhere (`onMoved`: reload). */
+function Samples({ project, version, onMoved }) {
   const [offset, setOffset] = useState(0);
-  const { data, error, loading } = useLoad(() => get(`/projects/${id}/samples`, { limit: LIMIT, offset }), [id, offset]);
+  const [selected, setSelected] = useState(new Set());
+  const [names, setNames] = useState({});
+  const { data, error, loading } = useLoad(() => get(`/projects/${project.id}/samples`, { limit: LIMIT, offset }), [project.id, offset, version]);
   if (error) return h(ErrorNotice, { error });
   if (!data) return h(Loading, { what: 'the samples' });
   if (data.count === 0) return h('p', { class: 'empty' }, 'This project has no samples yet.');
+  const select = project.permissions.can_edit && ((next) => {
+    setNames((known) => ({ ...known, ...Object.fromEntries(data.samples.map((s) => [s.id, s.name])) }));
+    setSelected(next);
+  });
   return [
-    h(SamplesTable, { samples: data.samples, caption: 'Samples of this project', loading, showProject: false }),
+    select && h(MoveSamples, { project, selected, names, onMoved: (left) => {
+      setSelected(left);
+      onMoved();
+    } }),
+    h(SamplesTable, { samples: data.samples, caption: 'Samples of this project', loading, showProject: false,
+      selected: select ? selected : undefined, onSelected: select || undefined }),
     h(Pager, { count: data.count, offset, limit: LIMIT, onOffset: setOffset, label: 'Samples' }),
   ];
 }
@@ -49,5 +63,7 @@ export function ProjectPage({ params }) {
       h('div', { class: 'section-head' },
         h('h2', { id: 'samples-title' }, `Samples (${project.sample_count})`),
         project.permissions.can_edit && h(Link, { href: '/app/samples/new?project=' + project.id, class: 'button small' }, 'New sample')),
-      h(Samples, { id: project.id })));
+      h(Samples, { project, version, onMoved: () => setVersion((v) => v + 1) })),
+    project.sample_count > 0 && h('section', { class: 'card', 'aria-labelledby': 'metadata-title' },
+      h('h2', { id: 'metadata-title' }, 'Metadata'), h(MetadataTable, { project, version })));
 }

@@ -242,9 +242,9 @@ class DefinedMetadataTest {
             long inProject = u.post("/samples/new", Map.of("name", "in_project", "project", project, "sample_type", type,
                     "metadata", Map.of("region", "Cortex"))).json().path("id").asLong();
             assertInvalid(u.post("/projects/" + project + "/metadata", Map.of("samples", List.of(Map.of("id", inProject,
-                    "metadata", Map.of("region", "Liver"))))), "metadata.region");
+                    "metadata", Map.of("region", "Liver"))))), "samples.0.metadata.region");
             assertInvalid(u.post("/projects/" + project + "/metadata", Map.of("samples", List.of(Map.of("id", inProject,
-                    "metadata", remove)))), "metadata.region");
+                    "metadata", remove)))), "samples.0.metadata.region");
             Api.Res batch = u.post("/projects/" + project + "/metadata", Map.of("samples", List.of(Map.of("id", inProject,
                     "metadata", Map.of("region", "cerebellum", "note", "free")))));
             assertThat(batch.status()).as(batch.toString()).isEqualTo(200);
