@@ -6,16 +6,12 @@ import { get, post } from '../../core/api.js';
 import { dataPath } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
 import { DownloadButton } from '../../components/download-button.js';
 import { Preview } from '../../components/preview.js';
 import { NotFoundPage } from '../notfound.js';
-
-function Fact({ label, wide = false, children }) {
-  return h('div', { class: wide ? 'wide' : undefined }, h('dt', null, label), h('dd', null, children ?? '—'));
-}
 
 function Lineage({ file }) {
   const { data, error } = useLoad(() => get(`/data/${file.id}/downstream`), [file.id]);

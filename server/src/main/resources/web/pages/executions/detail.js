@@ -7,7 +7,7 @@ import { ApiError, get, post, request } from '../../core/api.js';
 import { dataPath } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime, formatDuration } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, TableWrap } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, TableWrap } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
 import { DownloadButton } from '../../components/download-button.js';
@@ -67,10 +67,6 @@ function useLiveExecution(id) {
     };
   }, [id, asked]);
   return [state.id === id ? state : NOTHING_YET, () => setAsked((n) => n + 1)];
-}
-
-function Fact({ label, children }) {
-  return h('div', null, h('dt', null, label), h('dd', null, children ?? '—'));
 }
 
 function duration(execution) {

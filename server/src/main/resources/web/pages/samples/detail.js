@@ -5,7 +5,7 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDate, formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
 import { NotFoundPage } from '../notfound.js';
@@ -13,10 +13,6 @@ import { NotFoundPage } from '../notfound.js';
 const LIMIT = 25;
 // a sample has a few filesets (one per sequencing run): the first page of the search holds them all
 const FILESETS = 100;
-
-function Fact({ label, children }) {
-  return h('div', null, h('dt', null, label), h('dd', null, children || '—'));
-}
 
 function Metadata({ metadata }) {
   const keys = Object.keys(metadata).sort();
