@@ -6,6 +6,7 @@ import { formatDateTime } from '../../core/format.js';
 import { Link } from '../../core/router.js';
 import { ErrorNotice, Fact, Loading, Page, Pager, useLoad } from '../../components/page.js';
 import { ShareButton } from '../../components/sharing.js';
+import { TransferButton } from '../../components/transfer.js';
 import { SamplesTable } from '../../components/samples-table.js';
 import { NotFoundPage } from '../notfound.js';
 
@@ -37,7 +38,8 @@ export function ProjectPage({ params }) {
       setVersion((v) => v + 1);
     },
   };
-  const actions = project.permissions.can_share && h(ShareButton, { kind: 'projects', id: project.id, name: project.name, publicSwitch });
+  const actions = [project.permissions.can_share && h(ShareButton, { kind: 'projects', id: project.id, name: project.name, publicSwitch }),
+    h(TransferButton, { kind: 'projects', thing: project })];
   return h(Page, { title: project.name, actions },
     h('dl', { class: 'facts card' },
       h(Fact, { label: 'Owner' }, project.owner.username),
