@@ -3,6 +3,7 @@ import { h, useEffect } from './core/html.js';
 import { match, navigate, useLocation } from './core/router.js';
 import { useSession } from './core/session.js';
 import { NavBar } from './components/nav.js';
+import { Notice, transfers } from './components/transfer.js';
 import { afterSignIn } from './pages/auth/signin.js';
 import { ROUTES } from './routes.js';
 
@@ -28,6 +29,6 @@ export function App() {
   return [
     h(NavBar, { session, path: location.path }),
     h('main', { id: 'main', class: 'main' },
-      session.known && !elsewhere && h(route.page, { params, query: location.query })),
+      session.known && !elsewhere && [h(Notice, { path: location.path }), h(route.page, { key: transfers, params, query: location.query })]),
   ];
 }

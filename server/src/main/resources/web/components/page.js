@@ -34,6 +34,11 @@ export function useLoad(load, deps) {
   return state;
 }
 
+/** A fact of a detail page's <dl>, '—' when missing. */
+export function Fact({ label, wide = false, children }) {
+  return h('div', { class: wide ? 'wide' : undefined }, h('dt', null, label), h('dd', null, children || '—'));
+}
+
 export function Loading({ what }) {
   return h('p', { class: 'loading', role: 'status' }, 'Loading ' + what + '…');
 }

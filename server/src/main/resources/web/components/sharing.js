@@ -11,7 +11,7 @@ const LEVELS = [[1, 'Read'], [2, 'Edit'], [3, 'Share']];
 const LEVEL_HINT = 'Read: see it. Edit: change it. Share: also share it with others.';
 
 /** Usernames or group slugs matching what is typed: [value, text] pairs. */
-function searchHolders(holder) {
+export function searchHolders(holder) {
   return (q) => (holder === 'users'
     ? get('/users/search', { q, limit: 8 }).then((a) => a.users.map((u) => [u.username, u.name || u.username]))
     : get('/groups/search', { q, limit: 8 }).then((a) => a.groups.map((g) => [g.slug, g.name])));

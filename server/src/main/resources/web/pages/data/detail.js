@@ -6,16 +6,13 @@ import { get, post } from '../../core/api.js';
 import { dataPath } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, useLoad } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
+import { TransferButton } from '../../components/transfer.js';
 import { DownloadButton } from '../../components/download-button.js';
 import { Preview } from '../../components/preview.js';
 import { NotFoundPage } from '../notfound.js';
-
-function Fact({ label, wide = false, children }) {
-  return h('div', { class: wide ? 'wide' : undefined }, h('dt', null, label), h('dd', null, children ?? '—'));
-}
 
 function Lineage({ file }) {
   const { data, error } = useLoad(() => get(`/data/${file.id}/downstream`), [file.id]);
@@ -47,6 +44,7 @@ export function DataFilePage({ params }) {
   const actions = [
     h(DownloadButton, { path: dataPath(file), filename: file.filename, disabled: file.status !== 'ready' }),
     file.permissions.can_share && h(ShareButton, { kind: 'data', id: file.id, name: file.filename }),
+    h(TransferButton, { kind: 'data', thing: file, name: file.filename }),
     file.permissions.can_delete && h(ConfirmButton, { id: 'delete-data', label: 'Delete', title: `Delete ${file.filename}?`,
       message: 'The file and its stored bytes are deleted. Executions that used it stay. This cannot be undone.',
       confirmLabel: 'Delete file', busyLabel: 'Deleting…', onConfirm: remove }),

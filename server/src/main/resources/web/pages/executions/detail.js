@@ -7,9 +7,10 @@ import { ApiError, get, post, request } from '../../core/api.js';
 import { dataPath } from '../../core/download.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDateTime, formatDuration } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, TableWrap } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, TableWrap } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
+import { TransferButton } from '../../components/transfer.js';
 import { DownloadButton } from '../../components/download-button.js';
 import { Preview } from '../../components/preview.js';
 import { NotFoundPage } from '../notfound.js';
@@ -67,10 +68,6 @@ function useLiveExecution(id) {
     };
   }, [id, asked]);
   return [state.id === id ? state : NOTHING_YET, () => setAsked((n) => n + 1)];
-}
-
-function Fact({ label, children }) {
-  return h('div', null, h('dt', null, label), h('dd', null, children ?? '—'));
 }
 
 function duration(execution) {
@@ -224,6 +221,7 @@ export function ExecutionPage({ params }) {
       title: `Cancel ${execution.name}?`, message: 'Its tasks are stopped within seconds. What it published so far stays. This cannot be undone.',
       confirmLabel: 'Cancel run', busyLabel: 'Canceling…', dismissLabel: 'Keep it running', onConfirm: cancel }),
     execution.permissions.can_share && h(ShareButton, { kind: 'executions', id: execution.id, name: execution.name }),
+    h(TransferButton, { kind: 'executions', thing: execution }),
     finished && execution.permissions.can_delete && h(ConfirmButton, { id: 'delete-execution', label: 'Delete',
       title: `Delete ${execution.name}?`, message: 'The execution, its log and its outputs are deleted. Its inputs stay. This cannot be undone.',
       confirmLabel: 'Delete execution', busyLabel: 'Deleting…', onConfirm: remove }),

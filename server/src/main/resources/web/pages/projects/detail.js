@@ -4,8 +4,9 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { formatDateTime } from '../../core/format.js';
 import { Link } from '../../core/router.js';
-import { ErrorNotice, Loading, Page, Pager, useLoad } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, Pager, useLoad } from '../../components/page.js';
 import { ShareButton } from '../../components/sharing.js';
+import { TransferButton } from '../../components/transfer.js';
 import { SamplesTable } from '../../components/samples-table.js';
 import { NotFoundPage } from '../notfound.js';
 import { MetadataTable } from './metadata.js';
@@ -51,13 +52,14 @@ export function ProjectPage({ params }) {
       setVersion((v) => v + 1);
     },
   };
-  const actions = project.permissions.can_share && h(ShareButton, { kind: 'projects', id: project.id, name: project.name, publicSwitch });
+  const actions = [project.permissions.can_share && h(ShareButton, { kind: 'projects', id: project.id, name: project.name, publicSwitch }),
+    h(TransferButton, { kind: 'projects', thing: project })];
   return h(Page, { title: project.name, actions },
     h('dl', { class: 'facts card' },
-      h('div', null, h('dt', null, 'Owner'), h('dd', null, project.owner.username)),
-      h('div', null, h('dt', null, 'Organism'), h('dd', null, project.organism || '—')),
-      h('div', null, h('dt', null, 'Visibility'), h('dd', null, project.is_public ? 'Public' : 'Private')),
-      h('div', null, h('dt', null, 'Created'), h('dd', null, formatDateTime(project.created)))),
+      h(Fact, { label: 'Owner' }, project.owner.username),
+      h(Fact, { label: 'Organism' }, project.organism),
+      h(Fact, { label: 'Visibility' }, project.is_public ? 'Public' : 'Private'),
+      h(Fact, { label: 'Created' }, formatDateTime(project.created))),
     project.description && h('p', { class: 'description' }, project.description),
     h('section', { class: 'card', 'aria-labelledby': 'samples-title' },
       h('div', { class: 'section-head' },

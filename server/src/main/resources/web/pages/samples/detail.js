@@ -5,18 +5,15 @@ import { h, useState } from '../../core/html.js';
 import { get, post } from '../../core/api.js';
 import { Link, navigate } from '../../core/router.js';
 import { formatBytes, formatDate, formatDateTime } from '../../core/format.js';
-import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
+import { ErrorNotice, Fact, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { ConfirmButton } from '../../components/confirm.js';
 import { ShareButton } from '../../components/sharing.js';
+import { TransferButton } from '../../components/transfer.js';
 import { NotFoundPage } from '../notfound.js';
 
 const LIMIT = 25;
 // a sample has a few filesets (one per sequencing run): the first page of the search holds them all
 const FILESETS = 100;
-
-function Fact({ label, children }) {
-  return h('div', null, h('dt', null, label), h('dd', null, children || '—'));
-}
 
 function Metadata({ metadata }) {
   const keys = Object.keys(metadata).sort();
@@ -80,6 +77,7 @@ export function SamplePage({ params }) {
     can.can_edit && h(Link, { href: `/app/samples/${sample.id}/upload`, class: 'button' }, 'Upload reads'),
     can.can_edit && h(Link, { href: `/app/samples/${sample.id}/edit`, class: 'button secondary' }, 'Edit'),
     can.can_share && h(ShareButton, { kind: 'samples', id: sample.id, name: sample.name }),
+    h(TransferButton, { kind: 'samples', thing: sample }),
     can.can_delete && h(ConfirmButton, { id: 'delete-sample', label: 'Delete', title: `Delete ${sample.name}?`,
       message: 'Its reads and other data files are deleted with it. Executions that used it stay. This cannot be undone.',
       confirmLabel: 'Delete sample', busyLabel: 'Deleting…', onConfirm: remove }),
