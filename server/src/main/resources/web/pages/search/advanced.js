@@ -4,7 +4,7 @@
 import { h, useState, useEffect } from '../../core/html.js';
 import { get } from '../../core/api.js';
 import { Link, navigate } from '../../core/router.js';
-import { formatBytes, formatCount, formatDate, formatDateTime } from '../../core/format.js';
+import { formatBytes, formatCount, formatDate, formatDateTime, sentence } from '../../core/format.js';
 import { ErrorNotice, Loading, Page, Pager, TableWrap, useLoad } from '../../components/page.js';
 import { STATUSES, StatusBadge } from '../executions/status.js';
 import { NotFoundPage } from '../notfound.js';
@@ -95,7 +95,7 @@ function address(key, values, offset = 0) {
 }
 
 /** The filters' form, following the address; a select searches at once, typed fields when sent (not half-typed). */
-function FilterForm({ kindKey, kind, values, info }) {
+function FilterForm({ kindKey, kind, values, info, error }) {
   const [draft, setDraft] = useState(values);
   useEffect(() => setDraft(values), [JSON.stringify(values)]);
   const search = (next) => navigate(address(kindKey, Object.fromEntries(kind.filters.map((f) => [f.name, given(f, next[f.name])]))));
@@ -106,14 +106,18 @@ function FilterForm({ kindKey, kind, values, info }) {
   };
   const field = (f) => {
     const id = 'search-' + f.name;
+    // the API's refusal of this filter, beside it
+    const wrong = error?.field === f.name;
+    const aria = { 'aria-invalid': wrong ? 'true' : undefined, 'aria-describedby': wrong ? id + '-error' : undefined };
     const control = f.options
-      ? h('select', { id, value: draft[f.name], onChange: (e) => set(f.name, e.currentTarget.value, true) },
+      ? h('select', { id, ...aria, value: draft[f.name], onChange: (e) => set(f.name, e.currentTarget.value, true) },
         h('option', { value: '' }, info.data ? f.any : 'Loading…'),
         (info.data ? f.options(info.data) : []).map(([v, t]) => h('option', { value: v }, t)))
-      : h('input', { id, type: f.type === 'megabytes' ? 'number' : f.type, min: f.type === 'megabytes' ? 0 : undefined,
+      : h('input', { id, ...aria, type: f.type === 'megabytes' ? 'number' : f.type, min: f.type === 'megabytes' ? 0 : undefined,
         step: f.type === 'megabytes' ? 'any' : undefined, placeholder: f.placeholder, maxLength: f.type === 'date' ? undefined : 200,
         value: draft[f.name], onInput: (e) => set(f.name, e.currentTarget.value, false) });
-    return h('div', { class: 'filter' }, h('label', { for: id }, f.label), control);
+    return h('div', { class: wrong ? 'filter has-error' : 'filter' }, h('label', { for: id }, f.label), control,
+      wrong && h('p', { class: 'field-error', id: id + '-error' }, sentence(error.fieldMessage)));
   };
   const filtered = Object.values(values).some((v) => v !== '');
   return h('form', { class: 'toolbar filters', role: 'search', 'aria-label': 'Search ' + kind.title.toLowerCase(),
@@ -124,11 +128,11 @@ function FilterForm({ kindKey, kind, values, info }) {
       filtered && h(Link, { href: '/app/search/' + kindKey, class: 'button secondary' }, 'Clear')));
 }
 
-function Results({ kindKey, kind, values, offset }) {
-  const { data, error, loading } = useLoad(() => get(kind.endpoint, { ...values, limit: LIMIT, offset }), [kindKey, JSON.stringify(values), offset]);
-  if (error) return h(ErrorNotice, { error });
-  if (!data) return h(Loading, { what: 'the ' + kind.title.toLowerCase() });
-  const items = data[kind.items];
+function Results({ kindKey, kind, values, offset, answer: { data, error, loading } }) {
+  if (error) return kind.filters.some((f) => f.name === error.field) ? null : h(ErrorNotice, { error });
+  // until the answer comes, or while the previous kind's is still the last one
+  const items = data?.[kind.items];
+  if (!items) return h(Loading, { what: 'the ' + kind.title.toLowerCase() });
   const filtered = Object.values(values).some((v) => v !== '');
   return [
     h('p', { role: 'status', class: 'search-count' }, data.count === 0
@@ -147,15 +151,18 @@ function Results({ kindKey, kind, values, offset }) {
 export function AdvancedSearchPage({ params, query }) {
   const kindKey = params.kind;
   const kind = Object.hasOwn(KINDS, kindKey) ? KINDS[kindKey] : null;
-  const info = useLoad(() => get('/search/info'), []);
-  if (!kind) return h(NotFoundPage);
-  const values = Object.fromEntries(kind.filters.map((f) => [f.name, query.get(f.name) || '']));
+  const filters = kind ? kind.filters : [];
+  const values = Object.fromEntries(filters.map((f) => [f.name, query.get(f.name) || '']));
   const offset = Math.max(0, parseInt(query.get('offset'), 10) || 0);
-  const shownValues = Object.fromEntries(kind.filters.map((f) => [f.name, shown(f, values[f.name])]));
+  const info = useLoad(() => get('/search/info'), []);
+  const answer = useLoad(() => (kind ? get(kind.endpoint, { ...values, limit: LIMIT, offset }) : Promise.resolve(null)),
+    [kindKey, JSON.stringify(values), offset]);
+  if (!kind) return h(NotFoundPage);
+  const shownValues = Object.fromEntries(filters.map((f) => [f.name, shown(f, values[f.name])]));
   return h(Page, { title: 'Search ' + kind.title.toLowerCase() },
     h(SearchTabs, { current: kindKey, text: values.filter }),
     // another kind has other fields and answers
-    h(FilterForm, { key: kindKey, kindKey, kind, values: shownValues, info }),
+    h(FilterForm, { key: kindKey, kindKey, kind, values: shownValues, info, error: answer.error }),
     info.error && h(ErrorNotice, { error: info.error }),
-    h(Results, { key: kindKey, kindKey, kind, values, offset }));
+    h(Results, { kindKey, kind, values, offset, answer }));
 }

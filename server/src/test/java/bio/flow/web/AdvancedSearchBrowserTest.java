@@ -123,6 +123,14 @@ class AdvancedSearchBrowserTest extends BrowserTest {
         shows(browser, word + "_counts.csv");
         browser.screenshots("search-data");
 
+        // a filter the API refuses is shown beside its field
+        browser.go("/app/search/data?filter=" + word + "&created_after=2030-01-02&created_before=2030-01-01");
+        browser.findWithText("#search-created_after-error", "not be later than created_before");
+        assertThat(browser.find("#search-created_after").getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.all("main table")).isEmpty();
+        browser.go("/app/search/data?filter=" + word + "&data_type=CSV");
+        shows(browser, word + "_counts.csv");
+
         // the tabs carry the text to the other kinds
         browser.find("nav[aria-label='What to search'] a[href='/app/search/executions?filter=" + word + "']").click();
         browser.findWithText("h1", "Search executions");
