@@ -42,6 +42,8 @@ import { AdminUsersPage } from './pages/admin/users.js';
 import { AdminVocabulariesPage } from './pages/admin/vocabularies.js';
 import { AdminPipelinesPage, AdminPipelinePage } from './pages/admin/pipelines.js';
 import { AdminStoragePage } from './pages/admin/storage.js';
+// advanced search
+import { AdvancedSearchPage } from './pages/search/advanced.js';
 
 export const ROUTES = [
   { path: '/app/', page: DashboardPage, signedIn: true },
@@ -88,5 +90,7 @@ export const ROUTES = [
   { path: '/app/admin/pipelines', page: AdminPipelinesPage, signedIn: true },
   { path: '/app/admin/pipelines/:id', page: AdminPipelinePage, signedIn: true },
   { path: '/app/admin/storage', page: AdminStoragePage, signedIn: true },
+  // advanced search, one page for every kind (projects, samples, data, executions, filesets); public things signed out too
+  { path: '/app/search/:kind', page: AdvancedSearchPage },
   { path: '*', page: NotFoundPage },
 ];

@@ -101,7 +101,14 @@ class AccessibilityBrowserTest extends BrowserTest {
             new Visit("/app/admin/vocabularies", "admin-vocabularies", Who.ADMIN, "/app/admin/vocabularies"),
             new Visit("/app/admin/pipelines", "admin-pipelines", Who.ADMIN, "/app/admin/pipelines"),
             new Visit("/app/admin/pipelines/:id", "admin-pipeline", Who.ADMIN, "/app/admin/pipelines/{PIPELINE}"),
-            new Visit("/app/admin/storage", "admin-storage", Who.ADMIN, "/app/admin/storage"));
+            new Visit("/app/admin/storage", "admin-storage", Who.ADMIN, "/app/admin/storage"),
+
+            // advanced search: each kind once
+            new Visit("/app/search/:kind", "search-projects-public", Who.VISITOR, "/app/search/projects?filter=zebrafish"),
+            new Visit("/app/search/:kind", "search-samples", Who.USER, "/app/search/samples?organism=zebrafish"),
+            new Visit("/app/search/:kind", "search-data", Who.USER, "/app/search/data?data_type=FASTQ"),
+            new Visit("/app/search/:kind", "search-executions", Who.USER, "/app/search/executions?status=completed"),
+            new Visit("/app/search/:kind", "search-filesets", Who.USER, "/app/search/filesets?has_data=true"));
 
     /** A page is ready once its heading shows and nothing on it is still loading. */
     private static final String READY = "return !!document.querySelector('main h1')"
