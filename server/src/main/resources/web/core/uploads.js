@@ -11,11 +11,7 @@ import { formatBytes } from './format.js';
 
 /** Under the 10 MB the API recommends, and far under its default limit of 64 MiB a chunk. */
 export const CHUNK_BYTES = 8 << 20;
-/**
- * The chunk size of new uploads: CHUNK_BYTES, until the server refuses a chunk as larger than it takes
- * (FLOW_MAX_CHUNK_BYTES, told in the 413's details.max_chunk_bytes); then its limit, for as long as the page is open.
- * An upload that continues keeps the chunk size it began with (its chunks are numbered by it).
- */
+/** New uploads' chunk size: lowered to the server's limit once a 413 tells it (details.max_chunk_bytes). */
 let chunkBytes = CHUNK_BYTES;
 const PARALLEL_FILES = 3;
 /** A chunk that fails for a reason that may pass (no connection, a server error) is tried this often in all... */
@@ -79,7 +75,7 @@ function passing(error) {
     || (error.status >= 500 && error.status !== 507));
 }
 
-/** The chunk size the server asks for when `error` refused a chunk of `entry` as too large; else null. */
+/** The server's chunk limit when `error` refused a chunk of `entry` as too large; else null. */
 function smallerChunks(error, entry) {
   const max = error instanceof ApiError && error.status === 413 ? error.details.max_chunk_bytes : undefined;
   return Number.isInteger(max) && max > 0 && max < entry.chunk_size ? max : null;
@@ -306,11 +302,11 @@ export class UploadQueue {
         } catch (e) {
           const fits = smallerChunks(e, plan.entry);
           if (!fits) throw e;
-          // nothing of a refused chunk was kept: the file starts again (same md5) in chunks the server takes
+          // nothing of a refused chunk is kept: the file starts again, same md5, smaller chunks
           chunkBytes = Math.min(chunkBytes, fits);
           forget(plan.entry.file_id);
           plan = this.begin(item, { ...plan.entry, chunk_size: fits });
-          item.note = `Flow takes chunks of at most ${formatBytes(fits)}: the file started again in chunks of that size.`;
+          item.note = `Started again in chunks of ${formatBytes(fits)}, the most Flow takes.`;
         }
       }
     } catch (e) {
@@ -358,7 +354,7 @@ export class UploadQueue {
     });
   }
 
-  /** A new upload of the item's file, described by `fields` (all of the entry but its file_id and start), remembered. */
+  /** A new upload of the item's file: `fields` with a file_id, remembered. */
   begin(item, fields) {
     const entry = { ...fields, file_id: newFileId(), started: new Date().toISOString() };
     item.fileId = entry.file_id;

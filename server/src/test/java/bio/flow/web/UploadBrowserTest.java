@@ -255,7 +255,7 @@ class UploadBrowserTest extends BrowserTest {
             waitFor(Duration.ofSeconds(10), ".upload-item.state-ready", 1);
             browser.find(".uploader-actions .start").click();
             waitFor(Duration.ofSeconds(60), ".upload-item.state-done", 1);
-            browser.findWithText(".upload-item .hint", "chunks of at most 1 MB");
+            browser.findWithText(".upload-item .hint", "Started again in chunks of 1 MB");
             browser.screenshots("upload-smaller-chunks");
             long size = Files.size(big);
             // the whole file as one 8 MiB chunk, refused (413); then three chunks of the server's limit
