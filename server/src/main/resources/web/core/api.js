@@ -32,25 +32,31 @@ function unreachable() {
 /**
  * Sends one request. A 401 on a request that carried a token means it ran out: the token is renewed once and the
  * request sent again. `withToken: false` for the session's own requests (sign-in, GET /token, sign-out) and for
- * asking as a visitor would (what is public). The answer is read as JSON, or with `as: 'text'` or `'blob'` for
- * endpoints that answer a file (their errors are JSON all the same); `headers` adds request headers (a Range).
+ * asking as a visitor would (what is public). The answer is read as JSON, `as: 'text'`, or `as: 'response'` (body
+ * unread) for a file (errors are JSON all the same); `headers` adds request headers (a Range); `signal` aborts it.
  */
-export async function request(method, path, body, { withToken = true, retried = false, as = 'json', headers: extra = {} } = {}) {
+export async function request(method, path, body, { withToken = true, retried = false, as = 'json', headers: extra = {}, signal } = {}) {
   const headers = { Accept: 'application/json', ...extra };
   const token = withToken ? auth.token() : null;
   if (token) headers.Authorization = 'Bearer ' + token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
-  } catch {
+    // a file's redirect to its storage (presigned S3) is not followed but told: CSP's connect-src 'self' blocks it
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal,
+      redirect: as === 'response' ? 'manual' : 'follow' });
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
     throw unreachable();
   }
+  if (res.type === 'opaqueredirect') {
+    throw new ApiError(0, { code: 'REDIRECTED', message: 'Flow sent the file to its storage, which this page may not reach' });
+  }
   if (res.status === 401 && token && !retried && (await auth.renew())) {
-    return request(method, path, body, { withToken, retried: true, as, headers: extra });
+    return request(method, path, body, { withToken, retried: true, as, headers: extra, signal });
   }
   if (res.ok && as === 'text') return res.text();
-  if (res.ok && as === 'blob') return res.blob();
+  if (res.ok && as === 'response') return res;
   const json = await res.json().catch(() => null);
   if (!res.ok) {
     throw new ApiError(res.status, json?.error || { code: 'HTTP_' + res.status, message: `the server answered ${res.status}` });

@@ -7,9 +7,12 @@
 // unfinished upload in localStorage (what identifies the file, its file_id, chunk size and md5), so that after a
 // reload or a lost connection the same file dropped again continues where the server stopped.
 import { ApiError, get, postForm } from './api.js';
+import { formatBytes } from './format.js';
 
 /** Under the 10 MB the API recommends, and far under its default limit of 64 MiB a chunk. */
 export const CHUNK_BYTES = 8 << 20;
+/** New uploads' chunk size: lowered to the server's limit once a 413 tells it (details.max_chunk_bytes). */
+let chunkBytes = CHUNK_BYTES;
 const PARALLEL_FILES = 3;
 /** A chunk that fails for a reason that may pass (no connection, a server error) is tried this often in all... */
 const TRIES = 5;
@@ -70,6 +73,12 @@ function newFileId() {
 function passing(error) {
   return error instanceof ApiError && (error.status === 0 || error.status === 408 || error.status === 429
     || (error.status >= 500 && error.status !== 507));
+}
+
+/** The server's chunk limit when `error` refused a chunk of `entry` as too large; else null. */
+function smallerChunks(error, entry) {
+  const max = error instanceof ApiError && error.status === 413 ? error.details.max_chunk_bytes : undefined;
+  return Number.isInteger(max) && max > 0 && max < entry.chunk_size ? max : null;
 }
 
 function aborted() {
@@ -285,8 +294,21 @@ export class UploadQueue {
     item.control = control;
     item.note = null;
     try {
-      const plan = await this.prepare(item, control.signal);
-      if (plan) await this.send(item, plan, control.signal);
+      let plan = await this.prepare(item, control.signal);
+      while (plan) {
+        try {
+          await this.send(item, plan, control.signal);
+          plan = null;
+        } catch (e) {
+          const fits = smallerChunks(e, plan.entry);
+          if (!fits) throw e;
+          // nothing of a refused chunk is kept: the file starts again, same md5, smaller chunks
+          chunkBytes = Math.min(chunkBytes, fits);
+          forget(plan.entry.file_id);
+          plan = this.begin(item, { ...plan.entry, chunk_size: fits });
+          item.note = `Started again in chunks of ${formatBytes(fits)}, the most Flow takes.`;
+        }
+      }
     } catch (e) {
       if (e.name === 'AbortError') return;
       item.state = 'failed';
@@ -323,13 +345,18 @@ export class UploadQueue {
     item.hashed = 0;
     this.changed();
     const md5 = await md5Of(item.file, (hashed) => { item.hashed = hashed; this.changed(true); }, signal);
-    const entry = {
-      user: this.user, target: this.key, file_id: newFileId(), name: item.name, size: item.size,
-      last_modified: item.file.lastModified, chunk_size: CHUNK_BYTES, md5, started: new Date().toISOString(),
+    return this.begin(item, {
+      user: this.user, target: this.key, name: item.name, size: item.size,
+      last_modified: item.file.lastModified, chunk_size: chunkBytes, md5,
       ...(this.target.kind === 'reads'
         ? { read_number: item.read.number, lane: item.read.lane === '' ? null : Number(item.read.lane) }
         : { project_id: item.extra.project_id || null }),
-    };
+    });
+  }
+
+  /** A new upload of the item's file: `fields` with a file_id, remembered. */
+  begin(item, fields) {
+    const entry = { ...fields, file_id: newFileId(), started: new Date().toISOString() };
     item.fileId = entry.file_id;
     try {
       remember(entry);

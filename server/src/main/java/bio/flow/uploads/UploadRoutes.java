@@ -237,8 +237,11 @@ public final class UploadRoutes {
         ctx.json(uploads.progress(authenticator.require(ctx), ctx.pathParam("file_id")));
     }
 
+    /** The limit is in the details too, so that a client whose chunks are too large learns the size that fits. */
     private ApiException tooLarge() {
-        return ApiException.tooLarge("a chunk may have at most " + (maxRequestBytes - FORM_OVERHEAD) + " bytes (FLOW_MAX_CHUNK_BYTES); send smaller chunks");
+        long max = maxRequestBytes - FORM_OVERHEAD;
+        return ApiException.of(413, "PAYLOAD_TOO_LARGE", "a chunk may have at most " + max + " bytes (FLOW_MAX_CHUNK_BYTES); send smaller chunks",
+                Map.of("max_chunk_bytes", max));
     }
 
     private static String required(Map<String, String> fields, String name) {

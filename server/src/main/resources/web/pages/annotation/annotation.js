@@ -4,7 +4,7 @@
 import { h, useState } from '../../core/html.js';
 import { ApiError } from '../../core/api.js';
 import { sendInPieces } from '../../core/pieces.js';
-import { saveFile } from '../../core/download.js';
+import { DownloadButton } from '../../components/download-button.js';
 import { Link, navigate } from '../../core/router.js';
 import { sentence } from '../../core/format.js';
 import { Page, TableWrap } from '../../components/page.js';
@@ -25,27 +25,13 @@ async function sendSheet(file, fields) {
 }
 
 function Templates() {
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(null);
-  const download = async (type) => {
-    setError(null);
-    setBusy(type);
-    try {
-      await saveFile('/annotation/' + type, `flow-${type}-annotation.xlsx`);
-    } catch (e) {
-      setError(e.message);
-    } finally {
-      setBusy(null);
-    }
-  };
   return h('section', { class: 'card', 'aria-labelledby': 'templates-title' },
     h('h2', { id: 'templates-title' }, '1. Download a template'),
     h('p', { class: 'muted' }, 'Excel workbooks made for you: drop-down lists hold the current vocabularies and your projects, '
       + 'and the Instructions sheet describes each column with an example.'),
-    h(FormError, { message: error }),
     h('ul', { class: 'templates' }, TEMPLATES.map(([type, name, what]) => h('li', null,
-      h('button', { type: 'button', class: 'button secondary', 'data-template': type, disabled: busy === type, onClick: () => download(type),
-        'aria-describedby': 'template-' + type }, busy === type ? 'Downloading…' : name + ' (.xlsx)'),
+      h('div', null, h(DownloadButton, { path: '/annotation/' + type, filename: `flow-${type}-annotation.xlsx`, label: name + ' (.xlsx)',
+        secondary: true, 'data-template': type, 'aria-describedby': 'template-' + type })),
       h('span', { id: 'template-' + type, class: 'muted' }, what)))));
 }
 

@@ -25,7 +25,12 @@ public abstract class BrowserTest {
 
     /** A browser of its own (its own profile: no cookies), checked and closed after the test like the first. */
     protected Browser anotherBrowser() {
-        Browser b = Browser.open(server);
+        return anotherBrowser(server);
+    }
+
+    /** The same, on a server of the test's own (started with other settings). */
+    protected Browser anotherBrowser(TestServer on) {
+        Browser b = Browser.open(on);
         opened.add(b);
         return b;
     }

@@ -327,8 +327,10 @@ class UploadsTest {
             assertThat(owner.api().get("/upload/" + id).status()).isEqualTo(404);
             // One chunk larger than the file limit.
             assertThat(form(fileId(), "big.fq", 0, 1, Arrays.copyOf(file, 1500)).post(owner.api(), "/upload").status()).isEqualTo(413);
-            // A chunk larger than FLOW_MAX_CHUNK_BYTES.
-            assertThat(form(fileId(), "big.fq", 0, 1, new byte[5000]).post(owner.api(), "/upload").status()).isEqualTo(413);
+            // A chunk larger than FLOW_MAX_CHUNK_BYTES: the limit in the details, for the client to send chunks that fit.
+            Api.Res chunk = form(fileId(), "big.fq", 0, 1, new byte[5000]).post(owner.api(), "/upload");
+            assertThat(chunk.status()).isEqualTo(413);
+            assertThat(chunk.json().path("error").path("details").path("max_chunk_bytes").asLong()).isEqualTo(4096);
             assertThat(files(small, "uploads")).isEmpty();
             assertThat(files(small, "data")).isEmpty();
             assertThat(small.queryLong("SELECT count(*) FROM uploads")).isZero();

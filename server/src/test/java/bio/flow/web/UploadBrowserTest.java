@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import bio.flow.testing.Browser;
 import bio.flow.testing.BrowserTest;
 import bio.flow.testing.Fixtures;
+import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
 import com.fasterxml.jackson.databind.JsonNode;
 import bio.flow.http.Json;
@@ -35,7 +36,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * one dropped, to completion (read numbers and lanes guessed from the names, the md5 the browser computed checked by
  * the server); a read the sample already has refused beside its file; an upload interrupted by a reload after its
  * first chunk, continued from the chunks the server has; a data upload into a project, its chunks tried again while
- * the connection drops; the uploader only for who may
+ * the connection drops; on a server taking smaller chunks than the app's, a file started again in chunks that fit
+ * (learnt from the 413) and the next one sent in them from the start; the uploader only for who may
  * edit the sample (a reader is told why, a stranger finds no such page); and the browser's MD5 and read-name guesses
  * against known answers. Screenshots of each page at desktop and phone width.
  */
@@ -225,6 +227,58 @@ class UploadBrowserTest extends BrowserTest {
             assertThat(data.path("md5").asText()).isEqualTo(md5(Files.readAllBytes(local)));
             assertThat(data.path("project").path("id").asLong()).isEqualTo(project);
             assertThat(data.path("sample").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void onAServerThatTakesSmallerChunksAFileStartsAgainInChunksThatFitWithoutTheUserDoingAnything() throws Exception {
+        int limit = 1 << 20;
+        try (TestServer small = TestServer.start(Map.of("FLOW_MAX_CHUNK_BYTES", Integer.toString(limit)))) {
+            browser = anotherBrowser(small);
+            Users.Account owner = Users.signUp(small, "chunks");
+            Path big = fastqGz(dir.resolve("small-chunks.fastq.gz"), 14_000, 5, Deflater.NO_COMPRESSION);
+            assertThat(Files.size(big)).isBetween(2L * limit + 1, 3L * limit);
+            Path next = fastqGz(dir.resolve("next.fastq.gz"), 7_000, 6, Deflater.NO_COMPRESSION);
+            assertThat(Files.size(next)).isBetween(limit + 1L, 2L * limit);
+
+            browser.signIn(owner, Users.PASSWORD, "/app/upload");
+            browser.findWithText("h1", "Upload data");
+            // every chunk request, as "chunk/total_chunks:bytes"
+            browser.driver().executeScript("""
+                    const send = XMLHttpRequest.prototype.send;
+                    window.chunks = [];
+                    XMLHttpRequest.prototype.send = function (body) {
+                      if (body instanceof FormData) window.chunks.push(body.get('chunk') + '/' + body.get('total_chunks') + ':' + body.get('file').size);
+                      return send.call(this, body);
+                    };""");
+            browser.driver().findElement(By.id("upload-files")).sendKeys(big.toString());
+            waitFor(Duration.ofSeconds(10), ".upload-item.state-ready", 1);
+            browser.find(".uploader-actions .start").click();
+            waitFor(Duration.ofSeconds(60), ".upload-item.state-done", 1);
+            browser.findWithText(".upload-item .hint", "Started again in chunks of 1 MB");
+            browser.screenshots("upload-smaller-chunks");
+            long size = Files.size(big);
+            // the whole file as one 8 MiB chunk, refused (413); then three chunks of the server's limit
+            assertThat(browser.driver().executeScript("return window.chunks")).isEqualTo(List.of("0/1:" + size,
+                    "0/3:" + limit, "1/3:" + limit, "2/3:" + (size - 2L * limit)));
+
+            // the next file of the page starts with the chunk size learnt
+            browser.driver().executeScript("window.chunks = []");
+            browser.driver().findElement(By.id("upload-files")).sendKeys(next.toString());
+            waitFor(Duration.ofSeconds(10), ".upload-item.state-ready", 1);
+            browser.find(".uploader-actions .start").click();
+            waitFor(Duration.ofSeconds(60), ".upload-item.state-done", 2);
+            assertThat(browser.driver().executeScript("return window.chunks")).isEqualTo(List.of("0/2:" + limit, "1/2:" + (Files.size(next) - limit)));
+
+            JsonNode owned = owner.api().get("/data/owned?limit=100").json().path("data");
+            assertThat(owned).hasSize(2);
+            for (JsonNode summary : owned) {
+                JsonNode data = owner.api().get("/data/" + summary.path("id").asLong()).json();
+                Path local = dir.resolve(data.path("filename").asText());
+                assertThat(data.path("md5").asText()).isEqualTo(md5(Files.readAllBytes(local)));
+                assertThat(data.path("size").asLong()).isEqualTo(Files.size(local));
+            }
+            assertThat(localStorage()).as("nothing left to continue").isNull();
         }
     }
 
