@@ -11,13 +11,17 @@ import { AdminPage } from './frame.js';
 const POLL_MS = 2000;
 const STATUS = { running: 'Running', finished: 'Finished', failed: 'Failed', interrupted: 'Interrupted (the server stopped)' };
 
+// A store in trouble may have thousands: the first ones show the kind of trouble; the count says how much.
+const SHOWN = 100;
+
 function Problems({ title, problems }) {
   if (problems.length === 0) return null;
   return h('section', { class: 'card', 'aria-label': title },
-    h('h2', null, `${title} (${problems.length})`),
-    h('ul', { class: 'problems' }, problems.map((p) => h('li', null,
+    h('h2', null, `${title} (${formatCount(problems.length)})`),
+    h('ul', { class: 'problems' }, problems.slice(0, SHOWN).map((p) => h('li', null,
       p.id !== undefined ? [h(Link, { href: '/app/data/' + p.id }, 'Data file ' + p.id), ': ', p.reason]
-        : [h('code', null, p.key), ' (' + formatBytes(p.size) + ')']))));
+        : [h('code', null, p.key), ' (' + formatBytes(p.size) + ')']))),
+    problems.length > SHOWN && h('p', { class: 'muted' }, `and ${formatCount(problems.length - SHOWN)} more (the first ${SHOWN} shown)`));
 }
 
 function Verification({ v }) {

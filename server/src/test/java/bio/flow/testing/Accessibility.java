@@ -44,7 +44,8 @@ public final class Accessibility {
     public static List<String> violations(Browser browser) {
         var driver = browser.driver();
         if (!Boolean.TRUE.equals(driver.executeScript("return typeof window.axe === 'object'"))) driver.executeScript(AXE);
-        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        // a page with a long table takes axe a while on a busy CI machine
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
         Object answer = driver.executeAsyncScript(RUN);
         if (answer instanceof Map<?, ?> failed) throw new IllegalStateException("axe failed: " + failed.get("error"));
         List<String> found = new ArrayList<>();

@@ -82,19 +82,38 @@ public final class Browser implements AutoCloseable {
         return driver.executeScript("return location.pathname + location.search").toString();
     }
 
-    /** Waits (up to 10 s) until an element matching the CSS selector is visible, and returns it. */
-    public WebElement find(String css) {
-        return new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    /**
+     * How long a page may take to show what a test waits for: CI runs browser test classes side by side on two cores, where
+     * 10 s was once not enough.
+     */
+    static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** A wait that, timing out, says where the page was and what it showed. */
+    private WebDriverWait waiting() {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.withMessage(() -> {
+            try {
+                return "at " + path() + ", the page showing: " + driver.findElement(By.tagName("body")).getText();
+            } catch (RuntimeException e) {
+                return "the page could not be read: " + e.getMessage();
+            }
+        });
+        return wait;
     }
 
-    /** Waits (up to 10 s) until an element matching the selector shows the text. */
+    /** Waits until an element matching the CSS selector is visible, and returns it. */
+    public WebElement find(String css) {
+        return waiting().until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    /** Waits until an element matching the selector shows the text. */
     public WebElement findWithText(String css, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
         return driver.findElement(By.cssSelector(css));
     }
 
     public void waitForPath(String path) {
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> path().equals(path));
+        waiting().until(d -> path().equals(path));
     }
 
     public List<WebElement> all(String css) {

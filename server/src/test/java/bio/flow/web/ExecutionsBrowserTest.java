@@ -45,8 +45,9 @@ class ExecutionsBrowserTest extends BrowserTest {
         long sample = Fixtures.sample(owner, project, "liver-qc-1");
         uploadRead(owner, sample, 1, null, "liver-qc-1_R1.fq", READ_1.getBytes(StandardCharsets.US_ASCII));
         uploadRead(owner, sample, 2, null, "liver-qc-1_R2.fq", READ_2.getBytes(StandardCharsets.US_ASCII));
-        long read1 = owner.api().get("/data/owned").json().path("data").findValuesAsText("id").stream()
-                .map(Long::parseLong).min(Long::compare).orElseThrow();
+        // the files' own ids (findValuesAsText would also take their sample's, project's and owner's)
+        long read1 = java.util.stream.StreamSupport.stream(owner.api().get("/data/owned").json().path("data").spliterator(), false)
+                .mapToLong(d -> d.path("id").asLong()).min().orElseThrow();
         browser.signIn(owner, Users.PASSWORD);
 
         long version = latestVersion(owner.api(), "Quality Control", "FASTQ QC");
