@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -21,9 +23,19 @@ public record FlowProcess(Process process, List<String> output, int port) {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    /** Ports handed out by {@link #freePort()}: each is bound only later, by another process. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port free now and not handed out before by this JVM: a test picks its database's port and then its server's
+     * before either process binds, and the kernel may well offer the same free port twice (CI once saw a server's
+     * embedded PostgreSQL take the HTTP port chosen for it).
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) return s.getLocalPort();
+            }
         }
     }
 
