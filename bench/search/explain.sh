@@ -6,12 +6,12 @@
 #   PGPORT=... DATA=<data dir> bench/search/explain.sh CALLER_ID [LABEL]     # CALLER_ID 0: anonymous
 #   SHAPES="^(samples_rare|data_)" bench/search/explain.sh 2                 # only the shapes this regex matches
 #
-# The permission conditions (AccessPolicy.*Visible) and the quick search's statements (QuickSearch) are taken from the
+# The permission conditions (AccessPolicy.*Visible and the CALLER_SETS they need) and the quick search's statement (QuickSearch) are taken from the
 # server's jar (jshell), with the caller and the parameters written in as constants, as the server's custom plans see
 # them (SearchListing forces plan_cache_mode = force_custom_plan). The advanced searches' own filters are written
 # here as their classes write them. For each advanced shape: the statement that finds the matches (SearchListing.read:
 # ids ORDER BY created DESC, id DESC LIMIT 121 for the first page of 20; the page's 20 rows are then read by id,
-# which costs nothing here); for the quick search, each kind's one statement (the default limit 10: 100 per part).
+# which costs nothing here); for the quick search, its one statement (the default limit 10: 100 per part).
 set -euo pipefail
 CALLER="${1:?usage: explain.sh CALLER_ID [LABEL]}"
 LABEL="${2:-user $CALLER}"
@@ -24,19 +24,19 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="${JAR:-$HERE/../../server/target/flow-server.jar}"
 [ -f "$JAR" ] || { echo "no server jar at $JAR: build it (mvn -B -q package -pl server -am -DskipTests)" >&2; exit 1; }
 if [ "$C" = 0 ]; then CALLER_SQL=0; ADMIN=false; else CALLER_SQL=$C; ADMIN=false; fi
-# The conditions and the quick search's statements, one per line, from the code itself.
+# The conditions and the quick search's statement, one per line, from the code itself.
 FROM_CODE=$(mktemp)
 cat >"$FROM_CODE.jsh" <<'JSH'
 import bio.flow.access.AccessPolicy;
+System.out.println("caller_sets\t" + AccessPolicy.CALLER_SETS);
 System.out.println("sample\t" + AccessPolicy.sampleVisible("ALIAS"));
 System.out.println("execution\t" + AccessPolicy.executionVisible("ALIAS"));
 System.out.println("data\t" + AccessPolicy.dataVisible("ALIAS"));
 System.out.println("project\t" + AccessPolicy.projectVisible("ALIAS"));
 System.out.println("sample_of_row\t" + AccessPolicy.sampleOfRowVisible("ALIAS.sample_id"));
-var kind = Class.forName("bio.flow.search.QuickSearch$Kind");
-var sql = kind.getDeclaredMethod("sql", int.class);
+var sql = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("sql", int.class);
 sql.setAccessible(true);
-for (Object k : kind.getEnumConstants()) System.out.println("quick_" + k.toString().toLowerCase() + "\t" + sql.invoke(k, 100));
+System.out.println("quick\t" + sql.invoke(null, 100));
 /exit
 JSH
 timeout 180 jshell --class-path "$JAR" "$FROM_CODE.jsh" 2>/dev/null | grep -P '^\w+\t' >"$FROM_CODE"
@@ -50,7 +50,7 @@ data_visible() { visible data "$1"; }
 project_visible() { visible project "$1"; }
 sample_of_row_visible() { visible sample_of_row "$1"; }
 # SearchText.contains / Filters.textMatches
-contains() { echo "(search_key('$2') <> '' AND search_key($1) LIKE '%' || search_key('$2') || '%')"; }
+contains() { echo "(search_key('$2') <> '' AND ${1}_key LIKE '%' || search_key('$2') || '%')"; }   # the stored key of column $1 (V43)
 
 # The caller's parameters: a project they may read (their newest own one; anonymous: a public one), a sample they may
 # read that has a fileset of paired reads (its name, S0123457 of S0123457_brain, is the rare word), one of the pipelines.
@@ -98,15 +98,12 @@ filesets_sample	filesets f	$FV AND f.sample_id = $SAMPLE
 EOF
 )
 
-# QuickSearch: each kind's statement (from the code), for a rare and a common text
+# QuickSearch: its one statement (from the code), for a rare and a common text
 quick_statements() {
-  local kind
-  for kind in sample project execution data; do
-    printf 'quick_%s\t-\t%s\tquick\n' "$kind" "$(code "quick_$kind" | sed "s/:q/'$(printf '%s' "$1" | sed "s/'/''/g")'/g")"
-  done
+  printf 'quick\t-\t%s\tquick\n' "$(code quick | sed "s/:q/'$(printf '%s' "$1" | sed "s/'/''/g")'/g")"
 }
 
-ALL=$( { echo "$SHAPE_LIST"; quick_statements "$RARE" | sed 's/^quick_/quick_rare_/'; quick_statements "$COMMON" | sed 's/^quick_/quick_common_/'; } )
+ALL=$( { echo "$SHAPE_LIST"; quick_statements "$RARE" | sed 's/^quick/quick_rare/'; quick_statements "$COMMON" | sed 's/^quick/quick_common/'; } )
 SHAPES="${SHAPES:-}"
 
 echo "== EXPLAIN ANALYZE for $LABEL (caller $C; project $PROJECT, sample $SAMPLE): planning and execution time in ms"
@@ -118,8 +115,8 @@ while IFS=$'\t' read -r shape from where extra; do
   if [ -n "$SHAPES" ] && ! [[ "$shape" =~ $SHAPES ]]; then continue; fi
   alias=${from#* }; alias=${alias%% *}
   case "$extra" in
-    quick) stmts=("kind|$where") ;;
-    *) stmts=("match|SELECT $alias.id FROM $from WHERE $where ORDER BY $alias.created DESC, $alias.id DESC LIMIT 121") ;;
+    quick) stmts=("stmt|$where") ;;
+    *) stmts=("match|$(code caller_sets) SELECT $alias.id FROM $from WHERE $where ORDER BY $alias.created DESC, $alias.id DESC LIMIT 121") ;;
   esac
   for st in "${stmts[@]}"; do
     kind=${st%%|*}; sql=${st#*|}

@@ -176,30 +176,45 @@ public final class AccessPolicy {
     }
 
     /**
-     * SQL: the ids of the projects :caller may read without being an admin: public, their own, granted to them. Three
-     * arms rather than one OR, so that the public ones are an index-only scan of projects_public_ids (V26) instead of
-     * a visit of every public project's row: this set is built up to three times by every search statement.
+     * SQL: the WITH clause that every statement using the conditions below ({@code *Visible}) starts with: the sets
+     * they test rows against, each made once per statement. They are PL/pgSQL functions (V44) saying what this class
+     * says of projects and grants: written out as subqueries, they were planned anew in every statement, a dozen times
+     * in some (2-11 ms of planning a statement on the bench data), and made again by every part that tests a row (up
+     * to nine times in a quick search statement, 1-2 ms each). A function is planned once per database session, and a
+     * materialised CTE is made once, when a part first reads it; PostgreSQL skips the ones a statement does not name.
      */
-    private static final String READABLE_PROJECT_IDS = "SELECT id FROM projects WHERE is_public UNION SELECT id FROM projects WHERE owner_id = :caller"
-            + " UNION SELECT g.project_id FROM project_grants g WHERE " + GRANT_HELD;
+    public static final String CALLER_SETS = "WITH readable_projects AS MATERIALIZED (SELECT caller_readable_projects(:caller) AS id), "
+            + "granted_projects AS MATERIALIZED (SELECT caller_granted_projects(:caller) AS id), "
+            + "granted_samples AS MATERIALIZED (SELECT caller_granted_samples(:caller) AS id), "
+            + "granted_executions AS MATERIALIZED (SELECT caller_granted_executions(:caller) AS id), "
+            + "granted_data AS MATERIALIZED (SELECT caller_granted_data(:caller) AS id) ";
+
+    /** SQL: the ids of the projects :caller may read without being an admin: public, their own, granted to them. */
+    private static final String READABLE_PROJECT_IDS = "SELECT id FROM readable_projects";
+
+    /** SQL: the ids of the {@code kind}s (samples, executions, data, projects) granted to :caller or its groups. */
+    private static String grantedIds(String kind) {
+        return "SELECT id FROM granted_" + kind;
+    }
 
     /*
      * The conditions below say the same as sampleReadable and executionReadable (and as the data level being at least
-     * read), written for searches, which test many rows: the readable projects and the caller's grants are each read
-     * once per query into a hashed set (an uncorrelated IN) and probed for every row, where the level expressions
-     * run subqueries per row. SearchVisibilityTest checks that both forms agree for every kind of caller.
+     * read), written for searches, which test many rows: the readable projects and the caller's grants (CALLER_SETS,
+     * which a statement using them starts with) are each read once per query into a hashed set (an uncorrelated IN)
+     * and probed for every row, where the level expressions run subqueries per row. SearchVisibilityTest checks that
+     * both forms agree for every kind of caller.
      */
 
     /** SQL condition for searches: the sample row {@code s} is readable by :caller ({@link #sampleReadable}). */
     public static String sampleVisible(String s) {
         return "(:admin OR " + s + ".owner_id = :caller OR " + s + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
-                + s + ".id IN (SELECT g.sample_id FROM sample_grants g WHERE " + GRANT_HELD + "))";
+                + s + ".id IN (" + grantedIds("samples") + "))";
     }
 
     /** SQL condition for searches: the execution row {@code e} is readable by :caller ({@link #executionReadable}). */
     public static String executionVisible(String e) {
         return "(:admin OR " + e + ".owner_id = :caller OR " + e + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
-                + e + ".id IN (SELECT g.execution_id FROM execution_grants g WHERE " + GRANT_HELD + "))";
+                + e + ".id IN (" + grantedIds("executions") + "))";
     }
 
     /**
@@ -211,7 +226,7 @@ public final class AccessPolicy {
     // (bench/search: 40-50 ms of the executions for every data search, whatever its page or filters).
     public static String dataVisible(String d) {
         return "(:admin OR " + d + ".owner_id = :caller OR " + d + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
-                + d + ".id IN (SELECT g.data_id FROM data_grants g WHERE " + GRANT_HELD + ") OR "
+                + d + ".id IN (" + grantedIds("data") + ") OR "
                 + sampleOfRowVisible(d + ".sample_id") + " OR "
                 + "EXISTS (SELECT 1 FROM executions ve WHERE ve.id = " + d + ".execution_id AND " + executionVisible("ve") + " OFFSET 0))";
     }
@@ -228,7 +243,7 @@ public final class AccessPolicy {
 
     /** SQL condition for searches: the project row {@code p} is readable by :caller ({@link #projectReadable}). */
     public static String projectVisible(String p) {
-        return projectReadable(p);
+        return "(:admin OR " + p + ".is_public OR " + p + ".owner_id = :caller OR " + p + ".id IN (" + grantedIds("projects") + "))";
     }
 
     /** Binds :caller and :admin for the SQL above. */

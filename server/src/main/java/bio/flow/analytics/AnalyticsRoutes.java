@@ -113,7 +113,7 @@ public final class AnalyticsRoutes {
      * upload, say) had it read and checked entry by entry, newest first, until 20 readable ones: 270 ms alone,
      * seconds under load (bench/analytics). A product decision, documented in openapi.yaml.
      */
-    static final String RECENT_SQL = "SELECT a.at, a.action, a.details, a.object_kind, a.object_id, (SELECT username FROM users WHERE id = a.actor_id) "
+    static final String RECENT_SQL = AccessPolicy.CALLER_SETS + "SELECT a.at, a.action, a.details, a.object_kind, a.object_id, (SELECT username FROM users WHERE id = a.actor_id) "
             // the candidates newest first (OFFSET 0: sorted before the checks), so that the checks below stop at the 20th
             + "FROM (SELECT * FROM ((SELECT * FROM activity ORDER BY at DESC, id DESC LIMIT " + SITE_WINDOW + ") "
             + "UNION (SELECT * FROM activity WHERE actor_id = :caller ORDER BY at DESC, id DESC LIMIT " + SITE_WINDOW + ") "

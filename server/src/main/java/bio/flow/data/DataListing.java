@@ -72,7 +72,7 @@ public final class DataListing {
     public static DataList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Optional<String> text) {
         String keys = scope == Scope.OWNED ? "SELECT d.id, d.created FROM data d WHERE d.owner_id = :caller AND d.status = 'ready'"
                 : AccessPolicy.SHARED_DATA_KEYS;
-        String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND " + Filters.textMatches("f.filename") : "");
+        String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND " + Filters.textMatches("f.filename_key") : "");
         return Listing.read(h, paging, "SELECT count(*) FROM " + from,
                 items("SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql()),
                 q -> {

@@ -20,14 +20,15 @@ public final class Filters {
     }
 
     /**
-     * SQL condition: one of the columns matches the {@code :text} filter: it contains the filter's letters and digits
-     * in that order, whatever their case and the spaces and punctuation between them ({@link SearchText}).
+     * SQL condition: one of the names whose search keys are given (stored key columns, e.g. {@code s.name_key})
+     * matches the {@code :text} filter: it contains the filter's letters and digits in that order, whatever their
+     * case and the spaces and punctuation between them ({@link SearchText}).
      */
-    public static String textMatches(String... columns) {
+    public static String textMatches(String... keys) {
         StringBuilder sql = new StringBuilder("(");
-        for (int i = 0; i < columns.length; i++) {
+        for (int i = 0; i < keys.length; i++) {
             if (i > 0) sql.append(" OR ");
-            sql.append(SearchText.contains(columns[i], "text"));
+            sql.append(SearchText.contains(keys[i], "text"));
         }
         return sql.append(")").toString();
     }

@@ -77,7 +77,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
             case SHARED -> AccessPolicy.projectSharedWithCaller("p");
             case PUBLIC -> "p.is_public";
         });
-        text.ifPresent(t -> where.add(Filters.textMatches("p.name", "p.description")));
+        text.ifPresent(t -> where.add(Filters.textMatches("p.name_key", "p.description_key")));
         organism.ifPresent(o -> where.add("p.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same

@@ -87,7 +87,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
      */
     private SampleList listKeys(Optional<Caller> caller, String keys, Paging paging, Optional<String> text, Optional<String> organism) {
         List<String> where = new ArrayList<>();
-        text.ifPresent(t -> where.add(Filters.textMatches("f.name")));
+        text.ifPresent(t -> where.add(Filters.textMatches("f.name_key")));
         organism.ifPresent(o -> where.add("f.organism_id = :organism"));
         String from = "(" + keys + ") k" + (where.isEmpty() ? "" : " JOIN samples f ON f.id = k.id AND " + String.join(" AND ", where));
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM " + from,
@@ -104,7 +104,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     private SampleList list(Optional<Caller> caller, String scopeCondition, Map<String, Object> binds, Paging paging,
                             Optional<String> text, Optional<String> organism) {
         List<String> where = new ArrayList<>(List.of(scopeCondition));
-        text.ifPresent(t -> where.add(Filters.textMatches("s.name")));
+        text.ifPresent(t -> where.add(Filters.textMatches("s.name_key")));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM samples s WHERE " + condition,

@@ -55,7 +55,7 @@ public final class DataSearch {
          */
         String sql() {
             List<String> where = new ArrayList<>(List.of("d.status = 'ready'"));
-            text.ifPresent(t -> where.add(Filters.textMatches("d.filename")));
+            text.ifPresent(t -> where.add(Filters.textMatches("d.filename_key")));
             pattern.ifPresent(p -> where.add("d.filename ILIKE :pattern"));
             dataType.ifPresent(t -> where.add("d.data_type = :data_type"));
             sizeMin.ifPresent(s -> where.add("d.size >= :size_min"));

@@ -38,7 +38,7 @@ public final class ExecutionSearch {
          */
         String sql() {
             List<String> where = new ArrayList<>(listing.sql("e"));
-            text.ifPresent(t -> where.add(Filters.textMatches("e.name")));
+            text.ifPresent(t -> where.add(Filters.textMatches("e.name_key")));
             // = ANY (ARRAY(...)): the sample's runs are read once (execution_samples_sample), then by primary key
             sample.ifPresent(s -> where.add("e.id = ANY (ARRAY(SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = "
                     + "(SELECT vs.id FROM samples vs WHERE vs.id = :sample AND " + AccessPolicy.sampleVisible("vs") + ")))"));

@@ -49,7 +49,7 @@ public final class FilesetSearch {
 
         // A sample the caller may not read finds nothing, as one that does not exist: its filesets are not visible.
         List<String> where = new ArrayList<>(List.of(AccessPolicy.sampleOfRowVisible("f.sample_id")));
-        text.ifPresent(t -> where.add(Filters.textMatches("f.name")));
+        text.ifPresent(t -> where.add(Filters.textMatches("f.name_key")));
         sample.ifPresent(id -> where.add("f.sample_id = :sample"));
         hasData.ifPresent(has -> where.add((has ? "" : "NOT ") + HAS_DATA));
         String matches = "SELECT f.id FROM filesets f WHERE " + String.join(" AND ", where);

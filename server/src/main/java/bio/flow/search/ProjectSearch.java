@@ -43,7 +43,7 @@ public final class ProjectSearch {
         Optional<Boolean> hasSamples = SearchParams.bool(ctx, "has_samples");
 
         List<String> where = new ArrayList<>(List.of(AccessPolicy.projectVisible("p")));
-        text.ifPresent(t -> where.add(Filters.textMatches("p.name", "p.description")));
+        text.ifPresent(t -> where.add(Filters.textMatches("p.name_key", "p.description_key")));
         organism.ifPresent(o -> where.add("p.organism_id = :organism"));
         // Any sample counts: whoever may read a project may read every sample in it. samples_project serves it.
         hasSamples.ifPresent(has -> where.add((has ? "" : "NOT ") + "EXISTS (SELECT 1 FROM samples hs WHERE hs.project_id = p.id)"));

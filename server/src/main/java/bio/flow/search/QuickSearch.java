@@ -5,7 +5,9 @@ import bio.flow.http.ApiException;
 import bio.flow.http.Caller;
 import io.javalin.http.Context;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,13 +28,14 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>description: the name does not match but the description's key contains the query's key (projects only:
  *       the other kinds have no description).</li>
  * </ol>
- * Each kind is read by one statement whose parts read the ranks, each part at most {@link #CANDIDATES} times
- * {@code limit} matches, newest first, so that an unselective query never ranks all its matches. Exact and prefix
- * matches are read through the keys' btree indexes (V26), the others through the keys' trigram indexes or, for a
- * text that many names contain, the (created DESC, id DESC) index. The word and substring ranks are read together:
- * a name where the query is a whole word but older than the newest names that contain it is not ranked (ranking
- * them all would read every name that contains a common text). The ranks divide the matches between them, so the
- * parts' matches are the kind's matches, counted up to what one part reads ({@code count_capped} beyond).
+ * The four kinds are read by one statement ({@link #sql}) whose parts read each kind's ranks, each part at most
+ * {@link #CANDIDATES} times {@code limit} matches, newest first, so that an unselective query never ranks all its
+ * matches. Exact and prefix matches are read through the stored keys' btree indexes (V43), the others through the
+ * keys' trigram indexes or, for a text that many names contain, the (created DESC, id DESC) index. The word and
+ * substring ranks are read together: a name where the query is a whole word but older than the newest names that
+ * contain it is not ranked (ranking them all would read every name that contains a common text). The ranks divide
+ * the matches between them, so the parts' matches are the kind's matches, counted up to what one part reads
+ * ({@code count_capped} beyond).
  * {@code total_count} is the sum of the counts of the four kinds.
  */
 public final class QuickSearch {
@@ -55,35 +58,37 @@ public final class QuickSearch {
 
     public record Answer(Results results, long total_count, String query, Counts counts, boolean count_capped) {}
 
-    /** A match as the statement of its kind reads it, with the part of the statement that read it. */
-    private record Match(Result result, int part) {}
+    /** A match as the statement reads it: its kind, and the part of the statement that read it. */
+    private record Match(Kind kind, Result result, int part) {}
 
-    /** A kind of result: its table (aliased {@code x}), name column, description column if any, and visibility. */
+    /**
+     * A kind of result: its table (aliased {@code x}), name column and its stored search key (V43), description's
+     * search key if any, and visibility.
+     */
     private enum Kind {
-        SAMPLE("samples", "x.name", null, AccessPolicy.sampleVisible("x"), "sample", "/samples/"),
-        PROJECT("projects", "x.name", "x.description", AccessPolicy.projectVisible("x"), "project", "/projects/"),
-        EXECUTION("executions", "x.name", null, AccessPolicy.executionVisible("x"), "execution", "/executions/"),
-        DATA("data", "x.filename", null, "x.status = 'ready' AND " + AccessPolicy.dataVisible("x"), "data", "/data/");
+        SAMPLE("samples", "x.name", "x.name_key", null, AccessPolicy.sampleVisible("x"), "sample", "/samples/"),
+        PROJECT("projects", "x.name", "x.name_key", "x.description_key", AccessPolicy.projectVisible("x"), "project", "/projects/"),
+        EXECUTION("executions", "x.name", "x.name_key", null, AccessPolicy.executionVisible("x"), "execution", "/executions/"),
+        DATA("data", "x.filename", "x.filename_key", null, "x.status = 'ready' AND " + AccessPolicy.dataVisible("x"), "data", "/data/");
 
-        final String table, name, description, visible, type, url;
+        final String table, name, key, descriptionKey, visible, type, url;
 
-        Kind(String table, String name, String description, String visible, String type, String url) {
+        Kind(String table, String name, String key, String descriptionKey, String visible, String type, String url) {
             this.table = table;
             this.name = name;
-            this.description = description;
+            this.key = key;
+            this.descriptionKey = descriptionKey;
             this.visible = visible;
             this.type = type;
             this.url = url;
         }
 
         /**
-         * SQL: the kind's matches in rank order, newest first within a rank, at most {@code read} of each rank (the
-         * word and substring ranks sharing theirs), with the rank ({@code rank}) and which part of the statement read
-         * them ({@code part}, 0 to 3). One statement a kind: each search statement is planned anew for its values
-         * (SearchListing), and the parts share that cost. The query's key is {@code search_key(:q)}.
+         * SQL: the parts that read the kind's matches, at most {@code read} of each rank (the word and substring ranks
+         * sharing theirs), each row with the kind ({@code kind}, its ordinal), its rank ({@code rank}) and which part
+         * read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)}.
          */
-        String sql(int read) {
-            String key = "search_key(" + name + ")";
+        List<String> parts(int read) {
             String query = "search_key(:q)";
             String contains = key + " LIKE '%' || " + query + " || '%'";
             String prefix = key + " LIKE " + query + " || '%'";
@@ -93,16 +98,28 @@ public final class QuickSearch {
                     // whole words (rank 2) before substrings (3) among the newest names that contain the query
                     part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
                             contains + " AND NOT " + prefix, read)));
-            if (description != null) {
-                parts.add(part(3, "4", "search_key(" + description + ") LIKE '%' || " + query + " || '%' AND NOT " + contains, read));
+            if (descriptionKey != null) {
+                parts.add(part(3, "4", descriptionKey + " LIKE '%' || " + query + " || '%' AND NOT " + contains, read));
             }
-            return "SELECT id, name, part FROM (" + String.join(" UNION ALL ", parts) + ") m ORDER BY rank, created DESC, id DESC";
+            return parts;
         }
 
         private String part(int part, String rank, String condition, int read) {
-            return "(SELECT x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + table
+            return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + table
                     + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + read + ")";
         }
+    }
+
+    /**
+     * SQL: every kind's matches, by kind, in rank order, newest first within a rank. One statement for the four kinds:
+     * each search statement is planned anew for its values (SearchListing), and the caller's permission sets
+     * ({@link AccessPolicy#CALLER_SETS}) are made once for all the parts (1-2 ms each time on the bench data).
+     */
+    static String sql(int read) {
+        List<String> parts = new ArrayList<>();
+        for (Kind kind : Kind.values()) parts.addAll(kind.parts(read));
+        return AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part FROM (" + String.join(" UNION ALL ", parts)
+                + ") m ORDER BY kind, rank, created DESC, id DESC";
     }
 
     private final Jdbi jdbi;
@@ -128,13 +145,18 @@ public final class QuickSearch {
         }
         int read = CANDIDATES * limit;
         return SearchListing.run(jdbi, h -> {
+            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(h.createQuery(sql(read)), caller).bind("q", query)
+                    .map((rs, c) -> {
+                        Kind kind = Kind.values()[rs.getInt("kind")];
+                        return new Match(kind, new Result(rs.getLong("id"), rs.getString("name"), kind.type,
+                                kind.url + rs.getLong("id") + "/"), rs.getInt("part"));
+                    })
+                    .collect(Collectors.groupingBy(Match::kind, () -> new EnumMap<>(Kind.class), Collectors.toList()));
             List<List<Result>> found = new ArrayList<>();
             long[] counts = new long[Kind.values().length];
             boolean capped = false;
             for (Kind kind : Kind.values()) {
-                List<Match> matches = AccessPolicy.bindCaller(h.createQuery(kind.sql(read)), caller).bind("q", query)
-                        .map((rs, c) -> new Match(new Result(rs.getLong("id"), rs.getString("name"), kind.type,
-                                kind.url + rs.getLong("id") + "/"), rs.getInt("part"))).list();
+                List<Match> matches = byKind.getOrDefault(kind, List.of());
                 List<Result> results = matches.stream().limit(limit).map(Match::result).toList();
                 // A part that read all it may has more matches: the count is then capped at what one part reads.
                 boolean full = matches.stream().collect(Collectors.groupingBy(Match::part, Collectors.counting()))

@@ -59,7 +59,7 @@ public final class SampleSearch {
         Optional<String> metadata = metadata(ctx);
 
         List<String> where = new ArrayList<>(List.of(AccessPolicy.sampleVisible("s")));
-        text.ifPresent(t -> where.add(Filters.textMatches("s.name")));
+        text.ifPresent(t -> where.add(Filters.textMatches("s.name_key")));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         sampleType.ifPresent(t -> where.add("s.sample_type_id = :sample_type"));
         // A project the caller may not read finds nothing, as one that does not exist: its samples that are shared

@@ -1,5 +1,6 @@
 package bio.flow.search;
 
+import bio.flow.access.AccessPolicy;
 import bio.flow.http.ApiException;
 import bio.flow.http.Paging;
 import java.sql.SQLException;
@@ -72,7 +73,8 @@ public final class SearchListing {
      * count apart cost two plans of the permission conditions (2 to 3 ms each on the big dataset) and read the
      * page's matches twice.
      *
-     * @param matchesSql selects the ids of the matching rows (first column), unordered
+     * @param matchesSql selects the ids of the matching rows (first column), unordered; may use the permission
+     *                   conditions of {@link AccessPolicy} (it is run after {@link AccessPolicy#CALLER_SETS})
      * @param order      the order of the results ({@code s.created DESC, s.id DESC}); an index should read them so,
      *                   so that an unselective search stops at the bound
      * @param pageSql    given SQL that selects the page's ids, selects the page's rows in {@code order}
@@ -82,7 +84,7 @@ public final class SearchListing {
     public static <T, L> L read(Handle h, Paging paging, String matchesSql, String order, UnaryOperator<String> pageSql,
                                 UnaryOperator<Query> bind, RowMapper<T> row, Answer<T, L> answer) {
         int bound = countBound(paging.offset() + paging.limit());
-        List<Long> matches = bind.apply(h.createQuery(matchesSql + " ORDER BY " + order + " LIMIT " + (bound + 1))).mapTo(Long.class).list();
+        List<Long> matches = bind.apply(h.createQuery(AccessPolicy.CALLER_SETS + matchesSql + " ORDER BY " + order + " LIMIT " + (bound + 1))).mapTo(Long.class).list();
         List<Long> page = matches.subList(Math.min(paging.offset(), matches.size()), Math.min(paging.offset() + paging.limit(), matches.size()));
         List<T> items = List.of();
         if (!page.isEmpty()) {

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /**
  * How Flow matches text: on search keys, a name in lower case without ASCII spaces and punctuation, so that
  * {@code rna-seq}, {@code RNA seq} and {@code rnaseq} all find "RNA-seq Sample 1". The key is computed by the SQL
- * function {@code search_key} (migration V21), for the names and for the query alike; this class only tells
+ * function {@code search_key} (migration V21), for the names and for the query alike (the names' keys are stored
+ * beside them, V43: {@code name_key}, {@code filename_key}, {@code description_key}); this class only tells
  * whether a query has anything left to match once those characters are gone (the same ASCII ranges as V21).
  */
 public final class SearchText {
@@ -28,11 +29,12 @@ public final class SearchText {
     }
 
     /**
-     * SQL condition: the column's search key contains the search key of the text bound as {@code :param}; false for
-     * a text with nothing to match (so that an empty query finds nothing rather than everything). A trigram index
-     * on {@code search_key(column)} serves it: with custom plans the pattern is a constant.
+     * SQL condition: the search key {@code key} (a column storing one, V43, or {@code search_key(...)} of a name)
+     * contains the search key of the text bound as {@code :param}; false for a text with nothing to match (so that an
+     * empty query finds nothing rather than everything). A trigram index on the key serves it: with custom plans the
+     * pattern is a constant.
      */
-    public static String contains(String column, String param) {
-        return "(search_key(:" + param + ") <> '' AND search_key(" + column + ") LIKE '%' || search_key(:" + param + ") || '%')";
+    public static String contains(String key, String param) {
+        return "(search_key(:" + param + ") <> '' AND " + key + " LIKE '%' || search_key(:" + param + ") || '%')";
     }
 }

@@ -148,7 +148,7 @@ class SearchVisibilityTest {
                 return out;
             };
             Set<Long> byLevel = policy.readable(h, kind, named.values(), caller);
-            Set<Long> bySearch = new HashSet<>(AccessPolicy.bindCaller(h.createQuery(VISIBLE.get(kind)), caller)
+            Set<Long> bySearch = new HashSet<>(AccessPolicy.bindCaller(h.createQuery(AccessPolicy.CALLER_SETS + VISIBLE.get(kind)), caller)
                     .bindArray("ids", Long.class, named.values()).mapTo(Long.class).list());
             if (!byLevel.equals(bySearch)) {
                 disagreements.add(who + " on " + kind + ": level rule reads " + names.apply(byLevel) + ", search condition " + names.apply(bySearch));
