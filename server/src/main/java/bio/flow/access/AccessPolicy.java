@@ -35,7 +35,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * Anonymous callers are bound as user 0, which no account has.
  */
 public final class AccessPolicy {
-    /** SQL: the groups whose grants :caller gets. */
+    /** SQL: the groups whose grants :caller gets. V44's functions (CALLER_SETS) say the same: keep them in step. */
     public static final String CALLER_GROUPS = "SELECT group_id FROM group_members WHERE user_id = :caller AND role >= 2";
 
     /** SQL condition on a grant row {@code g}: it is held by :caller, directly or through a group. */
