@@ -8,7 +8,7 @@
 #
 # The permission conditions (AccessPolicy.*Visible and the CALLER_SETS they need) and the quick search's statement (QuickSearch) are taken from the
 # server's jar (jshell), with the caller and the parameters written in as constants, as the server's custom plans see
-# them (SearchListing forces plan_cache_mode = force_custom_plan). The advanced searches' own filters are written
+# them (SearchListing.matching: sent unnamed, so planned for the values bound). The advanced searches' own filters are written
 # here as their classes write them. For each advanced shape: the statement that finds the matches (SearchListing.read:
 # ids ORDER BY created DESC, id DESC LIMIT 121 for the first page of 20; the page's 20 rows are then read by id,
 # which costs nothing here); for the quick search, its one statement (the default limit 10: 100 per part).
@@ -34,6 +34,9 @@ System.out.println("execution\t" + AccessPolicy.executionVisible("ALIAS"));
 System.out.println("data\t" + AccessPolicy.dataVisible("ALIAS"));
 System.out.println("project\t" + AccessPolicy.projectVisible("ALIAS"));
 System.out.println("sample_of_row\t" + AccessPolicy.sampleOfRowVisible("ALIAS.sample_id"));
+System.out.println("sample_in_project\t" + AccessPolicy.sampleInVisibleProject("ALIAS", "NAMED"));
+System.out.println("data_in_project\t" + AccessPolicy.dataInVisibleProject("ALIAS", "NAMED"));
+System.out.println("data_of_sample\t" + AccessPolicy.dataOfVisibleSample("ALIAS", "NAMED"));
 var sql = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("sql", int.class);
 sql.setAccessible(true);
 System.out.println("quick\t" + sql.invoke(null, 100));
@@ -49,6 +52,8 @@ execution_visible() { visible execution "$1"; }
 data_visible() { visible data "$1"; }
 project_visible() { visible project "$1"; }
 sample_of_row_visible() { visible sample_of_row "$1"; }
+# the filters naming a project or sample, which imply the row's visibility: named ALIAS ID
+named() { code "$1" | sed -e "s/ALIAS\./$2./g" -e "s/NAMED/$3/g"; }
 # SearchText.contains / Filters.textMatches
 contains() { echo "(search_key('$2') <> '' AND ${1}_key LIKE '%' || search_key('$2') || '%')"; }   # the stored key of column $1 (V43)
 
@@ -70,7 +75,7 @@ SHAPE_LIST=$(cat <<EOF
 samples_rare	samples s	$SV AND $(contains s.name $RARE)
 samples_common	samples s	$SV AND $(contains s.name $COMMON)
 samples_organism	samples s	$SV AND s.organism_id = 'human'
-samples_project	samples s	$SV AND s.project_id = $PROJECT AND EXISTS (SELECT 1 FROM projects fp WHERE fp.id = $PROJECT AND $(project_visible fp))
+samples_project	samples s	$(named sample_in_project s $PROJECT)
 samples_meta_rare	samples s	$SV AND s.metadata @> '{"donor": "D0042"}'
 samples_meta_common	samples s	$SV AND s.metadata @> '{"sequencer": "NovaSeq 6000"}'
 projects_rare	projects p	$PV AND ($(contains p.name 'Bench project 4242') OR $(contains p.description 'Bench project 4242'))
@@ -84,8 +89,8 @@ data_type_fastq	data d	d.status = 'ready' AND d.data_type = 'FASTQ' AND $DV
 data_type_vcf	data d	d.status = 'ready' AND d.data_type = 'VCF' AND $DV
 data_size_narrow	data d	d.status = 'ready' AND d.size >= 1000000000 AND d.size <= 1001000000 AND $DV
 data_size_large	data d	d.status = 'ready' AND d.size >= 10000000000 AND $DV
-data_project	data d	d.status = 'ready' AND (d.project_id = (SELECT vp.id FROM projects vp WHERE vp.id = $PROJECT AND $(project_visible vp)) OR d.sample_id = ANY (ARRAY(SELECT ps.id FROM samples ps WHERE ps.project_id = (SELECT vp.id FROM projects vp WHERE vp.id = $PROJECT AND $(project_visible vp))))) AND $DV
-data_sample	data d	d.status = 'ready' AND d.sample_id = (SELECT vs.id FROM samples vs WHERE vs.id = $SAMPLE AND $(sample_visible vs)) AND $DV
+data_project	data d	d.status = 'ready' AND $(named data_in_project d $PROJECT)
+data_sample	data d	d.status = 'ready' AND $(named data_of_sample d $SAMPLE)
 executions_rare	executions e	$(contains e.name 'Variant calling of samples #6172') AND $EV
 executions_common	executions e	$(contains e.name rna) AND $EV
 executions_completed	executions e	e.status = 'completed' AND $EV

@@ -60,16 +60,10 @@ public final class DataSearch {
             dataType.ifPresent(t -> where.add("d.data_type = :data_type"));
             sizeMin.ifPresent(s -> where.add("d.size >= :size_min"));
             sizeMax.ifPresent(s -> where.add("d.size <= :size_max"));
-            sample.ifPresent(s -> where.add("d.sample_id = (SELECT vs.id FROM samples vs WHERE vs.id = :sample AND "
-                    + AccessPolicy.sampleVisible("vs") + ")"));
-            project.ifPresent(p -> {
-                String visible = "(SELECT vp.id FROM projects vp WHERE vp.id = :project AND " + AccessPolicy.projectVisible("vp") + ")";
-                // = ANY (ARRAY(...)): the project's samples are read once (samples_project), and both arms are then
-                // conditions on data_project and data_sample (a BitmapOr), where IN (...) would filter every row of a scan
-                where.add("(d.project_id = " + visible + " OR d.sample_id = ANY (ARRAY(SELECT ps.id FROM samples ps WHERE ps.project_id = "
-                        + visible + ")))");
-            });
-            where.add(AccessPolicy.dataVisible("d"));
+            sample.ifPresent(s -> where.add(AccessPolicy.dataOfVisibleSample("d", ":sample")));
+            project.ifPresent(p -> where.add(AccessPolicy.dataInVisibleProject("d", ":project")));
+            // the data of a sample or project the caller may read are readable: without those, each row is tested
+            if (sample.isEmpty() && project.isEmpty()) where.add(AccessPolicy.dataVisible("d"));
             return String.join(" AND ", where) + created.sql("d.created");
         }
 

@@ -77,7 +77,7 @@ public final class PeopleSearchRoutes {
         }
         String username = SearchText.contains("search_key(u.username)", "q");
         String name = SearchText.contains("search_key(u.first_name || u.last_name)", "q");
-        List<UserItem> users = SearchListing.run(jdbi, h -> h.createQuery("SELECT u.id, u.username, "
+        List<UserItem> users = SearchListing.run(jdbi, h -> SearchListing.matching(h, "SELECT u.id, u.username, "
                         + "trim(u.first_name || ' ' || u.last_name) AS name, u.email, u.is_admin, u.can_run_pipelines FROM users u "
                         + "WHERE " + username + " OR " + name + " OR lower(u.email) = lower(:email) "
                         + "ORDER BY CASE WHEN lower(u.username) = lower(:q) OR lower(u.email) = lower(:email) THEN 0 "
@@ -104,7 +104,7 @@ public final class PeopleSearchRoutes {
             ctx.json(new GroupResults(List.of()));
             return;
         }
-        List<GroupItem> groups = SearchListing.run(jdbi, h -> AccessPolicy.bindCaller(h.createQuery("SELECT g.id, g.slug, g.name FROM groups g "
+        List<GroupItem> groups = SearchListing.run(jdbi, h -> AccessPolicy.bindCaller(SearchListing.matching(h, "SELECT g.id, g.slug, g.name FROM groups g "
                         + "WHERE (" + SearchText.contains("search_key(g.name)", "q") + " OR " + SearchText.contains("search_key(g.slug)", "q") + ") AND "
                         + GroupAccess.canSeeSql("g") + " "
                         + "ORDER BY CASE WHEN search_key(g.slug) = search_key(:q) OR search_key(g.name) = search_key(:q) THEN 0 "

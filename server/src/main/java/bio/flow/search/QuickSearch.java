@@ -145,7 +145,7 @@ public final class QuickSearch {
         }
         int read = CANDIDATES * limit;
         return SearchListing.run(jdbi, h -> {
-            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(h.createQuery(sql(read)), caller).bind("q", query)
+            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(SearchListing.matching(h, sql(read)), caller).bind("q", query)
                     .map((rs, c) -> {
                         Kind kind = Kind.values()[rs.getInt("kind")];
                         return new Match(kind, new Result(rs.getLong("id"), rs.getString("name"), kind.type,

@@ -58,14 +58,14 @@ public final class SampleSearch {
         SearchParams.Created created = SearchParams.Created.from(ctx);
         Optional<String> metadata = metadata(ctx);
 
-        List<String> where = new ArrayList<>(List.of(AccessPolicy.sampleVisible("s")));
+        // A project the caller may not read finds nothing, as one that does not exist: its samples that are shared
+        // one by one are still found without this filter (and named there without their project). The samples of a
+        // project the caller may read are readable: without the filter, each is tested.
+        List<String> where = new ArrayList<>(List.of(project.isPresent()
+                ? AccessPolicy.sampleInVisibleProject("s", ":project") : AccessPolicy.sampleVisible("s")));
         text.ifPresent(t -> where.add(Filters.textMatches("s.name_key")));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         sampleType.ifPresent(t -> where.add("s.sample_type_id = :sample_type"));
-        // A project the caller may not read finds nothing, as one that does not exist: its samples that are shared
-        // one by one are still found without this filter (and named there without their project).
-        project.ifPresent(p -> where.add("s.project_id = :project AND EXISTS (SELECT 1 FROM projects fp WHERE fp.id = :project AND "
-                + AccessPolicy.projectVisible("fp") + ")"));
         metadata.ifPresent(m -> where.add("s.metadata @> CAST(:metadata AS jsonb)"));
         String condition = String.join(" AND ", where) + created.sql("s.created");
 

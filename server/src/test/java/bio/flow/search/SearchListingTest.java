@@ -3,20 +3,39 @@ package bio.flow.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.TestServer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** SearchListing.run: a search's statements run read-only, planned for their values, with a time limit. */
+/**
+ * SearchListing: a search's statements run read-only with a time limit, and those that find matches are planned for
+ * their values every time.
+ */
 class SearchListingTest {
     private final TestServer server = TestServer.shared();
 
     @Test
-    void aSearchRunsReadOnlyWithCustomPlansAndATimeout() {
+    void aSearchRunsReadOnlyWithATimeout() {
         String settings = SearchListing.run(server.jdbi(), h -> h.createQuery(
-                "SELECT current_setting('transaction_read_only') || ' ' || current_setting('plan_cache_mode') || ' ' "
-                        + "|| current_setting('statement_timeout')").mapTo(String.class).one());
-        assertThat(settings).isEqualTo("on force_custom_plan " + SearchListing.TIMEOUT);
+                "SELECT current_setting('transaction_read_only') || ' ' || current_setting('statement_timeout')").mapTo(String.class).one());
+        assertThat(settings).isEqualTo("on " + SearchListing.TIMEOUT);
         // the settings end with the search's transaction
-        String after = server.jdbi().withHandle(h -> h.createQuery("SELECT current_setting('plan_cache_mode')").mapTo(String.class).one());
-        assertThat(after).isEqualTo("auto");
+        String after = server.jdbi().withHandle(h -> h.createQuery("SELECT current_setting('statement_timeout')").mapTo(String.class).one());
+        assertThat(after).isEqualTo("0");
+    }
+
+    @Test
+    void statementsThatFindMatchesAreNeverPreparedOnTheServer() {
+        // A statement the driver prepares on the server (after its fifth run on a connection) may get a generic plan;
+        // one that finds matches is sent unnamed every time, so PostgreSQL plans it with the values given.
+        String sql = "SELECT count(*) FROM projects WHERE name = :name AND %s IS NOT NULL";
+        List<String> prepared = server.jdbi().withHandle(h -> {
+            for (int i = 0; i < 12; i++) {
+                SearchListing.matching(h, sql.formatted("'matching'")).bind("name", "p" + i).mapTo(Long.class).one();
+                h.createQuery(sql.formatted("'plain'")).bind("name", "p" + i).mapTo(Long.class).one();
+            }
+            return h.createQuery("SELECT statement FROM pg_prepared_statements").mapTo(String.class).list();
+        });
+        assertThat(prepared).as("the control: a plain statement is prepared").anyMatch(s -> s.contains("'plain'"));
+        assertThat(prepared).noneMatch(s -> s.contains("'matching'"));
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +61,11 @@ class SearchVisibilityTest {
     /** The data file made an output of the execution. */
     private static void output(long data, long execution) {
         server.sql("UPDATE data SET execution_id = " + execution + " WHERE id = " + data);
+    }
+
+    /** The ids a statement selects for the caller, with :named bound to {@code id}. */
+    private static List<Long> named(Handle h, Optional<Caller> caller, String sql, long id) {
+        return AccessPolicy.bindCaller(h.createQuery(AccessPolicy.CALLER_SETS + sql), caller).bind("named", id).mapTo(Long.class).list();
     }
 
     @Test
@@ -155,6 +161,34 @@ class SearchVisibilityTest {
             }
             readBy.computeIfAbsent(who, w -> new HashSet<>()).addAll(names.apply(byLevel).stream().map(n -> kind + " " + n).toList());
         })));
+        assertThat(disagreements).isEmpty();
+
+        // The filters that name a project or a sample (which spare a search testing each row) let through all of its
+        // rows when the caller may read it, and none otherwise: never a row the level rule would not let them read.
+        server.jdbi().useHandle(h -> callers.forEach((who, caller) -> {
+            Set<Long> projects = policy.readable(h, Resource.PROJECT, rows.get(Resource.PROJECT).values(), caller);
+            Set<Long> samples = policy.readable(h, Resource.SAMPLE, rows.get(Resource.SAMPLE).values(), caller);
+            Map<String, List<Long>> found = new LinkedHashMap<>();
+            Map<String, List<Long>> expected = new LinkedHashMap<>();
+            for (long project : rows.get(Resource.PROJECT).values()) {
+                boolean readable = projects.contains(project);
+                found.put("samples of project " + project, named(h, caller, "SELECT x.id FROM samples x WHERE " + AccessPolicy.sampleInVisibleProject("x", ":named"), project));
+                expected.put("samples of project " + project, readable ? named(h, caller, "SELECT id FROM samples WHERE project_id = :named", project) : List.of());
+                found.put("data of project " + project, named(h, caller, "SELECT x.id FROM data x WHERE " + AccessPolicy.dataInVisibleProject("x", ":named"), project));
+                expected.put("data of project " + project, readable ? named(h, caller, "SELECT id FROM data WHERE project_id = :named "
+                        + "OR sample_id IN (SELECT id FROM samples WHERE project_id = :named)", project) : List.of());
+            }
+            for (long sample : rows.get(Resource.SAMPLE).values()) {
+                found.put("data of sample " + sample, named(h, caller, "SELECT x.id FROM data x WHERE " + AccessPolicy.dataOfVisibleSample("x", ":named"), sample));
+                expected.put("data of sample " + sample, samples.contains(sample) ? named(h, caller, "SELECT id FROM data WHERE sample_id = :named", sample) : List.of());
+            }
+            found.forEach((what, ids) -> {
+                Resource kind = what.startsWith("samples") ? Resource.SAMPLE : Resource.DATA;
+                if (!new HashSet<>(ids).equals(new HashSet<>(expected.get(what))) || !policy.readable(h, kind, ids, caller).equals(new HashSet<>(ids))) {
+                    disagreements.add(who + ": " + what + " finds " + ids + ", expected " + expected.get(what));
+                }
+            });
+        }));
         assertThat(disagreements).isEmpty();
 
         // The world exercises what it is meant to: a few of the level rule's answers, named.
