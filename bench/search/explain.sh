@@ -84,7 +84,7 @@ projects_organism	projects p	$PV AND p.organism_id = 'human'
 projects_has_samples	projects p	$PV AND EXISTS (SELECT 1 FROM samples hs WHERE hs.project_id = p.id)
 data_rare	data d	d.status = 'ready' AND $(contains d.filename $RARE) AND $DV
 data_common	data d	d.status = 'ready' AND $(contains d.filename $COMMON) AND $DV
-data_fastq_pattern	data d	d.status = 'ready' AND d.filename ILIKE '%.fastq.gz' AND $DV
+data_fastq_pattern	data d	d.status = 'ready' AND (d.filename_key LIKE '%' || search_key('.fastq.gz') || '%' AND (d.filename LIKE '%.fastq.gz' OR d.filename ILIKE '%.fastq.gz')) AND $DV
 data_type_fastq	data d	d.status = 'ready' AND d.data_type = 'FASTQ' AND $DV
 data_type_vcf	data d	d.status = 'ready' AND d.data_type = 'VCF' AND $DV
 data_size_narrow	data d	d.status = 'ready' AND d.size >= 1000000000 AND d.size <= 1001000000 AND $DV

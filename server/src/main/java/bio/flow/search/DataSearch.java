@@ -45,7 +45,7 @@ public final class DataSearch {
                 SearchParams.id(ctx, "sample"), SearchParams.id(ctx, "project"), SearchParams.Created.from(ctx));
     }
 
-    record Filter(Optional<String> text, Optional<String> pattern, Optional<String> dataType, Optional<Long> sizeMin,
+    record Filter(Optional<String> text, Optional<SearchParams.FilePattern> pattern, Optional<String> dataType, Optional<Long> sizeMin,
                   Optional<Long> sizeMax, Optional<Long> sample, Optional<Long> project, SearchParams.Created created) {
         /**
          * SQL conditions on the data row {@code d}. A sample or project filter names one the caller may read, else
@@ -56,7 +56,7 @@ public final class DataSearch {
         String sql() {
             List<String> where = new ArrayList<>(List.of("d.status = 'ready'"));
             text.ifPresent(t -> where.add(Filters.textMatches("d.filename_key")));
-            pattern.ifPresent(p -> where.add("d.filename ILIKE :pattern"));
+            pattern.ifPresent(p -> where.add(p.sql("d.filename", "d.filename_key", "pattern")));
             dataType.ifPresent(t -> where.add("d.data_type = :data_type"));
             sizeMin.ifPresent(s -> where.add("d.size >= :size_min"));
             sizeMax.ifPresent(s -> where.add("d.size <= :size_max"));
@@ -70,7 +70,7 @@ public final class DataSearch {
         Query bind(Query q, Optional<Caller> caller) {
             AccessPolicy.bindCaller(q, caller);
             text.ifPresent(t -> q.bind("text", t));
-            pattern.ifPresent(p -> q.bind("pattern", p));
+            pattern.ifPresent(p -> p.bind(q, "pattern"));
             dataType.ifPresent(t -> q.bind("data_type", t));
             sizeMin.ifPresent(s -> q.bind("size_min", s));
             sizeMax.ifPresent(s -> q.bind("size_max", s));

@@ -203,6 +203,11 @@ class DataSearchTest {
         assertThat(ids(owner, mine + enc(w.tag + "*\\*"))).isEmpty();
         // the pattern alone, without the text filter
         assertThat(ids(owner, "pattern=" + enc(w.tag + "*.tsv"))).containsExactly(w.counts);
+        // punctuation is matched as itself, though the search keys it is first narrowed by leave it out
+        assertThat(ids(owner, mine + enc(w.tag + "-01-R1*"))).isEmpty();
+        assertThat(ids(owner, mine + enc(w.tag + "_01?R1*"))).containsExactly(w.r1);
+        assertThat(ids(owner, mine + enc(w.tag.toUpperCase() + "_01_r1.FASTQ.gz"))).containsExactly(w.r1);
+        assertThat(ids(owner, mine + enc("*_*"))).containsExactly(w.counts, w.literal, w.r3, w.r2, w.r1);
     }
 
     @Test
