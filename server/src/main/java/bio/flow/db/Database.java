@@ -77,8 +77,9 @@ public final class Database implements AutoCloseable {
      * while Flow serves. A migration that rewrites a table (V43 added generated columns to samples and data) leaves
      * it without a visibility map, so index-only scans read the table's pages again, and without statistics on new
      * columns; autovacuum does not come back to a table that is only read. On the search bench data (1M samples, 3M
-     * data) the searches were 10-25% slower until this ran (2.5 s there). Nothing waits for it; stopping Flow
-     * while it runs ends it.
+     * data), after V43 and before a vacuum, a project's samples search took 2.6 ms in PostgreSQL instead of 2.1 (its
+     * index-only scan read the table); the vacuum took 2.6 s there. Nothing waits for it; stopping Flow while it
+     * runs ends it.
      */
     private static void vacuumInTheBackground(String url, String user, String password) {
         Thread vacuum = new Thread(() -> {
