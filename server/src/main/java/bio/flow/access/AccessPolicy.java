@@ -268,14 +268,24 @@ public final class AccessPolicy {
     // = ANY (ARRAY(...)): the project's samples are read once (samples_project), and both arms are then conditions on
     // data_project and data_sample (a BitmapOr), where IN (...) would filter every row of a scan
     public static String dataInVisibleProject(String d, String project) {
-        String visible = "(SELECT vp.id FROM projects vp WHERE vp.id = " + project + " AND " + projectVisible("vp") + ")";
+        String visible = visibleProjectId(project);
         return "(" + d + ".project_id = " + visible + " OR " + d + ".sample_id = ANY (ARRAY(SELECT ps.id FROM samples ps WHERE ps.project_id = "
                 + visible + ")))";
     }
 
     /** SQL condition: the data row {@code d} is of the sample {@code sample}, which :caller may read. */
     public static String dataOfVisibleSample(String d, String sample) {
-        return "(" + d + ".sample_id = (SELECT vs.id FROM samples vs WHERE vs.id = " + sample + " AND " + sampleVisible("vs") + "))";
+        return "(" + d + ".sample_id = " + visibleSampleId(sample) + ")";
+    }
+
+    /** SQL: {@code project} if :caller may read that project, else NULL (a scalar subquery, run once a statement). */
+    private static String visibleProjectId(String project) {
+        return "(SELECT vp.id FROM projects vp WHERE vp.id = " + project + " AND " + projectVisible("vp") + ")";
+    }
+
+    /** SQL: {@code sample} if :caller may read that sample, else NULL (a scalar subquery, run once a statement). */
+    public static String visibleSampleId(String sample) {
+        return "(SELECT vs.id FROM samples vs WHERE vs.id = " + sample + " AND " + sampleVisible("vs") + ")";
     }
 
     /** SQL condition for searches: the project row {@code p} is readable by :caller ({@link #projectReadable}). */

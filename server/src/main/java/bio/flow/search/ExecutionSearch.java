@@ -41,7 +41,7 @@ public final class ExecutionSearch {
             text.ifPresent(t -> where.add(Filters.textMatches("e.name_key")));
             // = ANY (ARRAY(...)): the sample's runs are read once (execution_samples_sample), then by primary key
             sample.ifPresent(s -> where.add("e.id = ANY (ARRAY(SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = "
-                    + "(SELECT vs.id FROM samples vs WHERE vs.id = :sample AND " + AccessPolicy.sampleVisible("vs") + ")))"));
+                    + AccessPolicy.visibleSampleId(":sample") + "))"));
             where.add(AccessPolicy.executionVisible("e"));
             return String.join(" AND ", where) + created.sql("e.created");
         }
