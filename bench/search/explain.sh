@@ -6,10 +6,11 @@
 #   PGPORT=... DATA=<data dir> bench/search/explain.sh CALLER_ID [LABEL]     # CALLER_ID 0: anonymous
 #   SHAPES="^(samples_rare|data_)" bench/search/explain.sh 2                 # only the shapes this regex matches
 #
-# The permission conditions (AccessPolicy.*Visible and the CALLER_SETS they need) and the quick search's statement (QuickSearch) are taken from the
-# server's jar (jshell), with the caller and the parameters written in as constants, as the server's custom plans see
-# them (SearchListing.matching: sent unnamed, so planned for the values bound). The advanced searches' own filters are written
-# here as their classes write them. For each advanced shape: the statement that finds the matches (SearchListing.read:
+# The permission conditions (AccessPolicy.*Visible and the CALLER_SETS they need), the text filters (SearchText.contains,
+# with the trigrams bio.flow.search.Trigrams looks up, sampled from this database) and the quick search's statement
+# (QuickSearch) are taken from the server's jar (jshell), with the caller and the parameters written in as constants,
+# as the server's custom plans see them (SearchListing.matching: sent unnamed, so planned for the values bound). The
+# advanced searches' other filters are written here as their classes write them. For each advanced shape: the statement that finds the matches (SearchListing.read:
 # ids ORDER BY created DESC, id DESC LIMIT 121 for the first page of 20; the page's 20 rows are then read by id,
 # which costs nothing here); for the quick search, its one statement (the default limit 10: 100 per part).
 set -euo pipefail
@@ -24,39 +25,6 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 JAR="${JAR:-$HERE/../../server/target/flow-server.jar}"
 [ -f "$JAR" ] || { echo "no server jar at $JAR: build it (mvn -B -q package -pl server -am -DskipTests)" >&2; exit 1; }
 if [ "$C" = 0 ]; then CALLER_SQL=0; ADMIN=false; else CALLER_SQL=$C; ADMIN=false; fi
-# The conditions and the quick search's statement, one per line, from the code itself.
-FROM_CODE=$(mktemp)
-cat >"$FROM_CODE.jsh" <<'JSH'
-import bio.flow.access.AccessPolicy;
-System.out.println("caller_sets\t" + AccessPolicy.CALLER_SETS);
-System.out.println("sample\t" + AccessPolicy.sampleVisible("ALIAS"));
-System.out.println("execution\t" + AccessPolicy.executionVisible("ALIAS"));
-System.out.println("data\t" + AccessPolicy.dataVisible("ALIAS"));
-System.out.println("project\t" + AccessPolicy.projectVisible("ALIAS"));
-System.out.println("sample_of_row\t" + AccessPolicy.sampleOfRowVisible("ALIAS.sample_id"));
-System.out.println("sample_in_project\t" + AccessPolicy.sampleInVisibleProject("ALIAS", "NAMED"));
-System.out.println("data_in_project\t" + AccessPolicy.dataInVisibleProject("ALIAS", "NAMED"));
-System.out.println("data_of_sample\t" + AccessPolicy.dataOfVisibleSample("ALIAS", "NAMED"));
-var sql = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("sql", int.class);
-sql.setAccessible(true);
-System.out.println("quick\t" + sql.invoke(null, 100));
-/exit
-JSH
-timeout 180 jshell --class-path "$JAR" "$FROM_CODE.jsh" 2>/dev/null | grep -P '^\w+\t' >"$FROM_CODE"
-rm -f "$FROM_CODE.jsh"
-constants() { sed -e "s/:caller/$CALLER_SQL/g" -e "s/:admin/$ADMIN/g"; }
-code() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$FROM_CODE" | constants; }
-visible() { code "$1" | sed "s/ALIAS\./$2./g"; }
-sample_visible() { visible sample "$1"; }
-execution_visible() { visible execution "$1"; }
-data_visible() { visible data "$1"; }
-project_visible() { visible project "$1"; }
-sample_of_row_visible() { visible sample_of_row "$1"; }
-# the filters naming a project or sample, which imply the row's visibility: named ALIAS ID
-named() { code "$1" | sed -e "s/ALIAS\./$2./g" -e "s/NAMED/$3/g"; }
-# SearchText.contains / Filters.textMatches
-contains() { echo "(search_key('$2') <> '' AND ${1}_key LIKE '%' || search_key('$2') || '%')"; }   # the stored key of column $1 (V43)
-
 # The caller's parameters: a project they may read (their newest own one; anonymous: a public one), a sample they may
 # read that has a fileset of paired reads (its name, S0123457 of S0123457_brain, is the rare word), one of the pipelines.
 if [ "$C" = 0 ]; then
@@ -68,22 +36,76 @@ SAMPLE=$(q "SELECT s.id FROM samples s WHERE s.project_id = $PROJECT AND s.id % 
 PIPELINE=$(q "SELECT id FROM pipelines WHERE name = 'ChIP-seq'")
 RARE=$(q "SELECT split_part(name, '_', 1) FROM samples WHERE id = $SAMPLE")   # that sample (S0123457_brain, say), its 2-4 files
 COMMON=${COMMON:-liver}   # 1 in 8 sample names, their files (COMMON=ive: the same rows, never as a whole word)
+# The texts the shapes below filter by, besides RARE and COMMON.
+TEXTS=("Bench project 4242" project "Variant calling of samples #6172" rna paired)
+
+# From the code itself, one per line: the permission conditions; each text filter as SearchText.contains writes it
+# for its column, with the trigrams Trigrams would look up (sampled here from this database, as the server does);
+# the quick search's statement for RARE and COMMON.
+FROM_CODE=$(mktemp)
+jstr() { printf '"%s"' "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"; }
+{
+  cat <<'JSH'
+import bio.flow.access.AccessPolicy;
+import bio.flow.search.*;
+System.out.println("caller_sets\t" + AccessPolicy.CALLER_SETS);
+System.out.println("sample\t" + AccessPolicy.sampleVisible("ALIAS"));
+System.out.println("execution\t" + AccessPolicy.executionVisible("ALIAS"));
+System.out.println("data\t" + AccessPolicy.dataVisible("ALIAS"));
+System.out.println("project\t" + AccessPolicy.projectVisible("ALIAS"));
+System.out.println("sample_of_row\t" + AccessPolicy.sampleOfRowVisible("ALIAS.sample_id"));
+System.out.println("sample_in_project\t" + AccessPolicy.sampleInVisibleProject("ALIAS", "NAMED"));
+System.out.println("data_in_project\t" + AccessPolicy.dataInVisibleProject("ALIAS", "NAMED"));
+System.out.println("data_of_sample\t" + AccessPolicy.dataOfVisibleSample("ALIAS", "NAMED"));
+var trigrams = new Trigrams(org.jdbi.v3.core.Jdbi.create(System.getenv("EXPLAIN_JDBC_URL"), "postgres", System.getenv("PGPASSWORD")));
+trigrams.sample();
+void contains(String alias, SearchKey key, String text) {
+    System.out.println("contains " + key + " " + text + "\t" + SearchText.contains(key.of(alias).sql(), "text", trigrams.lookups(key, text)));
+}
+var quick = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("sql", int.class, String.class, Trigrams.class);
+quick.setAccessible(true);
+JSH
+  for t in "$RARE" "$COMMON" "${TEXTS[@]}"; do
+    for k in s:SAMPLE_NAME p:PROJECT_NAME p:PROJECT_DESCRIPTION d:DATA_FILENAME e:EXECUTION_NAME f:FILESET_NAME; do
+      echo "contains(\"${k%%:*}\", SearchKey.${k#*:}, $(jstr "$t"));"
+    done
+  done
+  for t in "$RARE" "$COMMON"; do echo "System.out.println(\"quick \" + $(jstr "$t") + \"\\t\" + quick.invoke(null, 100, $(jstr "$t"), trigrams));"; done
+  echo "/exit"
+} >"$FROM_CODE.jsh"
+PGPASSWORD="$(cat "$DATA/db-password")" EXPLAIN_JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" \
+  timeout 300 jshell --class-path "$JAR" "$FROM_CODE.jsh" 2>/dev/null | grep -P '^[^\t]+\t' >"$FROM_CODE"
+rm -f "$FROM_CODE.jsh"
+constants() { sed -e "s/:caller/$CALLER_SQL/g" -e "s/:admin/$ADMIN/g"; }
+code() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$FROM_CODE" | constants; }
+visible() { code "$1" | sed "s/ALIAS\./$2./g"; }
+sample_visible() { visible sample "$1"; }
+execution_visible() { visible execution "$1"; }
+data_visible() { visible data "$1"; }
+project_visible() { visible project "$1"; }
+sample_of_row_visible() { visible sample_of_row "$1"; }
+# the filters naming a project or sample, which imply the row's visibility: named ALIAS ID
+named() { code "$1" | sed -e "s/ALIAS\./$2./g" -e "s/NAMED/$3/g"; }
+# a statement's :NAME written as the SQL literal TEXT
+literal() { sed "s/:$1\b/'$(printf '%s' "$2" | sed -e "s/'/''/g" -e 's/[\/&]/\\&/g')'/g"; }
+# SearchText.contains / Filters.textMatches: contains KEY TEXT (a SearchKey: SAMPLE_NAME, DATA_FILENAME, ...)
+contains() { code "contains $1 $2" | literal text "$2"; }
 SV=$(sample_visible s); EV=$(execution_visible e); DV=$(data_visible d); PV=$(project_visible p); FV=$(sample_of_row_visible f)
 
 # shape<TAB>FROM<TAB>WHERE[<TAB>10 (a quick search rank: LIMIT 10) or count (the count only)]
 SHAPE_LIST=$(cat <<EOF
-samples_rare	samples s	$SV AND $(contains s.name $RARE)
-samples_common	samples s	$SV AND $(contains s.name $COMMON)
+samples_rare	samples s	$SV AND $(contains SAMPLE_NAME "$RARE")
+samples_common	samples s	$SV AND $(contains SAMPLE_NAME "$COMMON")
 samples_organism	samples s	$SV AND s.organism_id = 'human'
 samples_project	samples s	$(named sample_in_project s $PROJECT)
 samples_meta_rare	samples s	$SV AND s.metadata @> '{"donor": "D0042"}'
 samples_meta_common	samples s	$SV AND s.metadata @> '{"sequencer": "NovaSeq 6000"}'
-projects_rare	projects p	$PV AND ($(contains p.name 'Bench project 4242') OR $(contains p.description 'Bench project 4242'))
-projects_common	projects p	$PV AND ($(contains p.name project) OR $(contains p.description project))
+projects_rare	projects p	$PV AND ($(contains PROJECT_NAME 'Bench project 4242') OR $(contains PROJECT_DESCRIPTION 'Bench project 4242'))
+projects_common	projects p	$PV AND ($(contains PROJECT_NAME project) OR $(contains PROJECT_DESCRIPTION project))
 projects_organism	projects p	$PV AND p.organism_id = 'human'
 projects_has_samples	projects p	$PV AND EXISTS (SELECT 1 FROM samples hs WHERE hs.project_id = p.id)
-data_rare	data d	d.status = 'ready' AND $(contains d.filename $RARE) AND $DV
-data_common	data d	d.status = 'ready' AND $(contains d.filename $COMMON) AND $DV
+data_rare	data d	d.status = 'ready' AND $(contains DATA_FILENAME "$RARE") AND $DV
+data_common	data d	d.status = 'ready' AND $(contains DATA_FILENAME "$COMMON") AND $DV
 data_fastq_pattern	data d	d.status = 'ready' AND (d.filename_key LIKE '%' || search_key('.fastq.gz') || '%' AND (d.filename LIKE '%.fastq.gz' OR d.filename ILIKE '%.fastq.gz')) AND $DV
 data_type_fastq	data d	d.status = 'ready' AND d.data_type = 'FASTQ' AND $DV
 data_type_vcf	data d	d.status = 'ready' AND d.data_type = 'VCF' AND $DV
@@ -91,21 +113,21 @@ data_size_narrow	data d	d.status = 'ready' AND d.size >= 1000000000 AND d.size <
 data_size_large	data d	d.status = 'ready' AND d.size >= 10000000000 AND $DV
 data_project	data d	d.status = 'ready' AND $(named data_in_project d $PROJECT)
 data_sample	data d	d.status = 'ready' AND $(named data_of_sample d $SAMPLE)
-executions_rare	executions e	$(contains e.name 'Variant calling of samples #6172') AND $EV
-executions_common	executions e	$(contains e.name rna) AND $EV
+executions_rare	executions e	$(contains EXECUTION_NAME 'Variant calling of samples #6172') AND $EV
+executions_common	executions e	$(contains EXECUTION_NAME rna) AND $EV
 executions_completed	executions e	e.status = 'completed' AND $EV
 executions_failed	executions e	e.status = 'failed' AND $EV
 executions_pipeline	executions e	e.pipeline_version_id IN (SELECT id FROM pipeline_versions WHERE pipeline_id = $PIPELINE) AND $EV
 executions_sample	executions e	e.id IN (SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = (SELECT vs.id FROM samples vs WHERE vs.id = $SAMPLE AND $(sample_visible vs))) AND $EV
 filesets_all_with_data	filesets f	$FV AND EXISTS (SELECT 1 FROM data fd WHERE fd.fileset_id = f.id AND fd.status = 'ready')
-filesets_paired	filesets f	$FV AND $(contains f.name paired)
+filesets_paired	filesets f	$FV AND $(contains FILESET_NAME paired)
 filesets_sample	filesets f	$FV AND f.sample_id = $SAMPLE
 EOF
 )
 
 # QuickSearch: its one statement (from the code), for a rare and a common text
 quick_statements() {
-  printf 'quick\t-\t%s\tquick\n' "$(code quick | sed "s/:q/'$(printf '%s' "$1" | sed "s/'/''/g")'/g")"
+  printf 'quick\t-\t%s\tquick\n' "$(code "quick $1" | literal q "$1")"
 }
 
 ALL=$( { echo "$SHAPE_LIST"; quick_statements "$RARE" | sed 's/^quick/quick_rare/'; quick_statements "$COMMON" | sed 's/^quick/quick_common/'; } )

@@ -73,6 +73,7 @@ import bio.flow.search.ProjectSearch;
 import bio.flow.search.SampleSearch;
 import bio.flow.search.DataExecutionSearchRoutes;
 import bio.flow.search.PeopleSearchRoutes;
+import bio.flow.search.Trigrams;
 import bio.flow.mail.OutboxMailer;
 import bio.flow.mail.SmtpMailer;
 import bio.flow.storage.LocalStorage;
@@ -124,9 +125,10 @@ public final class App implements AutoCloseable {
     private final Javalin http;
     private final String baseUrl;
     private final Passwords passwords;
+    private final Trigrams trigrams;
 
     private App(DataDirLock lock, Database database, ExecutorService mailQueue, Housekeeping housekeeping, Verifier verifier, Archives archives, Imports imports,
-                Claims claims, Multiplexed multiplexed, Workers workers, Javalin http, String baseUrl, Passwords passwords) {
+                Claims claims, Multiplexed multiplexed, Workers workers, Javalin http, String baseUrl, Passwords passwords, Trigrams trigrams) {
         this.lock = lock;
         this.database = database;
         this.mailQueue = mailQueue;
@@ -140,6 +142,7 @@ public final class App implements AutoCloseable {
         this.http = http;
         this.baseUrl = baseUrl;
         this.passwords = passwords;
+        this.trigrams = trigrams;
     }
 
     /**
@@ -158,6 +161,7 @@ public final class App implements AutoCloseable {
         Claims claims = null;
         Multiplexed multiplexed = null;
         Workers workers = null;
+        Trigrams trigrams = null;
         Javalin http = null;
         try {
             Storage storage = storage(config); // first: a wrong storage setting stops the start before anything else runs
@@ -167,7 +171,8 @@ public final class App implements AutoCloseable {
             int port = config.port() == 0 ? Ports.free() : config.port();
             String baseUrl = config.baseUrl(port);
             claims = new Claims(jdbi, Duration.ofSeconds(config.workerLeaseSeconds()), config.workerHost());
-            Components c = new Components(config, jdbi, mailQueue, baseUrl, storage, claims);
+            trigrams = new Trigrams(jdbi);
+            Components c = new Components(config, jdbi, mailQueue, baseUrl, storage, claims, trigrams);
             verifier = c.verifier;
             archives = c.archives;
             imports = c.imports;
@@ -207,8 +212,9 @@ public final class App implements AutoCloseable {
             c.uploads.start();
             multiplexed.start();
             workers.start();
+            trigrams.start();
             return new App(lock, database, mailQueue, housekeeping, verifier, archives, imports, claims, multiplexed, workers, http, baseUrl,
-                    c.passwords);
+                    c.passwords, trigrams);
         } catch (RuntimeException | Error e) {
             if (http != null) http.stop();
             if (housekeeping != null) housekeeping.close();
@@ -218,6 +224,7 @@ public final class App implements AutoCloseable {
             if (multiplexed != null) multiplexed.close();
             if (claims != null) claims.close();
             if (workers != null) workers.close();
+            if (trigrams != null) trigrams.close();
             mailQueue.shutdownNow();
             if (database != null) database.close();
             lock.close();
@@ -485,7 +492,7 @@ public final class App implements AutoCloseable {
         final WebApp webApp;
         final MetadataAttributeRoutes metadataAttributes;
 
-        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage, Claims claims) {
+        Components(Config config, Jdbi jdbi, ExecutorService mailQueue, String baseUrl, Storage storage, Claims claims, Trigrams trigrams) {
             this.storage = storage;
             this.outbox = config.dataDir().resolve("mail-outbox");
             Mailer mailer = config.smtp().<Mailer>map(SmtpMailer::new).orElseGet(() -> new OutboxMailer(outbox));
@@ -522,8 +529,8 @@ public final class App implements AutoCloseable {
             AccessPolicy policy = new AccessPolicy(jdbi);
             Sharing sharing = new Sharing(policy);
             DataFiles dataFiles = new DataFiles(jdbi, policy, storage);
-            Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles);
-            Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles);
+            Projects projects = new Projects(jdbi, policy, vocabularies, dataFiles, trigrams);
+            Samples samples = new Samples(jdbi, policy, vocabularies, dataFiles, trigrams);
             this.projectRoutes = new ProjectRoutes(authenticator, projects, samples);
             this.sampleRoutes = new SampleRoutes(authenticator, samples);
             this.projectSharing = new SharedResourceRoutes(Resource.PROJECT, projects, authenticator, jdbi, policy, sharing);
@@ -544,7 +551,7 @@ public final class App implements AutoCloseable {
                     Duration.ofSeconds(config.importReadTimeoutSeconds()), config.importS3());
             this.imports = new Imports(jdbi, vocabularies, storage, dataFiles, uploads, importSources, config.maxUploadBytes(),
                     config.importConcurrency(), claims);
-            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports);
+            this.dataRoutes = new DataRoutes(authenticator, jdbi, dataFiles, contents, imports, trigrams);
             // Demultiplexed reads are written here before they go to storage: the data directory, as for the upload spool.
             this.multiplexed = new Multiplexed(jdbi, storage, uploads, samples, config.dataDir().resolve("demultiplexing"), claims);
             this.annotationRoutes = new AnnotationRoutes(authenticator, jdbi, vocabularies, policy, samples, multiplexed,
@@ -552,16 +559,16 @@ public final class App implements AutoCloseable {
             this.uploadRoutes = new UploadRoutes(authenticator, uploads, multiplexed::receive, uploadSpool(config.dataDir()), config.maxChunkBytes(),
                     config.uploadMemoryMb());
             this.filesets = new Filesets(authenticator, jdbi, policy);
-            this.sampleSearch = new SampleSearch(authenticator, jdbi, vocabularies);
-            this.projectSearch = new ProjectSearch(authenticator, jdbi);
-            this.filesetSearch = new FilesetSearch(authenticator, jdbi);
+            this.sampleSearch = new SampleSearch(authenticator, jdbi, vocabularies, trigrams);
+            this.projectSearch = new ProjectSearch(authenticator, jdbi, trigrams);
+            this.filesetSearch = new FilesetSearch(authenticator, jdbi, trigrams);
             this.verifyRoutes = new VerifyRoutes(authenticator, verifier);
             this.pipelineRegistry = new PipelineRegistry(jdbi, config.pipelinesDir(), new GitSources(Duration.ofSeconds(config.gitTimeoutSeconds())));
             this.pipelineRoutes = new PipelineRoutes(authenticator, pipelineRegistry);
             this.cancelRoutes = new CancelRoutes(authenticator, jdbi, policy);
             this.runRoutes = new RunRoutes(authenticator, new Submissions(jdbi, policy, workers::wake));
-            this.searchRoutes = new SearchRoutes(authenticator, jdbi);
-            this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies);
+            this.searchRoutes = new SearchRoutes(authenticator, jdbi, trigrams);
+            this.dataExecutionSearch = new DataExecutionSearchRoutes(authenticator, jdbi, vocabularies, trigrams);
             this.pekaRoutes = new PekaRoutes(jdbi);
             this.analyticsRoutes = new AnalyticsRoutes(authenticator, jdbi);
             this.webApp = new WebApp(config.oidcIssuers().stream().map(OidcIssuer::issuer).toList());
@@ -677,6 +684,11 @@ public final class App implements AutoCloseable {
         housekeeping.run();
     }
 
+    /** Samples the search keys' trigrams now, for tests of searches that look up only the rare ones. */
+    public void sampleTrigramsNow() {
+        trigrams.sample();
+    }
+
     /** The password hasher, for tests that check the bound on simultaneous hashes. */
     public Passwords passwords() {
         return passwords;
@@ -705,6 +717,7 @@ public final class App implements AutoCloseable {
         multiplexed.close();
         claims.close();
         workers.close();
+        trigrams.close();
         mailQueue.shutdown();
         try {
             mailQueue.awaitTermination(10, TimeUnit.SECONDS);

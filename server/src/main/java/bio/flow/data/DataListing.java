@@ -5,6 +5,8 @@ import bio.flow.http.Caller;
 import bio.flow.http.Filters;
 import bio.flow.http.Listing;
 import bio.flow.http.Paging;
+import bio.flow.search.SearchKey;
+import bio.flow.search.Trigrams;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -69,10 +71,10 @@ public final class DataListing {
      * first, whose filename matches the {@code text} filter ({@link Filters#textMatches}) when given. Counts and pages over the keys
      * (id, created) alone, then reads the page's rows ({@link #items}).
      */
-    public static DataList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Optional<String> text) {
+    public static DataList ofCaller(Handle h, Caller caller, Scope scope, Paging paging, Optional<String> text, Trigrams trigrams) {
         String keys = scope == Scope.OWNED ? "SELECT d.id, d.created FROM data d WHERE d.owner_id = :caller AND d.status = 'ready'"
                 : AccessPolicy.SHARED_DATA_KEYS;
-        String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND " + Filters.textMatches("f.filename_key") : "");
+        String from = "(" + keys + ") k" + (text.isPresent() ? " JOIN data f ON f.id = k.id AND " + Filters.textMatches(trigrams, text.get(), SearchKey.DATA_FILENAME.of("f")) : "");
         return Listing.read(h, paging, "SELECT count(*) FROM " + from,
                 items("SELECT k.id FROM " + from + " ORDER BY k.created DESC, k.id DESC " + paging.sql()),
                 q -> {

@@ -8,6 +8,7 @@ import bio.flow.http.Filters;
 import bio.flow.http.Json;
 import bio.flow.http.Paging;
 import bio.flow.http.PathIds;
+import bio.flow.search.Trigrams;
 import io.javalin.http.Context;
 import java.io.IOException;
 import org.jdbi.v3.core.Jdbi;
@@ -22,13 +23,15 @@ public final class DataRoutes {
     private final DataFiles data;
     private final DataContents contents;
     private final Imports imports;
+    private final Trigrams trigrams;
 
-    public DataRoutes(Authenticator authenticator, Jdbi jdbi, DataFiles data, DataContents contents, Imports imports) {
+    public DataRoutes(Authenticator authenticator, Jdbi jdbi, DataFiles data, DataContents contents, Imports imports, Trigrams trigrams) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
         this.data = data;
         this.contents = contents;
         this.imports = imports;
+        this.trigrams = trigrams;
     }
 
     /** 202: the import runs in the background; the record answered is {@code importing}. */
@@ -49,7 +52,7 @@ public final class DataRoutes {
         var caller = authenticator.require(ctx);
         Paging paging = Paging.from(ctx);
         var text = Filters.text(ctx);
-        ctx.json(jdbi.withHandle(h -> DataListing.ofCaller(h, caller, scope, paging, text)));
+        ctx.json(jdbi.withHandle(h -> DataListing.ofCaller(h, caller, scope, paging, text, trigrams)));
     }
 
     public void get(Context ctx) {

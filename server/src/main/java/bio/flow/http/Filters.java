@@ -1,6 +1,8 @@
 package bio.flow.http;
 
+import bio.flow.search.SearchKey;
 import bio.flow.search.SearchText;
+import bio.flow.search.Trigrams;
 import io.javalin.http.Context;
 import java.util.Optional;
 
@@ -21,14 +23,15 @@ public final class Filters {
 
     /**
      * SQL condition: one of the names whose search keys are given (stored key columns, e.g. {@code s.name_key})
-     * matches the {@code :text} filter: it contains the filter's letters and digits in that order, whatever their
-     * case and the spaces and punctuation between them ({@link SearchText}).
+     * matches the {@code :text} filter, which is {@code text}: it contains the filter's letters and digits in that
+     * order, whatever their case and the spaces and punctuation between them ({@link SearchText}). The trigram index
+     * of each column is asked for the text's trigrams that are rare there ({@link Trigrams}).
      */
-    public static String textMatches(String... keys) {
+    public static String textMatches(Trigrams trigrams, String text, SearchKey.Column... columns) {
         StringBuilder sql = new StringBuilder("(");
-        for (int i = 0; i < keys.length; i++) {
+        for (int i = 0; i < columns.length; i++) {
             if (i > 0) sql.append(" OR ");
-            sql.append(SearchText.contains(keys[i], "text"));
+            sql.append(SearchText.contains(columns[i].sql(), "text", trigrams.lookups(columns[i].key(), text)));
         }
         return sql.append(")").toString();
     }

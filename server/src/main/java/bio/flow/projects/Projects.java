@@ -12,6 +12,8 @@ import bio.flow.http.Caller;
 import bio.flow.http.Filters;
 import bio.flow.http.Listing;
 import bio.flow.http.Paging;
+import bio.flow.search.SearchKey;
+import bio.flow.search.Trigrams;
 import bio.flow.users.UserRef;
 import bio.flow.samples.Metadata;
 import bio.flow.vocabularies.Vocabularies;
@@ -37,12 +39,14 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
             + "(SELECT count(*) FROM samples s WHERE s.project_id = p.id) AS sample_count";
 
     private final Jdbi jdbi;
+    private final Trigrams trigrams;
     private final AccessPolicy policy;
     private final Vocabularies vocabularies;
     private final DataFiles dataFiles;
 
-    public Projects(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, DataFiles dataFiles) {
+    public Projects(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, DataFiles dataFiles, Trigrams trigrams) {
         this.jdbi = jdbi;
+        this.trigrams = trigrams;
         this.policy = policy;
         this.vocabularies = vocabularies;
         this.dataFiles = dataFiles;
@@ -77,7 +81,7 @@ public final class Projects implements Shareable<Projects.ProjectDetail> {
             case SHARED -> AccessPolicy.projectSharedWithCaller("p");
             case PUBLIC -> "p.is_public";
         });
-        text.ifPresent(t -> where.add(Filters.textMatches("p.name_key", "p.description_key")));
+        text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.PROJECT_NAME.of("p"), SearchKey.PROJECT_DESCRIPTION.of("p"))));
         organism.ifPresent(o -> where.add("p.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         // sample_count is computed for the page's rows only: in the outer query, after LIMIT/OFFSET (in the same

@@ -15,6 +15,8 @@ import bio.flow.http.Filters;
 import bio.flow.http.Json;
 import bio.flow.http.Listing;
 import bio.flow.http.Paging;
+import bio.flow.search.SearchKey;
+import bio.flow.search.Trigrams;
 import bio.flow.users.UserRef;
 import bio.flow.vocabularies.Vocabularies;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -49,12 +51,14 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
             + "u.id AS owner_id, u.username AS owner_username";
 
     private final Jdbi jdbi;
+    private final Trigrams trigrams;
     private final AccessPolicy policy;
     private final Vocabularies vocabularies;
     private final DataFiles dataFiles;
 
-    public Samples(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, DataFiles dataFiles) {
+    public Samples(Jdbi jdbi, AccessPolicy policy, Vocabularies vocabularies, DataFiles dataFiles, Trigrams trigrams) {
         this.jdbi = jdbi;
+        this.trigrams = trigrams;
         this.policy = policy;
         this.vocabularies = vocabularies;
         this.dataFiles = dataFiles;
@@ -87,7 +91,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
      */
     private SampleList listKeys(Optional<Caller> caller, String keys, Paging paging, Optional<String> text, Optional<String> organism) {
         List<String> where = new ArrayList<>();
-        text.ifPresent(t -> where.add(Filters.textMatches("f.name_key")));
+        text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.SAMPLE_NAME.of("f"))));
         organism.ifPresent(o -> where.add("f.organism_id = :organism"));
         String from = "(" + keys + ") k" + (where.isEmpty() ? "" : " JOIN samples f ON f.id = k.id AND " + String.join(" AND ", where));
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM " + from,
@@ -104,7 +108,7 @@ public final class Samples implements Shareable<Samples.SampleDetail> {
     private SampleList list(Optional<Caller> caller, String scopeCondition, Map<String, Object> binds, Paging paging,
                             Optional<String> text, Optional<String> organism) {
         List<String> where = new ArrayList<>(List.of(scopeCondition));
-        text.ifPresent(t -> where.add(Filters.textMatches("s.name_key")));
+        text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.SAMPLE_NAME.of("s"))));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         String condition = String.join(" AND ", where);
         return jdbi.withHandle(h -> Listing.read(h, paging, "SELECT count(*) FROM samples s WHERE " + condition,

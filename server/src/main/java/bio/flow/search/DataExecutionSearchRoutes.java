@@ -16,18 +16,20 @@ public final class DataExecutionSearchRoutes {
     private final Authenticator authenticator;
     private final Jdbi jdbi;
     private final Vocabularies vocabularies;
+    private final Trigrams trigrams;
 
-    public DataExecutionSearchRoutes(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies) {
+    public DataExecutionSearchRoutes(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies, Trigrams trigrams) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
         this.vocabularies = vocabularies;
+        this.trigrams = trigrams;
     }
 
     public void data(Context ctx) {
         Optional<Caller> caller = authenticator.optional(ctx);
         SearchParams.allowOnly(ctx, DataSearch.PARAMS);
         Paging paging = SearchParams.paging(ctx);
-        ctx.json(SearchListing.run(jdbi, h -> DataSearch.search(h, caller, paging, DataSearch.filter(ctx, h, vocabularies))));
+        ctx.json(SearchListing.run(jdbi, h -> DataSearch.search(h, caller, paging, DataSearch.filter(ctx, h, vocabularies), trigrams)));
     }
 
     public void executions(Context ctx) {
@@ -35,6 +37,6 @@ public final class DataExecutionSearchRoutes {
         SearchParams.allowOnly(ctx, ExecutionSearch.PARAMS);
         Paging paging = SearchParams.paging(ctx);
         ExecutionSearch.Filter filter = ExecutionSearch.Filter.from(ctx);
-        ctx.json(SearchListing.run(jdbi, h -> ExecutionSearch.search(h, caller, paging, filter)));
+        ctx.json(SearchListing.run(jdbi, h -> ExecutionSearch.search(h, caller, paging, filter, trigrams)));
     }
 }

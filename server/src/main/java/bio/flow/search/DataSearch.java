@@ -53,9 +53,9 @@ public final class DataSearch {
          * tell which sample they are in. A project's data are those of its samples and those attached to it, as
          * {@code GET /projects/{id}/data} lists them.
          */
-        String sql() {
+        String sql(Trigrams trigrams) {
             List<String> where = new ArrayList<>(List.of("d.status = 'ready'"));
-            text.ifPresent(t -> where.add(Filters.textMatches("d.filename_key")));
+            text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.DATA_FILENAME.of("d"))));
             pattern.ifPresent(p -> where.add(p.sql("d.filename", "d.filename_key", "pattern")));
             dataType.ifPresent(t -> where.add("d.data_type = :data_type"));
             sizeMin.ifPresent(s -> where.add("d.size >= :size_min"));
@@ -81,8 +81,8 @@ public final class DataSearch {
     }
 
     /** One page of the matching files, newest first, and their capped count ({@link SearchListing#read}). */
-    static DataResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter) {
-        String matches = "SELECT d.id FROM data d WHERE " + filter.sql();
+    static DataResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter, Trigrams trigrams) {
+        String matches = "SELECT d.id FROM data d WHERE " + filter.sql(trigrams);
         return SearchListing.read(h, paging, matches, NEWEST_FIRST, DataListing::items,
                 q -> filter.bind(q, caller), DataListing.ROW, DataResults::new);
     }

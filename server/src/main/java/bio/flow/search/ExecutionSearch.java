@@ -36,9 +36,9 @@ public final class ExecutionSearch {
          * SQL conditions on the execution row {@code e}. A sample filter names one the caller may read, else it
          * matches nothing (as one that does not exist), as {@code GET /samples/{id}/executions} answers 404 for it.
          */
-        String sql() {
+        String sql(Trigrams trigrams) {
             List<String> where = new ArrayList<>(listing.sql("e"));
-            text.ifPresent(t -> where.add(Filters.textMatches("e.name_key")));
+            text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.EXECUTION_NAME.of("e"))));
             // = ANY (ARRAY(...)): the sample's runs are read once (execution_samples_sample), then by primary key
             sample.ifPresent(s -> where.add("e.id = ANY (ARRAY(SELECT es.execution_id FROM execution_samples es WHERE es.sample_id = "
                     + AccessPolicy.visibleSampleId(":sample") + "))"));
@@ -55,8 +55,8 @@ public final class ExecutionSearch {
     }
 
     /** One page of the matching executions, newest first, and their capped count ({@link SearchListing#read}). */
-    static ExecutionResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter) {
-        String matches = "SELECT e.id FROM executions e WHERE " + filter.sql();
+    static ExecutionResults search(Handle h, Optional<Caller> caller, Paging paging, Filter filter, Trigrams trigrams) {
+        String matches = "SELECT e.id FROM executions e WHERE " + filter.sql(trigrams);
         return SearchListing.read(h, paging, matches, NEWEST_FIRST, ExecutionListing::items,
                 q -> filter.bind(q, caller), ExecutionListing.ROW, ExecutionResults::new);
     }

@@ -28,10 +28,12 @@ public final class FilesetSearch {
 
     private final Authenticator authenticator;
     private final Jdbi jdbi;
+    private final Trigrams trigrams;
 
-    public FilesetSearch(Authenticator authenticator, Jdbi jdbi) {
+    public FilesetSearch(Authenticator authenticator, Jdbi jdbi, Trigrams trigrams) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
+        this.trigrams = trigrams;
     }
 
     /** A fileset found: its sample, and how many ready files it holds. */
@@ -49,7 +51,7 @@ public final class FilesetSearch {
 
         // A sample the caller may not read finds nothing, as one that does not exist: its filesets are not visible.
         List<String> where = new ArrayList<>(List.of(AccessPolicy.sampleOfRowVisible("f.sample_id")));
-        text.ifPresent(t -> where.add(Filters.textMatches("f.name_key")));
+        text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.FILESET_NAME.of("f"))));
         sample.ifPresent(id -> where.add("f.sample_id = :sample"));
         hasData.ifPresent(has -> where.add((has ? "" : "NOT ") + HAS_DATA));
         String matches = "SELECT f.id FROM filesets f WHERE " + String.join(" AND ", where);

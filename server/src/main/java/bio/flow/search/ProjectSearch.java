@@ -25,10 +25,12 @@ public final class ProjectSearch {
 
     private final Authenticator authenticator;
     private final Jdbi jdbi;
+    private final Trigrams trigrams;
 
-    public ProjectSearch(Authenticator authenticator, Jdbi jdbi) {
+    public ProjectSearch(Authenticator authenticator, Jdbi jdbi, Trigrams trigrams) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
+        this.trigrams = trigrams;
     }
 
     public record ProjectResults(long count, boolean count_capped, int page, List<ProjectItem> projects) {}
@@ -43,7 +45,7 @@ public final class ProjectSearch {
         Optional<Boolean> hasSamples = SearchParams.bool(ctx, "has_samples");
 
         List<String> where = new ArrayList<>(List.of(AccessPolicy.projectVisible("p")));
-        text.ifPresent(t -> where.add(Filters.textMatches("p.name_key", "p.description_key")));
+        text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.PROJECT_NAME.of("p"), SearchKey.PROJECT_DESCRIPTION.of("p"))));
         organism.ifPresent(o -> where.add("p.organism_id = :organism"));
         // Any sample counts: whoever may read a project may read every sample in it. samples_project serves it.
         hasSamples.ifPresent(has -> where.add((has ? "" : "NOT ") + "EXISTS (SELECT 1 FROM samples hs WHERE hs.project_id = p.id)"));

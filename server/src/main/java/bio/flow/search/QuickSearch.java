@@ -66,17 +66,18 @@ public final class QuickSearch {
      * search key if any, and visibility.
      */
     private enum Kind {
-        SAMPLE("samples", "x.name", "x.name_key", null, AccessPolicy.sampleVisible("x"), "sample", "/samples/"),
-        PROJECT("projects", "x.name", "x.name_key", "x.description_key", AccessPolicy.projectVisible("x"), "project", "/projects/"),
-        EXECUTION("executions", "x.name", "x.name_key", null, AccessPolicy.executionVisible("x"), "execution", "/executions/"),
-        DATA("data", "x.filename", "x.filename_key", null, "x.status = 'ready' AND " + AccessPolicy.dataVisible("x"), "data", "/data/");
+        SAMPLE("samples", "x.name", SearchKey.SAMPLE_NAME, null, AccessPolicy.sampleVisible("x"), "sample", "/samples/"),
+        PROJECT("projects", "x.name", SearchKey.PROJECT_NAME, SearchKey.PROJECT_DESCRIPTION, AccessPolicy.projectVisible("x"), "project", "/projects/"),
+        EXECUTION("executions", "x.name", SearchKey.EXECUTION_NAME, null, AccessPolicy.executionVisible("x"), "execution", "/executions/"),
+        DATA("data", "x.filename", SearchKey.DATA_FILENAME, null, "x.status = 'ready' AND " + AccessPolicy.dataVisible("x"), "data", "/data/");
 
-        final String table, name, key, descriptionKey, visible, type, url;
+        final String table, name, visible, type, url;
+        final SearchKey nameKey, descriptionKey;
 
-        Kind(String table, String name, String key, String descriptionKey, String visible, String type, String url) {
+        Kind(String table, String name, SearchKey nameKey, SearchKey descriptionKey, String visible, String type, String url) {
             this.table = table;
             this.name = name;
-            this.key = key;
+            this.nameKey = nameKey;
             this.descriptionKey = descriptionKey;
             this.visible = visible;
             this.type = type;
@@ -86,20 +87,22 @@ public final class QuickSearch {
         /**
          * SQL: the parts that read the kind's matches, at most {@code read} of each rank (the word and substring ranks
          * sharing theirs), each row with the kind ({@code kind}, its ordinal), its rank ({@code rank}) and which part
-         * read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)}.
+         * read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)}; a trigram index is asked for the
+         * query's trigrams that {@code trigrams} finds rare in the key column ({@link SearchText#contains}).
          */
-        List<String> parts(int read) {
+        List<String> parts(int read, String q, Trigrams trigrams) {
             String query = "search_key(:q)";
-            String contains = key + " LIKE '%' || " + query + " || '%'";
+            String key = nameKey.of("x").sql();
             String prefix = key + " LIKE " + query + " || '%'";
             List<String> parts = new ArrayList<>(List.of(
                     part(0, "0", key + " = " + query, read),
                     part(1, "1", prefix + " AND " + key + " <> " + query, read),
                     // whole words (rank 2) before substrings (3) among the newest names that contain the query
                     part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
-                            contains + " AND NOT " + prefix, read)));
+                            SearchText.contains(key, "q", trigrams.lookups(nameKey, q)) + " AND NOT " + prefix, read)));
             if (descriptionKey != null) {
-                parts.add(part(3, "4", descriptionKey + " LIKE '%' || " + query + " || '%' AND NOT " + contains, read));
+                parts.add(part(3, "4", SearchText.contains(descriptionKey.of("x").sql(), "q", trigrams.lookups(descriptionKey, q))
+                        + " AND NOT " + key + " LIKE '%' || " + query + " || '%'", read));
             }
             return parts;
         }
@@ -115,17 +118,19 @@ public final class QuickSearch {
      * each search statement is planned anew for its values (SearchListing), and the caller's permission sets
      * ({@link AccessPolicy#CALLER_SETS}) are made once for all the parts (1-2 ms each time on the bench data).
      */
-    static String sql(int read) {
+    static String sql(int read, String q, Trigrams trigrams) {
         List<String> parts = new ArrayList<>();
-        for (Kind kind : Kind.values()) parts.addAll(kind.parts(read));
+        for (Kind kind : Kind.values()) parts.addAll(kind.parts(read, q, trigrams));
         return AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part FROM (" + String.join(" UNION ALL ", parts)
                 + ") m ORDER BY kind, rank, created DESC, id DESC";
     }
 
     private final Jdbi jdbi;
+    private final Trigrams trigrams;
 
-    public QuickSearch(Jdbi jdbi) {
+    public QuickSearch(Jdbi jdbi, Trigrams trigrams) {
         this.jdbi = jdbi;
+        this.trigrams = trigrams;
     }
 
     public Answer search(Context ctx, Optional<Caller> caller) {
@@ -145,7 +150,7 @@ public final class QuickSearch {
         }
         int read = CANDIDATES * limit;
         return SearchListing.run(jdbi, h -> {
-            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(SearchListing.matching(h, sql(read)), caller).bind("q", query)
+            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(SearchListing.matching(h, sql(read, query, trigrams)), caller).bind("q", query)
                     .map((rs, c) -> {
                         Kind kind = Kind.values()[rs.getInt("kind")];
                         return new Match(kind, new Result(rs.getLong("id"), rs.getString("name"), kind.type,

@@ -37,11 +37,13 @@ public final class SampleSearch {
 
     private final Authenticator authenticator;
     private final Jdbi jdbi;
+    private final Trigrams trigrams;
     private final Vocabularies vocabularies;
 
-    public SampleSearch(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies) {
+    public SampleSearch(Authenticator authenticator, Jdbi jdbi, Vocabularies vocabularies, Trigrams trigrams) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
+        this.trigrams = trigrams;
         this.vocabularies = vocabularies;
     }
 
@@ -63,7 +65,7 @@ public final class SampleSearch {
         // project the caller may read are readable: without the filter, each is tested.
         List<String> where = new ArrayList<>(List.of(project.isPresent()
                 ? AccessPolicy.sampleInVisibleProject("s", ":project") : AccessPolicy.sampleVisible("s")));
-        text.ifPresent(t -> where.add(Filters.textMatches("s.name_key")));
+        text.ifPresent(t -> where.add(Filters.textMatches(trigrams, t, SearchKey.SAMPLE_NAME.of("s"))));
         organism.ifPresent(o -> where.add("s.organism_id = :organism"));
         sampleType.ifPresent(t -> where.add("s.sample_type_id = :sample_type"));
         metadata.ifPresent(m -> where.add("s.metadata @> CAST(:metadata AS jsonb)"));

@@ -15,10 +15,10 @@ public final class SearchRoutes {
     private final Jdbi jdbi;
     private final QuickSearch quick;
 
-    public SearchRoutes(Authenticator authenticator, Jdbi jdbi) {
+    public SearchRoutes(Authenticator authenticator, Jdbi jdbi, Trigrams trigrams) {
         this.authenticator = authenticator;
         this.jdbi = jdbi;
-        this.quick = new QuickSearch(jdbi);
+        this.quick = new QuickSearch(jdbi, trigrams);
     }
 
     public record Organism(String id, String name) {}

@@ -1,5 +1,6 @@
 package bio.flow.search;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
 public final class SearchText {
     /** What search_key removes: every ASCII character but letters and digits. */
     private static final Pattern REMOVED = Pattern.compile("[\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+");
+    /** What {@link #contains} writes into a statement as a trigram to look up. */
+    private static final Pattern TRIGRAM = Pattern.compile("[a-z0-9]{3}");
     /** The longest query text taken, in characters. */
     public static final int MAX_LENGTH = 200;
 
@@ -35,6 +38,23 @@ public final class SearchText {
      * pattern is a constant.
      */
     public static String contains(String key, String param) {
-        return "(search_key(:" + param + ") <> '' AND " + key + " LIKE '%' || search_key(:" + param + ") || '%')";
+        return contains(key, param, List.of());
+    }
+
+    /**
+     * {@link #contains(String, String)}, the trigram index asked for {@code lookups} only (some of the text's
+     * trigrams, {@link Trigrams#lookups}; none: the whole text), each row it finds then tested for the whole key.
+     */
+    public static String contains(String key, String param, List<String> lookups) {
+        String text = "search_key(:" + param + ")";
+        if (lookups.isEmpty()) return "(" + text + " <> '' AND " + key + " LIKE '%' || " + text + " || '%')";
+        StringBuilder sql = new StringBuilder("(");
+        for (String trigram : lookups) {
+            // written into the statement (a custom plan sees constants anyway): three ASCII letters or digits only
+            if (!TRIGRAM.matcher(trigram).matches()) throw new IllegalArgumentException("not a trigram of a search key: " + trigram);
+            sql.append(key).append(" LIKE '%").append(trigram).append("%' AND ");
+        }
+        // strpos, not LIKE: a LIKE would be handed to the index too, with all the text's trigrams
+        return sql.append("strpos(").append(key).append(", ").append(text).append(") > 0)").toString();
     }
 }

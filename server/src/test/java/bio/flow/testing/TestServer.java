@@ -102,6 +102,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Samples the search keys' trigrams now (see bio.flow.search.Trigrams), as the server does every 15 minutes. */
+    public void sampleTrigrams() {
+        app.sampleTrigramsNow();
+    }
+
     /** The server's password hasher, to see how many hashes ran and how many at once. */
     public bio.flow.auth.Passwords passwords() {
         return app.passwords();
