@@ -224,16 +224,18 @@ public final class AccessPolicy {
     }
 
     /**
-     * SQL condition for searches: the data row {@code d} is readable by :caller: its own grants, its project, and its
-     * sample and the execution that made it (each looked up by primary key, only for rows the cheaper tests left).
+     * SQL condition for searches: the data row {@code d} is readable by :caller: its own grants, its project, its
+     * sample (as {@link #sampleVisible}, on the copy of the sample's project and owner that the row keeps, V46), and
+     * the execution that made it (looked up by primary key, only for the rows the other tests left).
      */
-    // OFFSET 0 keeps each EXISTS a lookup by primary key for the rows that reach it: without it PostgreSQL may plan it
-    // as a hashed subplan instead, which reads every sample or execution the caller may read once per statement
-    // (bench/search: 40-50 ms of the executions for every data search, whatever its page or filters).
+    // OFFSET 0 keeps the EXISTS a lookup by primary key for the rows that reach it: without it PostgreSQL may plan it
+    // as a hashed subplan instead, which reads every execution the caller may read once per statement
+    // (bench/search: 40-50 ms for every data search, whatever its page or filters).
     public static String dataVisible(String d) {
         return "(:admin OR " + d + ".owner_id = :caller OR " + d + ".project_id IN (" + READABLE_PROJECT_IDS + ") OR "
                 + d + ".id IN (" + grantedIds("data") + ") OR "
-                + sampleOfRowVisible(d + ".sample_id") + " OR "
+                + d + ".sample_owner_id = :caller OR " + d + ".sample_project_id IN (" + READABLE_PROJECT_IDS + ") OR "
+                + d + ".sample_id IN (" + grantedIds("samples") + ") OR "
                 + "EXISTS (SELECT 1 FROM executions ve WHERE ve.id = " + d + ".execution_id AND " + executionVisible("ve") + " OFFSET 0))";
     }
 

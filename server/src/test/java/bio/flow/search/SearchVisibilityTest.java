@@ -117,6 +117,11 @@ class SearchVisibilityTest {
         long groupRunOutput = add(Resource.DATA, "output of run granted to group", data(owner, "group-output.txt", Map.of()));
         output(groupRunOutput, groupRun);
         add(Resource.DATA, "in sample in no project", Fixtures.data(owner, loose));
+        // A sample in no project that the editor may edit, holding the editor's file: the owner reads the file through
+        // owning its sample (the copy of the sample's owner on the data row, V46).
+        long editedLoose = add(Resource.SAMPLE, "edited by editor", Fixtures.sample(owner, Map.of("name", "sv edited loose", "organism", "human", "sample_type", "RNA")));
+        Fixtures.shareWithUser(owner, "samples", editedLoose, editor, 2);
+        add(Resource.DATA, "editor's in owner's sample", data(editor, "editors.txt", Map.of("sample_id", editedLoose)));
 
         // The project owner's project, in which the owner (given edit) keeps a sample, data and a run: the project
         // owner reads them through owning the project.
@@ -210,5 +215,60 @@ class SearchVisibilityTest {
                 "DATA in owner's sample in project owner's", "EXECUTION owner's on project owner's",
                 "DATA output of owner's run on project owner's").doesNotContain("SAMPLE in private");
         assertThat(readBy.get(owner.username())).hasSize(readBy.get("admin").size());
+    }
+
+    /**
+     * The copy of a sample's project and owner on its data rows (V46), which dataVisible tests, follows the sample
+     * when it moves between projects and when it or its project changes hands: the data search condition and the
+     * level rule agree for every caller after each change.
+     */
+    @Test
+    void dataFollowItsSampleWhenItMovesOrChangesHands() {
+        Account owner = Users.signUp(server, "svmover");
+        Account taker = Users.signUp(server, "svtaker");
+        Account stranger = Users.signUp(server, "svpasser");
+        long privateProject = Fixtures.project(owner, "sv move private", false);
+        long publicProject = Fixtures.project(owner, "sv move public", true);
+        long sample = Fixtures.sample(owner, privateProject, "sv moving");
+        // uploaded by the taker (given edit on the sample), so that who owns the file and who owns its sample differ
+        Fixtures.shareWithUser(owner, "samples", sample, taker, 2);
+        long file = data(taker, "moving.txt", Map.of("sample_id", sample));
+        Map<String, Optional<Caller>> callers = new LinkedHashMap<>();
+        callers.put("anonymous", Optional.empty());
+        for (Account a : List.of(owner, taker, stranger)) {
+            callers.put(a.username(), Optional.of(new Caller(a.id(), a.username(), false, true, Instant.now(), false)));
+        }
+        AccessPolicy policy = new AccessPolicy(server.jdbi());
+        Function<String, Set<String>> readers = when -> server.jdbi().withHandle(h -> {
+            Set<String> who = new HashSet<>();
+            callers.forEach((name, caller) -> {
+                boolean byLevel = policy.readable(h, Resource.DATA, List.of(file), caller).contains(file);
+                boolean bySearch = !AccessPolicy.bindCaller(h.createQuery(AccessPolicy.CALLER_SETS + VISIBLE.get(Resource.DATA)), caller)
+                        .bindArray("ids", Long.class, List.of(file)).mapTo(Long.class).list().isEmpty();
+                assertThat(bySearch).as(when + ": " + name + " reads the file by the level rule: " + byLevel).isEqualTo(byLevel);
+                if (bySearch) who.add(name);
+            });
+            return who;
+        });
+
+        assertThat(readers.apply("in the private project")).containsExactlyInAnyOrder(owner.username(), taker.username());
+        assertThat(owner.api().post("/samples/" + sample + "/edit", Map.of("project", publicProject)).status()).isEqualTo(200);
+        assertThat(readers.apply("moved to the public project")).containsExactlyInAnyOrder("anonymous", owner.username(), taker.username(),
+                stranger.username());
+        assertThat(owner.api().post("/samples/" + sample + "/edit", Map.of("project", 0)).status()).isEqualTo(200);
+        assertThat(readers.apply("moved out of any project")).containsExactlyInAnyOrder(owner.username(), taker.username());
+        assertThat(owner.api().post("/samples/" + sample + "/edit", Map.of("project", privateProject)).status()).isEqualTo(200);
+        // the project changes hands with the samples its owner owned in it: the taker now reads the file through
+        // the sample as well (and still as its owner); the old owner through the access the transfer leaves them
+        assertThat(owner.api().post("/projects/" + privateProject + "/transfer", Map.of("user", taker.username())).status()).isEqualTo(200);
+        assertThat(server.queryLong("SELECT sample_owner_id FROM data WHERE id = " + file)).isEqualTo(taker.id());
+        readers.apply("its project handed to the taker");
+        // the sample handed back to its first owner alone
+        assertThat(taker.api().post("/samples/" + sample + "/transfer", Map.of("user", owner.username())).status()).isEqualTo(200);
+        assertThat(server.queryLong("SELECT sample_owner_id FROM data WHERE id = " + file)).isEqualTo(owner.id());
+        readers.apply("the sample handed back");
+        // a copy written by hand is put right
+        server.sql("UPDATE data SET sample_project_id = " + publicProject + " WHERE id = " + file);
+        assertThat(server.queryLong("SELECT sample_project_id FROM data WHERE id = " + file)).isEqualTo(privateProject);
     }
 }
