@@ -63,6 +63,11 @@ class SearchVisibilityTest {
         server.sql("UPDATE data SET execution_id = " + execution + " WHERE id = " + data);
     }
 
+    /** The account as the caller of a request (an admin's rights only when {@code admin}). */
+    private static Optional<Caller> signedIn(Account a, boolean admin) {
+        return Optional.of(new Caller(a.id(), a.username(), admin, true, Instant.now(), false));
+    }
+
     /** The ids a statement selects for the caller, with :named bound to {@code id}. */
     private static List<Long> named(Handle h, Optional<Caller> caller, String sql, long id) {
         return AccessPolicy.bindCaller(h.createQuery(AccessPolicy.CALLER_SETS + sql), caller).bind("named", id).mapTo(Long.class).list();
@@ -145,9 +150,9 @@ class SearchVisibilityTest {
         Map<String, Optional<Caller>> callers = new LinkedHashMap<>();
         callers.put("anonymous", Optional.empty());
         for (Account a : List.of(owner, projectOwner, reader, editor, head, member, invited, stranger)) {
-            callers.put(a.username(), Optional.of(new Caller(a.id(), a.username(), false, true, Instant.now(), false)));
+            callers.put(a.username(), signedIn(a, false));
         }
-        callers.put("admin", Optional.of(new Caller(admin.id(), admin.username(), true, true, Instant.now(), false)));
+        callers.put("admin", signedIn(admin, true));
 
         AccessPolicy policy = new AccessPolicy(server.jdbi());
         List<String> disagreements = new ArrayList<>();
@@ -236,7 +241,7 @@ class SearchVisibilityTest {
         Map<String, Optional<Caller>> callers = new LinkedHashMap<>();
         callers.put("anonymous", Optional.empty());
         for (Account a : List.of(owner, taker, stranger)) {
-            callers.put(a.username(), Optional.of(new Caller(a.id(), a.username(), false, true, Instant.now(), false)));
+            callers.put(a.username(), signedIn(a, false));
         }
         AccessPolicy policy = new AccessPolicy(server.jdbi());
         Function<String, Set<String>> readers = when -> server.jdbi().withHandle(h -> {
