@@ -62,20 +62,19 @@ public final class QuickSearch {
     private record Match(Kind kind, Result result, int part) {}
 
     /**
-     * A kind of result: its table (aliased {@code x}), name column and its stored search key (V43), description's
-     * search key if any, and visibility.
+     * A kind of result: its name column and stored search key (V43; the key's table is the kind's, aliased
+     * {@code x}), description's search key if any, and visibility.
      */
     private enum Kind {
-        SAMPLE("samples", "x.name", SearchKey.SAMPLE_NAME, null, AccessPolicy.sampleVisible("x"), "sample", "/samples/"),
-        PROJECT("projects", "x.name", SearchKey.PROJECT_NAME, SearchKey.PROJECT_DESCRIPTION, AccessPolicy.projectVisible("x"), "project", "/projects/"),
-        EXECUTION("executions", "x.name", SearchKey.EXECUTION_NAME, null, AccessPolicy.executionVisible("x"), "execution", "/executions/"),
-        DATA("data", "x.filename", SearchKey.DATA_FILENAME, null, "x.status = 'ready' AND " + AccessPolicy.dataVisible("x"), "data", "/data/");
+        SAMPLE("x.name", SearchKey.SAMPLE_NAME, null, AccessPolicy.sampleVisible("x"), "sample", "/samples/"),
+        PROJECT("x.name", SearchKey.PROJECT_NAME, SearchKey.PROJECT_DESCRIPTION, AccessPolicy.projectVisible("x"), "project", "/projects/"),
+        EXECUTION("x.name", SearchKey.EXECUTION_NAME, null, AccessPolicy.executionVisible("x"), "execution", "/executions/"),
+        DATA("x.filename", SearchKey.DATA_FILENAME, null, "x.status = 'ready' AND " + AccessPolicy.dataVisible("x"), "data", "/data/");
 
-        final String table, name, visible, type, url;
+        final String name, visible, type, url;
         final SearchKey nameKey, descriptionKey;
 
-        Kind(String table, String name, SearchKey nameKey, SearchKey descriptionKey, String visible, String type, String url) {
-            this.table = table;
+        Kind(String name, SearchKey nameKey, SearchKey descriptionKey, String visible, String type, String url) {
             this.name = name;
             this.nameKey = nameKey;
             this.descriptionKey = descriptionKey;
@@ -108,7 +107,7 @@ public final class QuickSearch {
         }
 
         private String part(int part, String rank, String condition, int read) {
-            return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + table
+            return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + nameKey.table
                     + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + read + ")";
         }
     }
