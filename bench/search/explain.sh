@@ -12,7 +12,8 @@
 # as the server's custom plans see them (SearchListing.matching: sent unnamed, so planned for the values bound). The
 # advanced searches' other filters are written here as their classes write them. For each advanced shape: the statement that finds the matches (SearchListing.read:
 # ids ORDER BY created DESC, id DESC LIMIT 121 for the first page of 20; the page's 20 rows are then read by id,
-# which costs nothing here); for the quick search, its one statement (the default limit 10: 100 per part).
+# which costs nothing here); for the quick search, its one statement (the default limit 10: 100 per part), planned
+# as the server plans it (see quick_statements).
 set -euo pipefail
 CALLER="${1:?usage: explain.sh CALLER_ID [LABEL]}"
 LABEL="${2:-user $CALLER}"
@@ -62,22 +63,36 @@ trigrams.sample();
 void contains(String alias, SearchKey key, String text) {
     System.out.println("contains " + key + " " + text + "\t" + SearchText.contains(key.of(alias).sql(), "text", trigrams.lookups(key, text)));
 }
-var quick = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("sql", int.class, String.class, Trigrams.class);
+var quick = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("statement", int.class, String.class, Trigrams.class);
 quick.setAccessible(true);
+Object part(Object record, String accessor) throws Exception {
+    var m = record.getClass().getDeclaredMethod(accessor);
+    m.setAccessible(true);
+    return m.invoke(record);
+}
+// the quick search's statement for a text, its trigram patterns written in, and whether the server plans it once
+void quick(String text) throws Exception {
+    Object statement = quick.invoke(null, 100, text, trigrams);
+    String sql = (String) part(statement, "sql");
+    for (var e : ((java.util.Map<?, ?>) part(statement, "lookups")).entrySet()) sql = sql.replace(":" + e.getKey(), "'" + e.getValue() + "'");
+    System.out.println("quick " + text + "\t" + sql);
+    System.out.println("quickplan " + text + "\t" + ((Boolean) part(statement, "generic") ? "generic" : "custom"));
+}
 JSH
   for t in "$RARE" "$COMMON" "${TEXTS[@]}"; do
     for k in s:SAMPLE_NAME p:PROJECT_NAME p:PROJECT_DESCRIPTION d:DATA_FILENAME e:EXECUTION_NAME f:FILESET_NAME; do
       echo "contains(\"${k%%:*}\", SearchKey.${k#*:}, $(jstr "$t"));"
     done
   done
-  for t in "$RARE" "$COMMON"; do echo "System.out.println(\"quick \" + $(jstr "$t") + \"\\t\" + quick.invoke(null, 100, $(jstr "$t"), trigrams));"; done
+  for t in "$RARE" "$COMMON"; do echo "quick($(jstr "$t"));"; done
   echo "/exit"
 } >"$FROM_CODE.jsh"
 PGPASSWORD="$(cat "$DATA/db-password")" EXPLAIN_JDBC_URL="jdbc:postgresql://127.0.0.1:$PGPORT/postgres" \
   timeout 300 jshell --class-path "$JAR" "$FROM_CODE.jsh" 2>/dev/null | grep -P '^[^\t]+\t' >"$FROM_CODE"
 rm -f "$FROM_CODE.jsh"
 constants() { sed -e "s/:caller/$CALLER_SQL/g" -e "s/:admin/$ADMIN/g"; }
-code() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$FROM_CODE" | constants; }
+raw() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$FROM_CODE"; }
+code() { raw "$1" | constants; }
 visible() { code "$1" | sed "s/ALIAS\./$2./g"; }
 sample_visible() { visible sample "$1"; }
 execution_visible() { visible execution "$1"; }
@@ -126,8 +141,14 @@ EOF
 )
 
 # QuickSearch: its one statement (from the code), for a rare and a common text
+# (a statement the server plans once, QuickSearch.Statement#generic: PREPAREd with the caller and the text as its
+# parameters and EXECUTEd under a generic plan, as the server's connections keep it; the second run is explained)
 quick_statements() {
-  printf 'quick\t-\t%s\tquick\n' "$(code "quick $1" | literal q "$1")"
+  if [ "$(raw "quickplan $1")" = generic ]; then
+    printf 'quick\t-\t%s\tquickgeneric\t%s\n' "$(raw "quick $1" | sed -e 's/:caller\b/$1/g' -e 's/:admin\b/$2/g' -e 's/:q\b/$3/g')" "$1"
+  else
+    printf 'quick\t-\t%s\tquick\n' "$(code "quick $1" | literal q "$1")"
+  fi
 }
 
 ALL=$( { echo "$SHAPE_LIST"; quick_statements "$RARE" | sed 's/^quick/quick_rare/'; quick_statements "$COMMON" | sed 's/^quick/quick_common/'; } )
@@ -137,21 +158,27 @@ echo "== EXPLAIN ANALYZE for $LABEL (caller $C; project $PROJECT, sample $SAMPLE
 printf '%-36s %-6s %10s %10s %8s\n' shape stmt plan_ms exec_ms rows
 plans=$(mktemp)
 trap 'rm -f "$plans" "$FROM_CODE"' EXIT
-while IFS=$'\t' read -r shape from where extra; do
+while IFS=$'\t' read -r shape from where extra text; do
   [ -n "$shape" ] || continue
   if [ -n "$SHAPES" ] && ! [[ "$shape" =~ $SHAPES ]]; then continue; fi
   alias=${from#* }; alias=${alias%% *}
   case "$extra" in
-    quick) stmts=("stmt|$where") ;;
+    quick|quickgeneric) stmts=("stmt|$where") ;;
     *) stmts=("match|$(code caller_sets) SELECT $alias.id FROM $from WHERE $where ORDER BY $alias.created DESC, $alias.id DESC LIMIT 121") ;;
   esac
   for st in "${stmts[@]}"; do
     kind=${st%%|*}; sql=${st#*|}
-    out=$(PSQL -At -c "SET plan_cache_mode = force_custom_plan; SET statement_timeout = '10s'" \
-          -c "EXPLAIN (ANALYZE, BUFFERS) $sql" 2>&1 || true)
+    if [ "$extra" = quickgeneric ]; then
+      args="$CALLER_SQL, $ADMIN, '$(printf '%s' "$text" | sed "s/'/''/g")'"
+      out=$(PSQL -At -c "SET plan_cache_mode = force_generic_plan; SET statement_timeout = '10s'" \
+            -c "PREPARE s(bigint, boolean, text) AS $sql" -c "EXECUTE s($args)" -c "EXPLAIN (ANALYZE, BUFFERS) EXECUTE s($args)" 2>&1 || true)
+    else
+      out=$(PSQL -At -c "SET plan_cache_mode = force_custom_plan; SET statement_timeout = '10s'" \
+            -c "EXPLAIN (ANALYZE, BUFFERS) $sql" 2>&1 || true)
+    fi
     ms=$(printf '%s\n' "$out" | sed -n 's/^Execution Time: \([0-9.]*\) ms/\1/p')
     plan_ms=$(printf '%s\n' "$out" | sed -n 's/^Planning Time: \([0-9.]*\) ms/\1/p')
-    rows=$(printf '%s\n' "$out" | sed -n '1s/.*actual time=[0-9.]*\.\.[0-9.]* rows=\([0-9]*\).*/\1/p')
+    rows=$(printf '%s\n' "$out" | grep -m1 'actual time=' | sed 's/.*actual time=[0-9.]*\.\.[0-9.]* rows=\([0-9]*\).*/\1/')
     [ -n "$ms" ] || ms="ERR"
     printf '%-36s %-6s %10s %10s %8s\n' "$shape" "$kind" "$plan_ms" "$ms" "$rows"
     { echo "---- $shape $kind ($LABEL)"; echo "$sql"; echo "$out"; echo; } >>"$plans"

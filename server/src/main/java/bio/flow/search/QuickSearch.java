@@ -6,12 +6,15 @@ import bio.flow.http.Caller;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * {@code GET /search?q=&limit=}: the samples, projects, executions and ready data whose names (a data file's file
@@ -28,14 +31,15 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>description: the name does not match but the description's key contains the query's key (projects only:
  *       the other kinds have no description).</li>
  * </ol>
- * The four kinds are read by one statement ({@link #sql}) whose parts read each kind's ranks, each part at most
- * {@link #CANDIDATES} times {@code limit} matches, newest first, so that an unselective query never ranks all its
- * matches. Exact and prefix matches are read through the stored keys' btree indexes (V43), the others through the
- * keys' trigram indexes or, for a text that many names contain, the (created DESC, id DESC) index. The word and
- * substring ranks are read together: a name where the query is a whole word but older than the newest names that
- * contain it is not ranked (ranking them all would read every name that contains a common text). The ranks divide
- * the matches between them, so the parts' matches are the kind's matches, counted up to what one part reads
- * ({@code count_capped} beyond).
+ * The four kinds are read by one statement ({@link #statement}) whose parts read each kind's matches, each part at
+ * most {@link #CANDIDATES} times {@code limit} of them, so that an unselective query never ranks all its matches.
+ * A name with trigrams that few names share ({@link Trigrams}) is found through them, all its matches at once, the
+ * exact and prefix ones first; otherwise the ranks are read apart: exact and prefix matches through the stored keys'
+ * btree indexes (V43), the others through the keys' trigram indexes or, for a text that many names contain, the
+ * (created DESC, id DESC) index. Either way the word and substring ranks are read together: a name where the query
+ * is a whole word but older than the newest names that contain it is not ranked (ranking them all would read every
+ * name that contains a common text). The parts divide the matches between them, so the parts' matches are the
+ * kind's matches, counted up to what one part reads ({@code count_capped} beyond).
  * {@code total_count} is the sum of the counts of the four kinds.
  */
 public final class QuickSearch {
@@ -84,44 +88,111 @@ public final class QuickSearch {
         }
 
         /**
-         * SQL: the parts that read the kind's matches, at most {@code read} of each rank (the word and substring ranks
-         * sharing theirs), each row with the kind ({@code kind}, its ordinal), its rank ({@code rank}) and which part
-         * read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)}; a trigram index is asked for the
-         * query's trigrams that {@code trigrams} finds rare in the key column ({@link SearchText#contains}).
+         * SQL: the parts that read the kind's matches, each row with the kind ({@code kind}, its ordinal), its rank
+         * ({@code rank}) and which part read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)}.
+         * <ul>
+         *   <li>A name key with rare trigrams ({@link Trigrams#lookups}): one part (0) finds every name that contains
+         *       the query through those trigrams (bound into {@code lookups}), and reads {@code read} of them: the
+         *       exact, then the prefix, then the other matches, newest first within each. All of them are found
+         *       first (the subquery's {@code OFFSET 0}): at most what the rarest trigram finds, and never a walk of
+         *       the newest rows, which a generic plan (one for every text, {@link Statement#generic}) might choose.</li>
+         *   <li>Otherwise, three parts read at most {@code read} of each rank, the word and substring ranks sharing
+         *       theirs: exact (0) and prefix (1) through the key's btree index, the others (2) through the trigram
+         *       index or, when many names contain the query, by walking the newest rows; planned for the text.</li>
+         *   <li>Projects' descriptions (3) likewise: through rare trigrams and all found first, or planned for the
+         *       text.</li>
+         * </ul>
          */
-        List<String> parts(int read, String q, Trigrams trigrams) {
+        void write(Writer statement, int read, String q, Trigrams trigrams) {
             String query = "search_key(:q)";
             String key = nameKey.of("x").sql();
-            String prefix = key + " LIKE " + query + " || '%'";
-            List<String> parts = new ArrayList<>(List.of(
-                    part(0, "0", key + " = " + query, read),
-                    part(1, "1", prefix + " AND " + key + " <> " + query, read),
-                    // whole words (rank 2) before substrings (3) among the newest names that contain the query
-                    part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
-                            SearchText.contains(key, "q", trigrams.lookups(nameKey, q)) + " AND NOT " + prefix, read)));
-            if (descriptionKey != null) {
-                parts.add(part(3, "4", SearchText.contains(descriptionKey.of("x").sql(), "q", trigrams.lookups(descriptionKey, q))
-                        + " AND NOT " + key + " LIKE '%' || " + query + " || '%'", read));
+            List<String> parts = statement.parts;
+            List<String> nameLookups = statement.bound(nameKey, trigrams.lookups(nameKey, q));
+            if (!nameLookups.isEmpty()) {
+                String exactOrPrefix = "CASE WHEN x.key = " + query + " THEN 0 WHEN starts_with(x.key, " + query + ") THEN 1";
+                parts.add(allFound(0, exactOrPrefix + " WHEN search_word_runs(x.name) @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
+                        exactOrPrefix + " ELSE 2 END, ", SearchText.containsBound(key, "q", nameLookups), read));
+            } else {
+                String prefix = key + " LIKE " + query + " || '%'";
+                parts.add(part(0, "0", key + " = " + query, read));
+                parts.add(part(1, "1", prefix + " AND " + key + " <> " + query, read));
+                // whole words (rank 2) before substrings (3) among the newest names that contain the query
+                parts.add(part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
+                        SearchText.contains(key, "q") + " AND NOT " + prefix, read));
             }
-            return parts;
+            if (descriptionKey != null) {
+                String description = descriptionKey.of("x").sql();
+                String nameMisses = "strpos(" + key + ", " + query + ") = 0";
+                List<String> descriptionLookups = statement.bound(descriptionKey, trigrams.lookups(descriptionKey, q));
+                parts.add(descriptionLookups.isEmpty()
+                        ? part(3, "4", SearchText.contains(description, "q") + " AND " + nameMisses, read)
+                        : allFound(3, "4", "", SearchText.containsBound(description, "q", descriptionLookups) + " AND " + nameMisses, read));
+            }
         }
 
+        /** A part that reads the newest rows matching, walking the (created DESC, id DESC) index if the plan says so. */
         private String part(int part, String rank, String condition, int read) {
             return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + nameKey.table
                     + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + read + ")";
         }
+
+        /**
+         * A part that finds every row matching (a bounded number: a rare trigram's), then reads {@code read} of them
+         * in the order {@code order} then newest first; {@code rank} and {@code order} see the row as {@code x.id},
+         * {@code x.name}, {@code x.created} and {@code x.key} (its name's key).
+         */
+        private String allFound(int part, String rank, String order, String condition, int read) {
+            return "(SELECT " + ordinal() + " AS kind, x.id, x.name, x.created, " + rank + " AS rank, " + part + " AS part FROM (SELECT x.id, "
+                    + name + " AS name, x.created, " + nameKey.of("x").sql() + " AS key FROM " + nameKey.table + " x WHERE " + condition
+                    + " AND " + visible + " OFFSET 0) x ORDER BY " + order + "x.created DESC, x.id DESC LIMIT " + read + ")";
+        }
     }
 
     /**
-     * SQL: every kind's matches, by kind, in rank order, newest first within a rank. One statement for the four kinds:
-     * each search statement is planned anew for its values (SearchListing), and the caller's permission sets
-     * ({@link AccessPolicy#CALLER_SETS}) are made once for all the parts (1-2 ms each time on the bench data).
+     * The quick search's one statement for a text: its SQL, the trigram patterns it binds (parameter to pattern), and
+     * whether it may be planned once for every text ({@code generic}: PostgreSQL's generic plan, kept by each
+     * connection, instead of planning it for each text). Planning the statement cost as much as running it for a
+     * rare name (13 parts, each with the permission conditions: 3-6 ms on the bench data). Its text depends only on
+     * {@code read} and how many lookups each key has, and it is generic when every part finds its rows through rare
+     * trigrams: a plan that does not know the text then still reads them so. A text with a common trigram-only key
+     * in any kind is planned for its values ({@link SearchListing#matching}), as the walk it may need depends on how
+     * many names contain it.
      */
-    static String sql(int read, String q, Trigrams trigrams) {
-        List<String> parts = new ArrayList<>();
-        for (Kind kind : Kind.values()) parts.addAll(kind.parts(read, q, trigrams));
-        return AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part FROM (" + String.join(" UNION ALL ", parts)
+    record Statement(String sql, Map<String, String> lookups, boolean generic) {}
+
+    /**
+     * The statement: every kind's matches, by kind, in rank order, newest first within a rank. One statement for the
+     * four kinds, so that the caller's permission sets ({@link AccessPolicy#CALLER_SETS}) are made once for all the
+     * parts (1-2 ms each time on the bench data).
+     */
+    static Statement statement(int read, String q, Trigrams trigrams) {
+        Writer statement = new Writer();
+        for (Kind kind : Kind.values()) kind.write(statement, read, q, trigrams);
+        String sql = AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part FROM (" + String.join(" UNION ALL ", statement.parts)
                 + ") m ORDER BY kind, rank, created DESC, id DESC";
+        return new Statement(sql, Map.copyOf(statement.lookups), !statement.planForText);
+    }
+
+    /** The statement as the kinds write it: its parts, the trigram patterns they bind, whether one needs its own plan. */
+    private static final class Writer {
+        final List<String> parts = new ArrayList<>();
+        final Map<String, String> lookups = new LinkedHashMap<>();
+        boolean planForText;
+
+        /**
+         * Names the trigrams' patterns as parameters ({@code sample_name_0}, ...), and returns the names; no trigram
+         * (the key is looked up whole) means a part that needs a plan for the text.
+         */
+        List<String> bound(SearchKey key, List<String> trigrams) {
+            if (trigrams.isEmpty()) planForText = true;
+            List<String> names = new ArrayList<>();
+            for (String trigram : trigrams) {
+                String parameter = key.name().toLowerCase(Locale.ROOT) + "_" + names.size();
+                lookups.put(parameter, SearchText.lookupPattern(trigram));
+                names.add(parameter);
+            }
+            return names;
+        }
     }
 
     private final Jdbi jdbi;
@@ -149,7 +220,9 @@ public final class QuickSearch {
         }
         int read = CANDIDATES * limit;
         return SearchListing.run(jdbi, h -> {
-            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(SearchListing.matching(h, sql(read, query, trigrams)), caller).bind("q", query)
+            Statement statement = statement(read, query, trigrams);
+            Query select = statement.generic() ? SearchListing.planOnce(h, statement.sql()) : SearchListing.matching(h, statement.sql());
+            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(select, caller).bind("q", query).bindMap(statement.lookups())
                     .map((rs, c) -> {
                         Kind kind = Kind.values()[rs.getInt("kind")];
                         return new Match(kind, new Result(rs.getLong("id"), rs.getString("name"), kind.type,

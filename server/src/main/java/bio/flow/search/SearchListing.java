@@ -85,6 +85,23 @@ public final class SearchListing {
     }
 
     /**
+     * A statement whose plan does not depend on its values, planned once per connection: the driver names it from
+     * its first run (prepare threshold 1, kept in its statement cache) and PostgreSQL keeps its generic plan
+     * ({@code plan_cache_mode} for the rest of the transaction: it must be the transaction's last statement, or the
+     * ones after it get generic plans too). Only for statements that read the same way whatever the values, such as
+     * the quick search's when every part goes through rare trigrams ({@link QuickSearch.Statement}).
+     */
+    public static Query planOnce(Handle h, String sql) {
+        h.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+        return h.createQuery(sql).addCustomizer(new StatementCustomizer() {
+            @Override
+            public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
+                statement.unwrap(PGStatement.class).setPrepareThreshold(1);
+            }
+        });
+    }
+
+    /**
      * Reads one page of a search and its bounded count, by two statements: the ids of the matches in the page's
      * order up to one past the count's bound (the page is among them), then the page's rows by id. One statement
      * finds the matches, so that a search is planned for its values once and reads its matches once: a page and a

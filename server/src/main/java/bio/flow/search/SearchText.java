@@ -57,4 +57,21 @@ public final class SearchText {
         // strpos, not LIKE: a LIKE would be handed to the index too, with all the text's trigrams
         return sql.append("strpos(").append(key).append(", ").append(text).append(") > 0)").toString();
     }
+
+    /**
+     * {@link #contains(String, String, List)} with the trigrams bound rather than written in: the index is asked for
+     * the patterns bound as {@code :lookups[0]}, ... ({@link #lookupPattern}), so that the statement's text is the
+     * same for every text with as many lookups and one plan can serve them all. At least one lookup.
+     */
+    public static String containsBound(String key, String param, List<String> lookups) {
+        if (lookups.isEmpty()) throw new IllegalArgumentException("a bound lookup needs at least one trigram");
+        StringBuilder sql = new StringBuilder("(");
+        for (String lookup : lookups) sql.append(key).append(" LIKE :").append(lookup).append(" AND ");
+        return sql.append("strpos(").append(key).append(", search_key(:").append(param).append(")) > 0)").toString();
+    }
+
+    /** The LIKE pattern that asks a trigram index for the trigram: {@code %abc%}. */
+    public static String lookupPattern(String trigram) {
+        return "%" + trigram + "%";
+    }
 }

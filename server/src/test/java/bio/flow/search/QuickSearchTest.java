@@ -13,17 +13,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * GET /search over real HTTP. Every test names its things with a word of random letters of its own ({@link #word}),
- * so that what other tests put on the shared server does not match its queries.
+ * so that what the other tests put on the server does not match its queries.
+ *
+ * <p>The server is the class's own, whose trigram sample was taken with no names yet: every text is looked up whole,
+ * by the parts planned for the text ({@link QuickSearch.Statement}). {@link QuickSearchRareTrigramsTest} runs the same
+ * tests on a server where the words' trigrams are rare, which the other way of reading the matches serves.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuickSearchTest {
-    private final TestServer server = TestServer.shared();
+    TestServer server;
+
+    @BeforeAll
+    void start() {
+        server = startServer();
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) server.close();
+    }
+
+    TestServer startServer() {
+        return TestServer.start(Map.of());
+    }
 
     /** A word of 10 random letters, unlike any other test's. */
-    private static String word() {
+    static String word() {
         StringBuilder w = new StringBuilder("zq");
         for (int i = 0; i < 8; i++) w.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
         return w.toString();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import bio.flow.testing.Api;
 import bio.flow.testing.Fixtures;
 import bio.flow.testing.TestServer;
+import bio.flow.testing.Users;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,28 @@ final class SearchFixtures {
             }
             return ids;
         });
+    }
+
+    /**
+     * A thousand names of each kind that no test searches for ("Filler sample 17", ...), owned by {@code filler}, then
+     * the server's trigram sample taken ({@link Trigrams}): a test's random word is then made of rare trigrams.
+     */
+    static void fillWithUnrelatedNames(TestServer server, Users.Account filler) {
+        server.jdbi().useHandle(h -> {
+            long fillerProject = h.createQuery("INSERT INTO projects (name, owner_id) VALUES ('Filler', :o) RETURNING id")
+                    .bind("o", filler.id()).mapTo(Long.class).one();
+            h.createUpdate("INSERT INTO projects (name, description, owner_id) SELECT 'Filler project ' || i, 'Filler description ' || i, :o "
+                    + "FROM generate_series(1, 1000) i").bind("o", filler.id()).execute();
+            h.createUpdate("INSERT INTO samples (name, owner_id, project_id) SELECT 'Filler sample ' || i, :o, :p FROM generate_series(1, 1000) i")
+                    .bind("o", filler.id()).bind("p", fillerProject).execute();
+            h.createUpdate("INSERT INTO data (filename, owner_id, sample_id) SELECT 'filler_' || s.id || '.fastq.gz', :o, s.id "
+                    + "FROM samples s WHERE s.project_id = :p").bind("o", filler.id()).bind("p", fillerProject).execute();
+            h.createUpdate("INSERT INTO executions (name, status, owner_id) SELECT 'Filler run ' || i, 'completed', :o FROM generate_series(1, 1000) i")
+                    .bind("o", filler.id()).execute();
+            h.createUpdate("INSERT INTO filesets (name, sample_id) SELECT 'Filler reads', s.id FROM samples s WHERE s.project_id = :p")
+                    .bind("p", fillerProject).execute();
+        });
+        server.sampleTrigrams();
     }
 
     /** The answer to GET {@code pathAndQuery}, which must be 200. */

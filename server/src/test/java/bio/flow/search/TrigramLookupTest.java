@@ -32,27 +32,12 @@ class TrigramLookupTest {
     static void fill() {
         server = TestServer.start(Map.of());
         owner = Users.signUp(server, "trigrams");
-        Users.Account filler = Users.signUp(server, "filler");
         StringBuilder w = new StringBuilder("zq");
         for (int i = 0; i < 8; i++) w.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
         word = w.toString();
         // every trigram of the word, but not the word: its first six letters, then its last seven
         String scrambled = word.substring(0, 6) + " x " + word.substring(3);
-
-        server.jdbi().useHandle(h -> {
-            long fillerProject = h.createQuery("INSERT INTO projects (name, owner_id) VALUES ('Filler', :o) RETURNING id")
-                    .bind("o", filler.id()).mapTo(Long.class).one();
-            h.createUpdate("INSERT INTO projects (name, description, owner_id) SELECT 'Filler project ' || i, 'Filler description ' || i, :o "
-                    + "FROM generate_series(1, 1000) i").bind("o", filler.id()).execute();
-            h.createUpdate("INSERT INTO samples (name, owner_id, project_id) SELECT 'Filler sample ' || i, :o, :p FROM generate_series(1, 1000) i")
-                    .bind("o", filler.id()).bind("p", fillerProject).execute();
-            h.createUpdate("INSERT INTO data (filename, owner_id, sample_id) SELECT 'filler_' || s.id || '.fastq.gz', :o, s.id "
-                    + "FROM samples s WHERE s.project_id = :p").bind("o", filler.id()).bind("p", fillerProject).execute();
-            h.createUpdate("INSERT INTO executions (name, status, owner_id) SELECT 'Filler run ' || i, 'completed', :o FROM generate_series(1, 1000) i")
-                    .bind("o", filler.id()).execute();
-            h.createUpdate("INSERT INTO filesets (name, sample_id) SELECT 'Filler reads', s.id FROM samples s WHERE s.project_id = :p")
-                    .bind("p", fillerProject).execute();
-        });
+        SearchFixtures.fillWithUnrelatedNames(server, Users.signUp(server, "filler"));
 
         project = Fixtures.project(owner, "Project " + word + " one", false);
         long other = Fixtures.project(owner, scrambled, false);
@@ -74,7 +59,6 @@ class TrigramLookupTest {
                     .bind("n", word + " pairs").bind("s", sample1).mapTo(Long.class).one();
             h.createUpdate("INSERT INTO filesets (name, sample_id) VALUES (:n, :s)").bind("n", scrambled).bind("s", sample2).execute();
         });
-        server.sampleTrigrams();
     }
 
     @AfterAll

@@ -1,0 +1,35 @@
+package bio.flow.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bio.flow.testing.TestServer;
+import bio.flow.testing.Users;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link QuickSearchTest}'s tests where the words' trigrams are rare: the server holds a thousand unrelated names of
+ * each kind when it samples them, so each kind's matches are found by one part through the words' rare trigrams and
+ * the statement is planned once for every text ({@link QuickSearch.Statement#generic}). Ranks, counts, limits and
+ * who sees what must not depend on the way.
+ */
+class QuickSearchRareTrigramsTest extends QuickSearchTest {
+    @Override
+    TestServer startServer() {
+        TestServer own = TestServer.start(Map.of());
+        SearchFixtures.fillWithUnrelatedNames(own, Users.signUp(own, "qsfiller"));
+        return own;
+    }
+
+    @Test
+    void theWordsGoThroughTheirRareTrigrams() {
+        // what the server's sample says, taken the same way: the tests here go the way under test
+        Trigrams trigrams = new Trigrams(server.jdbi());
+        trigrams.sample();
+        QuickSearch.Statement statement = QuickSearch.statement(100, word(), trigrams);
+        assertThat(statement.generic()).isTrue();
+        assertThat(statement.lookups()).isNotEmpty().allSatisfy((parameter, pattern) -> assertThat(pattern).matches("%[a-z]{3}%"));
+        // a name many rows share is looked up whole, planned for the text
+        assertThat(QuickSearch.statement(100, "Filler", trigrams).generic()).isFalse();
+    }
+}
