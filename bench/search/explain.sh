@@ -63,7 +63,7 @@ trigrams.sample();
 void contains(String alias, SearchKey key, String text) {
     System.out.println("contains " + key + " " + text + "\t" + SearchText.contains(key.of(alias).sql(), "text", trigrams.lookups(key, text)));
 }
-var quick = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("statement", int.class, String.class, Trigrams.class);
+var quick = Class.forName("bio.flow.search.QuickSearch").getDeclaredMethod("statement", String.class, Trigrams.class);
 quick.setAccessible(true);
 Object part(Object record, String accessor) throws Exception {
     var m = record.getClass().getDeclaredMethod(accessor);
@@ -72,8 +72,8 @@ Object part(Object record, String accessor) throws Exception {
 }
 // the quick search's statement for a text, its trigram patterns written in, and whether the server plans it once
 void quick(String text) throws Exception {
-    Object statement = quick.invoke(null, 100, text, trigrams);
-    String sql = (String) part(statement, "sql");
+    Object statement = quick.invoke(null, text, trigrams);
+    String sql = ((String) part(statement, "sql")).replace(":read", "100");
     for (var e : ((java.util.Map<?, ?>) part(statement, "lookups")).entrySet()) sql = sql.replace(":" + e.getKey(), "'" + e.getValue() + "'");
     System.out.println("quick " + text + "\t" + sql);
     System.out.println("quickplan " + text + "\t" + ((Boolean) part(statement, "generic") ? "generic" : "custom"));

@@ -89,21 +89,22 @@ public final class QuickSearch {
 
         /**
          * SQL: the parts that read the kind's matches, each row with the kind ({@code kind}, its ordinal), its rank
-         * ({@code rank}) and which part read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)}.
+         * ({@code rank}) and which part read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)};
+         * each part reads at most {@code :read} rows.
          * <ul>
          *   <li>A name key with rare trigrams ({@link Trigrams#lookups}): one part (0) finds every name that contains
-         *       the query through those trigrams (bound into {@code lookups}), and reads {@code read} of them: the
+         *       the query through those trigrams (bound by {@code statement}), and reads {@code :read} of them: the
          *       exact, then the prefix, then the other matches, newest first within each. All of them are found
          *       first (the subquery's {@code OFFSET 0}): at most what the rarest trigram finds, and never a walk of
          *       the newest rows, which a generic plan (one for every text, {@link Statement#generic}) might choose.</li>
-         *   <li>Otherwise, three parts read at most {@code read} of each rank, the word and substring ranks sharing
+         *   <li>Otherwise, three parts read at most {@code :read} of each rank, the word and substring ranks sharing
          *       theirs: exact (0) and prefix (1) through the key's btree index, the others (2) through the trigram
          *       index or, when many names contain the query, by walking the newest rows; planned for the text.</li>
          *   <li>Projects' descriptions (3) likewise: through rare trigrams and all found first, or planned for the
          *       text.</li>
          * </ul>
          */
-        void write(Writer statement, int read, String q, Trigrams trigrams) {
+        void write(Writer statement, String q, Trigrams trigrams) {
             String query = "search_key(:q)";
             String key = nameKey.of("x").sql();
             List<String> parts = statement.parts;
@@ -111,29 +112,29 @@ public final class QuickSearch {
             if (!nameLookups.isEmpty()) {
                 String exactOrPrefix = "CASE WHEN x.key = " + query + " THEN 0 WHEN starts_with(x.key, " + query + ") THEN 1";
                 parts.add(allFound(0, exactOrPrefix + " WHEN search_word_runs(x.name) @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
-                        exactOrPrefix + " ELSE 2 END, ", SearchText.containsBound(key, "q", nameLookups), read));
+                        exactOrPrefix + " ELSE 2 END, ", SearchText.containsBound(key, "q", nameLookups)));
             } else {
                 String prefix = key + " LIKE " + query + " || '%'";
-                parts.add(part(0, "0", key + " = " + query, read));
-                parts.add(part(1, "1", prefix + " AND " + key + " <> " + query, read));
+                parts.add(part(0, "0", key + " = " + query));
+                parts.add(part(1, "1", prefix + " AND " + key + " <> " + query));
                 // whole words (rank 2) before substrings (3) among the newest names that contain the query
                 parts.add(part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
-                        SearchText.contains(key, "q") + " AND NOT " + prefix, read));
+                        SearchText.contains(key, "q") + " AND NOT " + prefix));
             }
             if (descriptionKey != null) {
                 String description = descriptionKey.of("x").sql();
                 String nameMisses = "strpos(" + key + ", " + query + ") = 0";
                 List<String> descriptionLookups = statement.bound(descriptionKey, trigrams.lookups(descriptionKey, q));
                 parts.add(descriptionLookups.isEmpty()
-                        ? part(3, "4", SearchText.contains(description, "q") + " AND " + nameMisses, read)
-                        : allFound(3, "4", "", SearchText.containsBound(description, "q", descriptionLookups) + " AND " + nameMisses, read));
+                        ? part(3, "4", SearchText.contains(description, "q") + " AND " + nameMisses)
+                        : allFound(3, "4", "", SearchText.containsBound(description, "q", descriptionLookups) + " AND " + nameMisses));
             }
         }
 
         /** A part that reads the newest rows matching, walking the (created DESC, id DESC) index if the plan says so. */
-        private String part(int part, String rank, String condition, int read) {
+        private String part(int part, String rank, String condition) {
             return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + nameKey.table
-                    + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT " + read + ")";
+                    + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT :read)";
         }
 
         /**
@@ -141,10 +142,10 @@ public final class QuickSearch {
          * in the order {@code order} then newest first; {@code rank} and {@code order} see the row as {@code x.id},
          * {@code x.name}, {@code x.created} and {@code x.key} (its name's key).
          */
-        private String allFound(int part, String rank, String order, String condition, int read) {
+        private String allFound(int part, String rank, String order, String condition) {
             return "(SELECT " + ordinal() + " AS kind, x.id, x.name, x.created, " + rank + " AS rank, " + part + " AS part FROM (SELECT x.id, "
                     + name + " AS name, x.created, " + nameKey.of("x").sql() + " AS key FROM " + nameKey.table + " x WHERE " + condition
-                    + " AND " + visible + " OFFSET 0) x ORDER BY " + order + "x.created DESC, x.id DESC LIMIT " + read + ")";
+                    + " AND " + visible + " OFFSET 0) x ORDER BY " + order + "x.created DESC, x.id DESC LIMIT :read)";
         }
     }
 
@@ -152,11 +153,11 @@ public final class QuickSearch {
      * The quick search's one statement for a text: its SQL, the trigram patterns it binds (parameter to pattern), and
      * whether it may be planned once for every text ({@code generic}: PostgreSQL's generic plan, kept by each
      * connection, instead of planning it for each text). Planning the statement cost as much as running it for a
-     * rare name (13 parts, each with the permission conditions: 3-6 ms on the bench data). Its text depends only on
-     * {@code read} and how many lookups each key has, and it is generic when every part finds its rows through rare
-     * trigrams: a plan that does not know the text then still reads them so. A text with a common trigram-only key
-     * in any kind is planned for its values ({@link SearchListing#matching}), as the walk it may need depends on how
-     * many names contain it.
+     * rare name (13 parts, each with the permission conditions: 3-6 ms on the bench data). It is generic when every
+     * part finds its rows through rare trigrams: a plan that does not know the text still reads them so, and the
+     * statement's text is then the same for every text and limit (one plan per connection). A text with no rare
+     * trigram in some kind is planned for its values ({@link SearchListing#matching}), as whether to walk the newest
+     * rows depends on how many names contain it.
      */
     record Statement(String sql, Map<String, String> lookups, boolean generic) {}
 
@@ -165,9 +166,9 @@ public final class QuickSearch {
      * four kinds, so that the caller's permission sets ({@link AccessPolicy#CALLER_SETS}) are made once for all the
      * parts (1-2 ms each time on the bench data).
      */
-    static Statement statement(int read, String q, Trigrams trigrams) {
+    static Statement statement(String q, Trigrams trigrams) {
         Writer statement = new Writer();
-        for (Kind kind : Kind.values()) kind.write(statement, read, q, trigrams);
+        for (Kind kind : Kind.values()) kind.write(statement, q, trigrams);
         String sql = AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part FROM (" + String.join(" UNION ALL ", statement.parts)
                 + ") m ORDER BY kind, rank, created DESC, id DESC";
         return new Statement(sql, Map.copyOf(statement.lookups), !statement.planForText);
@@ -181,14 +182,19 @@ public final class QuickSearch {
 
         /**
          * Names the trigrams' patterns as parameters ({@code sample_name_0}, ...), and returns the names; no trigram
-         * (the key is looked up whole) means a part that needs a plan for the text.
+         * (the key is looked up whole) means a part that needs a plan for the text. There are always
+         * {@link Trigrams#MAX_LOOKUPS} of them, the rarest repeated (a trigram index reads a repeated one once), so
+         * that the statement planned once is one text: each connection keeps one plan, whatever the texts.
          */
         List<String> bound(SearchKey key, List<String> trigrams) {
-            if (trigrams.isEmpty()) planForText = true;
+            if (trigrams.isEmpty()) {
+                planForText = true;
+                return List.of();
+            }
             List<String> names = new ArrayList<>();
-            for (String trigram : trigrams) {
-                String parameter = key.name().toLowerCase(Locale.ROOT) + "_" + names.size();
-                lookups.put(parameter, SearchText.lookupPattern(trigram));
+            for (int i = 0; i < Trigrams.MAX_LOOKUPS; i++) {
+                String parameter = key.name().toLowerCase(Locale.ROOT) + "_" + i;
+                lookups.put(parameter, SearchText.lookupPattern(i < trigrams.size() ? trigrams.get(i) : trigrams.get(0)));
                 names.add(parameter);
             }
             return names;
@@ -220,9 +226,9 @@ public final class QuickSearch {
         }
         int read = CANDIDATES * limit;
         return SearchListing.run(jdbi, h -> {
-            Statement statement = statement(read, query, trigrams);
+            Statement statement = statement(query, trigrams);
             Query select = statement.generic() ? SearchListing.planOnce(h, statement.sql()) : SearchListing.matching(h, statement.sql());
-            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(select, caller).bind("q", query).bindMap(statement.lookups())
+            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(select, caller).bind("q", query).bind("read", read).bindMap(statement.lookups())
                     .map((rs, c) -> {
                         Kind kind = Kind.values()[rs.getInt("kind")];
                         return new Match(kind, new Result(rs.getLong("id"), rs.getString("name"), kind.type,

@@ -60,8 +60,8 @@ public final class SearchText {
 
     /**
      * {@link #contains(String, String, List)} with the trigrams bound rather than written in: the index is asked for
-     * the patterns bound as {@code :lookups[0]}, ... ({@link #lookupPattern}), so that the statement's text is the
-     * same for every text with as many lookups and one plan can serve them all. At least one lookup.
+     * the patterns ({@link #lookupPattern}) bound to the parameters named {@code lookups}, so that the statement's
+     * text does not depend on the text searched and one plan can serve them all. At least one lookup.
      */
     public static String containsBound(String key, String param, List<String> lookups) {
         if (lookups.isEmpty()) throw new IllegalArgumentException("a bound lookup needs at least one trigram");

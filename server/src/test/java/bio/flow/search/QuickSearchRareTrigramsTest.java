@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import bio.flow.testing.TestServer;
 import bio.flow.testing.Users;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,10 +27,18 @@ class QuickSearchRareTrigramsTest extends QuickSearchTest {
         // what the server's sample says, taken the same way: the tests here go the way under test
         Trigrams trigrams = new Trigrams(server.jdbi());
         trigrams.sample();
-        QuickSearch.Statement statement = QuickSearch.statement(100, word(), trigrams);
+        QuickSearch.Statement statement = QuickSearch.statement(word(), trigrams);
         assertThat(statement.generic()).isTrue();
         assertThat(statement.lookups()).isNotEmpty().allSatisfy((parameter, pattern) -> assertThat(pattern).matches("%[a-z]{3}%"));
+        // one text for every text planned once (a plan per text would be kept by every connection): a text of
+        // three letters has one trigram to look up, a long one six
+        for (String other : List.of("zqx", word() + " " + word(), "Run-" + word())) {
+            assertThat(QuickSearch.statement(other, trigrams)).as(other).satisfies(s -> {
+                assertThat(s.generic()).isTrue();
+                assertThat(s.sql()).isEqualTo(statement.sql());
+            });
+        }
         // a name many rows share is looked up whole, planned for the text
-        assertThat(QuickSearch.statement(100, "Filler", trigrams).generic()).isFalse();
+        assertThat(QuickSearch.statement("Filler", trigrams).generic()).isFalse();
     }
 }
