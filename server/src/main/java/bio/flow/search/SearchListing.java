@@ -24,7 +24,8 @@ import org.postgresql.PGStatement;
  *       run: the same statement is selective for one text and matches half the table for another, and a generic
  *       plan picks one way to read for both (on the bench data, seconds for some). The statements that read a
  *       page's rows by id are the same whatever the search, and keep PostgreSQL's plan cache: planning them
- *       anew cost ~1 ms a search, as much as the rest of a selective search.</li>
+ *       anew cost ~1 ms a search, as much as the rest of a selective search. A statement written so that it reads
+ *       the same way whatever its values is planned once per connection ({@link #planOnce}).</li>
  *   <li>Each statement is stopped after {@link #TIMEOUT}, which is a 503 asking for a narrower search.</li>
  *   <li>The count looks {@link #COUNT_AHEAD} matches past the end of the page, at most up to
  *       {@link SearchParams#MAX_RESULTS}; beyond, it is that bound and {@code count_capped} is true.</li>
