@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SearchListing: a search's statements run read-only with a time limit, and those that find matches are planned for
- * their values every time.
+ * their values every time, but for those written to be planned once.
  */
 class SearchListingTest {
     private final TestServer server = TestServer.shared();
@@ -37,5 +37,22 @@ class SearchListingTest {
         });
         assertThat(prepared).as("the control: a plain statement is prepared").anyMatch(s -> s.contains("'plain'"));
         assertThat(prepared).noneMatch(s -> s.contains("'matching'"));
+    }
+
+    @Test
+    void aStatementPlannedOnceIsPreparedWithAGenericPlanFromItsFirstRun() {
+        String sql = "SELECT count(*) FROM projects WHERE name = :name AND 'once' IS NOT NULL";
+        record Plans(long generic, long custom) {}
+        Plans plans = server.jdbi().withHandle(h -> {
+            for (int i = 0; i < 3; i++) {
+                String name = "p" + i;
+                h.inTransaction(t -> SearchListing.planOnce(t, sql).bind("name", name).mapTo(Long.class).one());
+            }
+            // the setting ends with the transaction: a statement after it is planned as usual
+            assertThat(h.createQuery("SELECT current_setting('plan_cache_mode')").mapTo(String.class).one()).isEqualTo("auto");
+            return h.createQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%''once''%'")
+                    .map((rs, ctx) -> new Plans(rs.getLong(1), rs.getLong(2))).one();
+        });
+        assertThat(plans).isEqualTo(new Plans(3, 0));
     }
 }
