@@ -138,7 +138,7 @@ public final class QuickSearch {
         }
 
         /**
-         * A part that finds every row matching (a bounded number: a rare trigram's), then reads {@code read} of them
+         * A part that finds every row matching (a bounded number: a rare trigram's), then reads {@code :read} of them
          * in the order {@code order} then newest first; {@code rank} and {@code order} see the row as {@code x.id},
          * {@code x.name}, {@code x.created} and {@code x.key} (its name's key).
          */
@@ -225,8 +225,8 @@ public final class QuickSearch {
             return new Answer(new Results(List.of(), List.of(), List.of(), List.of()), 0, query, new Counts(0, 0, 0, 0), false);
         }
         int read = CANDIDATES * limit;
+        Statement statement = statement(query, trigrams);
         return SearchListing.run(jdbi, h -> {
-            Statement statement = statement(query, trigrams);
             Query select = statement.generic() ? SearchListing.planOnce(h, statement.sql()) : SearchListing.matching(h, statement.sql());
             Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(select, caller).bind("q", query).bind("read", read).bindMap(statement.lookups())
                     .map((rs, c) -> {

@@ -77,12 +77,7 @@ public final class SearchListing {
      * one would get a generic plan after five runs on a connection if its estimated cost looked no worse.
      */
     public static Query matching(Handle h, String sql) {
-        return h.createQuery(sql).addCustomizer(new StatementCustomizer() {
-            @Override
-            public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
-                statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-            }
-        });
+        return withPrepareThreshold(h, sql, 0);
     }
 
     /**
@@ -94,10 +89,15 @@ public final class SearchListing {
      */
     public static Query planOnce(Handle h, String sql) {
         h.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+        return withPrepareThreshold(h, sql, 1);
+    }
+
+    /** A statement that the driver prepares on the server from its {@code threshold}-th run (0: never). */
+    private static Query withPrepareThreshold(Handle h, String sql, int threshold) {
         return h.createQuery(sql).addCustomizer(new StatementCustomizer() {
             @Override
             public void beforeExecution(PreparedStatement statement, StatementContext ctx) throws SQLException {
-                statement.unwrap(PGStatement.class).setPrepareThreshold(1);
+                statement.unwrap(PGStatement.class).setPrepareThreshold(threshold);
             }
         });
     }
