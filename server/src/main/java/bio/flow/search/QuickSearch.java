@@ -26,44 +26,95 @@ import org.jdbi.v3.core.statement.Query;
  *   <li>prefix: the name's key starts with the query's key;</li>
  *   <li>word: the query's key is the key of a run of up to 8 whole words of the name, words being the runs of
  *       characters that search keys keep ({@code seq sample} and {@code Sample} in "RNA-seq Sample 1", not
- *       {@code ample}): {@code search_word_runs} (V22);</li>
+ *       {@code ample}): {@code search_is_word_run} (V47);</li>
  *   <li>substring: the name's key contains the query's key anywhere else;</li>
  *   <li>description: the name does not match but the description's key contains the query's key (projects only:
  *       the other kinds have no description).</li>
  * </ol>
- * The four kinds are read by one statement ({@link #statement}) whose parts read each kind's matches, each part at
- * most {@link #CANDIDATES} times {@code limit} of them, so that an unselective query never ranks all its matches.
- * A name with trigrams that few names share ({@link Trigrams}) is found through them, all its matches at once, the
- * exact and prefix ones first; otherwise the ranks are read apart: exact and prefix matches through the stored keys'
- * btree indexes (V43), the others through the keys' trigram indexes or, for a text that many names contain, the
- * (created DESC, id DESC) index. Either way the word and substring ranks are read together: a name where the query
- * is a whole word but older than the newest names that contain it is not ranked (ranking them all would read every
- * name that contains a common text). The parts divide the matches between them, so the parts' matches are the
- * kind's matches, counted up to what one part reads ({@code count_capped} beyond).
- * {@code total_count} is the sum of the counts of the four kinds.
+ * The four kinds are read by one statement ({@link #statement}) whose parts read each kind's matches, so that an
+ * unselective query never ranks all its matches: each part reads at most {@link #CANDIDATES} times {@code limit}
+ * matches through an index, or {@link #WALKED_CANDIDATES} times {@code limit} by walking the newest rows. How each
+ * key column is read depends on what {@link Trigrams}' sample says of the text ({@link Way}): through the text's rare
+ * trigrams, all its matches at once, exact and prefix first; by walking the newest rows when many names hold the text
+ * inside them (the few that are or start with it through the btree index, V43); or as PostgreSQL's estimates for the
+ * text choose. The word and substring ranks are read together: a name where the query is a whole word but older
+ * than the newest names that contain it is not ranked (ranking them all would read every name that contains a
+ * common text). The parts divide the matches between them: a kind's count is the matches its parts read (at most
+ * {@link #CANDIDATES} times {@code limit}), and {@code count_capped} says that a part read all it may. {@code total_count} is the sum of the counts of the four
+ * kinds.
  */
 public final class QuickSearch {
     public static final int DEFAULT_LIMIT = 10;
     public static final int MAX_LIMIT = 100;
 
     /**
-     * How many matches of each rank a kind reads, per result asked for: the word and substring ranks are chosen among
-     * that many of the newest names that contain the query, and the kind's matches are counted up to it.
+     * How many matches a kind reads through its indexes (exact and prefix matches, or all its matches when found
+     * through rare trigrams), per result asked for; the kind's matches are counted up to it.
      */
     private static final int CANDIDATES = 10;
+
+    /**
+     * How many of the newest names that contain the query (neither as the whole name nor at its start) a kind reads
+     * when the rows are walked newest first, per result asked for: the word rank is put before the substring rank
+     * among them. Each one read costs a walk past the names that do not match or that the caller may not read: for
+     * a text in 1 in 8 names, ~65 rows each for a caller who may read 12% of them (bench/search).
+     */
+    private static final int WALKED_CANDIDATES = 2;
+
+    /**
+     * The share of a kind's names, in {@link Trigrams}' sample, that must contain a text inside them for the kind's
+     * matches to be read by walking the newest rows in a plan made once ({@link Way#WALK}): the walk then reads
+     * about {@code 1 / share} rows per match the caller may read.
+     */
+    private static final double WALK_SHARE = 0.01;
+
+    /**
+     * The share of a kind's names, in the sample, that may be or start with a text whose matches are walked: those
+     * are read through the btree index (V43) and sorted, at most this share of the rows.
+     */
+    private static final double LOOKUP_SHARE = 0.001;
 
     /** One result: what the reference answers for every kind. */
     public record Result(long id, String name, String type, String url) {}
 
     public record Results(List<Result> samples, List<Result> projects, List<Result> executions, List<Result> data) {}
 
-    /** The matches of each kind, counted up to {@link #CANDIDATES} times {@code limit}. */
+    /** The matches of each kind, counted up to what its parts read and at most {@link #CANDIDATES} times {@code limit}. */
     public record Counts(long samples, long projects, long executions, long data) {}
 
     public record Answer(Results results, long total_count, String query, Counts counts, boolean count_capped) {}
 
-    /** A match as the statement reads it: its kind, and the part of the statement that read it. */
-    private record Match(Kind kind, Result result, int part) {}
+    /** A match as the statement reads it: its kind, and the part of the statement that read it and how many it may. */
+    private record Match(Kind kind, Result result, int part, int cap) {}
+
+    /**
+     * How a key column's matches are read, from what {@link Trigrams}' sample says of the text.
+     * <ul>
+     *   <li>{@code LOOKUP}: the text has rare trigrams, which find every row that holds it (at most what the rarest
+     *       one finds, <= 1% of the rows).</li>
+     *   <li>{@code WALK}: many names hold the text inside them and few are it or start with it: those few through
+     *       the btree index, the others by walking the newest rows.</li>
+     *   <li>{@code PLANNED}: neither (no sample, a text that is not ASCII, or in between): PostgreSQL's estimates
+     *       for the text choose.</li>
+     * </ul>
+     */
+    private enum Way { LOOKUP, WALK, PLANNED }
+
+    /**
+     * The statement's shape. The first two read the same way whatever the text, so they are planned once (PostgreSQL's
+     * generic plan, kept by each connection: planning the statement for each text cost as much as running it, 3-6 ms
+     * on the bench data) and their text is the same for every text and limit: one plan each per connection, where a
+     * text per choice would let anyone fill every backend's plan cache.
+     * <ul>
+     *   <li>{@code LOOKUPS}: every column is looked up through rare trigrams (the common case for a name).</li>
+     *   <li>{@code CHOSEN}: every column is looked up or walked, both ways written out for every column, each behind a
+     *       parameter saying whether it is the one taken ({@code sample_name_lookup}, {@code sample_name_walk}):
+     *       PostgreSQL skips a part whose condition is a false parameter before reading anything. Each part it
+     *       holds costs a little to start and stop even when skipped, hence the leaner {@code LOOKUPS}.</li>
+     *   <li>{@code PLANNED}: some column is planned for the text; the statement holds one way per column.</li>
+     * </ul>
+     */
+    private enum Shape { LOOKUPS, CHOSEN, PLANNED }
 
     /**
      * A kind of result: its name column and stored search key (V43; the key's table is the kind's, aliased
@@ -89,77 +140,96 @@ public final class QuickSearch {
 
         /**
          * SQL: the parts that read the kind's matches, each row with the kind ({@code kind}, its ordinal), its rank
-         * ({@code rank}) and which part read it ({@code part}, 0 to 3). The query's key is {@code search_key(:q)};
-         * each part reads at most {@code :read} rows.
+         * ({@code rank}), which part read it ({@code part}, 0 to 3) and how many that part may read ({@code cap}):
+         * {@code :read} through an index, {@code :walk} by walking the newest rows. The ways the statement reads
+         * the kind's key columns ({@link Writer#reads}):
          * <ul>
-         *   <li>A name key with rare trigrams ({@link Trigrams#lookups}): one part (0) finds every name that contains
-         *       the query through those trigrams (bound by {@code statement}), and reads {@code :read} of them: the
-         *       exact, then the prefix, then the other matches, newest first within each. All of them are found
-         *       first (the subquery's {@code OFFSET 0}): at most what the rarest trigram finds, and never a walk of
-         *       the newest rows, which a generic plan (one for every text, {@link Statement#generic}) might choose.</li>
-         *   <li>Otherwise, three parts read at most {@code :read} of each rank, the word and substring ranks sharing
-         *       theirs: exact (0) and prefix (1) through the key's btree index, the others (2) through the trigram
-         *       index or, when many names contain the query, by walking the newest rows; planned for the text.</li>
-         *   <li>Projects' descriptions (3) likewise: through rare trigrams and all found first, or planned for the
-         *       text.</li>
+         *   <li>Lookup: one part (0) finds every name that contains the query through its rare trigrams and reads
+         *       the exact, then the prefix, then the other matches, newest first within each. All of them are found
+         *       first (the subquery's {@code OFFSET 0}): at most what the rarest trigram finds, never a walk of the
+         *       newest rows.</li>
+         *   <li>Walk: the exact and prefix matches (0) through the key's btree index, all found first (few, the
+         *       sample says), exact first; then the others (2) by walking the newest rows ({@code strpos}, which no
+         *       index serves).</li>
+         *   <li>Planned: three parts read the exact (0), prefix (1) and other (2) matches, through the btree or
+         *       trigram index or by walking the newest rows, as the estimates for the text say.</li>
+         *   <li>Projects' descriptions (3) likewise: through rare trigrams, all found first; walked; or planned.</li>
          * </ul>
+         * Among the other matches, whole words (rank 2) come before substrings (3).
          */
-        void write(Writer statement, String q, Trigrams trigrams) {
-            String query = "search_key(:q)";
+        void write(Writer statement) {
+            String query = statement.query;
             String key = nameKey.of("x").sql();
+            String words = " WHEN search_is_word_run(x.name, " + query + ") THEN 2 ELSE 3 END";
             List<String> parts = statement.parts;
-            List<String> nameLookups = statement.bound(nameKey, trigrams.lookups(nameKey, q));
-            if (!nameLookups.isEmpty()) {
+            if (statement.reads(nameKey, Way.LOOKUP)) {
                 String exactOrPrefix = "CASE WHEN x.key = " + query + " THEN 0 WHEN starts_with(x.key, " + query + ") THEN 1";
-                parts.add(allFound(0, exactOrPrefix + " WHEN search_word_runs(x.name) @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
-                        exactOrPrefix + " ELSE 2 END, ", SearchText.containsBound(key, "q", nameLookups)));
-            } else {
+                parts.add(allFound(0, exactOrPrefix + words, exactOrPrefix + " ELSE 2 END, ",
+                        statement.when(nameKey, Way.LOOKUP) + SearchText.containsBound(key, query, lookups(nameKey)), ":read"));
+            }
+            if (statement.reads(nameKey, Way.WALK)) {
+                String walk = statement.when(nameKey, Way.WALK);
+                String exactFirst = "CASE WHEN x.key = " + query + " THEN 0 ELSE 1 END";
+                parts.add(allFound(0, exactFirst, exactFirst + ", ", walk + key + " ~>=~ " + query + " AND " + key + " ~<~ :"
+                        + parameter(nameKey, "prefix_end"), ":read"));
+                parts.add(part(2, ("CASE" + words).replace("x.name", name), walk + "strpos(" + key + ", " + query + ") > 1", ":walk"));
+            }
+            if (statement.reads(nameKey, Way.PLANNED)) {
                 String prefix = key + " LIKE " + query + " || '%'";
-                parts.add(part(0, "0", key + " = " + query));
-                parts.add(part(1, "1", prefix + " AND " + key + " <> " + query));
-                // whole words (rank 2) before substrings (3) among the newest names that contain the query
-                parts.add(part(2, "CASE WHEN search_word_runs(" + name + ") @> ARRAY[" + query + "] THEN 2 ELSE 3 END",
-                        SearchText.contains(key, "q") + " AND NOT " + prefix));
+                parts.add(part(0, "0", key + " = " + query, ":read"));
+                parts.add(part(1, "1", prefix + " AND " + key + " <> " + query, ":read"));
+                parts.add(part(2, ("CASE" + words).replace("x.name", name), SearchText.contains(key, "q") + " AND NOT " + prefix, ":walk"));
             }
             if (descriptionKey != null) {
                 String description = descriptionKey.of("x").sql();
-                String nameMisses = "strpos(" + key + ", " + query + ") = 0";
-                List<String> descriptionLookups = statement.bound(descriptionKey, trigrams.lookups(descriptionKey, q));
-                parts.add(descriptionLookups.isEmpty()
-                        ? part(3, "4", SearchText.contains(description, "q") + " AND " + nameMisses)
-                        : allFound(3, "4", "", SearchText.containsBound(description, "q", descriptionLookups) + " AND " + nameMisses));
+                String nameMisses = " AND strpos(" + key + ", " + query + ") = 0";
+                if (statement.reads(descriptionKey, Way.LOOKUP)) {
+                    parts.add(allFound(3, "4", "", statement.when(descriptionKey, Way.LOOKUP)
+                            + SearchText.containsBound(description, query, lookups(descriptionKey)) + nameMisses, ":read"));
+                }
+                if (statement.reads(descriptionKey, Way.WALK)) {
+                    parts.add(part(3, "4", statement.when(descriptionKey, Way.WALK) + "strpos(" + description + ", " + query + ") > 0" + nameMisses, ":walk"));
+                }
+                if (statement.reads(descriptionKey, Way.PLANNED)) {
+                    parts.add(part(3, "4", SearchText.contains(description, "q") + nameMisses, ":walk"));
+                }
             }
         }
 
-        /** A part that reads the newest rows matching, walking the (created DESC, id DESC) index if the plan says so. */
-        private String part(int part, String rank, String condition) {
-            return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part FROM " + nameKey.table
-                    + " x WHERE " + condition + " AND " + visible + " ORDER BY x.created DESC, x.id DESC LIMIT :read)";
+        /**
+         * A part that reads the newest rows matching, at most {@code cap}, walking the (created DESC, id DESC) index
+         * if the plan says so.
+         */
+        private String part(int part, String rank, String condition, String cap) {
+            return "(SELECT " + ordinal() + " AS kind, x.id, " + name + " AS name, x.created, " + rank + " AS rank, " + part + " AS part, "
+                    + cap + " AS cap FROM " + nameKey.table + " x WHERE " + condition + " AND " + visible
+                    + " ORDER BY x.created DESC, x.id DESC LIMIT " + cap + ")";
         }
 
         /**
-         * A part that finds every row matching (a bounded number: a rare trigram's), then reads {@code :read} of them
-         * in the order {@code order} then newest first; {@code rank} and {@code order} see the row as {@code x.id},
+         * A part that finds every row matching (a bounded number), then reads {@code cap} of them in the order
+         * {@code order} then newest first; {@code rank} and {@code order} see the row as {@code x.id},
          * {@code x.name}, {@code x.created} and {@code x.key} (its name's key).
          */
-        private String allFound(int part, String rank, String order, String condition) {
-            return "(SELECT " + ordinal() + " AS kind, x.id, x.name, x.created, " + rank + " AS rank, " + part + " AS part FROM (SELECT x.id, "
-                    + name + " AS name, x.created, " + nameKey.of("x").sql() + " AS key FROM " + nameKey.table + " x WHERE " + condition
-                    + " AND " + visible + " OFFSET 0) x ORDER BY " + order + "x.created DESC, x.id DESC LIMIT :read)";
+        private String allFound(int part, String rank, String order, String condition, String cap) {
+            return "(SELECT " + ordinal() + " AS kind, x.id, x.name, x.created, " + rank + " AS rank, " + part + " AS part, " + cap
+                    + " AS cap FROM (SELECT x.id, " + name + " AS name, x.created, " + nameKey.of("x").sql() + " AS key FROM "
+                    + nameKey.table + " x WHERE " + condition + " AND " + visible + " OFFSET 0) x ORDER BY " + order
+                    + "x.created DESC, x.id DESC LIMIT " + cap + ")";
         }
     }
 
     /**
-     * The quick search's one statement for a text: its SQL, the trigram patterns it binds (parameter to pattern), and
-     * whether it may be planned once for every text ({@code generic}: PostgreSQL's generic plan, kept by each
-     * connection, instead of planning it for each text). Planning the statement cost as much as running it for a
-     * rare name (13 parts, each with the permission conditions: 3-6 ms on the bench data). It is generic when every
-     * part finds its rows through rare trigrams: a plan that does not know the text still reads them so, and the
-     * statement's text is then the same for every text and limit (one plan per connection). A text with no rare
-     * trigram in some kind is planned for its values ({@link SearchListing#matching}), as whether to walk the newest
-     * rows depends on how many names contain it.
+     * The quick search's one statement for a text: its SQL, its parameters besides the caller, {@code q},
+     * {@code read} and {@code walk} (trigram patterns, the ways chosen, prefix bounds), and whether it is planned
+     * once for every text ({@code generic}, {@link Shape}).
      */
-    record Statement(String sql, Map<String, String> lookups, boolean generic) {}
+    record Statement(String sql, Map<String, Object> parameters, boolean generic) {}
+
+    /** The statements planned once, written once. */
+    private static final Map<Shape, String> PLANNED_ONCE = Map.of(
+            Shape.LOOKUPS, sql(new Writer(Shape.LOOKUPS, Map.of())),
+            Shape.CHOSEN, sql(new Writer(Shape.CHOSEN, Map.of())));
 
     /**
      * The statement: every kind's matches, by kind, in rank order, newest first within a rank. One statement for the
@@ -167,37 +237,103 @@ public final class QuickSearch {
      * parts (1-2 ms each time on the bench data).
      */
     static Statement statement(String q, Trigrams trigrams) {
-        Writer statement = new Writer();
-        for (Kind kind : Kind.values()) kind.write(statement, q, trigrams);
-        String sql = AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part FROM (" + String.join(" UNION ALL ", statement.parts)
-                + ") m ORDER BY kind, rank, created DESC, id DESC";
-        return new Statement(sql, Map.copyOf(statement.lookups), !statement.planForText);
+        Optional<String> key = SearchText.asciiKey(q);
+        Map<SearchKey, Way> ways = new EnumMap<>(SearchKey.class);
+        for (Kind kind : Kind.values()) {
+            ways.put(kind.nameKey, way(kind.nameKey, q, key, trigrams, true));
+            if (kind.descriptionKey != null) ways.put(kind.descriptionKey, way(kind.descriptionKey, q, key, trigrams, false));
+        }
+        Shape shape = ways.values().stream().allMatch(Way.LOOKUP::equals) ? Shape.LOOKUPS
+                : ways.containsValue(Way.PLANNED) ? Shape.PLANNED : Shape.CHOSEN;
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        for (Kind kind : Kind.values()) {
+            for (SearchKey column : kind.descriptionKey == null ? List.of(kind.nameKey) : List.of(kind.nameKey, kind.descriptionKey)) {
+                Way way = ways.get(column);
+                if (shape != Shape.PLANNED || way == Way.LOOKUP) {
+                    // the trigrams' patterns, always MAX_LOOKUPS of them (the rarest repeated: an index reads a
+                    // repeated one once), so that the text is the same whatever the text searched; any when the
+                    // lookup is not the way taken
+                    List<String> lookups = way == Way.LOOKUP ? trigrams.lookups(column, q) : List.of(NOT_LOOKED_UP);
+                    for (int i = 0; i < Trigrams.MAX_LOOKUPS; i++) {
+                        parameters.put(parameter(column, String.valueOf(i)), SearchText.lookupPattern(lookups.get(i < lookups.size() ? i : 0)));
+                    }
+                }
+                if (shape == Shape.CHOSEN) {
+                    parameters.put(parameter(column, "lookup"), way == Way.LOOKUP);
+                    parameters.put(parameter(column, "walk"), way == Way.WALK);
+                    if (column == kind.nameKey) {
+                        // the least key after those that start with the text's; any when the walk is not the way taken
+                        parameters.put(parameter(column, "prefix_end"), way == Way.WALK ? SearchText.prefixEnd(key.orElseThrow()) : "");
+                    }
+                }
+            }
+        }
+        String sql = shape == Shape.PLANNED ? sql(new Writer(shape, ways)) : PLANNED_ONCE.get(shape);
+        return new Statement(sql, parameters, shape != Shape.PLANNED);
     }
 
-    /** The statement as the kinds write it: its parts, the trigram patterns they bind, whether one needs its own plan. */
+    /** A trigram bound where a column's lookup is written but not the way taken. */
+    private static final String NOT_LOOKED_UP = "zzz";
+
+    private static String sql(Writer statement) {
+        for (Kind kind : Kind.values()) kind.write(statement);
+        return AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part, cap FROM (" + String.join(" UNION ALL ", statement.parts)
+                + ") m ORDER BY kind, rank, created DESC, id DESC";
+    }
+
+    /**
+     * How the text's matches in a key column are read ({@link Way}); {@code names}: the column is a name's, whose
+     * exact and prefix matches are read apart (a description's are not).
+     */
+    private static Way way(SearchKey column, String q, Optional<String> key, Trigrams trigrams, boolean names) {
+        if (!trigrams.lookups(column, q).isEmpty()) return Way.LOOKUP;
+        if (key.isEmpty() || key.get().isEmpty()) return Way.PLANNED;
+        boolean fewStart = !names || trigrams.shareStartingWith(column, key.get()) <= LOOKUP_SHARE;
+        return fewStart && trigrams.heldBy(column, key.get(), WALK_SHARE, names) ? Way.WALK : Way.PLANNED;
+    }
+
+    /** A parameter of the column's: {@code sample_name_walk}. */
+    private static String parameter(SearchKey column, String what) {
+        return column.name().toLowerCase(Locale.ROOT) + "_" + what;
+    }
+
+    /** SQL: the names of the parameters bound to the patterns of a column's trigram lookup. */
+    private static List<String> lookups(SearchKey column) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < Trigrams.MAX_LOOKUPS; i++) names.add(parameter(column, String.valueOf(i)));
+        return names;
+    }
+
+    /** The statement as the kinds write it: its shape, the ways of its columns if planned for the text, its parts. */
     private static final class Writer {
+        final Shape shape;
+        /** The SQL of the query's search key: computed once (an InitPlan) where the plan does not see the text. */
+        final String query;
         final List<String> parts = new ArrayList<>();
-        final Map<String, String> lookups = new LinkedHashMap<>();
-        boolean planForText;
+        private final Map<SearchKey, Way> ways;
+
+        Writer(Shape shape, Map<SearchKey, Way> ways) {
+            this.shape = shape;
+            this.query = shape == Shape.PLANNED ? "search_key(:q)" : "(SELECT search_key(:q))";
+            this.ways = ways;
+        }
 
         /**
-         * Names the trigrams' patterns as parameters ({@code sample_name_0}, ...), and returns the names; no trigram
-         * (the key is looked up whole) means a part that needs a plan for the text. There are always
-         * {@link Trigrams#MAX_LOOKUPS} of them, the rarest repeated (a trigram index reads a repeated one once), so
-         * that the statement planned once is one text: each connection keeps one plan, whatever the texts.
+         * Whether the statement reads the column {@code way}: the lookup only ({@code LOOKUPS}), both ways
+         * ({@code CHOSEN}), or the column's way, a walk being planned for the text too ({@code PLANNED}: the
+         * estimates for the text choose as well as the sample).
          */
-        List<String> bound(SearchKey key, List<String> trigrams) {
-            if (trigrams.isEmpty()) {
-                planForText = true;
-                return List.of();
-            }
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < Trigrams.MAX_LOOKUPS; i++) {
-                String parameter = key.name().toLowerCase(Locale.ROOT) + "_" + i;
-                lookups.put(parameter, SearchText.lookupPattern(i < trigrams.size() ? trigrams.get(i) : trigrams.get(0)));
-                names.add(parameter);
-            }
-            return names;
+        boolean reads(SearchKey column, Way way) {
+            return switch (shape) {
+                case LOOKUPS -> way == Way.LOOKUP;
+                case CHOSEN -> way != Way.PLANNED;
+                case PLANNED -> way == (ways.get(column) == Way.WALK ? Way.PLANNED : ways.get(column));
+            };
+        }
+
+        /** SQL: the condition that the column is read {@code way} ({@code :sample_name_walk AND }) if the statement chooses. */
+        String when(SearchKey column, Way way) {
+            return shape == Shape.CHOSEN ? ":" + parameter(column, way.name().toLowerCase(Locale.ROOT)) + " AND " : "";
         }
     }
 
@@ -224,15 +360,15 @@ public final class QuickSearch {
             // nothing to match: an empty query finds nothing rather than everything
             return new Answer(new Results(List.of(), List.of(), List.of(), List.of()), 0, query, new Counts(0, 0, 0, 0), false);
         }
-        int read = CANDIDATES * limit;
         Statement statement = statement(query, trigrams);
         return SearchListing.run(jdbi, h -> {
             Query select = statement.generic() ? SearchListing.planOnce(h, statement.sql()) : SearchListing.matching(h, statement.sql());
-            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(select, caller).bind("q", query).bind("read", read).bindMap(statement.lookups())
+            Map<Kind, List<Match>> byKind = AccessPolicy.bindCaller(select, caller).bind("q", query)
+                    .bind("read", CANDIDATES * limit).bind("walk", WALKED_CANDIDATES * limit).bindMap(statement.parameters())
                     .map((rs, c) -> {
                         Kind kind = Kind.values()[rs.getInt("kind")];
                         return new Match(kind, new Result(rs.getLong("id"), rs.getString("name"), kind.type,
-                                kind.url + rs.getLong("id") + "/"), rs.getInt("part"));
+                                kind.url + rs.getLong("id") + "/"), rs.getInt("part"), rs.getInt("cap"));
                     })
                     .collect(Collectors.groupingBy(Match::kind, () -> new EnumMap<>(Kind.class), Collectors.toList()));
             List<List<Result>> found = new ArrayList<>();
@@ -241,11 +377,11 @@ public final class QuickSearch {
             for (Kind kind : Kind.values()) {
                 List<Match> matches = byKind.getOrDefault(kind, List.of());
                 List<Result> results = matches.stream().limit(limit).map(Match::result).toList();
-                // A part that read all it may has more matches: the count is then capped at what one part reads.
-                boolean full = matches.stream().collect(Collectors.groupingBy(Match::part, Collectors.counting()))
-                        .values().stream().anyMatch(n -> n == read);
-                capped |= full;
-                counts[kind.ordinal()] = full ? read : matches.size();
+                // A part that read all it may has more matches: the count is then what was read (at most 10 x
+                // limit), and capped.
+                capped |= matches.stream().collect(Collectors.groupingBy(Match::part, Collectors.toList()))
+                        .values().stream().anyMatch(read -> read.size() == read.get(0).cap());
+                counts[kind.ordinal()] = Math.min(matches.size(), CANDIDATES * limit);
                 found.add(results);
             }
             return new Answer(new Results(found.get(0), found.get(1), found.get(2), found.get(3)),

@@ -1,6 +1,8 @@
 package bio.flow.search;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -61,13 +63,35 @@ public final class SearchText {
     /**
      * {@link #contains(String, String, List)} with the trigrams bound rather than written in: the index is asked for
      * the patterns ({@link #lookupPattern}) bound to the parameters named {@code lookups}, so that the statement's
-     * text does not depend on the text searched and one plan can serve them all. At least one lookup.
+     * text does not depend on the text searched and one plan can serve them all; {@code query} is the SQL of the
+     * text's search key. At least one lookup.
      */
-    public static String containsBound(String key, String param, List<String> lookups) {
+    public static String containsBound(String key, String query, List<String> lookups) {
         if (lookups.isEmpty()) throw new IllegalArgumentException("a bound lookup needs at least one trigram");
         StringBuilder sql = new StringBuilder("(");
         for (String lookup : lookups) sql.append(key).append(" LIKE :").append(lookup).append(" AND ");
-        return sql.append("strpos(").append(key).append(", search_key(:").append(param).append(")) > 0)").toString();
+        return sql.append("strpos(").append(key).append(", ").append(query).append(") > 0)").toString();
+    }
+
+    /**
+     * The text's search key as {@code search_key} computes it, when Java can tell: the text's characters that are
+     * kept are all ASCII (letters in lower case and digits); empty otherwise (PostgreSQL's lower case of other
+     * characters depends on its locale).
+     */
+    public static Optional<String> asciiKey(String text) {
+        String kept = REMOVED.matcher(text).replaceAll("");
+        for (int i = 0; i < kept.length(); i++) {
+            if (kept.charAt(i) >= 0x80) return Optional.empty();
+        }
+        return Optional.of(kept.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The least string greater than every string that starts with the ASCII search key {@code key} (not empty), in
+     * code point and byte order alike: the key with its last character the next one ({@code liver} -> {@code lives}).
+     */
+    public static String prefixEnd(String key) {
+        return key.substring(0, key.length() - 1) + (char) (key.charAt(key.length() - 1) + 1);
     }
 
     /** The LIKE pattern that asks a trigram index for the trigram: {@code %abc%}. */

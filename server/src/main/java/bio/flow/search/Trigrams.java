@@ -40,17 +40,58 @@ public final class Trigrams implements AutoCloseable {
     static final double MAX_SHARE = 0.01;
     /** At most this many trigrams are looked up (the rarest): each more is one more list to read. */
     static final int MAX_LOOKUPS = 6;
+    /**
+     * The sampled keys are kept up to this many characters: longer than any text searched ({@link SearchText#MAX_LENGTH}),
+     * so that a key cut short still tells whether it is or starts with one; and bounded, for long descriptions.
+     */
+    static final int KEPT_LENGTH = 256;
     private static final Duration INTERVAL = Duration.ofMinutes(15);
 
-    /** One key column's sample: how many rows were drawn, and how many of them hold each trigram. */
-    record Sample(int rows, Map<String, Integer> rowsWith) {
+    /**
+     * One key column's sample: how many rows were drawn, how many of them hold each trigram, and their keys (sorted,
+     * each cut to {@link #KEPT_LENGTH} characters).
+     */
+    record Sample(int rows, Map<String, Integer> rowsWith, List<String> keys) {
         /** The sample of these stored keys. */
         static Sample of(List<String> keys) {
             Map<String, Integer> rowsWith = new HashMap<>();
             for (String k : keys) {
                 for (String t : trigrams(k)) rowsWith.merge(t, 1, Integer::sum);
             }
-            return new Sample(keys.size(), rowsWith);
+            List<String> kept = keys.stream().map(k -> k.length() > KEPT_LENGTH ? k.substring(0, KEPT_LENGTH) : k).sorted().toList();
+            return new Sample(keys.size(), rowsWith, kept);
+        }
+
+        /** The share of the sampled keys that start with the ASCII search key {@code key} (or are it). */
+        double startingWith(String key) {
+            if (rows == 0) return 1;
+            return (double) (firstNotBefore(SearchText.prefixEnd(key)) - firstNotBefore(key)) / rows;
+        }
+
+        /**
+         * Whether at least {@code share} of the sampled keys hold the search key {@code key} at {@code from} or after
+         * (0: anywhere; 1: anywhere but at their start). A key cut short may hold it beyond the cut: this errs on the
+         * side of "no".
+         */
+        boolean heldBy(String key, double share, int from) {
+            int needed = (int) Math.ceil(share * rows);
+            if (rows == 0 || needed == 0) return false;
+            int found = 0;
+            for (String k : keys) {
+                if (k.indexOf(key, from) >= 0 && ++found == needed) return true;
+            }
+            return false;
+        }
+
+        /** The index of the first sampled key not before {@code key}. */
+        private int firstNotBefore(String key) {
+            int lo = 0, hi = keys.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (keys.get(mid).compareTo(key) < 0) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
         }
 
         double share(String trigram) {
@@ -112,6 +153,24 @@ public final class Trigrams implements AutoCloseable {
     public List<String> lookups(SearchKey key, String text) {
         Sample sample = samples.get(key);
         return sample == null ? List.of() : sample.lookups(text);
+    }
+
+    /**
+     * The share of the column's sampled keys that start with the ASCII search key {@code key} (or are it); 1 without a
+     * sample: what is not known is not taken as rare.
+     */
+    public double shareStartingWith(SearchKey column, String key) {
+        Sample sample = samples.get(column);
+        return sample == null ? 1 : sample.startingWith(key);
+    }
+
+    /**
+     * Whether at least {@code share} of the column's sampled keys hold the search key {@code key} somewhere after
+     * their start ({@code inside}) or anywhere; false without a sample: what is not known is not taken as common.
+     */
+    public boolean heldBy(SearchKey column, String key, double share, boolean inside) {
+        Sample sample = samples.get(column);
+        return sample != null && sample.heldBy(key, share, inside ? 1 : 0);
     }
 
     /**

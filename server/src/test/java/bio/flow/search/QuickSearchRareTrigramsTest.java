@@ -29,7 +29,7 @@ class QuickSearchRareTrigramsTest extends QuickSearchTest {
         trigrams.sample();
         QuickSearch.Statement statement = QuickSearch.statement(word(), trigrams);
         assertThat(statement.generic()).isTrue();
-        assertThat(statement.lookups()).isNotEmpty().allSatisfy((parameter, pattern) -> assertThat(pattern).matches("%[a-z]{3}%"));
+        assertThat(statement.parameters()).hasEntrySatisfying("sample_name_0", pattern -> assertThat(pattern).asString().matches("%[a-z]{3}%"));
         // one text for every text planned once (a plan per text would be kept by every connection): a text of
         // three letters has one trigram to look up, a long one six
         for (String other : List.of("zqx", word() + " " + word(), "Run-" + word())) {

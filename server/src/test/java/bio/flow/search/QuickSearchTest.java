@@ -198,7 +198,7 @@ class QuickSearchTest {
         String w = word();
         long project = Fixtures.project(a, "Limits " + w, false);
         for (int i = 0; i < 4; i++) Fixtures.sample(a, project, w + " " + i);
-        for (int i = 0; i < 3; i++) execution(a, "run " + w + " " + i, project);
+        for (int i = 0; i < 3; i++) execution(a, w + " run " + i, project);
         JsonNode j = search(a.api(), w, "&limit=2").json();
         assertThat(j.path("results").path("samples")).hasSize(2);
         assertThat(j.path("results").path("executions")).hasSize(2);

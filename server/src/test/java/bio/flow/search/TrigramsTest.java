@@ -57,6 +57,40 @@ class TrigramsTest {
     }
 
     @Test
+    void theSampleTellsHowManyKeysStartWithAndHoldAText() {
+        List<String> keys = new ArrayList<>(Collections.nCopies(97, "s0001liver"));
+        keys.addAll(List.of("liver", "liverbiopsy", "livers"));
+        Trigrams.Sample sample = Trigrams.Sample.of(keys);
+        // "liver" is one key and starts two more; "lives" is past them all
+        assertThat(sample.startingWith("liver")).isEqualTo(0.03);
+        assertThat(sample.startingWith("live")).isEqualTo(0.03);
+        assertThat(sample.startingWith("kidney")).isZero();
+        // 97 hold it after their start, 100 anywhere
+        assertThat(sample.heldBy("liver", 0.97, 1)).isTrue();
+        assertThat(sample.heldBy("liver", 0.98, 1)).isFalse();
+        assertThat(sample.heldBy("liver", 1.0, 0)).isTrue();
+        assertThat(sample.heldBy("kidney", 0.01, 0)).isFalse();
+        // a key is kept long enough to tell whether it starts with any text searched
+        String longKey = "a".repeat(SearchText.MAX_LENGTH) + "b".repeat(1000);
+        Trigrams.Sample cut = Trigrams.Sample.of(List.of(longKey));
+        assertThat(cut.keys().get(0)).hasSize(Trigrams.KEPT_LENGTH);
+        assertThat(cut.startingWith("a".repeat(SearchText.MAX_LENGTH))).isEqualTo(1.0);
+        // no sample: nothing is taken as rare, nor as common
+        assertThat(Trigrams.Sample.of(List.of()).startingWith("liver")).isEqualTo(1.0);
+        assertThat(Trigrams.Sample.of(List.of()).heldBy("liver", 0.01, 0)).isFalse();
+    }
+
+    @Test
+    void javaKnowsTheSearchKeyOfAnAsciiText() {
+        assertThat(SearchText.asciiKey("RNA-seq Sample 1")).contains("rnaseqsample1");
+        assertThat(SearchText.asciiKey("Mäuse")).isEmpty();
+        assertThat(SearchText.prefixEnd("liver")).isEqualTo("lives");
+        assertThat(SearchText.prefixEnd("s09")).isEqualTo("s0:");
+        assertThat(SearchText.prefixEnd("xyz")).isEqualTo("xy{");
+        assertThat("s09z").isGreaterThan("s09").isLessThan(SearchText.prefixEnd("s09"));
+    }
+
+    @Test
     void withoutASampleTextsAreLookedUpWhole() {
         assertThat(Trigrams.Sample.of(List.of()).lookups("kidney")).isEmpty();
     }
