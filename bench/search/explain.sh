@@ -12,7 +12,7 @@
 # as the server's custom plans see them (SearchListing.matching: sent unnamed, so planned for the values bound). The
 # advanced searches' other filters are written here as their classes write them. For each advanced shape: the statement that finds the matches (SearchListing.read:
 # ids ORDER BY created DESC, id DESC LIMIT 121 for the first page of 20; the page's 20 rows are then read by id,
-# which costs nothing here); for the quick search, its one statement (the default limit 10: 100 read, 20 walked), planned
+# which costs nothing here); for the quick search, its one statement (the default limit 10: 100 read, 10 walked), planned
 # as the server plans it (see quick_statements).
 set -euo pipefail
 CALLER="${1:?usage: explain.sh CALLER_ID [LABEL]}"
@@ -70,11 +70,12 @@ Object part(Object record, String accessor) throws Exception {
     m.setAccessible(true);
     return m.invoke(record);
 }
-// the quick search's statement for a text, its parameters written in (the default limit: 100 read, 20 walked), and
-// whether the server plans it once
+// the quick search's statement for a text, its parameters written in (the default limit: 100 read, 10 walked), and
+// whether the server plans it once. Written in as constants, the parameters that choose each column's way leave
+// the parts of the ways not taken out of the plan; the server's plan holds them, and skips them (a one-time filter).
 void quick(String text) throws Exception {
     Object statement = quick.invoke(null, text, trigrams);
-    String sql = ((String) part(statement, "sql")).replace(":read", "100").replace(":walk", "20");
+    String sql = ((String) part(statement, "sql")).replace(":read", "100").replace(":walk", "10");
     var parameters = new java.util.TreeMap<String, Object>(java.util.Comparator.comparing(String::length).reversed().thenComparing(java.util.Comparator.naturalOrder()));
     for (var e : ((java.util.Map<?, ?>) part(statement, "parameters")).entrySet()) parameters.put((String) e.getKey(), e.getValue());
     for (var e : parameters.entrySet()) {

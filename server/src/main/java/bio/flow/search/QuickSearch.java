@@ -55,11 +55,12 @@ public final class QuickSearch {
 
     /**
      * How many of the newest names that contain the query (neither as the whole name nor at its start) a kind reads
-     * when the rows are walked newest first, per result asked for: the word rank is put before the substring rank
-     * among them. Each one read costs a walk past the names that do not match or that the caller may not read: for
-     * a text in 1 in 8 names, ~65 rows each for a caller who may read 12% of them (bench/search).
+     * when they are not all found at once (walked or planned for the text), per result asked for: the word rank is
+     * put before the substring rank among them. Each one read costs a walk past the names that do not match or that
+     * the caller may not read: for a text in 1 in 8 names, ~65 rows each for a caller who may read 12% of them
+     * (bench/search), and a second per result cost a quick search for such a text ~30% of its throughput.
      */
-    private static final int WALKED_CANDIDATES = 2;
+    private static final int WALKED_CANDIDATES = 1;
 
     /**
      * The share of a kind's names, in {@link Trigrams}' sample, that must contain a text inside them for the kind's
