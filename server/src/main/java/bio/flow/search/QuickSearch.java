@@ -40,8 +40,8 @@ import org.jdbi.v3.core.statement.Query;
  * text choose. The word and substring ranks are read together: a name where the query is a whole word but older
  * than the newest names that contain it is not ranked (ranking them all would read every name that contains a
  * common text). The parts divide the matches between them: a kind's count is the matches its parts read (at most
- * {@link #CANDIDATES} times {@code limit}), and {@code count_capped} says that a part read all it may. {@code total_count} is the sum of the counts of the four
- * kinds.
+ * {@link #CANDIDATES} times {@code limit}), and {@code count_capped} says that a part read all it may.
+ * {@code total_count} is the sum of the counts of the four kinds.
  */
 public final class QuickSearch {
     public static final int DEFAULT_LIMIT = 10;
@@ -270,7 +270,7 @@ public final class QuickSearch {
             }
         }
         String sql = shape == Shape.PLANNED ? sql(new Writer(shape, ways)) : PLANNED_ONCE.get(shape);
-        return new Statement(sql, parameters, shape != Shape.PLANNED);
+        return new Statement(sql, Map.copyOf(parameters), shape != Shape.PLANNED);
     }
 
     /** A trigram bound where a column's lookup is written but not the way taken. */

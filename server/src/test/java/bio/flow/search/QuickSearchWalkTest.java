@@ -49,9 +49,7 @@ class QuickSearchWalkTest {
     }
 
     private long execution(Users.Account owner, String name, Long project) {
-        return server.jdbi().withHandle(h -> h.createQuery("INSERT INTO executions (name, status, owner_id, project_id) "
-                        + "VALUES (:name, 'completed', :owner, :project) RETURNING id")
-                .bind("name", name).bind("owner", owner.id()).bind("project", project).mapTo(Long.class).one());
+        return SearchFixtures.execution(server, owner, name, project);
     }
 
     private long file(Users.Account owner, String filename, long sample) {

@@ -57,6 +57,13 @@ final class SearchFixtures {
         server.sampleTrigrams();
     }
 
+    /** A completed execution named {@code name} of {@code owner}'s, in {@code project} (none: null), written directly. */
+    static long execution(TestServer server, Users.Account owner, String name, Long project) {
+        return server.jdbi().withHandle(h -> h.createQuery("INSERT INTO executions (name, status, owner_id, project_id) "
+                        + "VALUES (:name, 'completed', :owner, :project) RETURNING id")
+                .bind("name", name).bind("owner", owner.id()).bind("project", project).mapTo(Long.class).one());
+    }
+
     /** The answer to GET {@code pathAndQuery}, which must be 200. */
     static JsonNode search(Api api, String pathAndQuery) {
         Api.Res r = api.get(pathAndQuery);
