@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * the rarest first; the rows found are then tested for the whole text. A text with no trigram that rare is looked up
  * whole, as before (a common text: the planner may then walk the newest rows instead).
  *
+ * <p>The sampled keys themselves are kept too, so that the quick search can tell a text that many names hold inside
+ * them (its matches are then walked newest first) from one that few names are or start with ({@link #heldBy},
+ * {@link #shareStartingWith}).
+ *
  * <p>What is looked up changes the cost only, never the matches: a key containing the text contains each of its
  * trigrams, so the rows found hold every match whatever the sample said (stale, or taken on another table's data).
  * The sample is each server's own (several servers on one database each take theirs).
