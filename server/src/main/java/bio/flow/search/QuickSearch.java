@@ -161,11 +161,10 @@ public final class QuickSearch {
         void write(Writer statement) {
             String query = statement.query;
             String key = nameKey.of("x").sql();
-            String words = " WHEN search_is_word_run(x.name, " + query + ") THEN 2 ELSE 3 END";
             List<String> parts = statement.parts;
             if (statement.reads(nameKey, Way.LOOKUP)) {
                 String exactOrPrefix = "CASE WHEN x.key = " + query + " THEN 0 WHEN starts_with(x.key, " + query + ") THEN 1";
-                parts.add(allFound(0, exactOrPrefix + words, exactOrPrefix + " ELSE 2 END, ",
+                parts.add(allFound(0, exactOrPrefix + wordOrSubstring("x.name", query), exactOrPrefix + " ELSE 2 END, ",
                         statement.when(nameKey, Way.LOOKUP) + SearchText.containsBound(key, query, lookups(nameKey)), ":read"));
             }
             if (statement.reads(nameKey, Way.WALK)) {
@@ -173,13 +172,13 @@ public final class QuickSearch {
                 String exactFirst = "CASE WHEN x.key = " + query + " THEN 0 ELSE 1 END";
                 parts.add(allFound(0, exactFirst, exactFirst + ", ", walk + key + " ~>=~ " + query + " AND " + key + " ~<~ :"
                         + parameter(nameKey, "prefix_end"), ":read"));
-                parts.add(part(2, ("CASE" + words).replace("x.name", name), walk + "strpos(" + key + ", " + query + ") > 1", ":walk"));
+                parts.add(part(2, "CASE" + wordOrSubstring(name, query), walk + "strpos(" + key + ", " + query + ") > 1", ":walk"));
             }
             if (statement.reads(nameKey, Way.PLANNED)) {
                 String prefix = key + " LIKE " + query + " || '%'";
                 parts.add(part(0, "0", key + " = " + query, ":read"));
                 parts.add(part(1, "1", prefix + " AND " + key + " <> " + query, ":read"));
-                parts.add(part(2, ("CASE" + words).replace("x.name", name), SearchText.contains(key, "q") + " AND NOT " + prefix, ":walk"));
+                parts.add(part(2, "CASE" + wordOrSubstring(name, query), SearchText.contains(key, "q") + " AND NOT " + prefix, ":walk"));
             }
             if (descriptionKey != null) {
                 String description = descriptionKey.of("x").sql();
@@ -195,6 +194,16 @@ public final class QuickSearch {
                     parts.add(part(3, "4", SearchText.contains(description, "q") + nameMisses, ":walk"));
                 }
             }
+        }
+
+        /** SQL: the end of a CASE ranking the name {@code nameSql} holding the query as whole words (2) or not (3). */
+        private static String wordOrSubstring(String nameSql, String query) {
+            return " WHEN search_is_word_run(" + nameSql + ", " + query + ") THEN 2 ELSE 3 END";
+        }
+
+        /** The key columns the kind's matches are read from: its name's, and its description's if it has one. */
+        List<SearchKey> columns() {
+            return descriptionKey == null ? List.of(nameKey) : List.of(nameKey, descriptionKey);
         }
 
         /**
@@ -227,6 +236,9 @@ public final class QuickSearch {
      */
     record Statement(String sql, Map<String, Object> parameters, boolean generic) {}
 
+    /** A trigram bound where a column's lookup is written but not the way taken. */
+    private static final String NOT_LOOKED_UP = "zzz";
+
     /** The statements planned once, written once. */
     private static final Map<Shape, String> PLANNED_ONCE = Map.of(
             Shape.LOOKUPS, sql(new Writer(Shape.LOOKUPS, Map.of())),
@@ -239,24 +251,27 @@ public final class QuickSearch {
      */
     static Statement statement(String q, Trigrams trigrams) {
         Optional<String> key = SearchText.asciiKey(q);
+        Map<SearchKey, List<String>> lookups = new EnumMap<>(SearchKey.class);
         Map<SearchKey, Way> ways = new EnumMap<>(SearchKey.class);
         for (Kind kind : Kind.values()) {
-            ways.put(kind.nameKey, way(kind.nameKey, q, key, trigrams, true));
-            if (kind.descriptionKey != null) ways.put(kind.descriptionKey, way(kind.descriptionKey, q, key, trigrams, false));
+            for (SearchKey column : kind.columns()) {
+                lookups.put(column, trigrams.lookups(column, q));
+                ways.put(column, way(column, lookups.get(column), key, trigrams, column == kind.nameKey));
+            }
         }
         Shape shape = ways.values().stream().allMatch(Way.LOOKUP::equals) ? Shape.LOOKUPS
                 : ways.containsValue(Way.PLANNED) ? Shape.PLANNED : Shape.CHOSEN;
         Map<String, Object> parameters = new LinkedHashMap<>();
         for (Kind kind : Kind.values()) {
-            for (SearchKey column : kind.descriptionKey == null ? List.of(kind.nameKey) : List.of(kind.nameKey, kind.descriptionKey)) {
+            for (SearchKey column : kind.columns()) {
                 Way way = ways.get(column);
                 if (shape != Shape.PLANNED || way == Way.LOOKUP) {
                     // the trigrams' patterns, always MAX_LOOKUPS of them (the rarest repeated: an index reads a
                     // repeated one once), so that the text is the same whatever the text searched; any when the
                     // lookup is not the way taken
-                    List<String> lookups = way == Way.LOOKUP ? trigrams.lookups(column, q) : List.of(NOT_LOOKED_UP);
+                    List<String> patterns = way == Way.LOOKUP ? lookups.get(column) : List.of(NOT_LOOKED_UP);
                     for (int i = 0; i < Trigrams.MAX_LOOKUPS; i++) {
-                        parameters.put(parameter(column, String.valueOf(i)), SearchText.lookupPattern(lookups.get(i < lookups.size() ? i : 0)));
+                        parameters.put(parameter(column, String.valueOf(i)), SearchText.lookupPattern(patterns.get(i < patterns.size() ? i : 0)));
                     }
                 }
                 if (shape == Shape.CHOSEN) {
@@ -273,9 +288,6 @@ public final class QuickSearch {
         return new Statement(sql, Map.copyOf(parameters), shape != Shape.PLANNED);
     }
 
-    /** A trigram bound where a column's lookup is written but not the way taken. */
-    private static final String NOT_LOOKED_UP = "zzz";
-
     private static String sql(Writer statement) {
         for (Kind kind : Kind.values()) kind.write(statement);
         return AccessPolicy.CALLER_SETS + "SELECT kind, id, name, part, cap FROM (" + String.join(" UNION ALL ", statement.parts)
@@ -283,11 +295,11 @@ public final class QuickSearch {
     }
 
     /**
-     * How the text's matches in a key column are read ({@link Way}); {@code names}: the column is a name's, whose
-     * exact and prefix matches are read apart (a description's are not).
+     * How the text's matches in a key column are read ({@link Way}), given its rare trigrams there ({@code lookups});
+     * {@code names}: the column is a name's, whose exact and prefix matches are read apart (a description's are not).
      */
-    private static Way way(SearchKey column, String q, Optional<String> key, Trigrams trigrams, boolean names) {
-        if (!trigrams.lookups(column, q).isEmpty()) return Way.LOOKUP;
+    private static Way way(SearchKey column, List<String> lookups, Optional<String> key, Trigrams trigrams, boolean names) {
+        if (!lookups.isEmpty()) return Way.LOOKUP;
         if (key.isEmpty() || key.get().isEmpty()) return Way.PLANNED;
         boolean fewStart = !names || trigrams.shareStartingWith(column, key.get()) <= LOOKUP_SHARE;
         return fewStart && trigrams.heldBy(column, key.get(), WALK_SHARE, names) ? Way.WALK : Way.PLANNED;
