@@ -16,7 +16,8 @@
 -- Rows are inserted in order of creation time, as a live server would have written them; samples are rewritten in
 -- id order (CLUSTER on the primary key), which is their creation order, after the heavy user's takeover. The
 -- bulk inserts run with session_replication_role = replica: no foreign-key checks and no triggers (the trigger on
--- data that names filesets is done here directly, the owners' totals of V31 are computed again after the commit);
+-- data that names filesets is done here directly, as is V46's copy of a file's sample's project and owner onto it; the
+-- owners' totals of V31 are computed again after the commit);
 -- every reference is made from existing rows.
 -- The server must run with FLOW_WORKERS=0 on this database: pending executions would otherwise be
 -- picked up and run (their pipelines do not exist on disk).
@@ -163,28 +164,33 @@ ANALYZE fs;
 CREATE FUNCTION pg_temp.bench_size(lo float8, hi float8) RETURNS bigint LANGUAGE sql VOLATILE
     AS $$ SELECT floor(power(10, lo + random() * (hi - lo)))::bigint $$;
 
-INSERT INTO data (filename, size, data_type, compression, md5, sample_id, project_id, fileset_id, read_number, owner_id,
-                  status, execution_id, execution_process, source_sample_id, execution_path, created)
-SELECT filename, size, data_type, compression, md5(filename || created), sample_id, project_id, fileset_id, read_number,
-       owner_id, 'ready', execution_id, execution_process, source_sample_id, execution_path, created
+INSERT INTO data (filename, size, data_type, compression, md5, sample_id, sample_project_id, sample_owner_id, project_id,
+                  fileset_id, read_number, owner_id, status, execution_id, execution_process, source_sample_id,
+                  execution_path, created)
+SELECT filename, size, data_type, compression, md5(filename || created), sample_id, sample_project_id, sample_owner_id,
+       project_id, fileset_id, read_number, owner_id, 'ready', execution_id, execution_process, source_sample_id,
+       execution_path, created
 FROM (
     -- reads of every sample
     SELECT s.name || '_R' || r || '.fastq.gz' AS filename, pg_temp.bench_size(7, 10) AS size, 'FASTQ' AS data_type,
-           'gzip' AS compression, s.id AS sample_id, NULL::bigint AS project_id,
+           'gzip' AS compression, s.id AS sample_id, s.project_id AS sample_project_id, s.owner_id AS sample_owner_id,
+           NULL::bigint AS project_id,
            CASE WHEN s.id % 20 < 5 THEN fs.id END AS fileset_id, CASE WHEN s.id % 20 < 5 THEN r END::smallint AS read_number,
            s.owner_id, NULL::bigint AS execution_id, NULL AS execution_process, NULL::bigint AS source_sample_id,
            NULL AS execution_path, s.created + interval '1 minute' + r * interval '1 second' AS created
     FROM samples s CROSS JOIN generate_series(1, 2) r LEFT JOIN fs ON fs.sample_id = s.id
     UNION ALL
     -- an alignment for 30%, a coverage track for 10%
-    SELECT s.name || x.suffix, pg_temp.bench_size(x.lo, x.hi), x.data_type, 'none', s.id, NULL, NULL, NULL, s.owner_id,
+    SELECT s.name || x.suffix, pg_temp.bench_size(x.lo, x.hi), x.data_type, 'none', s.id, s.project_id, s.owner_id, NULL,
+           NULL, NULL, s.owner_id,
            NULL, NULL, NULL, NULL, least(now(), s.created + x.after)
     FROM samples s
     JOIN (VALUES ('.bam', 'BAM', 8.0, 10.5, interval '2 days', 3), ('.bigwig', 'OTHER', 6.0, 8.5, interval '3 days', 1)) x
          (suffix, data_type, lo, hi, after, share) ON s.id % 10 < x.share
     UNION ALL
     -- 30 files attached to each project (owned by its owner, 10% by someone else)
-    SELECT p.name || '_' || f.n || f.suffix, pg_temp.bench_size(f.lo, f.hi), f.data_type, f.compression, NULL, p.id, NULL,
+    SELECT p.name || '_' || f.n || f.suffix, pg_temp.bench_size(f.lo, f.hi), f.data_type, f.compression, NULL, NULL, NULL,
+           p.id, NULL,
            NULL, CASE WHEN random() < 0.9 THEN p.owner_id ELSE (SELECT id FROM bu WHERE n = 1 + (p.n * 31 + f.n) % 1000) END,
            NULL, NULL, NULL, NULL, p.created + random() * (now() - p.created)
     FROM bp p CROSS JOIN LATERAL (
@@ -197,7 +203,7 @@ FROM (
     UNION ALL
     -- 3 outputs of each execution, traced to its first sample (its name, or the run's name without samples)
     SELECT coalesce(fs0.name, 'run' || e.id) || o.suffix, pg_temp.bench_size(o.lo, o.hi), o.data_type, 'none', NULL, NULL,
-           NULL, NULL, e.owner_id, e.id, o.process, fs0.id, o.process || '/' || coalesce(fs0.name, 'run' || e.id) || o.suffix,
+           NULL, NULL, NULL, NULL, e.owner_id, e.id, o.process, fs0.id, o.process || '/' || coalesce(fs0.name, 'run' || e.id) || o.suffix,
            least(now(), e.created + o.after)
     FROM executions e
     LEFT JOIN LATERAL (SELECT s.id, s.name FROM execution_samples x JOIN samples s ON s.id = x.sample_id
