@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -107,11 +108,33 @@ public final class LoginThrottle {
 
     /**
      * Counts one attempt on a limit of another feature, {@code scope} (not a login scope) and {@code key}: at most
-     * {@code max} within {@code window}, else 429 with Retry-After. The same reservation as the logins', so that
-     * parallel requests get no further than sequential ones.
+     * {@code max} within {@code window}, else 429 with Retry-After. Under the counter's lock, as the logins'
+     * reservations, so that parallel requests get no further than sequential ones.
+     *
+     * <p>The attempts are numbered on their counter (V48): the one {@code max} before the next is the max-th latest,
+     * and the next is refused while that one is inside the window. Two lookups by number, whatever the limit and
+     * however many attempts the window holds, so the lock is held briefly even under a high limit.
      */
     public void count(String scope, String key, int max, Duration window) {
-        reserve(List.of(new Counter(scope, key, max, false, window)));
+        Counter c = new Counter(scope, key, max, false, window);
+        jdbi.useTransaction(h -> {
+            lock(h, List.of(c));
+            long next = h.createQuery("SELECT coalesce(max(attempt), 0) + 1 FROM login_failures "
+                            + "WHERE scope = :s AND key = :k AND attempt IS NOT NULL")
+                    .bind("s", scope).bind("k", key).mapTo(Long.class).one();
+            if (next > max) {
+                // Missing when it has left the window and been dropped.
+                Optional<Double> age = h.createQuery("SELECT extract(epoch FROM clock_timestamp() - failed_at) FROM login_failures "
+                                + "WHERE scope = :s AND key = :k AND attempt = :n")
+                        .bind("s", scope).bind("k", key).bind("n", next - max).mapTo(Double.class).findOne();
+                if (age.isPresent() && age.get() < window.toSeconds()) {
+                    throw ApiException.rateLimited((long) Math.ceil(window.toSeconds() - age.get()));
+                }
+            }
+            dropOutOfWindow(h, c);
+            h.createUpdate("INSERT INTO login_failures (scope, key, failed_at, attempt) VALUES (:s, :k, clock_timestamp(), :n)")
+                    .bind("s", scope).bind("k", key).bind("n", next).execute();
+        });
     }
 
     /** Attempts counted as rows (scope, key): at most {@code max} within the window, then refused or slowed down. */
@@ -133,24 +156,32 @@ public final class LoginThrottle {
     /** Atomically: refuses with 429 when a counter is used up, else records one attempt on each and answers the new rows' ids. */
     private List<Long> reserve(List<Counter> counters) {
         return jdbi.inTransaction(h -> {
-            // Locks are taken in one order, so that two reservations sharing counters cannot deadlock.
-            for (long key : counters.stream().map(Counter::lockKey).sorted(Comparator.naturalOrder()).distinct().toList()) {
-                h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:k)").bind("k", key).mapTo(Integer.class).one();
-            }
+            lock(h, counters);
             long retryAfter = 0;
             for (Counter c : counters) retryAfter = Math.max(retryAfter, secondsToWait(h, c));
             if (retryAfter > 0) throw ApiException.rateLimited(retryAfter);
             List<Long> ids = new ArrayList<>();
             for (Counter c : counters) {
-                // Rows out of the window are of no further use: drop them as we go so the table stays small.
-                h.createUpdate("DELETE FROM login_failures WHERE scope = :s AND key = :k "
-                                + "AND failed_at < clock_timestamp() - make_interval(secs => :w)")
-                        .bind("s", c.scope()).bind("k", c.key()).bind("w", c.window().toSeconds()).execute();
+                dropOutOfWindow(h, c);
                 ids.add(h.createQuery("INSERT INTO login_failures (scope, key, failed_at) VALUES (:s, :k, clock_timestamp()) RETURNING id")
                         .bind("s", c.scope()).bind("k", c.key()).mapTo(Long.class).one());
             }
             return ids;
         });
+    }
+
+    /** Takes the counters' locks until the transaction ends, in one order, so that two reservations sharing counters cannot deadlock. */
+    private static void lock(Handle h, List<Counter> counters) {
+        for (long key : counters.stream().map(Counter::lockKey).sorted(Comparator.naturalOrder()).distinct().toList()) {
+            h.createQuery("SELECT 1 FROM pg_advisory_xact_lock(:k)").bind("k", key).mapTo(Integer.class).one();
+        }
+    }
+
+    /** Rows out of the window are of no further use: dropped as we go so that the table stays small. */
+    private static void dropOutOfWindow(Handle h, Counter c) {
+        h.createUpdate("DELETE FROM login_failures WHERE scope = :s AND key = :k "
+                        + "AND failed_at < clock_timestamp() - make_interval(secs => :w)")
+                .bind("s", c.scope()).bind("k", c.key()).bind("w", c.window().toSeconds()).execute();
     }
 
     /** 0 when the counter allows one more attempt now, else the whole seconds until it does. */

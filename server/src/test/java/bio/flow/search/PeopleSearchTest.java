@@ -211,6 +211,25 @@ class PeopleSearchTest {
     }
 
     @Test
+    void aSearchThatLeavesTheMinuteFreesOnePlace() {
+        TestServer server = throttled();
+        Account a = Users.signUp(server, "pwindow");
+        for (int i = 0; i < 5; i++) assertThat(search(a, "users", "pwindow").status()).isEqualTo(200);
+        assertThat(search(a, "users", "pwindow").status()).isEqualTo(429);
+        // The first two searches were made 61 and 30 seconds ago: the first has left the window, the second has not.
+        String counter = "scope = 'people_search' AND key = 'user:" + a.id() + "'";
+        server.sql("UPDATE login_failures SET failed_at = clock_timestamp() - interval '61 seconds' WHERE " + counter
+                + " AND attempt = (SELECT min(attempt) FROM login_failures WHERE " + counter + ")");
+        server.sql("UPDATE login_failures SET failed_at = clock_timestamp() - interval '30 seconds' WHERE " + counter
+                + " AND attempt = (SELECT min(attempt) + 1 FROM login_failures WHERE " + counter + ")");
+        assertThat(search(a, "groups", "pwindow").status()).isEqualTo(200);
+        Api.Res refused = search(a, "users", "pwindow");
+        assertThat(refused.status()).isEqualTo(429);
+        // free again when the second leaves the window, 30 seconds from now
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(29L, 31L);
+    }
+
+    @Test
     void parallelSearchesGetNoFurtherThanTheLimit() throws Exception {
         Account a = Users.signUp(throttled(), "pparallel");
         List<Callable<Integer>> calls = new ArrayList<>();
