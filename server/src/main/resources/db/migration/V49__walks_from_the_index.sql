@@ -3,7 +3,7 @@
 -- filters an unselective search walks with (organism, sample type; file name, type and size). A search that walks
 -- them newest first until its page is full (a common word, an organism, a file pattern) then reads no table row for
 -- the rows it passes over: on the search bench (3M files, 1M samples) a typical user's `liver` walks ~8,000 files
--- and ~10,000 samples for its 121 matches, 8.9 -> 5.4 ms and 8.7 -> 4.8 ms (EXPLAIN ANALYZE; index-only, no heap
+-- and ~8,400 samples for its 121 matches, 8.9 -> 5.4 ms and 8.7 -> 4.8 ms (EXPLAIN ANALYZE; index-only, no heap
 -- fetch). Sizes there: samples_created 36 -> 83 MB, data_created 90 -> ~420 MB.
 --
 -- An index-only scan reads the table for pages not yet marked all-visible, and the newest rows, which these walks
